@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private helpers of common/boot: the one-line error format shared by
+ * host_parse, config_parse and config_validate,
+ *   "<node path>: <property>: <what is wrong>",
+ * and small device-tree predicates they all need.
+ */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <xenith/config.h>
+#include <xenith/fdt.h>
+#include <xenith/lib.h>
+
+/* Writes "<path>: <prop>: <message>" into err (if any); returns -1. */
+static inline __attribute__((format(printf, 5, 6)))
+int cfg_fail(char *err, size_t errlen, const char *path, const char *prop,
+	     const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!err || !errlen)
+		return -1;
+	n = snprintf(err, errlen, "%s: %s: ", path, prop);
+	if (n >= 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Full path of `node` for messages; "?" if it cannot be built. */
+static inline const char *cfg_path(const void *fdt, int node, char *buf,
+				   size_t len)
+{
+	if (dt_get_path(fdt, node, buf, len) < 0)
+		return "?";
+	return buf;
+}
+
+/* DT spec: a node is usable unless its "status" says otherwise. */
+static inline bool cfg_node_enabled(const void *fdt, int node)
+{
+	const char *s = dt_prop_str(fdt, node, "status");
+
+	return !s || strcmp(s, "okay") == 0 || strcmp(s, "ok") == 0;
+}
+
+/* Half-open ranges [a, a + as) and [b, b + bs) intersect. Written with
+ * differences so that a range reaching the top of memory cannot wrap. */
+static inline bool cfg_overlap(uint64_t a, uint64_t as, uint64_t b,
+			       uint64_t bs)
+{
+	if (!as || !bs)
+		return false;
+	return a >= b ? a - b < bs : b - a < as;
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot configuration: what the host device tree says about the machine
+ * (struct host_info) and about the dom0less domains to build
+ * (struct domain_config). Parsing and validation are pure functions of the
+ * device tree, so they run unchanged in host unit tests and in the
+ * configuration checker. Nothing here allocates guest resources.
+ *
+ * Errors name the node, the property and what is wrong, in one line:
+ *   "/chosen/domU1: memory: 0x... KiB does not fit in guest RAM banks"
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_CPUS        8
+#define MAX_MEM_BANKS   8
+#define MAX_DOMAINS     8
+#define MAX_DOM_VCPUS   8
+#define CFG_ERR_LEN     200
+
+struct mem_bank {
+	uint64_t base;
+	uint64_t size;
+};
+
+/* ---- the machine ----------------------------------------------------- */
+struct host_info {
+	struct mem_bank mem[MAX_MEM_BANKS]; /* /memory nodes, in order */
+	int nr_mem;
+	struct mem_bank reserved[MAX_MEM_BANKS]; /* /memreserve/ + /reserved-memory */
+	int nr_reserved;
+
+	int nr_cpus;                /* enabled cpu nodes under /cpus */
+	uint64_t cpu_mpidr[MAX_CPUS];
+	const char *cpu_compatible; /* first cpu's compatible (pointer into DT) */
+	int cpu_compatible_len;     /* whole property length (string list) */
+	uint32_t cpu_clock_freq;    /* first cpu's clock-frequency, 0 if absent */
+
+	uint64_t uart_base;         /* first arm,pl011 node (stdout-path preferred) */
+	uint64_t uart_size;
+	uint32_t uart_irq;          /* GIC INTID (SPI n -> 32+n) */
+
+	uint64_t gicd_base, gicd_size;   /* arm,gic-v3 reg[0] */
+	uint64_t gicr_base, gicr_size;   /* reg[1] (first redistributor region) */
+	uint32_t gic_maint_irq;          /* INTID of the maintenance PPI */
+	/* Interrupt lines of the host GIC, 32 * (GICD_TYPER.ITLinesNumber
+	 * + 1) capped at 1020. Not in the DT: host_parse leaves it 0 and
+	 * the GIC driver fills it before config_parse (default nr_spis). */
+	uint32_t gic_nr_lines;
+
+	uint32_t timer_irq_hyp;     /* INTID of the EL2 physical timer PPI */
+	uint32_t timer_irq_virt;    /* INTID of the EL1 virtual timer PPI */
+	uint32_t timer_freq;        /* clock-frequency of the timer node, 0 if absent */
+
+	bool psci_smc;              /* /psci method: true = "smc", false = "hvc" */
+
+	const char *xen_bootargs;   /* /chosen xen,xen-bootargs (may be NULL) */
+};
+
+/* Fills *h from the host DT. Returns 0, or -1 with a one-line message in
+ * err naming the node and property at fault. */
+int host_parse(const void *fdt, struct host_info *h, char *err, size_t errlen);
+
+/* ---- the domains ----------------------------------------------------- */
+struct boot_module {
+	bool present;
+	uint64_t start;   /* host physical address of the loaded module */
+	uint64_t size;
+	const char *bootargs; /* module's "bootargs" (kernel only), or NULL */
+	int node;         /* DT node offset */
+};
+
+enum xen_enhanced {
+	ENHANCED_NONE = 0,   /* property absent: no PV interfaces */
+	ENHANCED_NO_XENSTORE,
+	ENHANCED_ENABLED,
+};
+
+struct domain_config {
+	char path[96];        /* DT path, e.g. "/chosen/domU1" */
+	int node;
+	uint32_t domid;       /* 1, 2, ... in DT order */
+	uint64_t mem_kb;      /* "memory" */
+	uint32_t vcpus;       /* "cpus" */
+	bool vpl011;          /* "vpl011" present */
+	uint32_t nr_spis;     /* "nr_spis" (default: host GIC SPIs, see docs) */
+	uint32_t p2m_mem_mb;  /* "xen,domain-p2m-mem-mb" (default computed) */
+	enum xen_enhanced enhanced;
+	struct boot_module kernel;   /* "multiboot,kernel" */
+	struct boot_module ramdisk;  /* "multiboot,ramdisk" */
+	struct boot_module dtb;      /* "multiboot,device-tree" (partial DT) */
+
+	/* Filled by validation / construction. */
+	int first_cpu;        /* physical CPU of vCPU 0; vCPU i on first_cpu+i */
+	bool ok;              /* false: this domain is not built */
+	char err[CFG_ERR_LEN];
+};
+
+struct system_config {
+	struct domain_config dom[MAX_DOMAINS];
+	int nr_domains;
+};
+
+/* Parses every "xen,domain" node under /chosen. Per-domain problems mark
+ * that domain !ok with err set; returns the number of domains found or -1
+ * (with err) if /chosen itself is unusable. */
+int config_parse(const void *fdt, const struct host_info *h,
+		 struct system_config *cfg, char *err, size_t errlen);
+
+/* Cross-domain checks: total vCPUs vs CPUs (assigns first_cpu), memory
+ * totals vs host RAM, module overlaps. Marks offending domains !ok. */
+void config_validate(const struct host_info *h, struct system_config *cfg);
+
+/* ---- guest memory layout and device tree ------------------------------ */
+
+/* Xen 4.17's domU guest-physical map (xen/include/public/arch-arm.h). */
+#define GUEST_GICD_BASE      0x03001000ULL
+#define GUEST_GICD_SIZE      0x00010000ULL
+#define GUEST_GICR_BASE      0x03020000ULL
+#define GUEST_GICR_SIZE      0x01000000ULL
+#define GUEST_GICR_STRIDE    0x00020000ULL
+#define GUEST_PL011_BASE     0x22000000ULL
+#define GUEST_PL011_SIZE     0x00001000ULL
+#define GUEST_GNTTAB_BASE    0x38000000ULL
+#define GUEST_GNTTAB_SIZE    0x01000000ULL
+#define GUEST_RAM0_BASE      0x40000000ULL
+#define GUEST_RAM0_SIZE      0xc0000000ULL
+#define GUEST_RAM1_BASE      0x200000000ULL
+#define GUEST_RAM1_SIZE      0xfe00000000ULL
+#define GUEST_PHANDLE_GIC    65000
+#define GUEST_VPL011_SPI     0   /* INTID 32 */
+#define GUEST_EVTCHN_PPI     15  /* INTID 31 */
+
+struct kernel_info {
+	uint64_t text_offset;
+	uint64_t image_size;   /* max(file size, header image_size) */
+	uint64_t flags;
+};
+
+/* Probes an arm64 Image header. 0 or -1 with err. */
+int kernel_probe(const void *image, uint64_t size, struct kernel_info *ki,
+		 char *err, size_t errlen);
+
+/* Where things go in guest-physical space. */
+struct guest_layout {
+	struct mem_bank ram[2];   /* bank 0 at 0x40000000, bank 1 at 0x200000000 */
+	int nr_ram;
+	uint64_t kernel_ipa;      /* load address = entry */
+	uint64_t kernel_size;
+	uint64_t dtb_ipa;
+	uint64_t initrd_ipa;      /* 0 if none */
+	uint64_t initrd_size;
+};
+
+/* Splits RAM into banks and places kernel, DTB and initrd the way Xen 4.17
+ * does (kernel at bank0 + text_offset, modules at bank0 + 128 MiB, ...).
+ * dtb_size is the maximum generated DT size. 0 or -1 with err. */
+int guest_layout_compute(const struct domain_config *d,
+			 const struct kernel_info *ki, uint64_t dtb_size,
+			 struct guest_layout *l, char *err, size_t errlen);
+
+/* Writes the domU device tree Xen 4.17 would generate into buf. Returns
+ * its size or a negative DT_ERR_* code. */
+#define GUEST_DTB_MAX 0x2000
+int guest_dt_build(const struct domain_config *d, const struct host_info *h,
+		   const struct guest_layout *l, void *buf, size_t cap);
