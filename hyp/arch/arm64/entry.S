@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * EL2 exception vectors. A trap from the guest pushes one struct cpu_regs
+ * frame at the top of this CPU's stack, calls one C dispatcher and returns
+ * through guest_return; nothing else is saved on the hot path (EL1 state
+ * stays live in the CPU because each vCPU owns its physical CPU).
+ */
+#include <arch/asm.h>
+
+#define FRAME_SIZE 272	/* sizeof(struct cpu_regs): x0-x30, elr, spsr, pad */
+
+.macro save_frame
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #16 * 0]
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x30, x0, [sp, #16 * 15]
+	str	x1, [sp, #16 * 16]
+.endm
+
+.macro restore_frame_eret
+	ldp	x30, x0, [sp, #16 * 15]
+	ldr	x1, [sp, #16 * 16]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldp	x18, x19, [sp, #16 * 9]
+	ldp	x20, x21, [sp, #16 * 10]
+	ldp	x22, x23, [sp, #16 * 11]
+	ldp	x24, x25, [sp, #16 * 12]
+	ldp	x26, x27, [sp, #16 * 13]
+	ldp	x28, x29, [sp, #16 * 14]
+	add	sp, sp, #FRAME_SIZE
+	eret
+	dsb	nsh		/* no speculation past eret */
+	isb
+.endm
+
+.macro vector target
+	.align 7
+	b	\target
+.endm
+
+	.text
+	.align 11
+	.global hyp_vectors
+hyp_vectors:
+	vector	hyp_bad		/* current EL, SP_EL0 */
+	vector	hyp_bad
+	vector	hyp_bad
+	vector	hyp_bad
+	vector	hyp_sync	/* current EL, SP_ELx */
+	vector	hyp_irq
+	vector	hyp_bad
+	vector	hyp_bad
+	vector	guest_sync	/* lower EL, AArch64 */
+	vector	guest_irq
+	vector	guest_fiq
+	vector	guest_serror
+	vector	guest_aarch32	/* lower EL, AArch32: not supported */
+	vector	guest_aarch32
+	vector	guest_aarch32
+	vector	guest_aarch32
+
+guest_sync:
+	save_frame
+	mov	x0, sp
+	bl	trap_guest_sync
+	b	guest_return
+
+guest_irq:
+	save_frame
+	mov	x0, sp
+	bl	trap_guest_irq
+	b	guest_return
+
+guest_fiq:
+guest_serror:
+guest_aarch32:
+	save_frame
+	mov	x0, sp
+	bl	trap_guest_other
+	b	guest_return
+
+	.global guest_return
+guest_return:
+	restore_frame_eret
+
+/* Exceptions taken in the hypervisor itself. */
+hyp_sync:
+	save_frame
+	mov	x0, sp
+	bl	trap_hyp_sync		/* does not return */
+	b	.
+
+hyp_irq:
+	save_frame
+	mov	x0, sp
+	bl	trap_hyp_irq
+	restore_frame_eret
+
+hyp_bad:
+	save_frame
+	mov	x0, sp
+	bl	trap_hyp_bad
+	b	.
+
+/*
+ * void vcpu_enter(const struct cpu_regs *regs, uint64_t stack_top)
+ * Copies the guest frame to the top of this CPU's stack and erets into
+ * the guest. Never returns; the C frames below are abandoned.
+ */
+	.global vcpu_enter
+vcpu_enter:
+	sub	x1, x1, #FRAME_SIZE
+	mov	x2, #0
+1:	ldr	x3, [x0, x2]
+	str	x3, [x1, x2]
+	add	x2, x2, #8
+	cmp	x2, #FRAME_SIZE
+	b.lo	1b
+	mov	sp, x1
+	b	guest_return

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stage-2 translation tables (4 KiB granule, 39-bit IPA, walk starting at
+ * level 1). Table pages come only from the domain's P2M pool. Pure table
+ * manipulation, host-testable: physical addresses are used as pointers
+ * (the hypervisor identity-maps RAM).
+ */
+#pragma once
+
+#include <stdint.h>
+#include <xenith/page_alloc.h>
+
+#define P2M_IPA_BITS 39
+
+enum p2m_type {
+	P2M_RAM,   /* normal write-back, read/write/execute */
+	P2M_MMIO,  /* device-nGnRE, read/write, never execute */
+};
+
+/* Allocates an empty root table from the pool; 0 if the pool is empty. */
+uint64_t p2m_new_root(struct page_pool *pool);
+/* Maps [ipa, ipa+size) -> [pa, ...), using 1 GiB and 2 MiB blocks where
+ * alignment allows. 0, or -1 if the pool runs out or the range is bad. */
+int p2m_map(uint64_t root, struct page_pool *pool, uint64_t ipa, uint64_t pa,
+	    uint64_t size, enum p2m_type t);
+/* Translates an IPA; returns 0 (and leaves *pa) if unmapped. */
+int p2m_lookup(uint64_t root, uint64_t ipa, uint64_t *pa);

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+/* Physical interrupts taken at EL2 (the guest's and the hypervisor's). */
+#include <arch/gic.h>
+#include <arch/sysreg.h>
+#include <arch/vgic_api.h>
+#include <xenith/arch-api.h>
+#include <xenith/console.h>
+#include <xenith/domain.h>
+#include <xenith/uart.h>
+
+void irq_handle_all(void);
+void irq_set_uart(uint64_t base, unsigned int intid);
+
+#define VTIMER_INTID 27
+
+static uint64_t uart_base;
+static unsigned int uart_intid;
+
+void irq_set_uart(uint64_t base, unsigned int intid)
+{
+	uart_base = base;
+	uart_intid = intid;
+}
+
+static void uart_rx(void)
+{
+	int c;
+
+	while ((c = uart_getc(uart_base)) >= 0)
+		console_rx_char((char)c);
+}
+
+static void dispatch(unsigned int intid)
+{
+	struct vcpu *v = vcpu_of_cpu(arch_cpu_id());
+
+	if (intid == VTIMER_INTID && v) {
+		/* Forwarded: the guest's EOI deactivates it (HW list register). */
+		vgic_vtimer_fired(v);
+		return;
+	}
+	if (intid == uart_intid && uart_base)
+		uart_rx();
+	/* GIC_SGI_KICK needs no action: returning re-checks the vCPU. */
+	write_sysreg(S3_0_C12_C11_1, intid); /* ICC_DIR_EL1: deactivate */
+}
+
+void irq_handle_all(void)
+{
+	for (;;) {
+		uint64_t iar = read_sysreg(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
+		unsigned int intid = (unsigned int)(iar & 0xffffff);
+
+		if (intid >= GIC_INTID_SPURIOUS)
+			return;
+		write_sysreg(S3_0_C12_C12_1, iar); /* ICC_EOIR1_EL1: priority drop */
+		isb();
+		dispatch(intid);
+	}
+}

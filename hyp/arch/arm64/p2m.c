@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/* Stage-2 table construction and lookup (see arch/p2m.h). */
+#include <stdbool.h>
+#include <arch/p2m.h>
+
+#define PAGE_SHIFT 12
+#define ENTRIES 512
+#define DESC_VALID   0x1ULL
+#define DESC_TABLE   0x3ULL /* at levels 1-2 */
+#define DESC_PAGE    0x3ULL /* at level 3 */
+#define DESC_BLOCK   0x1ULL
+#define DESC_AF      (1ULL << 10)
+#define DESC_SH_IS   (3ULL << 8)
+#define DESC_S2AP_RW (3ULL << 6)
+#define DESC_XN      (2ULL << 53)
+#define MEMATTR_NORMAL_WB (0xfULL << 2)
+#define MEMATTR_DEVICE_NGNRE (0x1ULL << 2)
+#define ADDR_MASK    0x0000fffffffff000ULL
+
+static unsigned shift_of(int level)
+{
+	return PAGE_SHIFT + 9 * (unsigned)(3 - level);
+}
+
+static uint64_t *table(uint64_t pa)
+{
+	return (uint64_t *)(uintptr_t)pa;
+}
+
+static uint64_t leaf_attrs(enum p2m_type t)
+{
+	if (t == P2M_MMIO)
+		return DESC_AF | DESC_S2AP_RW | DESC_XN | MEMATTR_DEVICE_NGNRE;
+	return DESC_AF | DESC_SH_IS | DESC_S2AP_RW | MEMATTR_NORMAL_WB;
+}
+
+uint64_t p2m_new_root(struct page_pool *pool)
+{
+	uint64_t root = page_pool_alloc(pool);
+
+	if (root)
+		for (int i = 0; i < ENTRIES; i++)
+			table(root)[i] = 0;
+	return root;
+}
+
+/* Next-level table under *e, allocated from the pool when absent. */
+static uint64_t next_table(uint64_t *e, struct page_pool *pool)
+{
+	uint64_t t;
+
+	if ((*e & 3) == DESC_TABLE)
+		return *e & ADDR_MASK;
+	if (*e & DESC_VALID)
+		return 0; /* a block is already there: refuse to split */
+	t = p2m_new_root(pool);
+	if (t)
+		*e = t | DESC_TABLE;
+	return t;
+}
+
+static int map_level(uint64_t tbl, int level, struct page_pool *pool,
+		     uint64_t ipa, uint64_t pa, uint64_t size, enum p2m_type t)
+{
+	unsigned sh = shift_of(level);
+	uint64_t blk = 1ULL << sh;
+
+	while (size) {
+		uint64_t *e = &table(tbl)[(ipa >> sh) & (ENTRIES - 1)];
+		uint64_t chunk = blk - (ipa & (blk - 1));
+		bool leaf_ok = level == 3 ||
+			       (level >= 1 && !((ipa | pa) & (blk - 1)) && size >= blk);
+
+		if (chunk > size)
+			chunk = size;
+		if (leaf_ok) {
+			*e = (pa & ADDR_MASK) | leaf_attrs(t) |
+			     (level == 3 ? DESC_PAGE : DESC_BLOCK);
+		} else {
+			uint64_t next = next_table(e, pool);
+
+			if (!next || map_level(next, level + 1, pool, ipa, pa, chunk, t))
+				return -1;
+		}
+		ipa += chunk;
+		pa += chunk;
+		size -= chunk;
+	}
+	return 0;
+}
+
+int p2m_map(uint64_t root, struct page_pool *pool, uint64_t ipa, uint64_t pa,
+	    uint64_t size, enum p2m_type t)
+{
+	uint64_t page_mask = (1ULL << PAGE_SHIFT) - 1;
+
+	if (((ipa | pa | size) & page_mask) || !size ||
+	    ipa + size > (1ULL << P2M_IPA_BITS) || ipa + size < ipa)
+		return -1;
+	return map_level(root, 1, pool, ipa, pa, size, t);
+}
+
+int p2m_lookup(uint64_t root, uint64_t ipa, uint64_t *pa)
+{
+	uint64_t tbl = root;
+
+	if (ipa >> P2M_IPA_BITS)
+		return 0;
+	for (int level = 1; level <= 3; level++) {
+		unsigned sh = shift_of(level);
+		uint64_t e = table(tbl)[(ipa >> sh) & (ENTRIES - 1)];
+
+		if (!(e & DESC_VALID))
+			return 0;
+		if (level == 3 || (e & 3) == DESC_BLOCK) {
+			*pa = (e & ADDR_MASK & ~((1ULL << sh) - 1)) |
+			      (ipa & ((1ULL << sh) - 1));
+			return 1;
+		}
+		tbl = e & ADDR_MASK;
+	}
+	return 0;
+}

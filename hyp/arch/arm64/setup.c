@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+/* Per-CPU bring-up and the small CPU services generic code uses. */
+#include <arch/asm.h>
+#include <arch/gic.h>
+#include <arch/sysreg.h>
+#include <xenith/arch-api.h>
+#include <xenith/console.h>
+#include <xenith/uart.h>
+
+void mmu_map_ram(const struct host_info *h);
+void timer_init_cpu(void);
+void psci_fw_init(bool smc);
+void irq_set_uart(uint64_t base, unsigned int intid);
+extern char _start[], _end[];
+
+uint8_t cpu_stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(16)));
+
+unsigned int arch_cpu_id(void)
+{
+	return (unsigned int)read_sysreg(tpidr_el2);
+}
+
+void arch_image_range(uint64_t *start, uint64_t *end)
+{
+	*start = (uint64_t)(uintptr_t)_start;
+	*end = (uint64_t)(uintptr_t)_end;
+}
+
+static void cpu_common_init(unsigned int cpu)
+{
+	/* Traps we never want to leave at reset values: trap FP/SIMD? No:
+	 * guests use FP freely; the hypervisor never touches FP registers
+	 * (-mgeneral-regs-only), so no FP state needs switching while each
+	 * vCPU owns its CPU. */
+	write_sysreg(cptr_el2, 0x33ff);  /* RES1 bits only, no FP/SVE trap */
+	write_sysreg(mdcr_el2, 0);
+	gic_init_cpu(cpu);
+	timer_init_cpu();
+	isb();
+}
+
+void arch_init_primary(const void *fdt, const struct host_info *h)
+{
+	(void)fdt;
+	psci_fw_init(h->psci_smc);
+	mmu_map_ram(h);
+	gic_init_dist(h);
+	cpu_common_init(0);
+	irq_set_uart(h->uart_base, h->uart_irq);
+	gic_enable_irq(h->uart_irq, 0);
+	uart_enable_rx_irq(h->uart_base);
+}
+
+void arch_init_secondary(unsigned int cpu)
+{
+	cpu_common_init(cpu);
+	printk("CPU%u up (MPIDR %#llx)\n", cpu,
+	       (unsigned long long)(read_sysreg(mpidr_el1) & 0xff00ffffffULL));
+}
+
+/* Waits for an interrupt with IRQs unmasked so the handler runs. */
+void arch_cpu_idle(void)
+{
+	__asm__ volatile("msr daifclr, #2\n wfi\n msr daifset, #2" ::: "memory");
+}
+
+void arch_cpu_kick(unsigned int cpu)
+{
+	gic_send_sgi(cpu, GIC_SGI_KICK);
+}
+
+void arch_halt(void)
+{
+	for (;;)
+		__asm__ volatile("msr daifset, #0xf\n wfi" ::: "memory");
+}
+
+void arch_clean_dcache(uint64_t pa, uint64_t size)
+{
+	uint64_t line = 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+
+	for (uint64_t a = pa & ~(line - 1); a < pa + size; a += line)
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	dsb(sy);
+}

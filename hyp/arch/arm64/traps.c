@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The one dispatcher for guest traps: decode ESR_EL2 once, hand the reason
+ * to its handler. Anything not emulated becomes an exception in the guest
+ * (undefined instruction or abort), never a hypervisor fault.
+ */
+#include <arch/gic.h>
+#include <arch/sysreg.h>
+#include <arch/traps.h>
+#include <arch/vgic_api.h>
+#include <xenith/arch-api.h>
+#include <xenith/console.h>
+#include <xenith/domain.h>
+#include <xenith/mmio.h>
+
+void trap_guest_sync(struct cpu_regs *r);
+void trap_guest_irq(struct cpu_regs *r);
+void trap_guest_other(struct cpu_regs *r);
+void trap_hyp_sync(struct cpu_regs *r);
+void trap_hyp_irq(struct cpu_regs *r);
+void trap_hyp_bad(struct cpu_regs *r);
+void irq_handle_all(void);
+bool sysreg_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t iss);
+
+#define XEN_HYPERCALL_TAG 0xea1
+
+struct vcpu *current_vcpu(void)
+{
+	return vcpu_of_cpu(arch_cpu_id());
+}
+
+static void skip_insn(struct cpu_regs *r)
+{
+	r->pc += 4;
+}
+
+/* Sign/size-extends an emulated load into its destination register. */
+static void dabt_complete_read(struct cpu_regs *r, uint64_t iss, uint64_t val,
+			       unsigned size)
+{
+	unsigned bits = size * 8;
+
+	if ((iss & DABT_SSE) && bits < 64 && (val >> (bits - 1)) & 1)
+		val |= ~0ULL << bits;
+	if (!(iss & DABT_SF))
+		val &= 0xffffffffULL;
+	regs_set(r, (iss >> DABT_SRT_SHIFT) & 0x1f, val);
+}
+
+static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
+{
+	uint64_t far = read_sysreg(far_el2);
+	uint64_t ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+	unsigned rt = (iss >> DABT_SRT_SHIFT) & 0x1f;
+	struct mmio_access a = {
+		.addr = ipa,
+		.size = 1U << ((iss >> DABT_SAS_SHIFT) & 3),
+		.write = (iss & DABT_WNR) != 0,
+	};
+
+	/* Without a valid syndrome (e.g. load pair, writeback) we cannot
+	 * emulate: the guest gets the abort, as on Xen. */
+	if (!(iss & DABT_ISV) || (iss & DABT_S1PTW)) {
+		inject_dabt(r, far, a.write);
+		return;
+	}
+	if (a.write)
+		a.value = regs_get(r, rt);
+	if (!mmio_dispatch(v, &v->dom->mmio, &a)) {
+		inject_dabt(r, far, a.write);
+		return;
+	}
+	if (!a.write)
+		dabt_complete_read(r, iss, a.value, a.size);
+	skip_insn(r);
+}
+
+static bool handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
+{
+	switch (iss & 0xffff) {
+	case 0:
+		return vpsci_call(v, r);
+	case XEN_HYPERCALL_TAG:
+		hypercall_dispatch(v, r);
+		return true;
+	default:
+		inject_undef(r);
+		return true;
+	}
+}
+
+static void handle_wfx(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
+{
+	skip_insn(r);
+	if (iss & 1)
+		return; /* WFE: nothing to wait for while we own the CPU */
+	/* WFI: sleep until a virtual interrupt is pending for this vCPU
+	 * (even one masked by PSTATE, as the architecture says), or until
+	 * something stops the vCPU. */
+	while (!vgic_vcpu_pending(v) && v->dom->state == DOM_RUNNING &&
+	       v->power == VCPU_ON)
+		arch_cpu_idle();
+}
+
+/* After any trap: keep running this vCPU, or give the CPU up. */
+static void maybe_leave(struct vcpu *v)
+{
+	if (v->dom->state != DOM_RUNNING || v->power != VCPU_ON)
+		vcpu_schedule(arch_cpu_id());
+}
+
+void trap_guest_sync(struct cpu_regs *r)
+{
+	struct vcpu *v = current_vcpu();
+	uint64_t esr = read_sysreg(esr_el2);
+	uint64_t iss = esr & ESR_ISS_MASK;
+	bool keep = true;
+
+	switch (esr >> ESR_EC_SHIFT) {
+	case ESR_EC_DABT_LOW:
+		handle_dabt(v, r, iss);
+		break;
+	case ESR_EC_IABT_LOW:
+		inject_iabt(r, read_sysreg(far_el2));
+		break;
+	case ESR_EC_HVC64:
+		keep = handle_hvc(v, r, iss);
+		break;
+	case ESR_EC_SMC64:
+		skip_insn(r); /* trapped SMC: ELR points at the SMC itself */
+		keep = vpsci_call(v, r);
+		break;
+	case ESR_EC_WFX:
+		handle_wfx(v, r, iss);
+		break;
+	case ESR_EC_SYSREG:
+		if (sysreg_emulate(v, r, iss))
+			skip_insn(r);
+		else
+			inject_undef(r);
+		break;
+	default:
+		inject_undef(r);
+		break;
+	}
+	vgic_flush(v);
+	if (!keep)
+		v->arch.regs = *r;
+	maybe_leave(v);
+}
+
+void trap_guest_irq(struct cpu_regs *r)
+{
+	struct vcpu *v = current_vcpu();
+
+	(void)r;
+	irq_handle_all();
+	vgic_flush(v);
+	maybe_leave(v);
+}
+
+void trap_guest_other(struct cpu_regs *r)
+{
+	struct vcpu *v = current_vcpu();
+
+	printk("d%u v%u: SError or AArch32 exception (ESR %#llx), crashing the domain\n",
+	       v->dom->id, v->id, (unsigned long long)read_sysreg(esr_el2));
+	(void)r;
+	domain_shutdown(v->dom, SHUTDOWN_crash);
+	maybe_leave(v);
+}
+
+void trap_hyp_irq(struct cpu_regs *r)
+{
+	(void)r;
+	irq_handle_all();
+}
+
+static void dump_hyp(const char *what, const struct cpu_regs *r)
+{
+	printk("Hypervisor %s on CPU%u: ESR %#llx ELR %#llx FAR %#llx\n", what,
+	       arch_cpu_id(), (unsigned long long)read_sysreg(esr_el2),
+	       (unsigned long long)r->pc, (unsigned long long)read_sysreg(far_el2));
+	for (int i = 0; i < 31; i += 4)
+		printk("x%-2d %016llx %016llx %016llx %016llx\n", i,
+		       (unsigned long long)r->x[i], (unsigned long long)r->x[i + 1],
+		       (unsigned long long)r->x[i + 2],
+		       (unsigned long long)(i + 3 < 31 ? r->x[i + 3] : 0));
+}
+
+void trap_hyp_sync(struct cpu_regs *r)
+{
+	dump_hyp("synchronous exception", r);
+	panic("fault in the hypervisor");
+}
+
+void trap_hyp_bad(struct cpu_regs *r)
+{
+	dump_hyp("unexpected exception", r);
+	panic("unexpected exception vector");
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Arm64 domain and vCPU set-up: stage-2 (VMID, root table from the P2M
+ * pool), EL2 trap configuration, and the EL1 context a vCPU carries.
+ */
+#include <arch/p2m.h>
+#include <arch/sysreg.h>
+#include <arch/vgic_api.h>
+#include <xenith/arch-api.h>
+#include <xenith/console.h>
+#include <xenith/domain.h>
+#include <xenith/lib.h>
+
+void vcpu_enter(const struct cpu_regs *regs, uint64_t stack_top)
+	__attribute__((noreturn));
+void timer_vcpu_enter(struct vcpu *v);
+extern uint8_t cpu_stacks[MAX_CPUS][0x4000];
+
+/* Xen's default trap set for guests (traps.c get_default_hcr_flags),
+ * minus TID3: guests read the real ID registers (see docs). */
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | \
+		   HCR_AMO | HCR_BSU_IS | HCR_FB | HCR_TWI | HCR_TWE | \
+		   HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW)
+/* MDCR_EL2: trap debug (TDA, TDOSA, TDRA) and PMU (TPM, TPMCR) accesses. */
+#define MDCR_GUEST ((1UL << 9) | (1UL << 10) | (1UL << 11) | (1UL << 6) | \
+		    (1UL << 5))
+/* VTCR_EL2: T0SZ=25 (39-bit IPA), SL0=1 (start level 1), WBWA, inner
+ * shareable, 4K granule, PS=40-bit, RES1 bit 31. */
+#define VTCR_GUEST ((1UL << 31) | (2UL << 16) | (3UL << 12) | (1UL << 10) | \
+		    (1UL << 8) | (1UL << 6) | 25)
+
+int arch_domain_create(struct domain *d)
+{
+	d->p2m_root = p2m_new_root(&d->p2m_pool);
+	if (!d->p2m_root) {
+		printk("%s: xen,domain-p2m-mem-mb: pool empty\n", d->cfg->path);
+		return -1;
+	}
+	d->arch.vttbr = ((uint64_t)d->id << 48) | d->p2m_root;
+	d->arch.cntvoff = read_sysreg(cntpct_el0);
+	return vgic_domain_init(d);
+}
+
+int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	return p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_RAM);
+}
+
+void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
+{
+	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+	memset(&v->arch.el1, 0, sizeof(v->arch.el1));
+	v->arch.regs.pc = entry;
+	v->arch.regs.x[0] = arg0;
+	v->arch.regs.pstate = PSR_GUEST64_INIT;
+	v->arch.el1.sctlr = SCTLR_EL1_GUEST_INIT;
+	v->arch.vmpidr = (1UL << 31) | ((uint64_t)(v->id >> 4) << 8) | (v->id & 0xf);
+	vgic_vcpu_init(v);
+}
+
+static void el1_restore(const struct el1_sysregs *s)
+{
+	write_sysreg(sctlr_el1, s->sctlr);
+	write_sysreg(ttbr0_el1, s->ttbr0);
+	write_sysreg(ttbr1_el1, s->ttbr1);
+	write_sysreg(tcr_el1, s->tcr);
+	write_sysreg(mair_el1, s->mair);
+	write_sysreg(amair_el1, s->amair);
+	write_sysreg(vbar_el1, s->vbar);
+	write_sysreg(contextidr_el1, s->contextidr);
+	write_sysreg(esr_el1, s->esr);
+	write_sysreg(far_el1, s->far);
+	write_sysreg(afsr0_el1, s->afsr0);
+	write_sysreg(afsr1_el1, s->afsr1);
+	write_sysreg(par_el1, s->par);
+	write_sysreg(tpidr_el0, s->tpidr_el0);
+	write_sysreg(tpidrro_el0, s->tpidrro_el0);
+	write_sysreg(tpidr_el1, s->tpidr_el1);
+	write_sysreg(sp_el0, s->sp_el0);
+	write_sysreg(sp_el1, s->sp_el1);
+	write_sysreg(elr_el1, s->elr_el1);
+	write_sysreg(spsr_el1, s->spsr_el1);
+	write_sysreg(cpacr_el1, s->cpacr);
+	write_sysreg(cntkctl_el1, s->cntkctl);
+	write_sysreg(cntv_cval_el0, s->cntv_cval);
+	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
+}
+
+/* Saved when a vCPU leaves its CPU for good or for another vCPU. */
+void el1_save(struct el1_sysregs *s);
+void el1_save(struct el1_sysregs *s)
+{
+	s->sctlr = read_sysreg(sctlr_el1);
+	s->ttbr0 = read_sysreg(ttbr0_el1);
+	s->ttbr1 = read_sysreg(ttbr1_el1);
+	s->tcr = read_sysreg(tcr_el1);
+	s->mair = read_sysreg(mair_el1);
+	s->amair = read_sysreg(amair_el1);
+	s->vbar = read_sysreg(vbar_el1);
+	s->contextidr = read_sysreg(contextidr_el1);
+	s->esr = read_sysreg(esr_el1);
+	s->far = read_sysreg(far_el1);
+	s->afsr0 = read_sysreg(afsr0_el1);
+	s->afsr1 = read_sysreg(afsr1_el1);
+	s->par = read_sysreg(par_el1);
+	s->tpidr_el0 = read_sysreg(tpidr_el0);
+	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	s->tpidr_el1 = read_sysreg(tpidr_el1);
+	s->sp_el0 = read_sysreg(sp_el0);
+	s->sp_el1 = read_sysreg(sp_el1);
+	s->elr_el1 = read_sysreg(elr_el1);
+	s->spsr_el1 = read_sysreg(spsr_el1);
+	s->cpacr = read_sysreg(cpacr_el1);
+	s->cntkctl = read_sysreg(cntkctl_el1);
+	s->cntv_cval = read_sysreg(cntv_cval_el0);
+	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
+}
+
+/* Loads the vCPU's whole context on this CPU and enters it. */
+void arch_vcpu_run(struct vcpu *v)
+{
+	unsigned int cpu = arch_cpu_id();
+
+	if (v->power == VCPU_ON_PENDING)
+		v->power = VCPU_ON;
+	write_sysreg(vtcr_el2, VTCR_GUEST);
+	write_sysreg(vttbr_el2, v->dom->arch.vttbr);
+	write_sysreg(hcr_el2, HCR_GUEST);
+	write_sysreg(mdcr_el2, MDCR_GUEST);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(vmpidr_el2, v->arch.vmpidr);
+	isb();
+	__asm__ volatile("tlbi vmalls12e1\n dsb nsh" ::: "memory");
+	el1_restore(&v->arch.el1);
+	timer_vcpu_enter(v);
+	vgic_flush(v);
+	isb();
+	vcpu_enter(&v->arch.regs, (uint64_t)(uintptr_t)cpu_stacks[cpu + 1]);
+}

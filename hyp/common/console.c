@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Console multiplexer. The hypervisor's own lines are prefixed "(XEN) " and
+ * a domain's lines "(dN) ", as Xen 4.17 prints them, so logs and scripts
+ * written for Xen read the same. One lock serialises whole lines so output
+ * from different CPUs never interleaves within a line.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <arch/spinlock.h>
+#include <xenith/console.h>
+#include <xenith/domain.h>
+#include <xenith/lib.h>
+#include <xenith/uart.h>
+#include <xenith/vpl011.h>
+
+#define CTRL_A 0x01
+#define SWITCH_PRESSES 3
+
+static uint64_t uart;
+static spinlock_t out_lock = SPINLOCK_INIT;
+static struct domain *inputs[MAX_DOMAINS];
+static unsigned int nr_inputs;
+static unsigned int focus; /* 0: hypervisor, i: inputs[i - 1] */
+static unsigned int ctrl_a_count;
+
+void console_init_early(uint64_t uart_base)
+{
+	uart = uart_base;
+}
+
+void console_set_uart(uint64_t uart_base)
+{
+	uart = uart_base;
+}
+
+static void put_raw(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			uart_putc(uart, '\r');
+		uart_putc(uart, s[i]);
+	}
+}
+
+/* Writes `len` bytes as lines, each starting with `prefix`. */
+static void put_lines(const char *prefix, const char *s, size_t len)
+{
+	size_t plen = strlen(prefix);
+
+	spin_lock(&out_lock);
+	while (len) {
+		const char *nl = memchr(s, '\n', len);
+		size_t n = nl ? (size_t)(nl - s) + 1 : len;
+
+		put_raw(prefix, plen);
+		put_raw(s, n);
+		if (!nl)
+			put_raw("\n", 1);
+		s += n;
+		len -= n;
+	}
+	spin_unlock(&out_lock);
+}
+
+int printk(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	if (n > 0 && uart)
+		put_lines("(XEN) ", buf, (size_t)n);
+	return n;
+}
+
+void console_domain_line(struct domain *d, const char *line, size_t len)
+{
+	char prefix[16];
+
+	snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
+	put_lines(prefix, line, len);
+}
+
+void console_register_domain(struct domain *d)
+{
+	if (nr_inputs < MAX_DOMAINS)
+		inputs[nr_inputs++] = d;
+}
+
+static void announce_focus(void)
+{
+	if (focus == 0)
+		printk("*** Serial input to Xen (type 'CTRL-a' three times to switch input)\n");
+	else
+		printk("*** Serial input to DOM%u (type 'CTRL-a' three times to switch input)\n",
+		       inputs[focus - 1]->id);
+}
+
+/* Ctrl-a pressed three times in a row moves the input focus to the next
+ * running domain (then back to the hypervisor). */
+void console_rx_char(char c)
+{
+	if (c == CTRL_A) {
+		if (++ctrl_a_count < SWITCH_PRESSES)
+			return;
+		ctrl_a_count = 0;
+		focus = (focus + 1) % (nr_inputs + 1);
+		announce_focus();
+		return;
+	}
+	/* Ctrl-a presses that did not complete a switch go to the guest. */
+	for (; ctrl_a_count; ctrl_a_count--)
+		if (focus)
+			vpl011_rx(inputs[focus - 1], CTRL_A);
+	if (focus)
+		vpl011_rx(inputs[focus - 1], c);
+}

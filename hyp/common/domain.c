@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Domain construction, generic part: the same function a toolstack's
+ * create-domain call will use. It allocates guest RAM and the P2M pool,
+ * asks the architecture for stage-2 and the vGIC, loads the kernel and
+ * ramdisk by the Linux arm64 boot protocol and writes the guest DT.
+ */
+#include <xenith/arch-api.h>
+#include <xenith/console.h>
+#include <xenith/domain.h>
+#include <xenith/fdt.h>
+#include <xenith/lib.h>
+
+#define MiB (1ULL << 20)
+#define PAGE_SIZE 4096ULL
+
+static struct domain domain_store[MAX_DOMAINS];
+static struct vcpu vcpu_store[MAX_CPUS];
+static unsigned int nr_vcpus_used;
+struct domain *domains[MAX_DOMAINS];
+unsigned int nr_domains;
+static struct vcpu *cpu_vcpu[MAX_CPUS];
+
+struct domain *domain_by_id(uint32_t id)
+{
+	for (unsigned i = 0; i < nr_domains; i++)
+		if (domains[i]->id == id)
+			return domains[i];
+	return NULL;
+}
+
+struct vcpu *vcpu_of_cpu(unsigned int cpu)
+{
+	return cpu < MAX_CPUS ? cpu_vcpu[cpu] : NULL;
+}
+
+/* Host address backing a guest-physical range inside one RAM bank, or 0. */
+static uint64_t guest_ram_pa(const struct domain *d, uint64_t ipa, uint64_t len)
+{
+	for (int i = 0; i < d->layout.nr_ram; i++) {
+		const struct mem_bank *b = &d->layout.ram[i];
+
+		if (ipa >= b->base && ipa - b->base + len <= b->size)
+			return d->ram[i].base + (ipa - b->base);
+	}
+	return 0;
+}
+
+static int fail(const struct domain_config *c, const char *what)
+{
+	printk("%s: %s\n", c->path, what);
+	return -1;
+}
+
+static int alloc_memory(struct domain *d, struct ram_map *ram)
+{
+	const struct domain_config *c = d->cfg;
+	uint64_t pool_pages = (uint64_t)c->p2m_mem_mb * (MiB / PAGE_SIZE);
+	uint64_t pool;
+
+	for (int i = 0; i < d->layout.nr_ram; i++) {
+		uint64_t size = d->layout.ram[i].size;
+		uint64_t pa = ram_map_alloc(ram, size, size >= 2 * MiB ? 2 * MiB : PAGE_SIZE);
+
+		if (!pa)
+			return fail(c, "memory: not enough free host RAM for this domain");
+		d->ram[i] = (struct mem_bank){ pa, size };
+		/* Scrub: a guest never sees what was there before. */
+		memset((void *)(uintptr_t)pa, 0, size);
+	}
+	pool = ram_map_alloc(ram, pool_pages * PAGE_SIZE, PAGE_SIZE);
+	if (!pool)
+		return fail(c, "xen,domain-p2m-mem-mb: not enough free host RAM for the P2M pool");
+	memset((void *)(uintptr_t)pool, 0, pool_pages * PAGE_SIZE);
+	page_pool_init(&d->p2m_pool, pool, pool_pages);
+	return 0;
+}
+
+static int map_memory(struct domain *d)
+{
+	for (int i = 0; i < d->layout.nr_ram; i++)
+		if (arch_p2m_map_ram(d, d->layout.ram[i].base, d->ram[i].base,
+				     d->ram[i].size))
+			return fail(d->cfg, "xen,domain-p2m-mem-mb: P2M pool too small to map guest RAM");
+	return 0;
+}
+
+static void copy_to_guest(struct domain *d, uint64_t ipa, uint64_t src, uint64_t len)
+{
+	uint64_t pa = guest_ram_pa(d, ipa, len);
+
+	memcpy((void *)(uintptr_t)pa, (const void *)(uintptr_t)src, len);
+	arch_clean_dcache(pa, len);
+}
+
+static int load_images(struct domain *d, const struct host_info *h)
+{
+	const struct domain_config *c = d->cfg;
+	const struct guest_layout *l = &d->layout;
+	uint64_t dtb_pa = guest_ram_pa(d, l->dtb_ipa, GUEST_DTB_MAX);
+	int size;
+
+	copy_to_guest(d, l->kernel_ipa, c->kernel.start, c->kernel.size);
+	if (l->initrd_size)
+		copy_to_guest(d, l->initrd_ipa, c->ramdisk.start, c->ramdisk.size);
+	size = guest_dt_build(c, h, l, (void *)(uintptr_t)dtb_pa, GUEST_DTB_MAX);
+	if (size < 0) {
+		printk("%s: guest device tree: %s\n", c->path, dt_strerror(size));
+		return -1;
+	}
+	arch_clean_dcache(dtb_pa, (uint64_t)size);
+	return 0;
+}
+
+static void create_vcpus(struct domain *d)
+{
+	const struct domain_config *c = d->cfg;
+
+	d->nr_vcpus = c->vcpus;
+	for (unsigned i = 0; i < c->vcpus; i++) {
+		struct vcpu *v = &vcpu_store[nr_vcpus_used++];
+
+		v->dom = d;
+		v->id = i;
+		v->pcpu = (unsigned)c->first_cpu + i;
+		v->power = i == 0 ? VCPU_ON_PENDING : VCPU_OFF;
+		d->vcpu[i] = v;
+		cpu_vcpu[v->pcpu] = v;
+		arch_vcpu_init(v, i == 0 ? d->layout.kernel_ipa : 0,
+			       i == 0 ? d->layout.dtb_ipa : 0);
+	}
+}
+
+static void print_domain(const struct domain *d)
+{
+	const struct domain_config *c = d->cfg;
+
+	printk("d%u: %s: %u vCPU%s on CPU%u%s, %llu MiB RAM at host %#llx, "
+	       "P2M pool %llu pages (%llu used)%s\n",
+	       d->id, c->path, c->vcpus, c->vcpus > 1 ? "s" : "", c->first_cpu,
+	       c->vcpus > 1 ? "+" : "", (unsigned long long)(c->mem_kb >> 10),
+	       (unsigned long long)d->ram[0].base,
+	       (unsigned long long)d->p2m_pool.pages,
+	       (unsigned long long)d->p2m_pool.used,
+	       c->vpl011 ? ", vpl011" : "");
+	printk("d%u: kernel %#llx (%llu bytes), dtb %#llx%s\n", d->id,
+	       (unsigned long long)d->layout.kernel_ipa,
+	       (unsigned long long)c->kernel.size,
+	       (unsigned long long)d->layout.dtb_ipa,
+	       d->layout.initrd_size ? ", initrd" : "");
+}
+
+int domain_create(const struct domain_config *c, const struct host_info *h,
+		  struct ram_map *ram, const void *host_fdt)
+{
+	struct domain *d = &domain_store[nr_domains];
+	struct kernel_info ki;
+	char err[CFG_ERR_LEN];
+
+	(void)host_fdt;
+	if (nr_vcpus_used + c->vcpus > MAX_CPUS)
+		return fail(c, "cpus: no physical CPU left");
+	d->id = c->domid;
+	d->cfg = c;
+	if (kernel_probe((const void *)(uintptr_t)c->kernel.start, c->kernel.size,
+			 &ki, err, sizeof(err)) ||
+	    guest_layout_compute(c, &ki, GUEST_DTB_MAX, &d->layout, err, sizeof(err))) {
+		printk("%s\n", err);
+		return -1;
+	}
+	if (alloc_memory(d, ram) || arch_domain_create(d) || map_memory(d))
+		return -1;
+	if (c->vpl011)
+		vpl011_init(d);
+	if (load_images(d, h))
+		return -1;
+	create_vcpus(d);
+	domains[nr_domains++] = d;
+	print_domain(d);
+	return 0;
+}
+
+static const char *reason_name(enum shutdown_reason r)
+{
+	switch (r) {
+	case SHUTDOWN_poweroff: return "powered off";
+	case SHUTDOWN_reboot:   return "rebooted (not restarted: static domain)";
+	case SHUTDOWN_crash:    return "crashed";
+	case SHUTDOWN_watchdog: return "stopped by its watchdog";
+	default:                return "shut down";
+	}
+}
+
+/* Marks the domain stopped and kicks its other CPUs, which idle once they
+ * see it; the domain's memory stays allocated (static partitioning). */
+void domain_shutdown(struct domain *d, enum shutdown_reason why)
+{
+	bool all_down = true;
+
+	if (d->state == DOM_SHUTDOWN)
+		return;
+	d->reason = why;
+	d->state = DOM_SHUTDOWN;
+	if (d->vpl011.line_len) {
+		console_domain_line(d, d->vpl011.line, d->vpl011.line_len);
+		d->vpl011.line_len = 0;
+	}
+	printk("d%u: domain %s\n", d->id, reason_name(why));
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i]->pcpu != arch_cpu_id())
+			arch_cpu_kick(d->vcpu[i]->pcpu);
+	for (unsigned i = 0; i < nr_domains; i++)
+		if (domains[i]->state != DOM_SHUTDOWN)
+			all_down = false;
+	if (all_down)
+		printk("All domains have stopped.\n");
+}
+
+/* One vCPU per physical CPU: run ours when it is on, else idle. */
+void vcpu_schedule(unsigned int cpu)
+{
+	struct vcpu *v = vcpu_of_cpu(cpu);
+
+	for (;;) {
+		if (v && v->dom->state == DOM_RUNNING && v->power != VCPU_OFF)
+			arch_vcpu_run(v);
+		arch_cpu_idle();
+	}
+}

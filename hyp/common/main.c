@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Boot: parse the host device tree, validate the dom0less configuration,
+ * construct every valid domain, bring up the other CPUs, run.
+ * A domain with a bad configuration is reported and skipped; the others
+ * boot. Only a host tree we cannot use at all stops the machine.
+ */
+#include <xenith/arch-api.h>
+#include <xenith/config.h>
+#include <xenith/console.h>
+#include <xenith/domain.h>
+#include <xenith/fdt.h>
+#include <xenith/lib.h>
+#include <xenith/page_alloc.h>
+
+#ifndef EARLY_UART_BASE
+#define EARLY_UART_BASE 0x09000000ULL /* QEMU virt; make EARLY_UART_BASE=... */
+#endif
+
+void start_xenith(uint64_t fdt_pa, uint64_t load_pa) __attribute__((noreturn));
+void start_secondary(unsigned int cpu) __attribute__((noreturn));
+
+static struct host_info host;
+static struct system_config sys;
+static struct ram_map ram;
+static char errbuf[CFG_ERR_LEN];
+
+static void print_host(void)
+{
+	for (int i = 0; i < host.nr_mem; i++)
+		printk("RAM: %#llx - %#llx (%llu MiB)\n",
+		       (unsigned long long)host.mem[i].base,
+		       (unsigned long long)(host.mem[i].base + host.mem[i].size),
+		       (unsigned long long)(host.mem[i].size >> 20));
+	printk("CPUs: %d, GICv3: dist %#llx redist %#llx, UART: pl011 %#llx irq %u\n",
+	       host.nr_cpus, (unsigned long long)host.gicd_base,
+	       (unsigned long long)host.gicr_base,
+	       (unsigned long long)host.uart_base, host.uart_irq);
+}
+
+/* Everything in host RAM that guests must not get. */
+static void reserve_in_use(const void *fdt, uint64_t fdt_pa)
+{
+	uint64_t start, end;
+
+	ram_map_init(&ram, host.mem, host.nr_mem);
+	arch_image_range(&start, &end);
+	ram_map_reserve(&ram, start, end - start);
+	ram_map_reserve(&ram, fdt_pa, dt_total_size(fdt));
+	for (int i = 0; i < host.nr_reserved; i++)
+		ram_map_reserve(&ram, host.reserved[i].base, host.reserved[i].size);
+	for (int i = 0; i < sys.nr_domains; i++) {
+		const struct domain_config *c = &sys.dom[i];
+		const struct boot_module *m[] = { &c->kernel, &c->ramdisk, &c->dtb };
+
+		for (unsigned j = 0; j < ARRAY_SIZE(m); j++)
+			if (m[j]->present)
+				ram_map_reserve(&ram, m[j]->start, m[j]->size);
+	}
+}
+
+static void parse_config(const void *fdt)
+{
+	int n = config_parse(fdt, &host, &sys, errbuf, sizeof(errbuf));
+
+	if (n < 0) {
+		printk("%s\n", errbuf);
+		return;
+	}
+	config_validate(&host, &sys);
+	printk("dom0less: %d domain%s in the device tree\n", n, n == 1 ? "" : "s");
+	for (int i = 0; i < sys.nr_domains; i++)
+		if (!sys.dom[i].ok)
+			printk("%s\n", sys.dom[i].err);
+}
+
+static void build_domains(const void *fdt)
+{
+	for (int i = 0; i < sys.nr_domains; i++)
+		if (sys.dom[i].ok && domain_create(&sys.dom[i], &host, &ram, fdt))
+			sys.dom[i].ok = false;
+	if (!nr_domains)
+		printk("No domain to run: the CPUs will idle.\n");
+}
+
+static void start_cpus(void)
+{
+	for (int cpu = 1; cpu < host.nr_cpus; cpu++) {
+		int rc = arch_cpu_start((unsigned)cpu, host.cpu_mpidr[cpu]);
+
+		if (rc)
+			printk("CPU%d (MPIDR %#llx) failed to start: %d\n", cpu,
+			       (unsigned long long)host.cpu_mpidr[cpu], rc);
+	}
+}
+
+void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
+{
+	const void *fdt = (const void *)(uintptr_t)fdt_pa;
+	int rc;
+
+	console_init_early(EARLY_UART_BASE);
+	printk("Xenith hypervisor starting (Xen 4.17 guest ABI), loaded at %#llx\n",
+	       (unsigned long long)load_pa);
+	rc = dt_check(fdt, 0x200000);
+	if (rc)
+		panic("host device tree at %#llx: %s", (unsigned long long)fdt_pa,
+		      dt_strerror(rc));
+	if (host_parse(fdt, &host, errbuf, sizeof(errbuf)))
+		panic("host device tree: %s", errbuf);
+	console_set_uart(host.uart_base);
+	arch_init_primary(fdt, &host);
+	print_host();
+	if (host.xen_bootargs)
+		printk("Command line: %s\n", host.xen_bootargs);
+	parse_config(fdt);
+	reserve_in_use(fdt, fdt_pa);
+	build_domains(fdt);
+	printk("Free host RAM after construction: %llu MiB\n",
+	       (unsigned long long)(ram_map_free_bytes(&ram) >> 20));
+	start_cpus();
+	vcpu_schedule(0);
+}
+
+void start_secondary(unsigned int cpu)
+{
+	arch_init_secondary(cpu);
+	vcpu_schedule(cpu);
+}

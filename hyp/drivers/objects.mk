@@ -1,0 +1,1 @@
+objs-y += drivers/pl011.o

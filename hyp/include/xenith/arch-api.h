@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every hook generic code calls into the architecture. A port to another
+ * architecture implements exactly this list (plus the arch headers
+ * named in xenith/domain.h). Generic code includes no other arch header.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <xenith/config.h>
+
+struct domain;
+struct vcpu;
+
+/* ---- CPUs ---- */
+/* Logical index of the calling physical CPU. */
+unsigned int arch_cpu_id(void);
+/* Starts physical CPU `cpu` (index into host_info.cpu_mpidr) at the
+ * hypervisor's secondary entry. 0 or negative firmware error. */
+int arch_cpu_start(unsigned int cpu, uint64_t mpidr);
+/* Idles the CPU until an interrupt arrives (interrupts taken inside). */
+void arch_cpu_idle(void);
+/* Sends the "reschedule/kick" IPI to a physical CPU. */
+void arch_cpu_kick(unsigned int cpu);
+/* Power off the machine (firmware), used when every domain is gone. */
+void arch_system_off(void) __attribute__((noreturn));
+void arch_halt(void) __attribute__((noreturn));
+
+/* ---- per-CPU bring-up ---- */
+void arch_init_primary(const void *fdt, const struct host_info *h);
+void arch_init_secondary(unsigned int cpu);
+/* Free hypervisor memory range kept for itself (for the boot summary). */
+void arch_image_range(uint64_t *start, uint64_t *end);
+
+/* ---- domains ---- */
+/* Sets up stage-2 translation (VMID, root table from the domain's pool),
+ * the virtual GIC and the timer offset. */
+int arch_domain_create(struct domain *d);
+/* Maps [ipa, ipa+size) to host [pa, ...) as normal RAM. */
+int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
+/* Initial vCPU state: entry point, x0 argument, EL1 reset values. */
+void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0);
+/* Enters the vCPU on the calling CPU. Does not return. */
+void arch_vcpu_run(struct vcpu *v) __attribute__((noreturn));
+/* Raises (level=true) or lowers a virtual interrupt line of a domain. */
+void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
+			 unsigned int intid, bool level);
+
+/* ---- memory ---- */
+/* Makes data written by the hypervisor visible to a guest with caches
+ * off (clean to the point of coherency). */
+void arch_clean_dcache(uint64_t pa, uint64_t size);

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor console: the one physical UART, shared by the hypervisor's
+ * own log and every domain's console. Output is whole lines; each domain's
+ * line carries its prefix. Input goes to the domain that has the focus;
+ * Ctrl-a three times moves the focus, as on Xen.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct domain;
+
+void console_init_early(uint64_t uart_base);
+void console_set_uart(uint64_t uart_base);
+int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints one finished line of domain output with its domain prefix. */
+void console_domain_line(struct domain *d, const char *line, size_t len);
+/* A character received on the physical UART. */
+void console_rx_char(char c);
+/* Domains register for input; called once per domain at creation. */
+void console_register_domain(struct domain *d);
+
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* Generic Xen hypercall dispatch (common/hypercall.c). */
+#pragma once
+
+#include <stdint.h>
+
+struct vcpu;
+
+/* Returns the value for the guest's x0: >= 0 or a negated Xen errno. */
+int64_t do_hypercall(struct vcpu *v, unsigned long nr, const uint64_t args[5]);

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host memory allocation. At boot, host RAM minus everything already in
+ * use (hypervisor image, device tree, boot modules, reserved regions) is a
+ * list of free ranges; guest RAM and per-domain pools are carved from it.
+ * After boot nothing is allocated. Pure logic, host-testable.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <xenith/config.h>
+
+#define MAX_FREE_RANGES 32
+
+struct ram_map {
+	struct mem_bank free[MAX_FREE_RANGES];
+	int n;
+};
+
+void ram_map_init(struct ram_map *m, const struct mem_bank *banks, int n);
+/* Removes [base, base+size) from the free ranges; false if that would need
+ * more ranges than the table holds. */
+bool ram_map_reserve(struct ram_map *m, uint64_t base, uint64_t size);
+/* Allocates size bytes aligned to align (power of two), highest address
+ * first so low memory stays for boot modules. 0 on failure. */
+uint64_t ram_map_alloc(struct ram_map *m, uint64_t size, uint64_t align);
+uint64_t ram_map_free_bytes(const struct ram_map *m);
+
+/* A pool of 4 KiB pages reserved for one purpose (a domain's stage-2 tables). */
+struct page_pool {
+	uint64_t base;     /* physical, page aligned */
+	uint64_t pages;    /* capacity */
+	uint64_t used;     /* pages handed out (never freed back yet) */
+};
+
+void page_pool_init(struct page_pool *p, uint64_t base, uint64_t pages);
+/* Next page of the pool, or 0 when exhausted. */
+uint64_t page_pool_alloc(struct page_pool *p);

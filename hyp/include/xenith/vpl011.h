@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* Emulated SBSA UART (PL011 subset) at Xen's domU address. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <arch/spinlock.h>
+#include <xenith/mmio.h>
+
+#define VPL011_RX_FIFO 32
+#define VPL011_LINE_MAX 256
+
+struct vpl011 {
+	spinlock_t lock; /* guest accesses vs. console input on another CPU */
+	bool enabled;
+	uint32_t imsc;    /* interrupt mask set/clear */
+	uint32_t ris;     /* raw interrupt status */
+	char rx[VPL011_RX_FIFO];
+	unsigned rx_head, rx_count;
+	char line[VPL011_LINE_MAX];
+	unsigned line_len;
+};
+
+struct domain;
+void vpl011_init(struct domain *d);
+/* Input from the console multiplexer; false if the FIFO is full. */
+bool vpl011_rx(struct domain *d, char c);
