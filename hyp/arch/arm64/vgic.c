@@ -1,15 +1,292 @@
 // SPDX-License-Identifier: MIT
-/* vGICv3 placeholder: replaced by the full emulation. */
+/*
+ * vGICv3 interrupt state and list registers.
+ *
+ * Delivery rule: an interrupt wants delivery when it is enabled and either
+ * latched pending or (level-sensitive) its line is high. A bitmap per vCPU
+ * (SGIs/PPIs) and per domain (SPIs) holds the candidates, so the entry
+ * path looks at a few words, not every interrupt. List registers are a
+ * cache of this state, written only on the vCPU's own CPU in vgic_flush().
+ */
+#include <arch/gic.h>
+#include <arch/sysreg.h>
 #include <arch/vgic_api.h>
+#include <arch/vgic_int.h>
 #include <xenith/arch-api.h>
 #include <xenith/domain.h>
+#include <xenith/lib.h>
 
-int vgic_domain_init(struct domain *d) { (void)d; return 0; }
-void vgic_vcpu_init(struct vcpu *v) { (void)v; }
-bool vgic_vcpu_pending(struct vcpu *v) { (void)v; return false; }
-void vgic_flush(struct vcpu *v) { (void)v; }
-void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r) { (void)v; (void)sgi1r; }
-void vgic_vtimer_fired(struct vcpu *v) { (void)v; }
+#define LR_STATE_SHIFT 62
+#define LR_PENDING     (1ULL << 62)
+#define LR_ACTIVE      (2ULL << 62)
+#define LR_HW          (1ULL << 61)
+#define LR_GROUP1      (1ULL << 60)
+#define LR_PRIO_SHIFT  48
+#define LR_PINTID_SHIFT 32
+#define ICH_HCR_EN     (1ULL << 0)
+#define ICH_HCR_UIE    (1ULL << 1)
+#define VTIMER_INTID   27
+
+static uint64_t read_lr(unsigned n);
+static void write_lr(unsigned n, uint64_t v);
+
+struct vgic_irq *vgic_irq(struct vcpu *v, unsigned int intid)
+{
+	struct vgic_dist *dist = &v->dom->arch.vgic;
+
+	if (intid < VGIC_NR_PRIV)
+		return &v->arch.vgic.priv[intid];
+	if (intid - VGIC_NR_PRIV < dist->nr_spis)
+		return &dist->spi[intid - VGIC_NR_PRIV];
+	return NULL;
+}
+
+struct vcpu *vgic_spi_target(struct domain *d, unsigned int intid)
+{
+	unsigned t = d->arch.vgic.spi[intid - VGIC_NR_PRIV].target;
+
+	return d->vcpu[t < d->nr_vcpus ? t : 0];
+}
+
+static bool wants(const struct vgic_irq *irq)
+{
+	return irq->pending || (irq->level && !irq->edge);
+}
+
+static void set_bit32(uint32_t *w, unsigned bit, bool on)
+{
+	if (on)
+		w[bit / 32] |= 1U << (bit % 32);
+	else
+		w[bit / 32] &= ~(1U << (bit % 32));
+}
+
+void vgic_update(struct domain *d, struct vcpu *v, unsigned int intid)
+{
+	struct vgic_irq *irq;
+	bool on;
+
+	if (intid >= VGIC_NR_PRIV)
+		v = vgic_spi_target(d, intid);
+	irq = vgic_irq(v, intid);
+	on = wants(irq);
+	if (intid < VGIC_NR_PRIV)
+		set_bit32(&v->arch.vgic.pend, intid, on);
+	else
+		set_bit32(d->arch.vgic.pend, intid - VGIC_NR_PRIV, on);
+	if (on && irq->enabled && v->pcpu != arch_cpu_id())
+		arch_cpu_kick(v->pcpu);
+}
+
+int vgic_domain_init(struct domain *d)
+{
+	struct vgic_dist *dist = &d->arch.vgic;
+	uint32_t n = d->cfg->nr_spis;
+
+	dist->nr_spis = n > VGIC_MAX_SPIS ? VGIC_MAX_SPIS : ALIGN_UP(n, 32);
+	for (unsigned i = 0; i < dist->nr_spis; i++)
+		dist->spi[i].priority = 0xa0;
+	return vgic_mmio_init(d);
+}
+
+void vgic_vcpu_init(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+
+	memset(c->priv, 0, sizeof(c->priv));
+	for (unsigned i = 0; i < VGIC_NR_PRIV; i++) {
+		c->priv[i].edge = i < 16; /* SGIs are edge, PPIs level */
+		c->priv[i].priority = 0xa0;
+	}
+	c->pend = 0;
+	c->lr_used = 0;
+}
+
+/* Walks one word of a candidate bitmap; true if one is deliverable. */
+static bool any_enabled(struct vcpu *v, uint32_t bits, unsigned base)
+{
+	for (; bits; bits &= bits - 1) {
+		unsigned intid = base + (unsigned)__builtin_ctz(bits);
+		const struct vgic_irq *irq = vgic_irq(v, intid);
+
+		if (irq->enabled && !irq->in_lr &&
+		    (intid < VGIC_NR_PRIV || vgic_spi_target(v->dom, intid) == v))
+			return true;
+	}
+	return false;
+}
+
+bool vgic_vcpu_pending(struct vcpu *v)
+{
+	struct vgic_dist *dist = &v->dom->arch.vgic;
+	bool found = v->arch.vgic.lr_used != 0; /* anything still in an LR */
+
+	spin_lock(&dist->lock);
+	found = found || any_enabled(v, v->arch.vgic.pend, 0);
+	for (unsigned w = 0; !found && w < dist->nr_spis / 32; w++)
+		found = any_enabled(v, dist->pend[w], VGIC_NR_PRIV + 32 * w);
+	spin_unlock(&dist->lock);
+	return found;
+}
+
+/* Folds what the guest did with its list registers back into the state. */
+static void sync_lrs(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+
+	for (uint32_t used = c->lr_used; used; used &= used - 1) {
+		unsigned n = (unsigned)__builtin_ctz(used);
+		uint64_t lr = read_lr(n);
+		struct vgic_irq *irq = vgic_irq(v, c->lr_intid[n]);
+
+		irq->active = (lr & LR_ACTIVE) != 0;
+		if (lr & (LR_ACTIVE | LR_PENDING))
+			continue;
+		irq->in_lr = 0;
+		c->lr_used &= ~(1U << n);
+		write_lr(n, 0);
+		vgic_update(v->dom, v, c->lr_intid[n]);
+	}
+}
+
+static uint64_t make_lr(const struct vgic_irq *irq, unsigned intid)
+{
+	uint64_t lr = intid | LR_PENDING | LR_GROUP1 |
+		      ((uint64_t)irq->priority << LR_PRIO_SHIFT);
+
+	if (irq->hw)
+		lr |= LR_HW | ((uint64_t)intid << LR_PINTID_SHIFT);
+	return lr;
+}
+
+/* Puts one interrupt in a free list register; false if none is free. */
+static bool load_lr(struct vcpu *v, struct vgic_irq *irq, unsigned intid)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	uint32_t free = ~c->lr_used & ((1U << MIN(gic_nr_lrs(), 8U)) - 1);
+	unsigned n;
+
+	if (!free)
+		return false;
+	n = (unsigned)__builtin_ctz(free);
+	write_lr(n, make_lr(irq, intid));
+	c->lr_used |= 1U << n;
+	c->lr_intid[n] = (uint16_t)intid;
+	irq->in_lr = 1;
+	irq->lr = (uint8_t)n;
+	irq->pending = 0; /* now held by the list register */
+	return true;
+}
+
+/* Loads deliverable candidates of one bitmap word; false when LRs ran out. */
+static bool fill_word(struct vcpu *v, uint32_t *word, unsigned base)
+{
+	for (uint32_t bits = *word; bits; bits &= bits - 1) {
+		unsigned intid = base + (unsigned)__builtin_ctz(bits);
+		struct vgic_irq *irq = vgic_irq(v, intid);
+
+		if (!irq->enabled || irq->in_lr || irq->active ||
+		    (intid >= VGIC_NR_PRIV && vgic_spi_target(v->dom, intid) != v))
+			continue;
+		if (!load_lr(v, irq, intid))
+			return false;
+		if (!wants(irq))
+			*word &= ~(1U << (intid - base));
+	}
+	return true;
+}
+
+void vgic_flush(struct vcpu *v)
+{
+	struct vgic_dist *dist = &v->dom->arch.vgic;
+	bool room;
+
+	spin_lock(&dist->lock);
+	sync_lrs(v);
+	room = fill_word(v, &v->arch.vgic.pend, 0);
+	for (unsigned w = 0; room && w < dist->nr_spis / 32; w++)
+		room = fill_word(v, &dist->pend[w], VGIC_NR_PRIV + 32 * w);
+	spin_unlock(&dist->lock);
+	/* Out of list registers: ask for a maintenance interrupt once they
+	 * drain, so the rest gets delivered without waiting for another exit. */
+	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (room ? 0 : ICH_HCR_UIE));
+}
+
 void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
 			 unsigned int intid, bool level)
-{ (void)d; (void)vcpu_id; (void)intid; (void)level; }
+{
+	struct vgic_dist *dist = &d->arch.vgic;
+	struct vcpu *v = d->vcpu[vcpu_id < d->nr_vcpus ? vcpu_id : 0];
+	struct vgic_irq *irq;
+
+	spin_lock(&dist->lock);
+	irq = vgic_irq(v, intid);
+	if (irq && irq->level != level) {
+		irq->level = level;
+		if (level && irq->edge)
+			irq->pending = 1;
+		vgic_update(d, v, intid);
+	}
+	spin_unlock(&dist->lock);
+}
+
+void vgic_vtimer_fired(struct vcpu *v)
+{
+	struct vgic_dist *dist = &v->dom->arch.vgic;
+	struct vgic_irq *irq;
+
+	spin_lock(&dist->lock);
+	irq = &v->arch.vgic.priv[VTIMER_INTID];
+	irq->hw = 1;
+	irq->pending = 1;
+	vgic_update(v->dom, v, VTIMER_INTID);
+	spin_unlock(&dist->lock);
+}
+
+/* ICC_SGI1R_EL1: INTID [27:24], Aff1 [23:16], TargetList [15:0],
+ * Aff2 [39:32], IRM [40], RS [47:44], Aff3 [55:48]. */
+void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r)
+{
+	struct domain *d = v->dom;
+	unsigned intid = (sgi1r >> 24) & 0xf;
+	bool all = (sgi1r >> 40) & 1;
+	uint64_t aff1 = (sgi1r >> 16) & 0xff, rs = (sgi1r >> 44) & 0xf;
+
+	if ((sgi1r >> 32) & 0xff || (sgi1r >> 48) & 0xff)
+		return; /* our vCPUs all have Aff2 = Aff3 = 0 */
+	spin_lock(&d->arch.vgic.lock);
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *t = d->vcpu[i];
+		unsigned a0 = t->id & 0xf, a1 = t->id >> 4;
+		bool hit = all ? t != v
+			       : (a1 == aff1 && (a0 >> 4) == rs &&
+				  ((sgi1r >> a0) & 1));
+
+		if (!hit)
+			continue;
+		t->arch.vgic.priv[intid].pending = 1;
+		vgic_update(d, t, intid);
+	}
+	spin_unlock(&d->arch.vgic.lock);
+}
+
+/* ICH_LR<n>_EL2 is not indexable: one mrs/msr per register number. */
+#define LR_CASE_R(n) case n: return read_sysreg(S3_4_C12_C12_##n)
+static uint64_t read_lr(unsigned n)
+{
+	switch (n) {
+	LR_CASE_R(0); LR_CASE_R(1); LR_CASE_R(2); LR_CASE_R(3);
+	LR_CASE_R(4); LR_CASE_R(5); LR_CASE_R(6); LR_CASE_R(7);
+	default: return 0;
+	}
+}
+
+#define LR_CASE_W(n) case n: write_sysreg(S3_4_C12_C12_##n, v); break
+static void write_lr(unsigned n, uint64_t v)
+{
+	switch (n) {
+	LR_CASE_W(0); LR_CASE_W(1); LR_CASE_W(2); LR_CASE_W(3);
+	LR_CASE_W(4); LR_CASE_W(5); LR_CASE_W(6); LR_CASE_W(7);
+	default: break;
+	}
+}

@@ -31,15 +31,17 @@ struct vgic_irq {
 
 struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIV]; /* SGIs and PPIs, banked */
+	uint32_t pend;          /* priv IRQs pending or with line high */
 	uint32_t lr_used;       /* bitmap of list registers in use */
 	uint16_t lr_intid[VGIC_NR_LRS_MAX];
 	bool sleeping;          /* GICR_WAKER.ProcessorSleep */
-	spinlock_t lock;        /* protects priv[] and LR bookkeeping */
 };
 
 struct vgic_dist {
 	uint32_t ctlr;
 	uint32_t nr_spis;
 	struct vgic_irq spi[VGIC_MAX_SPIS];
-	spinlock_t lock;
+	uint32_t pend[VGIC_MAX_SPIS / 32]; /* SPIs pending or line high */
+	spinlock_t lock;        /* the domain's one vGIC lock: spi[], pend[]
+				 * and every vCPU's priv[]/pend */
 };
