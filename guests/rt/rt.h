@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runtime of the bare-metal test guests: console, formatted output, device
+ * tree reading, exception reporting, SMCCC/PSCI and Xen hypercall wrappers.
+ * Everything runs with the MMU off, so all data accesses are Device-nGnRnE:
+ * no unaligned accesses, no exclusives.
+ */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- libc subset (lib.c) ---- */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+/* %s %c %d %i %u %x %p, flags '0' '-', width, length l/ll/z. */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- console (console.c) ---- */
+/* Finds the UART in the DT ("arm,sbsa-uart" / "arm,pl011", stdout-path
+ * first). Without one, output goes to the Xen console_io hypercall. */
+void console_init(const void *fdt);
+uint64_t console_base(void);
+void console_write(const char *s, size_t n);
+/* One whole line per call; the name prefix is added by the caller. */
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- device tree (fdt.c): a small read-only walker ---- */
+#define DT_MAXDEPTH 16
+struct dt_node {
+	int off;          /* offset of the FDT_BEGIN_NODE token */
+	int depth;        /* 0 = root */
+	int parent;       /* parent node offset, -1 for root */
+	const char *name; /* with unit address */
+	int stack[DT_MAXDEPTH]; /* ancestors' offsets, stack[depth] = off */
+};
+bool dt_valid(const void *fdt);
+/* Node iteration in document order: start with it->off = -1. */
+bool dt_next(const void *fdt, struct dt_node *it);
+const void *dt_getprop(const void *fdt, int node, const char *name, int *len);
+bool dt_compatible(const void *fdt, int node, const char *compat);
+/* Offset of the first node whose path is `path` ("/chosen"), or -1. */
+int dt_find_path(const void *fdt, const char *path);
+/* Parent offset (-1 for root or error). */
+int dt_parent_of(const void *fdt, int node);
+/* #address-cells / #size-cells given by node for its children. */
+uint32_t dt_cells(const void *fdt, int node, const char *which, uint32_t dflt);
+bool dt_reg(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *size);
+int dt_path_of(const void *fdt, int node, char *buf, size_t len);
+static inline uint32_t be32(const void *p)
+{
+	const uint8_t *b = p;
+	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
+	       ((uint32_t)b[2] << 8) | b[3];
+}
+
+/* ---- exceptions (exc.c) ---- */
+struct exc_frame {
+	uint64_t x[31];
+	uint64_t elr;
+	uint64_t spsr;
+	uint64_t pad;
+};
+struct fault_record {
+	uint32_t count;   /* exceptions taken while armed */
+	uint64_t esr, far, elr;
+	unsigned kind;    /* vector index */
+};
+/* Arms the handler for one expected exception: if one is taken, it is
+ * recorded and execution resumes at `resume` (or ELR + 4 if 0). */
+void fault_expect(uint64_t resume);
+/* Disarms; returns the number of exceptions taken while armed. */
+uint32_t fault_done(struct fault_record *out);
+const char *ec_name(uint32_t ec);
+/* Resume address for the armed fault; set by inline asm right before the
+ * risky instruction. */
+extern volatile uint64_t fault_resume_pc;
+
+/* ---- SMCCC / PSCI / Xen hypercalls (inline) ---- */
+struct smccc_res {
+	uint64_t a0, a1, a2, a3;
+};
+
+static inline struct smccc_res smccc_hvc(uint64_t fid, uint64_t a1,
+					 uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fid;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+	__asm__ volatile("hvc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+			 :
+			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+			   "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	return (struct smccc_res){ x0, x1, x2, x3 };
+}
+
+static inline int64_t psci_call(uint64_t fid, uint64_t a1, uint64_t a2,
+				uint64_t a3)
+{
+	return (int64_t)smccc_hvc(fid, a1, a2, a3).a0;
+}
+
+/* Xen: hvc #0xEA1, x16 = hypercall number, args x0..x4, result x0. */
+static inline int64_t xen_hypercall(uint64_t nr, uint64_t a0, uint64_t a1,
+				    uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	register uint64_t x0 __asm__("x0") = a0;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+	register uint64_t x4 __asm__("x4") = a4;
+	register uint64_t x16 __asm__("x16") = nr;
+	__asm__ volatile("hvc #0xEA1"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4),
+			   "+r"(x16)
+			 :
+			 : "memory");
+	return (int64_t)x0;
+}
+
+#define PSCI_VERSION            0x84000000u
+#define PSCI_CPU_OFF            0x84000002u
+#define PSCI_CPU_ON_64          0xC4000003u
+#define PSCI_AFFINITY_INFO_64   0xC4000004u
+#define PSCI_MIGRATE_INFO_TYPE  0x84000006u
+#define PSCI_SYSTEM_OFF         0x84000008u
+#define PSCI_FEATURES           0x8400000Au
+#define SMCCC_VERSION           0x80000000u
+#define SMCCC_ARCH_FEATURES     0x80000001u
+
+#define XEN_HC_console_io  18
+#define XEN_HC_xen_version 17
+#define CONSOLEIO_write    0
+
+/* ---- system registers and time ---- */
+#define read_sysreg(r) ({ uint64_t __v; \
+	__asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
+static inline uint64_t cntvct(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+	return read_sysreg(cntvct_el0);
+}
+static inline uint64_t cntfrq(void) { return read_sysreg(cntfrq_el0); }
+static inline void dsb(void) { __asm__ volatile("dsb sy" ::: "memory"); }
+static inline void cpu_relax(void) { __asm__ volatile("yield" ::: "memory"); }
+
+/* ---- guest program hooks ---- */
+extern const char *guest_name;     /* "name=" from bootargs */
+extern void secondary_entry(void); /* head.S */
+void guest_main(const void *fdt);
+void secondary_main(uint64_t idx);
+/* Prints "<name>: <fmt>". */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void halt(void) __attribute__((noreturn));

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+/*
+ * testguest entry: reads /chosen/bootargs ("name=alpha test=hello ...") and
+ * runs the chosen test. Every line it prints starts with "<name>: " except
+ * the "DT ..." report lines of the dtinfo test.
+ */
+#include "tg.h"
+
+const void *g_fdt;
+const char *guest_name = "guest";
+
+static char args[256];
+static char name_buf[32];
+
+const char *arg(const char *key, const char *dflt)
+{
+	static char val[64];
+	size_t klen = strlen(key);
+	for (const char *p = args; *p;) {
+		while (*p == ' ')
+			p++;
+		const char *e = p;
+		while (*e && *e != ' ')
+			e++;
+		if ((size_t)(e - p) > klen && strncmp(p, key, klen) == 0 &&
+		    p[klen] == '=') {
+			size_t n = (size_t)(e - p) - klen - 1;
+			if (n >= sizeof(val))
+				n = sizeof(val) - 1;
+			memcpy(val, p + klen + 1, n);
+			val[n] = '\0';
+			return val;
+		}
+		p = e;
+	}
+	return dflt;
+}
+
+uint64_t arg_num(const char *key, uint64_t dflt)
+{
+	const char *s = arg(key, NULL);
+	if (!s || !*s)
+		return dflt;
+	uint64_t v = 0;
+	unsigned base = 10;
+	if (s[0] == '0' && s[1] == 'x') {
+		base = 16;
+		s += 2;
+	}
+	for (; *s; s++) {
+		unsigned d;
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else
+			return dflt;
+		v = v * base + d;
+	}
+	return v;
+}
+
+void say(const char *fmt, ...)
+{
+	char buf[224];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	printk("%s: %s\n", guest_name, buf);
+}
+
+bool ram_info(uint64_t *base, uint64_t *end)
+{
+	bool found = false;
+	struct dt_node it = { .off = -1 };
+	*base = ~0ull;
+	*end = 0;
+	while (dt_next(g_fdt, &it)) {
+		int len;
+		const char *t = dt_getprop(g_fdt, it.off, "device_type", &len);
+		if (!t || strcmp(t, "memory") != 0)
+			continue;
+		uint64_t a, s;
+		for (int i = 0; dt_reg(g_fdt, it.off, i, &a, &s); i++) {
+			if (!s)
+				continue;
+			found = true;
+			if (a < *base)
+				*base = a;
+			if (a + s > *end)
+				*end = a + s;
+		}
+	}
+	return found;
+}
+
+
+
+uint32_t try_load32(uint64_t addr, uint32_t *val, struct fault_record *r)
+{
+	uint32_t v = 0xdeadbeef;
+	fault_expect(0);
+	__asm__ volatile("adr x9, 1f\n\t"
+			 "str x9, [%[rp]]\n\t"
+			 "dsb sy\n\t"
+			 "ldr %w[v], [%[a]]\n"
+			 "1:"
+			 : [v] "+r"(v)
+			 : [a] "r"(addr), [rp] "r"(&fault_resume_pc)
+			 : "x9", "memory");
+	*val = v;
+	return fault_done(r);
+}
+
+uint32_t try_load64(uint64_t addr, uint64_t *val, struct fault_record *r)
+{
+	uint64_t v = 0xdeadbeefdeadbeefull;
+	fault_expect(0);
+	__asm__ volatile("adr x9, 1f\n\t"
+			 "str x9, [%[rp]]\n\t"
+			 "dsb sy\n\t"
+			 "ldr %[v], [%[a]]\n"
+			 "1:"
+			 : [v] "+r"(v)
+			 : [a] "r"(addr), [rp] "r"(&fault_resume_pc)
+			 : "x9", "memory");
+	*val = v;
+	return fault_done(r);
+}
+
+uint32_t try_store32(uint64_t addr, uint32_t val, struct fault_record *r)
+{
+	fault_expect(0);
+	__asm__ volatile("adr x9, 1f\n\t"
+			 "str x9, [%[rp]]\n\t"
+			 "dsb sy\n\t"
+			 "str %w[v], [%[a]]\n\t"
+			 "dsb sy\n"
+			 "1:"
+			 :
+			 : [v] "r"(val), [a] "r"(addr),
+			   [rp] "r"(&fault_resume_pc)
+			 : "x9", "memory");
+	return fault_done(r);
+}
+
+void hello_loop(void)
+{
+	uint64_t freq = cntfrq();
+	if (!freq)
+		freq = 62500000;
+	uint64_t period = freq * arg_num("period", 50) / 1000;
+	uint64_t next = cntvct() + period;
+	for (uint64_t n = 1;; n++) {
+		while ((int64_t)(cntvct() - next) < 0)
+			cpu_relax();
+		say("tick %llu", (unsigned long long)n);
+		next += period;
+		/* Descheduled for long: don't print a burst of stale ticks. */
+		if ((int64_t)(cntvct() - next) > (int64_t)(4 * period))
+			next = cntvct() + period;
+	}
+}
+
+static void mode_spin(void)
+{
+	say("spinning");
+	__asm__ volatile("msr daifset, #0xf");
+	for (;;)
+		__asm__ volatile("nop");
+}
+
+static void mode_poweroff(void)
+{
+	say("powering off");
+	int64_t r = psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+	say("SYSTEM_OFF returned %lld", (long long)r);
+	halt();
+}
+
+static void load_args(void)
+{
+	int chosen = dt_find_path(g_fdt, "/chosen");
+	int len = 0;
+	const char *b = chosen >= 0 ? dt_getprop(g_fdt, chosen, "bootargs", &len)
+				    : NULL;
+	if (b && len > 0) {
+		size_t n = (size_t)len < sizeof(args) ? (size_t)len : sizeof(args) - 1;
+		memcpy(args, b, n);
+		args[n] = '\0';
+	}
+	const char *nm = arg("name", "guest");
+	size_t n = strlen(nm) < sizeof(name_buf) ? strlen(nm) : sizeof(name_buf) - 1;
+	memcpy(name_buf, nm, n);
+	name_buf[n] = '\0';
+	guest_name = name_buf;
+}
+
+void guest_main(const void *fdt)
+{
+	g_fdt = fdt;
+	console_init(fdt);
+	if (!dt_valid(fdt)) {
+		say("no valid device tree at %p", fdt);
+		halt();
+	}
+	load_args();
+	char test[32];
+	const char *t = arg("test", "hello");
+	size_t n = strlen(t) < sizeof(test) ? strlen(t) : sizeof(test) - 1;
+	memcpy(test, t, n);
+	test[n] = '\0';
+	say("testguest test=%s dtb=%p uart=%#llx el=%llu", test, fdt,
+	    (unsigned long long)console_base(),
+	    (unsigned long long)(read_sysreg(CurrentEL) >> 2));
+
+	if (!strcmp(test, "hello"))
+		hello_loop();
+	else if (!strcmp(test, "dtinfo"))
+		mode_dtinfo();
+	else if (!strcmp(test, "abort"))
+		mode_abort();
+	else if (!strcmp(test, "spin"))
+		mode_spin();
+	else if (!strcmp(test, "poweroff"))
+		mode_poweroff();
+	else if (!strcmp(test, "psci"))
+		mode_psci();
+	else if (!strcmp(test, "hostile"))
+		mode_hostile();
+	else
+		say("unknown test '%s'", test);
+	hello_loop();
+}
+
+void secondary_main(uint64_t idx)
+{
+	psci_secondary(idx);
+	halt();
+}

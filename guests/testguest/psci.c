@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+/*
+ * psci: queries the SMCCC/PSCI interface over HVC and, with a second vCPU
+ * in the DT, starts it with CPU_ON, checks AFFINITY_INFO, and stops it
+ * again with CPU_OFF. Results are printed as signed numbers.
+ */
+#include "tg.h"
+
+static volatile uint32_t cpu_up[8];
+static volatile uint32_t cpu_stop[8];
+
+static void show(const char *what, int64_t r)
+{
+	say("%s = %lld (%#llx)", what, (long long)r, (unsigned long long)r);
+}
+
+/* MPIDR (reg) of the idx-th cpu node under /cpus, or false. */
+static bool cpu_mpidr(int idx, uint64_t *mpidr, int *count)
+{
+	int cpus = dt_find_path(g_fdt, "/cpus");
+	int n = 0;
+	bool found = false;
+	struct dt_node it = { .off = -1 };
+	while (cpus >= 0 && dt_next(g_fdt, &it)) {
+		int len;
+		const char *t = dt_getprop(g_fdt, it.off, "device_type", &len);
+		if (it.parent != cpus || !t || strcmp(t, "cpu"))
+			continue;
+		if (n == idx) {
+			const uint8_t *reg = dt_getprop(g_fdt, it.off, "reg", &len);
+			if (reg && len == 4)
+				*mpidr = be32(reg), found = true;
+			else if (reg && len == 8)
+				*mpidr = ((uint64_t)be32(reg) << 32) | be32(reg + 4),
+				found = true;
+		}
+		n++;
+	}
+	*count = n;
+	return found;
+}
+
+static bool wait_flag(volatile uint32_t *f, uint64_t ms)
+{
+	uint64_t end = cntvct() + cntfrq() * ms / 1000;
+	while (!*f) {
+		if ((int64_t)(cntvct() - end) > 0)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+void mode_psci(void)
+{
+	show("PSCI_VERSION", psci_call(PSCI_VERSION, 0, 0, 0));
+	show("PSCI_FEATURES(CPU_ON_64)",
+	     psci_call(PSCI_FEATURES, PSCI_CPU_ON_64, 0, 0));
+	show("PSCI_FEATURES(SYSTEM_OFF)",
+	     psci_call(PSCI_FEATURES, PSCI_SYSTEM_OFF, 0, 0));
+	show("PSCI_FEATURES(CPU_OFF)",
+	     psci_call(PSCI_FEATURES, PSCI_CPU_OFF, 0, 0));
+	show("PSCI_FEATURES(0x8400001f)",
+	     psci_call(PSCI_FEATURES, 0x8400001f, 0, 0));
+	show("SMCCC_VERSION", psci_call(SMCCC_VERSION, 0, 0, 0));
+	show("MIGRATE_INFO_TYPE", psci_call(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0));
+
+	uint64_t mpidr0 = 0, mpidr1 = 0;
+	int ncpu = 0;
+	cpu_mpidr(0, &mpidr0, &ncpu);
+	show("AFFINITY_INFO(0)",
+	     psci_call(PSCI_AFFINITY_INFO_64, mpidr0, 0, 0));
+	show("UNKNOWN_SMCCC(0xc2001234)", psci_call(0xc2001234, 0, 0, 0));
+
+	if (cpu_mpidr(1, &mpidr1, &ncpu)) {
+		show("AFFINITY_INFO(1) before CPU_ON",
+		     psci_call(PSCI_AFFINITY_INFO_64, mpidr1, 0, 0));
+		show("CPU_ON(1)",
+		     psci_call(PSCI_CPU_ON_64, mpidr1,
+			       (uint64_t)(uintptr_t)secondary_entry, 1));
+		if (!wait_flag(&cpu_up[1], 2000))
+			say("cpu1 did not come up");
+		show("AFFINITY_INFO(1)",
+		     psci_call(PSCI_AFFINITY_INFO_64, mpidr1, 0, 0));
+		show("CPU_ON(1) again",
+		     psci_call(PSCI_CPU_ON_64, mpidr1,
+			       (uint64_t)(uintptr_t)secondary_entry, 1));
+		show("CPU_ON(bad mpidr 0xff)",
+		     psci_call(PSCI_CPU_ON_64, 0xff,
+			       (uint64_t)(uintptr_t)secondary_entry, 1));
+		/* Ask cpu1 to CPU_OFF itself, then poll until it is off. */
+		cpu_stop[1] = 1;
+		dsb();
+		int64_t st = 0;
+		uint64_t end = cntvct() + cntfrq() * 2;
+		while ((st = psci_call(PSCI_AFFINITY_INFO_64, mpidr1, 0, 0)) != 1 &&
+		       (int64_t)(cntvct() - end) < 0)
+			cpu_relax();
+		show("AFFINITY_INFO(1) after CPU_OFF", st);
+	} else {
+		say("only %d cpu(s) in the DT: CPU_ON not tested", ncpu);
+	}
+	say("PSCI DONE");
+}
+
+void psci_secondary(uint64_t idx)
+{
+	say("cpu%llu up", (unsigned long long)idx);
+	cpu_up[idx & 7] = 1;
+	dsb();
+	while (!cpu_stop[idx & 7])
+		cpu_relax();
+	int64_t r = psci_call(PSCI_CPU_OFF, 0, 0, 0);
+	say("cpu%llu: CPU_OFF returned %lld", (unsigned long long)idx,
+	    (long long)r);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* testguest: one bare-metal guest, behaviour chosen by /chosen/bootargs. */
+#pragma once
+
+#include "../rt/rt.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+extern const void *g_fdt;
+
+/* Value of "key=" in bootargs, or dflt. */
+const char *arg(const char *key, const char *dflt);
+uint64_t arg_num(const char *key, uint64_t dflt);
+
+/* Guest RAM from the DT memory nodes: first bank and highest end. */
+bool ram_info(uint64_t *base, uint64_t *end);
+
+/* Risky single instructions: each arms the exception handler, runs one
+ * instruction, and resumes right after it if it faults. They return the
+ * number of exceptions taken (0 or 1) and fill *r. */
+uint32_t try_load32(uint64_t addr, uint32_t *val, struct fault_record *r);
+uint32_t try_load64(uint64_t addr, uint64_t *val, struct fault_record *r);
+uint32_t try_store32(uint64_t addr, uint32_t val, struct fault_record *r);
+
+void hello_loop(void) __attribute__((noreturn));
+void mode_dtinfo(void);
+void mode_abort(void);
+void mode_psci(void);
+void mode_hostile(void);
+void psci_secondary(uint64_t idx);
