@@ -50,8 +50,11 @@ static void put_lines(const char *prefix, const char *s, size_t len)
 
 	spin_lock(&out_lock);
 	while (len) {
-		const char *nl = memchr(s, '\n', len);
-		size_t n = nl ? (size_t)(nl - s) + 1 : len;
+		size_t n = 0;
+		bool nl = false;
+
+		while (n < len && !nl)
+			nl = s[n++] == '\n';
 
 		put_raw(prefix, plen);
 		put_raw(s, n);

@@ -135,7 +135,7 @@ static void print_domain(const struct domain *d)
 {
 	const struct domain_config *c = d->cfg;
 
-	printk("d%u: %s: %u vCPU%s on CPU%u%s, %llu MiB RAM at host %#llx, "
+	printk("d%u: %s: %u vCPU%s on CPU%u%s, %llu MiB RAM at host 0x%llx, "
 	       "P2M pool %llu pages (%llu used)%s\n",
 	       d->id, c->path, c->vcpus, c->vcpus > 1 ? "s" : "", c->first_cpu,
 	       c->vcpus > 1 ? "+" : "", (unsigned long long)(c->mem_kb >> 10),
@@ -143,7 +143,7 @@ static void print_domain(const struct domain *d)
 	       (unsigned long long)d->p2m_pool.pages,
 	       (unsigned long long)d->p2m_pool.used,
 	       c->vpl011 ? ", vpl011" : "");
-	printk("d%u: kernel %#llx (%llu bytes), dtb %#llx%s\n", d->id,
+	printk("d%u: kernel 0x%llx (%llu bytes), dtb 0x%llx%s\n", d->id,
 	       (unsigned long long)d->layout.kernel_ipa,
 	       (unsigned long long)c->kernel.size,
 	       (unsigned long long)d->layout.dtb_ipa,

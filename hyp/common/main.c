@@ -28,11 +28,11 @@ static char errbuf[CFG_ERR_LEN];
 static void print_host(void)
 {
 	for (int i = 0; i < host.nr_mem; i++)
-		printk("RAM: %#llx - %#llx (%llu MiB)\n",
+		printk("RAM: 0x%llx - 0x%llx (%llu MiB)\n",
 		       (unsigned long long)host.mem[i].base,
 		       (unsigned long long)(host.mem[i].base + host.mem[i].size),
 		       (unsigned long long)(host.mem[i].size >> 20));
-	printk("CPUs: %d, GICv3: dist %#llx redist %#llx, UART: pl011 %#llx irq %u\n",
+	printk("CPUs: %d, GICv3: dist 0x%llx redist 0x%llx, UART: pl011 0x%llx irq %u\n",
 	       host.nr_cpus, (unsigned long long)host.gicd_base,
 	       (unsigned long long)host.gicr_base,
 	       (unsigned long long)host.uart_base, host.uart_irq);
@@ -89,7 +89,7 @@ static void start_cpus(void)
 		int rc = arch_cpu_start((unsigned)cpu, host.cpu_mpidr[cpu]);
 
 		if (rc)
-			printk("CPU%d (MPIDR %#llx) failed to start: %d\n", cpu,
+			printk("CPU%d (MPIDR 0x%llx) failed to start: %d\n", cpu,
 			       (unsigned long long)host.cpu_mpidr[cpu], rc);
 	}
 }
@@ -100,11 +100,11 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 	int rc;
 
 	console_init_early(EARLY_UART_BASE);
-	printk("Xenith hypervisor starting (Xen 4.17 guest ABI), loaded at %#llx\n",
+	printk("Xenith hypervisor starting (Xen 4.17 guest ABI), loaded at 0x%llx\n",
 	       (unsigned long long)load_pa);
 	rc = dt_check(fdt, 0x200000);
 	if (rc)
-		panic("host device tree at %#llx: %s", (unsigned long long)fdt_pa,
+		panic("host device tree at 0x%llx: %s", (unsigned long long)fdt_pa,
 		      dt_strerror(rc));
 	if (host_parse(fdt, &host, errbuf, sizeof(errbuf)))
 		panic("host device tree: %s", errbuf);

@@ -34,6 +34,7 @@ static uint64_t gicd, gicr_base, gicr_size;
 static uint64_t gicr_of_cpu[MAX_CPUS];
 static uint64_t mpidr_of_cpu[MAX_CPUS];
 static unsigned int nr_irqs;
+static unsigned int maint_irq;
 
 static inline volatile uint32_t *r32(uint64_t a)
 {
@@ -72,6 +73,7 @@ void gic_init_dist(const struct host_info *h)
 	gicd = h->gicd_base;
 	gicr_base = h->gicr_base;
 	gicr_size = h->gicr_size;
+	maint_irq = h->gic_maint_irq;
 	nr_irqs = ((*r32(gicd + GICD_TYPER) & 0x1f) + 1) * 32;
 	if (nr_irqs > 1020)
 		nr_irqs = 1020;
@@ -124,9 +126,11 @@ void gic_init_cpu(unsigned int cpu)
 	mpidr_of_cpu[cpu] = mpidr;
 	gicr_of_cpu[cpu] = find_redist(mpidr);
 	if (!gicr_of_cpu[cpu])
-		panic("GICv3: no redistributor for CPU%u (MPIDR %#llx)", cpu,
+		panic("GICv3: no redistributor for CPU%u (MPIDR 0x%llx)", cpu,
 		      (unsigned long long)mpidr);
 	redist_init(gicr_of_cpu[cpu]);
+	if (maint_irq)
+		gic_enable_irq(maint_irq, cpu);
 	/* System register interface at EL2 and for EL1 (ICC_SRE_EL2.Enable). */
 	write_sysreg(S3_4_C12_C9_5, 0xf);      /* ICC_SRE_EL2 */
 	isb();

@@ -54,7 +54,7 @@ void arch_init_primary(const void *fdt, const struct host_info *h)
 void arch_init_secondary(unsigned int cpu)
 {
 	cpu_common_init(cpu);
-	printk("CPU%u up (MPIDR %#llx)\n", cpu,
+	printk("CPU%u up (MPIDR 0x%llx)\n", cpu,
 	       (unsigned long long)(read_sysreg(mpidr_el1) & 0xff00ffffffULL));
 }
 

@@ -163,7 +163,7 @@ void trap_guest_other(struct cpu_regs *r)
 {
 	struct vcpu *v = current_vcpu();
 
-	printk("d%u v%u: SError or AArch32 exception (ESR %#llx), crashing the domain\n",
+	printk("d%u v%u: SError or AArch32 exception (ESR 0x%llx), crashing the domain\n",
 	       v->dom->id, v->id, (unsigned long long)read_sysreg(esr_el2));
 	(void)r;
 	domain_shutdown(v->dom, SHUTDOWN_crash);
@@ -178,7 +178,7 @@ void trap_hyp_irq(struct cpu_regs *r)
 
 static void dump_hyp(const char *what, const struct cpu_regs *r)
 {
-	printk("Hypervisor %s on CPU%u: ESR %#llx ELR %#llx FAR %#llx\n", what,
+	printk("Hypervisor %s on CPU%u: ESR 0x%llx ELR 0x%llx FAR 0x%llx\n", what,
 	       arch_cpu_id(), (unsigned long long)read_sysreg(esr_el2),
 	       (unsigned long long)r->pc, (unsigned long long)read_sysreg(far_el2));
 	for (int i = 0; i < 31; i += 4)

@@ -100,6 +100,7 @@ void vgic_vcpu_init(struct vcpu *v)
 	}
 	c->pend = 0;
 	c->lr_used = 0;
+	c->fresh = true;
 }
 
 /* Walks one word of a candidate bitmap; true if one is deliverable. */
@@ -196,11 +197,24 @@ static bool fill_word(struct vcpu *v, uint32_t *word, unsigned base)
 	return true;
 }
 
+/* First entry after a reset, on the vCPU's own CPU: forget whatever the
+ * virtual CPU interface held before. */
+static void reset_hw(struct vgic_cpu *c)
+{
+	for (unsigned n = 0; n < MIN(gic_nr_lrs(), 8U); n++)
+		write_lr(n, 0);
+	write_sysreg(S3_4_C12_C11_7, 0); /* ICH_VMCR_EL2 */
+	write_sysreg(S3_4_C12_C9_0, 0);  /* ICH_AP1R0_EL2 */
+	c->fresh = false;
+}
+
 void vgic_flush(struct vcpu *v)
 {
 	struct vgic_dist *dist = &v->dom->arch.vgic;
 	bool room;
 
+	if (v->arch.vgic.fresh)
+		reset_hw(&v->arch.vgic);
 	spin_lock(&dist->lock);
 	sync_lrs(v);
 	room = fill_word(v, &v->arch.vgic.pend, 0);

@@ -35,6 +35,7 @@ struct vgic_cpu {
 	uint32_t lr_used;       /* bitmap of list registers in use */
 	uint16_t lr_intid[VGIC_NR_LRS_MAX];
 	bool sleeping;          /* GICR_WAKER.ProcessorSleep */
+	bool fresh;             /* reset: hardware LRs still hold old state */
 };
 
 struct vgic_dist {
