@@ -71,6 +71,7 @@ struct boot_module {
 	uint64_t size;
 	const char *bootargs; /* module's "bootargs" (kernel only), or NULL */
 	int node;         /* DT node offset */
+	const char *name; /* node name, e.g. "module@4a000000" (pointer into DT) */
 };
 
 enum xen_enhanced {
@@ -161,6 +162,13 @@ struct guest_layout {
 int guest_layout_compute(const struct domain_config *d,
 			 const struct kernel_info *ki, uint64_t dtb_size,
 			 struct guest_layout *l, char *err, size_t errlen);
+
+/* Guest MPIDR affinity of vCPU `id` as Xen 4.17 assigns it (Aff0 = id % 16,
+ * Aff1 = id / 16); also the guest cpu node's reg and unit address. */
+static inline uint64_t guest_vcpu_affinity(unsigned int id)
+{
+	return (uint64_t)(id & 0xf) | ((uint64_t)((id >> 4) & 0xff) << 8);
+}
 
 /* Writes the domU device tree Xen 4.17 would generate into buf. Returns
  * its size or a negative DT_ERR_* code. */

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: MIT
+/*
+ * config_parse: Xen 4.17's dom0less bindings (docs/misc/arm/device-tree/
+ * booting.txt, "Creating Multiple Domains directly from Xen") read into
+ * struct domain_config, one per "xen,domain" node under /chosen.
+ *
+ * This file checks each property on its own (type, range); what depends
+ * on the whole system (CPU and memory totals, overlapping modules) is in
+ * validate.c. A domain with a bad property is marked !ok with a one-line
+ * message and the others are still parsed, so one boot reports all of
+ * them. Properties this file does not know are ignored, as Xen does.
+ */
+#include "cfg_msg.h"
+
+/* Xen's vGIC rounds nr_spis up to 32 and accepts at most 1020 - 32. */
+#define VGIC_MAX_SPIS 988
+/* Used for the default nr_spis when the GIC driver did not fill
+ * host_info.gic_nr_lines: QEMU virt's GICv3 has 288 lines. */
+#define FALLBACK_GIC_LINES 288
+
+/* Per-domain parsing context. */
+struct dctx {
+	const void *fdt;
+	const struct host_info *h;
+	struct domain_config *d;
+	bool has_dom0;
+	char path[128]; /* scratch for module node paths */
+};
+
+/* Marks the domain failed with "<domain path>: <prop>: <msg>". */
+#define DFAIL(c, prop, ...) \
+	cfg_fail((c)->d->err, sizeof((c)->d->err), (c)->d->path, (prop), \
+		 __VA_ARGS__)
+
+/* Same, naming a module node instead of the domain node. */
+#define MFAIL(c, node, prop, ...)                                          \
+	cfg_fail((c)->d->err, sizeof((c)->d->err),                          \
+		 cfg_path((c)->fdt, (node), (c)->path, sizeof((c)->path)),  \
+		 (prop), __VA_ARGS__)
+
+/*
+ * #address-cells / #size-cells for the children of `node`. Xen reads
+ * them from the nearest ancestor that has them (bootfdt.c), not only from
+ * the parent, so a domain node without them inherits /chosen's.
+ */
+static uint32_t inherited_cells(const void *fdt, int node, const char *prop,
+				uint32_t dflt)
+{
+	uint32_t v;
+
+	for (int n = node; n >= 0; n = dt_parent(fdt, n)) {
+		if (dt_prop_u32(fdt, n, prop, &v))
+			return v;
+	}
+	return dflt;
+}
+
+/* ---- domain properties -------------------------------------------------- */
+
+static int parse_cpus(struct dctx *c)
+{
+	int len;
+	const void *p = dt_prop(c->fdt, c->d->node, "cpus", &len);
+
+	if (!p)
+		return DFAIL(c, "cpus", "missing");
+	if (len != 4)
+		return DFAIL(c, "cpus", "must be one 32-bit cell, not %d bytes", len);
+	c->d->vcpus = dt_be32(p);
+	if (c->d->vcpus == 0)
+		return DFAIL(c, "cpus", "0 is not a valid vCPU count");
+	return 0;
+}
+
+/* booting.txt says "a 64-bit integer" (and Xen 4.17 reads exactly that);
+ * a single cell is accepted too, since it is unambiguous. */
+static int parse_memory(struct dctx *c)
+{
+	int len;
+	const void *p = dt_prop(c->fdt, c->d->node, "memory", &len);
+
+	if (!p)
+		return DFAIL(c, "memory", "missing");
+	if (len != 4 && len != 8)
+		return DFAIL(c, "memory", "must be a 64-bit (or 32-bit) count of KiB, not %d bytes",
+			     len);
+	c->d->mem_kb = dt_read_cells(p, len / 4);
+	return 0;
+}
+
+/* Optional u32; *present says whether it was there. */
+static int optional_u32(struct dctx *c, const char *prop, uint32_t *out,
+			bool *present)
+{
+	int len;
+	const void *p = dt_prop(c->fdt, c->d->node, prop, &len);
+
+	*present = p != NULL;
+	if (!p)
+		return 0;
+	if (len != 4)
+		return DFAIL(c, prop, "must be one 32-bit cell, not %d bytes", len);
+	*out = dt_be32(p);
+	return 0;
+}
+
+/*
+ * Default as in Xen 4.17 create_domUs(): all SPIs of the host GIC, and at
+ * least enough to reach the vpl011 SPI. An explicit value must fit the
+ * vGIC (Xen rounds it up to a multiple of 32, then caps at 988).
+ */
+static int parse_nr_spis(struct dctx *c)
+{
+	struct domain_config *d = c->d;
+	bool present;
+	uint32_t lines = c->h->gic_nr_lines ? c->h->gic_nr_lines
+					    : FALLBACK_GIC_LINES;
+
+	if (optional_u32(c, "nr_spis", &d->nr_spis, &present))
+		return -1;
+	if (!present) {
+		lines = MIN(lines, 1020U);
+		d->nr_spis = lines > 32 ? lines - 32 : 0;
+		if (d->vpl011)
+			d->nr_spis = MAX(d->nr_spis, GUEST_VPL011_SPI + 1U);
+		return 0;
+	}
+	if (ALIGN_UP((uint64_t)d->nr_spis, 32) > VGIC_MAX_SPIS)
+		return DFAIL(c, "nr_spis", "%u is more than the vGIC supports (at most 960)",
+			     d->nr_spis);
+	if (d->vpl011 && d->nr_spis < GUEST_VPL011_SPI + 1U)
+		return DFAIL(c, "nr_spis", "%u leaves no SPI for vpl011 (it uses SPI %d)",
+			     d->nr_spis, GUEST_VPL011_SPI);
+	return 0;
+}
+
+/*
+ * Default as in Xen 4.17 domain_p2m_pages(): 1 MiB per vCPU, 4 KiB per
+ * MiB of RAM, 512 KiB for extended regions, rounded up to whole MiB.
+ */
+static uint32_t default_p2m_mb(uint64_t mem_kb, uint32_t vcpus)
+{
+	uint64_t kb = 4 * (256 * (uint64_t)vcpus + mem_kb / 1024 + 128);
+	uint64_t mb = (kb + 1023) / 1024;
+
+	return mb > UINT32_MAX ? UINT32_MAX : (uint32_t)mb;
+}
+
+static int parse_p2m(struct dctx *c)
+{
+	struct domain_config *d = c->d;
+	bool present;
+
+	if (optional_u32(c, "xen,domain-p2m-mem-mb", &d->p2m_mem_mb, &present))
+		return -1;
+	if (!present)
+		d->p2m_mem_mb = default_p2m_mb(d->mem_kb, d->vcpus);
+	else if (d->p2m_mem_mb == 0)
+		return DFAIL(c, "xen,domain-p2m-mem-mb", "0 MiB leaves no room for the stage-2 page tables");
+	return 0;
+}
+
+/*
+ * As Xen 4.17 construct_domU(): empty value or "enabled" = PV interfaces
+ * with xenstore (which needs a dom0, or Xen panics), "no-xenstore" = PV
+ * without xenstore, "disabled" or absent = none. Xen silently treats any
+ * other value as absent; here it is an error, since a typo would
+ * otherwise quietly remove the guest's PV drivers.
+ */
+static int parse_enhanced(struct dctx *c)
+{
+	int len;
+	const char *v = dt_prop(c->fdt, c->d->node, "xen,enhanced", &len);
+
+	c->d->enhanced = ENHANCED_NONE;
+	if (!v)
+		return 0;
+	if (len > 0 && strnlen(v, (size_t)len) >= (size_t)len)
+		return DFAIL(c, "xen,enhanced", "not a NUL-terminated string");
+	if (len == 0 || strcmp(v, "enabled") == 0) {
+		if (!c->has_dom0)
+			return DFAIL(c, "xen,enhanced", "\"enabled\" needs xenstore in a dom0, and there is none; use \"no-xenstore\"");
+		c->d->enhanced = ENHANCED_ENABLED;
+	} else if (strcmp(v, "no-xenstore") == 0) {
+		c->d->enhanced = ENHANCED_NO_XENSTORE;
+	} else if (strcmp(v, "disabled") != 0) {
+		return DFAIL(c, "xen,enhanced", "\"%s\" is not one of \"enabled\", \"no-xenstore\", \"disabled\"",
+			     v);
+	}
+	return 0;
+}
+
+/* Xen properties that would change where the guest's RAM comes from;
+ * silently ignoring them would build a different guest. */
+static int reject_unsupported(struct dctx *c)
+{
+	static const char *const props[] = { "xen,static-mem", "direct-map" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(props); i++) {
+		if (dt_has_prop(c->fdt, c->d->node, props[i]))
+			return DFAIL(c, props[i], "static memory is not supported yet");
+	}
+	return 0;
+}
+
+/* ---- module sub-nodes ---------------------------------------------------- */
+
+/* Which domain slot a module node fills, with its compatible for messages. */
+static struct boot_module *module_slot(struct dctx *c, int node,
+				       const char **kind)
+{
+	static const char *const kinds[] = {
+		"multiboot,kernel", "multiboot,ramdisk", "multiboot,device-tree",
+	};
+	struct boot_module *slots[] = {
+		&c->d->kernel, &c->d->ramdisk, &c->d->dtb,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		if (dt_is_compatible(c->fdt, node, kinds[i])) {
+			*kind = kinds[i];
+			return slots[i];
+		}
+	}
+	return NULL;
+}
+
+/* The module's (start, size) from reg, in the domain node's cells. */
+static int module_reg(struct dctx *c, int node, struct boot_module *m)
+{
+	uint32_t ac = inherited_cells(c->fdt, c->d->node, "#address-cells", 2);
+	uint32_t sc = inherited_cells(c->fdt, c->d->node, "#size-cells", 1);
+	int len;
+	const uint8_t *p = dt_prop(c->fdt, node, "reg", &len);
+
+	if (!p)
+		return MFAIL(c, node, "reg", "missing");
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return MFAIL(c, node, "reg", "cannot decode with #address-cells %u, #size-cells %u (set both to 1 or 2 in %s)",
+			     ac, sc, c->d->path);
+	if ((uint32_t)len < 4 * (ac + sc))
+		return MFAIL(c, node, "reg", "%d bytes is too short for #address-cells %u + #size-cells %u",
+			     len, ac, sc);
+	m->start = dt_read_cells(p, (int)ac);
+	m->size = dt_read_cells(p + 4 * ac, (int)sc);
+	if (m->size == 0)
+		return MFAIL(c, node, "reg", "size is 0");
+	if (m->start + m->size < m->start)
+		return MFAIL(c, node, "reg", "range wraps around");
+	return 0;
+}
+
+static int parse_module(struct dctx *c, int node)
+{
+	const char *kind;
+	struct boot_module *m = module_slot(c, node, &kind);
+
+	if (!m)
+		return 0; /* other children (e.g. passthrough) are not ours */
+	if (m->present)
+		return MFAIL(c, node, "compatible", "second %s module in %s (first: %s)",
+			     kind, c->d->path, m->name);
+	/* Xen skips a partial device tree without reg. */
+	if (m == &c->d->dtb && !dt_has_prop(c->fdt, node, "reg"))
+		return 0;
+	if (module_reg(c, node, m))
+		return -1;
+	m->present = true;
+	m->node = node;
+	m->name = dt_name(c->fdt, node);
+	if (m == &c->d->kernel && dt_has_prop(c->fdt, node, "bootargs")) {
+		m->bootargs = dt_prop_str(c->fdt, node, "bootargs");
+		if (!m->bootargs)
+			return MFAIL(c, node, "bootargs", "not a NUL-terminated string");
+	}
+	return 0;
+}
+
+/* A child in the older style (a bare "multiboot,module", or the dom0
+ * names "xen,linux-zimage"), which Xen never takes as a domU kernel;
+ * worth a hint in the message. */
+static bool has_legacy_module(const void *fdt, int dom)
+{
+	for (int n = dt_first_child(fdt, dom); n >= 0;
+	     n = dt_next_sibling(fdt, n)) {
+		if (dt_is_compatible(fdt, n, "multiboot,ramdisk") ||
+		    dt_is_compatible(fdt, n, "multiboot,device-tree"))
+			continue;
+		if (dt_is_compatible(fdt, n, "multiboot,module") ||
+		    dt_is_compatible(fdt, n, "xen,multiboot-module") ||
+		    dt_is_compatible(fdt, n, "xen,linux-zimage"))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Xen 4.17 finds a domU's kernel only through "multiboot,kernel" (the
+ * older "multiboot,module"-only form is guessed for dom0, never for a
+ * domU), so the same rule applies here.
+ */
+static int parse_modules(struct dctx *c)
+{
+	for (int n = dt_first_child(c->fdt, c->d->node); n >= 0;
+	     n = dt_next_sibling(c->fdt, n)) {
+		if (parse_module(c, n))
+			return -1;
+	}
+	if (c->d->kernel.present)
+		return 0;
+	if (has_legacy_module(c->fdt, c->d->node))
+		return DFAIL(c, "multiboot,kernel", "no kernel module (a child is in the older style; a domU kernel needs compatible = \"multiboot,kernel\", \"multiboot,module\")");
+	return DFAIL(c, "multiboot,kernel", "no kernel module");
+}
+
+/* ---- domains ------------------------------------------------------------- */
+
+static void set_path(struct dctx *c)
+{
+	struct domain_config *d = c->d;
+
+	if (dt_get_path(c->fdt, d->node, d->path, sizeof(d->path)) < 0)
+		snprintf(d->path, sizeof(d->path), "/chosen/%.80s",
+			 dt_name(c->fdt, d->node));
+}
+
+static void parse_domain(struct dctx *c)
+{
+	struct domain_config *d = c->d;
+
+	set_path(c);
+	d->vpl011 = dt_has_prop(c->fdt, d->node, "vpl011");
+	/* Order: the properties every domain needs first. */
+	d->ok = !(parse_cpus(c) || parse_memory(c) || parse_modules(c) ||
+		  parse_nr_spis(c) || parse_p2m(c) || parse_enhanced(c) ||
+		  reject_unsupported(c));
+	if (d->ok)
+		d->err[0] = '\0';
+}
+
+/*
+ * Is there a dom0 kernel: a module directly under /chosen, as Xen's
+ * bootfdt.c registers it ("multiboot,kernel"/"xen,linux-zimage", or the
+ * first bare "multiboot,module", which Xen guesses to be the kernel)?
+ */
+static bool has_dom0_kernel(const void *fdt, int chosen)
+{
+	static const char *const compat[] = {
+		"multiboot,kernel", "xen,linux-zimage", "multiboot,module",
+		"xen,multiboot-module",
+	};
+
+	for (int n = dt_first_child(fdt, chosen); n >= 0;
+	     n = dt_next_sibling(fdt, n)) {
+		for (size_t i = 0; i < ARRAY_SIZE(compat); i++) {
+			if (dt_is_compatible(fdt, n, compat[i]) &&
+			    !dt_is_compatible(fdt, n, "multiboot,ramdisk") &&
+			    !dt_is_compatible(fdt, n, "multiboot,device-tree"))
+				return true;
+		}
+	}
+	return false;
+}
+
+int config_parse(const void *fdt, const struct host_info *h,
+		 struct system_config *cfg, char *err, size_t errlen)
+{
+	struct dctx c = { .fdt = fdt, .h = h };
+	int chosen = dt_path(fdt, "/chosen");
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (chosen < 0)
+		return cfg_fail(err, errlen, "/chosen", "node", "%s",
+				chosen == DT_ERR_NOTFOUND ? "missing"
+							  : dt_strerror(chosen));
+	c.has_dom0 = has_dom0_kernel(fdt, chosen);
+	for (int n = dt_first_child(fdt, chosen); n >= 0;
+	     n = dt_next_sibling(fdt, n)) {
+		if (!dt_is_compatible(fdt, n, "xen,domain"))
+			continue;
+		if (cfg->nr_domains == MAX_DOMAINS) {
+			char path[128];
+			return cfg_fail(err, errlen,
+					cfg_path(fdt, n, path, sizeof(path)),
+					"compatible", "more than %d domains",
+					MAX_DOMAINS);
+		}
+		c.d = &cfg->dom[cfg->nr_domains++];
+		c.d->node = n;
+		c.d->domid = (uint32_t)cfg->nr_domains; /* 0 is dom0's */
+		parse_domain(&c);
+	}
+	return cfg->nr_domains;
+}
