@@ -5,8 +5,8 @@
  * contract: output is truncated to size-1 characters plus a NUL, and the
  * return value is the length the full output would have had.
  *
- * Also accepted, because they cost nothing: the '+' and ' ' flags, '*'
- * width, a precision (".N" / ".*") for strings and integers, and the
+ * Also accepted, because they cost nothing: the '#', '+' and ' ' flags,
+ * '*' width, a precision (".N" / ".*") for strings and integers, and the
  * h/hh/t/j length modifiers.
  */
 #include <stdbool.h>
@@ -38,6 +38,7 @@ struct spec {
 	bool zero;      /* '0' */
 	bool plus;      /* '+' */
 	bool space;     /* ' ' */
+	bool alt;       /* '#': 0x/0X before a non-zero hex value */
 	int width;
 	int prec;       /* -1: none */
 	int size;       /* argument size in bytes: 1, 2, 4 or 8 */
@@ -113,6 +114,8 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 			sp->plus = true;
 		else if (*f == ' ')
 			sp->space = true;
+		else if (*f == '#')
+			sp->alt = true;
 		else
 			break;
 	}
@@ -214,11 +217,14 @@ static bool convert(struct out *o, struct spec *sp, char c, va_list *ap)
 		put_int(o, sp, get_uint(ap, sp->size), false, 10, false, NULL);
 		return true;
 	case 'x':
-	case 'X':
+	case 'X': {
+		uint64_t v = get_uint(ap, sp->size);
+		const char *prefix = !sp->alt || !v ? NULL : c == 'X' ? "0X" : "0x";
+
 		sp->plus = sp->space = false;
-		put_int(o, sp, get_uint(ap, sp->size), false, 16, c == 'X',
-			NULL);
+		put_int(o, sp, v, false, 16, c == 'X', prefix);
 		return true;
+	}
 	case 'p':
 		sp->plus = sp->space = false;
 		put_int(o, sp, (uintptr_t)va_arg(*ap, void *), false, 16,

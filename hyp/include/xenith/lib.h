@@ -19,7 +19,7 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
-/* Supports %d %i %u %x %X %p %s %c %% with l/ll/z, width and 0/- flags. */
+/* Supports %d %i %u %x %X %p %s %c %% with l/ll/z, width and 0/-/# flags. */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
