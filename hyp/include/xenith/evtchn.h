@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Xen event channels (2-level and FIFO ABIs), generic and host-testable.
+ *
+ * The module owns each domain's port table and the guest-visible pending
+ * state (shared_info bitmaps for 2-level, event words and control blocks
+ * for FIFO). It knows nothing about struct domain: the hypervisor fills
+ * struct evtchn_env with the few services it needs. Guest-shared words are
+ * updated with atomics, since the guest changes them concurrently.
+ *
+ * Numbers and layouts: xen/include/public/event_channel.h (Xen 4.17).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <arch/spinlock.h>
+
+#define EVTCHN_MAX_VCPUS   8
+#define EVTCHN_MAX_PORTS   1024   /* dom0less domU limit (ports 1..1023) */
+
+/* EVTCHNOP_* command numbers */
+#define EVTCHNOP_bind_interdomain 0
+#define EVTCHNOP_bind_virq        1
+#define EVTCHNOP_bind_pirq        2
+#define EVTCHNOP_close            3
+#define EVTCHNOP_send             4
+#define EVTCHNOP_status           5
+#define EVTCHNOP_alloc_unbound    6
+#define EVTCHNOP_bind_ipi         7
+#define EVTCHNOP_bind_vcpu        8
+#define EVTCHNOP_unmask           9
+#define EVTCHNOP_reset            10
+#define EVTCHNOP_init_control     11
+#define EVTCHNOP_expand_array     12
+#define EVTCHNOP_set_priority     13
+
+#define DOMID_SELF 0x7ff0U
+
+struct evtchn_domain;
+
+struct evtchn_env {
+	/* Event-channel state of domain `domid` (not DOMID_SELF), or NULL. */
+	struct evtchn_domain *(*lookup)(uint16_t domid);
+	/* vCPU `vcpu` of ed has evtchn_upcall_pending set: raise its upcall
+	 * interrupt (and wake it). */
+	void (*upcall)(struct evtchn_domain *ed, unsigned int vcpu);
+	/* Host pointer to the 4 KiB guest page at gfn if it is the guest's
+	 * RAM, else NULL (FIFO control blocks and event-array pages). */
+	void *(*map_gfn)(struct evtchn_domain *ed, uint64_t gfn);
+};
+
+enum evtchn_state {
+	ECS_FREE = 0, ECS_RESERVED, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_PIRQ,
+	ECS_VIRQ, ECS_IPI,
+};
+
+struct evtchn {
+	uint8_t state;        /* enum evtchn_state */
+	uint8_t priority;     /* FIFO: 0 (highest) .. 15, default 7 */
+	uint8_t notify_vcpu;
+	uint8_t pad;
+	uint16_t remote_dom;  /* UNBOUND: who may bind; INTERDOMAIN: peer */
+	uint32_t remote_port; /* INTERDOMAIN */
+	uint32_t virq;        /* VIRQ */
+	/* FIFO bookkeeping (helper-defined) */
+	uint32_t fifo_q;      /* vCPU queue it was last linked on */
+};
+
+/* Per-vCPU FIFO state (control block pointer and queue tails). */
+struct evtchn_fifo_vcpu {
+	void *control;        /* host pointer to the guest's control block */
+	uint32_t tail[16];
+};
+
+struct evtchn_domain {
+	uint16_t domid;
+	unsigned int nr_vcpus;
+	const struct evtchn_env *env;
+	spinlock_t lock;
+	void *shared_info;                      /* host pointer, 4 KiB */
+	void *vcpu_info[EVTCHN_MAX_VCPUS];      /* host pointers, may be NULL */
+	bool fifo;                              /* FIFO ABI in use */
+	struct evtchn_fifo_vcpu fifo_vcpu[EVTCHN_MAX_VCPUS];
+	void *fifo_array[EVTCHN_MAX_PORTS / 1024]; /* event-array pages */
+	unsigned int fifo_array_pages;
+	uint32_t virq_port[EVTCHN_MAX_VCPUS][24];  /* bound VIRQ ports */
+	struct evtchn ch[EVTCHN_MAX_PORTS];
+};
+
+/* shared_info (4 KiB, zeroed) becomes the domain's; vcpu_info[0] defaults
+ * to its legacy slot at offset 0, the others to NULL until registered. */
+void evtchn_domain_init(struct evtchn_domain *ed, uint16_t domid,
+			unsigned int nr_vcpus, void *shared_info,
+			const struct evtchn_env *env);
+/* VCPUOP_register_vcpu_info moved vCPU `vcpu`'s vcpu_info to p (the
+ * caller validated and copied it); events pending are re-signalled. */
+void evtchn_set_vcpu_info(struct evtchn_domain *ed, unsigned int vcpu, void *p);
+/* Size of the argument struct of EVTCHNOP `cmd`, 0 if unknown. */
+size_t evtchn_op_size(int cmd);
+/* Performs EVTCHNOP `cmd` for vCPU `vcpu` of ed; `arg` is the caller's
+ * copy of the guest struct (OUT fields are filled for copy-back).
+ * Returns 0 or a negated Xen errno (-ENOSYS for unknown commands). */
+long evtchn_op(struct evtchn_domain *ed, unsigned int vcpu, int cmd, void *arg);
+/* Raises a VIRQ bound on (vcpu); false if it is not bound. */
+bool evtchn_send_virq(struct evtchn_domain *ed, unsigned int vcpu, uint32_t virq);
+/* vcpu_info->evtchn_upcall_pending of the vCPU (false without vcpu_info). */
+bool evtchn_upcall_pending(struct evtchn_domain *ed, unsigned int vcpu);
