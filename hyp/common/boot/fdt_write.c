@@ -20,7 +20,10 @@
 #define FDT_END        9
 
 #define HDR_LEN        40               /* version 17 header */
-#define RSVMAP_OFF     HDR_LEN          /* 8-aligned */
+/* libfdt's sequential writer (which Xen uses) aligns the reservation map
+ * to the 16-byte entry size, leaving 8 bytes of padding after the header;
+ * doing the same makes our guest DTs byte-identical to Xen's. */
+#define RSVMAP_OFF     48
 #define STRUCT_OFF     (RSVMAP_OFF + 16) /* after the (0, 0) terminator */
 
 static void put_be32(uint8_t *p, uint32_t v)
