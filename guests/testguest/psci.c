@@ -75,10 +75,13 @@ void mode_psci(void)
 	if (cpu_mpidr(1, &mpidr1, &ncpu)) {
 		show("AFFINITY_INFO(1) before CPU_ON",
 		     psci_call(PSCI_AFFINITY_INFO_64, mpidr1, 0, 0));
-		show("CPU_ON(1)",
-		     psci_call(PSCI_CPU_ON_64, mpidr1,
-			       (uint64_t)(uintptr_t)secondary_entry, 1));
-		if (!wait_flag(&cpu_up[1], 2000))
+		/* Print only once cpu1 has printed: the vCPUs share one UART
+		 * and there are no locks with the MMU off. */
+		int64_t on = psci_call(PSCI_CPU_ON_64, mpidr1,
+				       (uint64_t)(uintptr_t)secondary_entry, 1);
+		bool up = on == 0 && wait_flag(&cpu_up[1], 2000);
+		show("CPU_ON(1)", on);
+		if (!up)
 			say("cpu1 did not come up");
 		show("AFFINITY_INFO(1)",
 		     psci_call(PSCI_AFFINITY_INFO_64, mpidr1, 0, 0));

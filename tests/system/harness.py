@@ -1,0 +1,572 @@
+# SPDX-License-Identifier: MIT
+"""System-test harness: boots a hypervisor (Xen 4.17 or Xenith) with
+dom0less domains on QEMU's virt board and checks its serial console.
+
+A Scenario describes the machine (QEMU -smp/-m), the hypervisor image and
+the domains (kernel file, memory, vCPUs, vpl011, bootargs, ramdisk, extra
+properties). run_scenario() then:
+
+ 1. dumps QEMU's own device tree for exactly these machine options
+    (-M virt,...,dumpdtb=...), decompiles it with dtc;
+ 2. adds the dom0less nodes under /chosen the way Xen's ImageBuilder does
+    (xen,xen-bootargs, one "xen,domain" node per domain, modules as
+    "multiboot,kernel"/"multiboot,ramdisk" sub-nodes with their load
+    address and size);
+ 3. recompiles it and starts QEMU with -kernel <hypervisor> -dtb <dtb>,
+    each module placed in RAM with -device loader (2 MiB aligned, from
+    MODULE_BASE upward);
+ 4. reads the serial console until every expectation matched, a forbidden
+    line appeared, or the timeout hit; the log is kept under
+    build/system/<scenario>/.
+
+Only the Python standard library is used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from typing import Callable, Dict, List, Optional, Sequence, Union
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("XENITH_BUILD", os.path.join(ROOT, "build"))
+CACHE = os.environ.get("XENITH_CACHE", os.path.join(ROOT, "cache"))
+
+QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
+MACHINE = "virt,virtualization=on,gic-version=3"
+CPU = "cortex-a57"
+
+RAM_BASE = 0x40000000
+# QEMU puts the DTB it hands to -kernel at RAM base + 128 MiB; modules go
+# well above it.
+MODULE_BASE = 0x50000000
+MODULE_ALIGN = 0x200000
+
+XEN_IMAGE = os.path.join(CACHE, "xen", "boot", "xen-4.17-arm64")
+XENITH_IMAGE = os.path.join(BUILD, "hyp", "xenith.bin")
+TESTGUEST = os.path.join(BUILD, "guests", "testguest.bin")
+UBOOT_BIN = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+
+# Xen 4.17 needs its console on the DT UART; "sync_console" keeps guest
+# and hypervisor lines in order, guest_loglvl=all shows guest-caused
+# messages (e.g. bad hypercalls) that are rate limited otherwise.
+XEN_BOOTARGS = "console=dtuart sync_console loglvl=all guest_loglvl=all"
+XENITH_BOOTARGS = "console=dtuart"
+
+
+def resolve_hv(hv: str) -> str:
+    """'xen' / 'xenith' or a path -> image path."""
+    if hv == "xen":
+        return XEN_IMAGE
+    if hv == "xenith":
+        return XENITH_IMAGE
+    return os.path.abspath(hv)
+
+
+def hv_kind(hv: str) -> str:
+    """'xen' for Xen images, else 'xenith' (drives default bootargs)."""
+    if hv == "xen" or os.path.basename(hv).startswith("xen-"):
+        return "xen"
+    return "xenith"
+
+
+# ---------------------------------------------------------------------------
+# Console line prefixes
+#
+# Xen 4.17 prints a dom0less domU's vpl011 output on its own console as
+# "(d<N>) <text>" (see README.md). When Xen's console is switched to that
+# domain's input, the line is still prefixed. Xenith uses the same prefix;
+# "DOM<N>: " and "d<N>: " are accepted too so a scenario never depends on
+# which of the spellings a hypervisor picked.
+# ---------------------------------------------------------------------------
+def dom_prefix(dom: int) -> str:
+    return r"(?:\(XEN\) )?(?:\(d%d\) |DOM%d: |d%d: )" % (dom, dom, dom)
+
+
+ANY_DOM_PREFIX = re.compile(r"^(?:\(XEN\) )?(?:\(d(\d+)\) |DOM(\d+): |d(\d+): )")
+
+
+def strip_dom(line: str) -> tuple[Optional[int], str]:
+    """Splits a console line into (domain id or None, text)."""
+    m = ANY_DOM_PREFIX.match(line)
+    if not m:
+        return None, line
+    dom = next(int(g) for g in m.groups() if g is not None)
+    return dom, line[m.end():]
+
+
+@dataclasses.dataclass
+class Expect:
+    """One regex that must (or must not) appear on the console.
+
+    dom: if set, the line must come from that domain (prefix-aware).
+    after: label of another expectation; this one only counts lines that
+           come after that one's first match.
+    count: how many distinct lines must match.
+    """
+
+    regex: str
+    dom: Optional[int] = None
+    label: Optional[str] = None
+    after: Optional[str] = None
+    count: int = 1
+
+    def compiled(self) -> re.Pattern:
+        if self.dom is None:
+            return re.compile(self.regex)
+        return re.compile("^" + dom_prefix(self.dom) + "(?:.*?)" + self.regex)
+
+    def describe(self) -> str:
+        s = repr(self.regex)
+        if self.dom is not None:
+            s = "d%d %s" % (self.dom, s)
+        if self.count > 1:
+            s += " x%d" % self.count
+        if self.after:
+            s += " after [%s]" % self.after
+        return s
+
+
+def expect(regex: str, dom: Optional[int] = None, **kw) -> Expect:
+    return Expect(regex, dom, **kw)
+
+
+@dataclasses.dataclass
+class Module:
+    """A file loaded into RAM and described as a module node."""
+
+    compatible: Sequence[str]
+    path: str
+    addr: Optional[int] = None      # None: allocate
+    size: Optional[int] = None      # None: file size
+    bootargs: Optional[str] = None
+
+
+@dataclasses.dataclass
+class Domain:
+    kernel: Optional[str] = TESTGUEST   # None: no kernel module at all
+    bootargs: str = ""
+    memory_kb: int = 64 * 1024
+    cpus: int = 1
+    vpl011: bool = True
+    ramdisk: Optional[str] = None
+    # extra properties: name -> DTS value text ('"str"', '<1>', '' = empty)
+    extra: Dict[str, str] = dataclasses.field(default_factory=dict)
+    node: Optional[str] = None          # node name (default domU<i>)
+    kernel_addr: Optional[int] = None   # force a load address
+    kernel_size: Optional[int] = None   # force the size in "reg"
+    ramdisk_addr: Optional[int] = None  # force a load address
+
+
+@dataclasses.dataclass
+class Scenario:
+    name: str
+    domains: List[Domain]
+    expects: List[Expect] = dataclasses.field(default_factory=list)
+    forbid: List[Expect] = dataclasses.field(default_factory=list)
+    smp: int = 4
+    mem_mb: int = 2048
+    timeout: float = 30.0
+    hv_bootargs: Optional[str] = None   # None: per-hypervisor default
+    # "direct": QEMU -kernel <hv>; "uboot": U-Boot loads and boots it
+    boot: str = "direct"
+    # 1 or 2: #address-cells/#size-cells of the domain nodes (ImageBuilder
+    # uses 2; Xen accepts both)
+    dom_cells: int = 2
+    # Called with (result) after the run to add scenario-specific checks;
+    # returns a list of failure strings.
+    check: Optional[Callable[["Result"], List[str]]] = None
+    description: str = ""
+
+
+@dataclasses.dataclass
+class Result:
+    name: str
+    hv: str
+    passed: bool
+    failures: List[str]
+    log: str
+    log_path: str
+    elapsed: float
+    dtb: Optional[str] = None
+
+    def lines(self) -> List[str]:
+        return self.log.splitlines()
+
+    def dom_lines(self, dom: int) -> List[str]:
+        out = []
+        for line in self.lines():
+            d, text = strip_dom(line)
+            if d == dom:
+                out.append(text)
+        return out
+
+
+# ---------------------------------------------------------------------------
+# Device tree
+# ---------------------------------------------------------------------------
+def run(cmd: Sequence[str], **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(list(cmd), check=True, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, **kw)
+
+
+def qemu_machine_args(smp: int, mem_mb: int, extra_machine: str = "") -> List[str]:
+    m = MACHINE + (("," + extra_machine) if extra_machine else "")
+    return ["-M", m, "-cpu", CPU, "-smp", str(smp), "-m", "%dM" % mem_mb]
+
+
+def dump_host_dts(smp: int, mem_mb: int, workdir: str, secure: bool = False) -> str:
+    """QEMU's own DT for these machine options, as DTS text."""
+    dtb = os.path.join(workdir, "qemu-virt.dtb")
+    args = [QEMU] + qemu_machine_args(smp, mem_mb, "dumpdtb=" + dtb)
+    args += ["-display", "none", "-nic", "none", "-monitor", "none",
+             "-serial", "none"]
+    run(args, timeout=30)
+    return run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb], timeout=30).stdout
+
+
+def dts_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def cells(v: int, n: int) -> str:
+    if n == 1:
+        if v >> 32:
+            raise ValueError("0x%x does not fit one cell" % v)
+        return "0x%x" % v
+    return "0x%x 0x%x" % (v >> 32, v & 0xffffffff)
+
+
+@dataclasses.dataclass
+class Placed:
+    path: str
+    addr: int
+    size: int
+
+
+class Loader:
+    """Allocates RAM for modules, 2 MiB aligned, upward from a base."""
+
+    def __init__(self, base: int = MODULE_BASE):
+        self.next = base
+        self.placed: List[Placed] = []
+
+    def place(self, path: str, addr: Optional[int] = None) -> Placed:
+        size = os.path.getsize(path)
+        if addr is None:
+            addr = self.next
+            self.next = (addr + size + MODULE_ALIGN - 1) & ~(MODULE_ALIGN - 1)
+            self.next += MODULE_ALIGN  # keep a gap between modules
+        p = Placed(path, addr, size)
+        self.placed.append(p)
+        return p
+
+    def qemu_args(self) -> List[str]:
+        out = []
+        for p in self.placed:
+            out += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (p.path, p.addr)]
+        return out
+
+
+def domain_nodes(domains: Sequence[Domain], loader: Loader, ncells: int) -> str:
+    """DTS text of the dom0less domain nodes (to go inside /chosen)."""
+    out = []
+    for i, d in enumerate(domains):
+        node = d.node or "domU%d" % i
+        body = ['compatible = "xen,domain";',
+                "#address-cells = <0x%x>;" % ncells,
+                "#size-cells = <0x%x>;" % ncells,
+                "memory = <0x0 0x%x>;" % d.memory_kb,
+                "cpus = <0x%x>;" % d.cpus]
+        if d.vpl011:
+            body.append("vpl011 = <0x1>;")
+        for k, v in d.extra.items():
+            body.append("%s;" % k if v == "" else "%s = %s;" % (k, v))
+        mods = []
+        if d.kernel:
+            p = loader.place(d.kernel, d.kernel_addr)
+            size = d.kernel_size if d.kernel_size is not None else p.size
+            m = ['compatible = "multiboot,kernel", "multiboot,module";',
+                 "reg = <%s %s>;" % (cells(p.addr, ncells), cells(size, ncells))]
+            if d.bootargs:
+                m.append("bootargs = %s;" % dts_string(d.bootargs))
+            mods.append("module@%x {\n\t\t%s\n\t};" % (p.addr, "\n\t\t".join(m)))
+        if d.ramdisk:
+            p = loader.place(d.ramdisk, d.ramdisk_addr)
+            m = ['compatible = "multiboot,ramdisk", "multiboot,module";',
+                 "reg = <%s %s>;" % (cells(p.addr, ncells), cells(p.size, ncells))]
+            mods.append("module@%x {\n\t\t%s\n\t};" % (p.addr, "\n\t\t".join(m)))
+        text = "%s {\n\t%s\n\t%s\n};" % (node, "\n\t".join(body), "\n\t".join(mods))
+        out.append(text)
+    return "\n".join(out)
+
+
+def add_to_chosen(dts: str, chosen_text: str) -> str:
+    """Inserts text at the end of the /chosen node of a dtc-decompiled DTS."""
+    m = re.search(r"^\tchosen \{\n(.*?)^\t\};\n", dts, re.S | re.M)
+    indented = "".join("\t\t" + l + "\n" if l else "\n"
+                       for l in chosen_text.splitlines())
+    if not m:
+        # No /chosen: create one at the end of the root node.
+        idx = dts.rstrip().rfind("};")
+        return dts[:idx] + "\tchosen {\n" + indented + "\t};\n" + dts[idx:]
+    return dts[:m.end(1)] + indented + dts[m.end(1):]
+
+
+def build_dtb(sc: Scenario, hv: str, workdir: str, loader: Loader) -> str:
+    dts = dump_host_dts(sc.smp, sc.mem_mb, workdir)
+    bootargs = sc.hv_bootargs
+    if bootargs is None:
+        bootargs = XEN_BOOTARGS if hv_kind(hv) == "xen" else XENITH_BOOTARGS
+    chosen = ["#address-cells = <0x2>;", "#size-cells = <0x2>;",
+              "xen,xen-bootargs = %s;" % dts_string(bootargs)]
+    chosen.append(domain_nodes(sc.domains, loader, sc.dom_cells))
+    # dtc output has "#address-cells" etc. at root level only; /chosen of
+    # QEMU's DT carries no cells, so adding them is safe.
+    dts = add_to_chosen(dts, "\n".join(chosen))
+    dts_path = os.path.join(workdir, "system.dts")
+    with open(dts_path, "w") as f:
+        f.write(dts)
+    dtb_path = os.path.join(workdir, "system.dtb")
+    run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb_path, dts_path], timeout=30)
+    return dtb_path
+
+
+# ---------------------------------------------------------------------------
+# Running QEMU and watching the console
+# ---------------------------------------------------------------------------
+class Console:
+    """Serial console of a running QEMU (stdin/stdout pipes)."""
+
+    def __init__(self, proc: subprocess.Popen, log_path: str):
+        self.proc = proc
+        self.buf = b""
+        self.lines: List[str] = []
+        self.log = open(log_path, "wb")
+        self.partial = ""
+
+    def pump(self, timeout: float) -> bool:
+        """Reads what is available within timeout. False at EOF."""
+        fd = self.proc.stdout.fileno()
+        r, _, _ = select.select([fd], [], [], max(0.0, timeout))
+        if not r:
+            return True
+        data = os.read(fd, 65536)
+        if not data:
+            return False
+        self.log.write(data)
+        self.log.flush()
+        self.buf += data
+        *complete, rest = self.buf.split(b"\n")
+        self.buf = rest
+        for raw in complete:
+            self.lines.append(clean_line(raw))
+        self.partial = clean_line(self.buf)
+        return True
+
+    def send(self, data: Union[str, bytes]) -> None:
+        if isinstance(data, str):
+            data = data.encode()
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass
+
+    def wait_for(self, regex: str, timeout: float, start: int = 0) -> Optional[int]:
+        """Index of the first line (>= start) matching regex, or None.
+        The unfinished last line is matched too (prompts)."""
+        pat = re.compile(regex)
+        deadline = time.monotonic() + timeout
+        while True:
+            for i in range(start, len(self.lines)):
+                if pat.search(self.lines[i]):
+                    return i
+            if pat.search(self.partial):
+                return len(self.lines)
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.pump(min(left, 0.2)):
+                return None
+
+    def close(self) -> None:
+        self.log.close()
+
+
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def clean_line(raw: bytes) -> str:
+    raw = ANSI.sub(b"", raw).replace(b"\r", b"")
+    return raw.decode("utf-8", "replace")
+
+
+def evaluate(lines: List[str], expects: List[Expect], forbid: List[Expect]):
+    """Returns (all_matched, failures, first-match index per label)."""
+    first: Dict[str, int] = {}
+    missing = []
+    pending = list(expects)
+    # Resolve in dependency order: an 'after' needs its label first.
+    for _ in range(len(expects) + 1):
+        progress = False
+        for e in list(pending):
+            if e.after and e.after not in first:
+                continue
+            start = first[e.after] + 1 if e.after else 0
+            pat = e.compiled()
+            hits = [i for i in range(start, len(lines)) if pat.search(lines[i])]
+            if len(hits) >= e.count:
+                if e.label:
+                    first[e.label] = hits[0]
+                pending.remove(e)
+                progress = True
+        if not progress:
+            break
+    missing = ["missing: " + e.describe() for e in pending]
+    bad = []
+    for e in forbid:
+        pat = e.compiled()
+        for l in lines:
+            if pat.search(l):
+                bad.append("forbidden line: %s (%s)" % (l.strip(), e.describe()))
+                break
+    return not pending, missing + bad, first
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def start_qemu(args: List[str]) -> subprocess.Popen:
+    return subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+UBOOT_HV_ADDR = 0x42000000
+UBOOT_DTB_ADDR = 0x4a000000
+
+
+def qemu_command(sc: Scenario, hv_image: str, dtb: str, loader: Loader) -> List[str]:
+    args = [QEMU] + qemu_machine_args(sc.smp, sc.mem_mb)
+    args += ["-display", "none", "-monitor", "none", "-serial", "stdio",
+             "-nic", "none", "-no-reboot"]
+    if sc.boot == "uboot":
+        args += ["-bios", UBOOT_BIN]
+        args += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (hv_image, UBOOT_HV_ADDR)]
+        args += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (dtb, UBOOT_DTB_ADDR)]
+    else:
+        args += ["-kernel", hv_image, "-dtb", dtb]
+    return args + loader.qemu_args()
+
+
+def uboot_boot(con: Console, deadline: float) -> Optional[str]:
+    """Stops U-Boot's autoboot and types the booti command."""
+    if con.wait_for(r"Hit any key to stop autoboot", deadline - time.monotonic()) is None:
+        return "U-Boot autoboot prompt not seen"
+    con.send("\r")
+    if con.wait_for(r"=> ?$", min(10, deadline - time.monotonic())) is None:
+        return "U-Boot prompt not seen"
+    con.send("booti 0x%x - 0x%x\r" % (UBOOT_HV_ADDR, UBOOT_DTB_ADDR))
+    return None
+
+
+def run_scenario(sc: Scenario, hv: str = "xenith", verbose: bool = False,
+                 outdir: Optional[str] = None, dtb: Optional[str] = None) -> Result:
+    """Boots the scenario under hv ('xen', 'xenith' or an image path).
+    dtb: reuse this system DTB (built by an earlier run of the same
+    scenario) instead of building one."""
+    hv_image = resolve_hv(hv)
+    kind = hv_kind(hv)
+    tag = "%s-%s" % (sc.name, kind)
+    workdir = outdir or os.path.join(BUILD, "system", tag)
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(workdir)
+    log_path = os.path.join(workdir, "console.log")
+    t0 = time.monotonic()
+    failures: List[str] = []
+
+    def fail(msg: str) -> Result:
+        with open(log_path, "a") as f:
+            f.write("\n[harness] " + msg + "\n")
+        return Result(sc.name, kind, False, [msg], "", log_path, time.monotonic() - t0)
+
+    if not os.path.exists(hv_image):
+        return fail("hypervisor image not found: %s" % hv_image)
+    for d in sc.domains:
+        if d.kernel and not os.path.exists(d.kernel):
+            return fail("kernel not found: %s" % d.kernel)
+    loader = Loader()
+    try:
+        # Module placement is deterministic, so a reused DTB matches.
+        built = build_dtb(sc, hv, workdir, loader)
+    except subprocess.CalledProcessError as e:
+        return fail("building the DTB failed: %s\n%s" % (e, e.stderr))
+    if dtb:
+        shutil.copy(dtb, os.path.join(workdir, "system.dtb"))
+    dtb = built
+    args = qemu_command(sc, hv_image, dtb, loader)
+    with open(os.path.join(workdir, "qemu.cmd"), "w") as f:
+        f.write(" ".join(args) + "\n")
+
+    proc = start_qemu(args)
+    con = Console(proc, log_path)
+    deadline = t0 + sc.timeout
+    try:
+        if sc.boot == "uboot":
+            err = uboot_boot(con, deadline)
+            if err:
+                failures.append(err)
+        done = False
+        while not failures and time.monotonic() < deadline:
+            alive = con.pump(min(0.25, max(0.0, deadline - time.monotonic())))
+            ok, _, _ = evaluate(con.lines, sc.expects, [])
+            bad = evaluate(con.lines, [], sc.forbid)[1]
+            if bad:
+                break
+            if ok:
+                done = True
+                break
+            if not alive:
+                break
+        if done:
+            # Drain what is already there; no waiting.
+            con.pump(0.05)
+    finally:
+        stop(proc)
+        try:
+            while con.pump(0.0):
+                pass
+        except (OSError, ValueError):
+            pass
+        con.close()
+    lines = con.lines + ([con.partial] if con.partial else [])
+    ok, errs, _ = evaluate(lines, sc.expects, sc.forbid)
+    failures += errs
+    if not ok and time.monotonic() >= deadline:
+        failures.append("timeout after %.0fs" % sc.timeout)
+    elif not ok and proc.returncode not in (None, 0, -signal.SIGTERM):
+        failures.append("qemu exited with %s" % proc.returncode)
+    res = Result(sc.name, kind, not failures, failures, "\n".join(lines),
+                 log_path, time.monotonic() - t0, dtb)
+    if sc.check and not failures:
+        res.failures += sc.check(res)
+        res.passed = not res.failures
+    if verbose:
+        sys.stdout.write(res.log + "\n")
+    return res

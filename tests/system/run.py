@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Runs the system scenarios.
+
+  tests/system/run.py                      all scenarios against Xenith
+  tests/system/run.py --hv xen             the ones that apply, under Xen 4.17
+  tests/system/run.py --hv path/to/Image   against any hypervisor image
+  tests/system/run.py two_guests psci      only these
+  tests/system/run.py --list
+
+The hypervisor may also be given as XENITH_HV=xen|xenith|<path>.
+Xen reference runs (two_guests under Xen, and the Xen half of
+xen_compat) are part of the default set and labelled "[xen reference]";
+--no-xen-reference leaves them out. Logs: build/system/<name>-<hv>/.
+Ends with "N passed, N failed"; exit status 1 if anything failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+from scenarios import SCENARIOS, run_xen_compat  # noqa: E402
+
+TAIL = 40
+
+
+def report(label: str, res: harness.Result, verbose: bool) -> bool:
+    status = "PASS" if res.passed else "FAIL"
+    print("%s %s (%.1fs)" % (status, label, res.elapsed), flush=True)
+    if not res.passed:
+        for f in res.failures:
+            for i, line in enumerate(f.splitlines()):
+                print(("    - " if i == 0 else "      ") + line)
+        print("    log: %s" % os.path.relpath(res.log_path, harness.ROOT))
+    if (not res.passed or verbose) and res.log:
+        lines = res.log.splitlines()
+        print("    --- last %d console lines ---" % min(TAIL, len(lines)))
+        for line in lines[-TAIL:]:
+            print("    | " + line)
+    sys.stdout.flush()
+    return res.passed
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("names", nargs="*", help="scenarios to run (default: all)")
+    ap.add_argument("--hv", default=os.environ.get("XENITH_HV", "xenith"),
+                    help="xen, xenith or a hypervisor image path")
+    ap.add_argument("--no-xen-reference", action="store_true",
+                    help="skip the Xen 4.17 reference runs")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="print the console tail of passing runs too")
+    args = ap.parse_args()
+
+    kind = harness.hv_kind(args.hv)
+    all_names = list(SCENARIOS) + ["xen_compat"]
+    if args.list:
+        for n in all_names:
+            if n == "xen_compat":
+                print("%-16s xen+xenith  dtinfo guest: same DT lines under both" % n)
+                continue
+            fn, kinds = SCENARIOS[n]
+            print("%-16s %-11s %s" % (n, "+".join(sorted(kinds)), fn(kind).description))
+        return 0
+    names = args.names or all_names
+    unknown = [n for n in names if n not in all_names]
+    if unknown:
+        print("unknown scenario(s): %s" % ", ".join(unknown), file=sys.stderr)
+        return 2
+
+    passed = failed = 0
+    t0 = time.monotonic()
+    hv_label = kind if args.hv in ("xen", "xenith") else args.hv
+    for n in names:
+        if n == "xen_compat":
+            if kind == "xen":
+                continue   # compares Xen with Xenith: nothing to do under Xen
+            ok = report("xen_compat [xen 4.17 vs %s]" % hv_label,
+                        run_xen_compat(args.hv), args.verbose)
+        else:
+            fn, kinds = SCENARIOS[n]
+            if kind not in kinds:
+                print("SKIP %s [%s] (applies to %s only)" % (n, hv_label, "+".join(sorted(kinds))))
+                continue
+            ok = report("%s [%s]" % (n, hv_label),
+                        harness.run_scenario(fn(kind), args.hv), args.verbose)
+        passed += ok
+        failed += not ok
+    if kind != "xen" and not args.no_xen_reference and (not args.names or "two_guests" in args.names):
+        fn, _ = SCENARIOS["two_guests"]
+        ok = report("two_guests [xen reference]",
+                    harness.run_scenario(fn("xen"), "xen"), args.verbose)
+        passed += ok
+        failed += not ok
+    print("system tests: %.0fs" % (time.monotonic() - t0))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,277 @@
+# SPDX-License-Identifier: MIT
+"""The system scenarios. Each factory takes the hypervisor kind ('xen' or
+'xenith') and returns a Scenario; a few expectations differ because Xen
+4.17 prints nothing where Xenith is required to (e.g. domain shutdown).
+
+Domain ids follow DT order: the first "xen,domain" node (domU0) is d1.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Dict, List, Optional
+
+from harness import (Domain, Expect, Result, Scenario, expect, run_scenario,
+                     strip_dom, build_dtb, Loader)
+
+# Lines that must never appear in any scenario.
+COMMON_FORBID = [
+    Expect(r"UNEXPECTED \w+ exception"),     # a guest took a fault it did not expect
+    Expect(r"SYSTEM_OFF returned"),          # PSCI SYSTEM_OFF came back
+    Expect(r"no valid device tree"),
+    Expect(r"(?i)\bpanic\b"),                # hypervisor panic (Xen: "Panic on CPU")
+]
+
+
+def tg(name: str, test: str, **kw) -> Domain:
+    """A testguest domain running `test` under `name`."""
+    extra_args = kw.pop("args", "")
+    ba = "name=%s test=%s" % (name, test)
+    if extra_args:
+        ba += " " + extra_args
+    return Domain(bootargs=ba, **kw)
+
+
+def ticks(dom: int, name: str, n: int = 5, **kw) -> Expect:
+    return expect(r"%s: tick %d$" % (name, n), dom, **kw)
+
+
+def sc_two_guests(kind: str) -> Scenario:
+    return Scenario(
+        "two_guests",
+        [tg("alpha", "hello"), tg("beta", "hello")],
+        expects=[ticks(1, "alpha"), ticks(2, "beta")],
+        forbid=COMMON_FORBID, smp=4, timeout=40,
+        description="2 domains with 1 vCPU each print ticks")
+
+
+def sc_four_guests(kind: str) -> Scenario:
+    names = ["alpha", "beta", "gamma", "delta"]
+    return Scenario(
+        "four_guests",
+        [tg(n, "hello") for n in names],
+        expects=[ticks(i + 1, n) for i, n in enumerate(names)],
+        forbid=COMMON_FORBID, smp=4, timeout=45,
+        description="4 domains on 4 CPUs all tick")
+
+
+def sc_abort_isolation(kind: str) -> Scenario:
+    mem_kb = 64 * 1024
+    ram_end = 0x40000000 + mem_kb * 1024
+    return Scenario(
+        "abort_isolation",
+        [tg("alpha", "abort", memory_kb=mem_kb), tg("beta", "hello")],
+        expects=[
+            expect(r"alpha: writing outside RAM", 1, label="start"),
+            expect(r"alpha: data abort ESR=0x[0-9a-f]+ FAR=0x10000000\b", 1,
+                   after="start"),
+            expect(r"alpha: data abort ESR=0x[0-9a-f]+ FAR=0x%x\b" % (ram_end + 0x100000),
+                   1, after="start", label="abort"),
+            expect(r"alpha: tick 3$", 1, after="abort"),
+            expect(r"beta: tick \d+$", 2, after="abort", count=5),
+        ],
+        forbid=COMMON_FORBID + [Expect(r"did NOT fault")],
+        timeout=40,
+        description="stores outside guest RAM come back as data aborts; "
+                    "the guest and its neighbour keep running")
+
+
+def sc_spin_isolation(kind: str) -> Scenario:
+    return Scenario(
+        "spin_isolation",
+        [tg("alpha", "spin"), tg("beta", "hello")],
+        expects=[expect(r"alpha: spinning$", 1, label="spin"),
+                 expect(r"beta: tick \d+$", 2, after="spin", count=10)],
+        forbid=COMMON_FORBID, timeout=40,
+        description="a guest spinning with interrupts masked does not stop "
+                    "its neighbour")
+
+
+def sc_poweroff(kind: str) -> Scenario:
+    exp = [expect(r"alpha: powering off$", 1, label="off")]
+    if kind == "xenith":
+        # Xen 4.17 prints nothing when a domU shuts down; Xenith must.
+        exp.append(Expect(r"d1.*(powered off|shut ?down)", after="off"))
+    exp.append(expect(r"beta: tick \d+$", 2, after="off", count=5))
+    return Scenario(
+        "poweroff",
+        [tg("alpha", "poweroff"), tg("beta", "hello")],
+        expects=exp, forbid=COMMON_FORBID + [expect(r"alpha: tick", 1)],
+        timeout=40,
+        description="PSCI SYSTEM_OFF stops only that domain")
+
+
+def _psci_expects() -> List[Expect]:
+    def line(what: str, value: str, **kw) -> Expect:
+        return expect(re.escape("alpha: %s = " % what) + value + r" \(", 1, **kw)
+    return [
+        line("PSCI_VERSION", "65537"),                # PSCI 1.1
+        line("PSCI_FEATURES(CPU_ON_64)", "0"),
+        line("PSCI_FEATURES(SYSTEM_OFF)", "0"),
+        line("PSCI_FEATURES(CPU_OFF)", "0"),
+        line("PSCI_FEATURES(0x8400001f)", "-1"),      # NOT_SUPPORTED
+        line("SMCCC_VERSION", "65537"),               # SMCCC 1.1
+        line("MIGRATE_INFO_TYPE", "2"),
+        line("AFFINITY_INFO(0)", "0"),
+        line("UNKNOWN_SMCCC(0xc2001234)", "-1"),
+        line("AFFINITY_INFO(1) before CPU_ON", "1"),
+        line("CPU_ON(1)", "0"),
+        expect(r"alpha: cpu1 up$", 1),
+        line("AFFINITY_INFO(1)", "0"),
+        line("CPU_ON(1) again", "-4"),                # ALREADY_ON
+        line("CPU_ON(bad mpidr 0xff)", "-2"),         # INVALID_PARAMETERS
+        line("AFFINITY_INFO(1) after CPU_OFF", "1"),
+        expect(r"alpha: PSCI DONE$", 1, label="done"),
+        expect(r"alpha: tick 2$", 1, after="done"),
+    ]
+
+
+def sc_psci(kind: str) -> Scenario:
+    return Scenario(
+        "psci",
+        [tg("alpha", "psci", cpus=2)],
+        expects=_psci_expects(),
+        forbid=COMMON_FORBID + [Expect(r"cpu1 did not come up"),
+                                Expect(r"CPU_OFF returned")],
+        timeout=40,
+        description="SMCCC/PSCI results over HVC; CPU_ON/CPU_OFF of vCPU 1")
+
+
+HOST_DEVICES = ["0x0", "0x8000000", "0x8010000", "0x9000000", "0xa000000"]
+
+
+def sc_hostile(kind: str) -> Scenario:
+    exp = [
+        expect(r"alpha: hostile mrs s3_7_c15_c0_0: fault EC=0x0 ", 1),
+        expect(r"alpha: hostile msr s3_7_c15_c0_0: fault EC=0x0 ", 1),
+        expect(r"alpha: hostile hvc #0x1234: fault EC=0x0 ", 1),
+        expect(r"alpha: hostile smc #0 \(PSCI_VERSION\): ", 1),
+        expect(r"alpha: hostile xen hypercall 99 = -38$", 1),
+        expect(r"alpha: hostile xen hypercall 0xffff = -38$", 1),
+    ]
+    for a in HOST_DEVICES:
+        exp.append(expect(r"alpha: hostile load %s: fault EC=0x25 " % a, 1))
+        exp.append(expect(r"alpha: hostile store %s: fault EC=0x25 " % a, 1))
+    exp += [
+        expect(r"alpha: HOSTILE DONE$", 1, label="done"),
+        expect(r"alpha: tick 3$", 1, after="done"),
+        expect(r"beta: tick \d+$", 2, after="done", count=3),
+    ]
+    return Scenario(
+        "hostile",
+        [tg("alpha", "hostile"), tg("beta", "hello")],
+        expects=exp,
+        forbid=COMMON_FORBID + [expect(r"hostile (load|store) 0x(0|8000000|8010000|9000000|a000000): no fault", 1)],
+        timeout=40,
+        description="undefined sysregs, bad HVC immediates, SMC, unknown "
+                    "hypercalls, accesses to host devices: all contained")
+
+
+# --- broken configurations: Xenith must name node and property ---------------
+def _bad_dt(name: str, bad: Domain, regex: str, description: str) -> Scenario:
+    good = tg("good", "hello")
+    return Scenario(
+        name, [good, bad],
+        expects=[Expect(regex, label="err"), ticks(1, "good", 3)],
+        forbid=COMMON_FORBID + [expect(r"bad: ", 2), Expect(r"bad: tick")],
+        timeout=40, description=description)
+
+
+def sc_bad_dt_overlap(kind: str) -> Scenario:
+    # The bad domain's kernel and ramdisk modules overlap each other.
+    bad = tg("bad", "hello", kernel_addr=0x60000000, ramdisk_addr=0x60001000)
+    bad.ramdisk = bad.kernel
+    return _bad_dt("bad_dt_overlap", bad,
+                   r"/chosen/domU1(/module@[0-9a-f]+)?: reg: ",
+                   "overlapping boot modules are rejected by node and property")
+
+
+def sc_bad_dt_vcpus(kind: str) -> Scenario:
+    return _bad_dt("bad_dt_vcpus", tg("bad", "hello", cpus=5),
+                   r"/chosen/domU1: cpus: ",
+                   "a domain with more vCPUs than physical CPUs is rejected")
+
+
+def sc_bad_dt_nokernel(kind: str) -> Scenario:
+    bad = tg("bad", "hello")
+    bad.kernel = None
+    return _bad_dt("bad_dt_nokernel", bad,
+                   r"/chosen/domU1: (?i:.*kernel)",
+                   "a domain without a multiboot,kernel module is rejected")
+
+
+def sc_bad_dt_mem0(kind: str) -> Scenario:
+    return _bad_dt("bad_dt_mem0", tg("bad", "hello", memory_kb=0),
+                   r"/chosen/domU1: memory: ",
+                   "a domain with memory = 0 is rejected")
+
+
+def sc_uboot(kind: str) -> Scenario:
+    return Scenario(
+        "uboot",
+        [tg("alpha", "hello"), tg("beta", "hello")],
+        expects=[Expect(r"U-Boot 20\d\d"), Expect(r"Starting kernel", label="go"),
+                 ticks(1, "alpha", 3, after="go"), ticks(2, "beta", 3, after="go")],
+        forbid=COMMON_FORBID + [Expect(r"(?i)dhcp|tftp|bootp")],
+        boot="uboot", timeout=60,
+        description="U-Boot (-bios) boots the hypervisor with booti; modules "
+                    "and DTB preloaded in RAM")
+
+
+# name -> (factory, hypervisor kinds it applies to)
+SCENARIOS: Dict[str, tuple] = {
+    "two_guests": (sc_two_guests, {"xen", "xenith"}),
+    "four_guests": (sc_four_guests, {"xen", "xenith"}),
+    "abort_isolation": (sc_abort_isolation, {"xen", "xenith"}),
+    "spin_isolation": (sc_spin_isolation, {"xen", "xenith"}),
+    "poweroff": (sc_poweroff, {"xen", "xenith"}),
+    "psci": (sc_psci, {"xen", "xenith"}),
+    "hostile": (sc_hostile, {"xen", "xenith"}),
+    # Xen 4.17 panics on these (or, for vCPUs, overcommits): Xenith only.
+    "bad_dt_overlap": (sc_bad_dt_overlap, {"xenith"}),
+    "bad_dt_vcpus": (sc_bad_dt_vcpus, {"xenith"}),
+    "bad_dt_nokernel": (sc_bad_dt_nokernel, {"xenith"}),
+    "bad_dt_mem0": (sc_bad_dt_mem0, {"xenith"}),
+    "uboot": (sc_uboot, {"xen", "xenith"}),
+}
+
+
+# --- xen_compat: same DTB, same guest, two hypervisors -----------------------
+def dt_lines(res: Result, dom: int = 1) -> List[str]:
+    return [t for t in res.dom_lines(dom) if t.startswith("DT ")]
+
+
+def compat_scenario() -> Scenario:
+    return Scenario(
+        "xen_compat",
+        [tg("alpha", "dtinfo", cpus=2, memory_kb=128 * 1024),
+         tg("beta", "dtinfo", cpus=1, memory_kb=64 * 1024, vpl011=True)],
+        expects=[expect(r"^DTINFO DONE$", 1), expect(r"^DTINFO DONE$", 2)],
+        forbid=COMMON_FORBID, smp=4, timeout=40,
+        # Same DTB for both hypervisors: same bootargs too.
+        hv_bootargs="console=dtuart sync_console")
+
+
+def run_xen_compat(xenith_hv: str) -> Result:
+    """dtinfo under Xen 4.17 and under Xenith from one DTB; the DT lines
+    (domain prefixes stripped) must be identical."""
+    sc = compat_scenario()
+    ref = run_scenario(sc, "xen")
+    if not ref.passed:
+        ref.failures = ["[xen reference] " + f for f in ref.failures]
+        ref.name = "xen_compat"
+        return ref
+    res = run_scenario(sc, xenith_hv, dtb=ref.dtb)
+    failures = ["[xenith] " + f for f in res.failures]
+    if not failures:
+        for dom in (1, 2):
+            a, b = dt_lines(ref, dom), dt_lines(res, dom)
+            if a != b:
+                import difflib
+                diff = "\n".join(difflib.unified_diff(a, b, "xen-4.17 d%d" % dom,
+                                                      "xenith d%d" % dom, lineterm="", n=1))
+                failures.append("d%d DT differs from Xen 4.17:\n%s" % (dom, diff))
+    res.failures = failures
+    res.passed = not failures
+    res.name = "xen_compat"
+    return res
