@@ -168,7 +168,9 @@ int domain_create(const struct domain_config *c, const struct host_info *h,
 		printk("%s\n", err);
 		return -1;
 	}
-	if (alloc_memory(d, ram) || arch_domain_create(d) || map_memory(d))
+	d->nr_vcpus = c->vcpus;
+	if (alloc_memory(d, ram) || arch_domain_create(d) || map_memory(d) ||
+	    xen_domain_init(d, ram))
 		return -1;
 	if (c->vpl011)
 		vpl011_init(d);

@@ -44,18 +44,39 @@ uint64_t p2m_new_root(struct page_pool *pool)
 	return root;
 }
 
-/* Next-level table under *e, allocated from the pool when absent. */
-static uint64_t next_table(uint64_t *e, struct page_pool *pool)
+/* A table of 512 entries that maps exactly what the block at `level`
+ * mapped, one level down. */
+static uint64_t split_block(uint64_t blk, int level, struct page_pool *pool)
+{
+	uint64_t t = page_pool_alloc(pool);
+	uint64_t step = 1ULL << shift_of(level + 1);
+	uint64_t attrs = blk & ~ADDR_MASK & ~3ULL;
+	uint64_t type = level + 1 == 3 ? DESC_PAGE : DESC_BLOCK;
+
+	if (!t)
+		return 0;
+	for (uint64_t i = 0; i < ENTRIES; i++)
+		table(t)[i] = ((blk & ADDR_MASK) + i * step) | attrs | type;
+	return t;
+}
+
+/* Next-level table under *e (at `level`), allocated from the pool when
+ * absent, or made by splitting the block that is there. */
+static uint64_t next_table(uint64_t *e, int level, struct page_pool *pool)
 {
 	uint64_t t;
 
 	if ((*e & 3) == DESC_TABLE)
 		return *e & ADDR_MASK;
-	if (*e & DESC_VALID)
-		return 0; /* a block is already there: refuse to split */
-	t = p2m_new_root(pool);
-	if (t)
-		*e = t | DESC_TABLE;
+	t = (*e & DESC_VALID) ? split_block(*e, level, pool) : p2m_new_root(pool);
+	if (!t)
+		return 0;
+	if (*e & DESC_VALID) {
+		/* Break before make: the guest may be using the block. */
+		*e = 0;
+		p2m_flush_tlb();
+	}
+	*e = t | DESC_TABLE;
 	return t;
 }
 
@@ -74,10 +95,16 @@ static int map_level(uint64_t tbl, int level, struct page_pool *pool,
 		if (chunk > size)
 			chunk = size;
 		if (leaf_ok) {
+			bool replace = (*e & DESC_VALID) != 0;
+
+			if (replace) {
+				*e = 0;
+				p2m_flush_tlb();
+			}
 			*e = (pa & ADDR_MASK) | leaf_attrs(t) |
 			     (level == 3 ? DESC_PAGE : DESC_BLOCK);
 		} else {
-			uint64_t next = next_table(e, pool);
+			uint64_t next = next_table(e, level, pool);
 
 			if (!next || map_level(next, level + 1, pool, ipa, pa, chunk, t))
 				return -1;

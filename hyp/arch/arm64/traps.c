@@ -89,17 +89,24 @@ static bool handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
 	}
 }
 
+/* Sleeps until a virtual interrupt is pending for this vCPU (even one
+ * masked by PSTATE, as WFI's definition says), or something stops it. */
+void arch_vcpu_block(struct vcpu *v)
+{
+	xen_vcpu_entry(v);
+	while (!vgic_vcpu_pending(v) && v->dom->state == DOM_RUNNING &&
+	       v->power == VCPU_ON) {
+		arch_cpu_idle();
+		xen_vcpu_entry(v);
+	}
+}
+
 static void handle_wfx(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
 {
 	skip_insn(r);
 	if (iss & 1)
 		return; /* WFE: nothing to wait for while we own the CPU */
-	/* WFI: sleep until a virtual interrupt is pending for this vCPU
-	 * (even one masked by PSTATE, as the architecture says), or until
-	 * something stops the vCPU. */
-	while (!vgic_vcpu_pending(v) && v->dom->state == DOM_RUNNING &&
-	       v->power == VCPU_ON)
-		arch_cpu_idle();
+	arch_vcpu_block(v);
 }
 
 /* After any trap: keep running this vCPU, or give the CPU up. */
@@ -143,10 +150,10 @@ void trap_guest_sync(struct cpu_regs *r)
 		inject_undef(r);
 		break;
 	}
-	vgic_flush(v);
-	if (!keep)
-		v->arch.regs = *r;
+	(void)keep;
 	maybe_leave(v);
+	xen_vcpu_entry(v);
+	vgic_flush(v);
 }
 
 void trap_guest_irq(struct cpu_regs *r)
@@ -155,8 +162,9 @@ void trap_guest_irq(struct cpu_regs *r)
 
 	(void)r;
 	irq_handle_all();
-	vgic_flush(v);
 	maybe_leave(v);
+	xen_vcpu_entry(v);
+	vgic_flush(v);
 }
 
 void trap_guest_other(struct cpu_regs *r)

@@ -133,7 +133,44 @@ void arch_vcpu_run(struct vcpu *v)
 	__asm__ volatile("tlbi vmalls12e1\n dsb nsh" ::: "memory");
 	el1_restore(&v->arch.el1);
 	timer_vcpu_enter(v);
+	xen_vcpu_entry(v);
 	vgic_flush(v);
 	isb();
 	vcpu_enter(&v->arch.regs, (uint64_t)(uintptr_t)cpu_stacks[cpu + 1]);
+}
+
+void p2m_flush_tlb(void)
+{
+	__asm__ volatile("dsb ishst\n tlbi vmalls12e1is\n dsb ish\n isb"
+			 ::: "memory");
+}
+
+/* Guest virtual -> host physical through the guest's current stage 1 and
+ * our stage 2 (AT S12E1R/W), on the vCPU's own CPU. 0 if it faults. */
+uint64_t arch_gva_to_pa(uint64_t gva, bool write)
+{
+	uint64_t par, saved = read_sysreg(par_el1);
+
+	if (write)
+		__asm__ volatile("at s12e1w, %0" : : "r"(gva));
+	else
+		__asm__ volatile("at s12e1r, %0" : : "r"(gva));
+	isb();
+	par = read_sysreg(par_el1);
+	write_sysreg(par_el1, saved); /* PAR_EL1 belongs to the guest */
+	if (par & 1)
+		return 0;
+	return (par & 0x0000fffffffff000ULL) | (gva & 0xfff);
+}
+
+uint64_t arch_gfn_to_pa(struct domain *d, uint64_t gfn)
+{
+	uint64_t pa;
+
+	return p2m_lookup(d->p2m_root, gfn << 12, &pa) ? pa : 0;
+}
+
+int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa)
+{
+	return p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, P2M_RAM);
 }

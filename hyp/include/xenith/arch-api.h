@@ -43,9 +43,21 @@ int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0);
 /* Enters the vCPU on the calling CPU. Does not return. */
 void arch_vcpu_run(struct vcpu *v) __attribute__((noreturn));
+/* Blocks the calling vCPU until an interrupt is pending for it or it is
+ * stopped (WFI semantics, used by SCHEDOP_block/poll). */
+void arch_vcpu_block(struct vcpu *v);
 /* Raises (level=true) or lowers a virtual interrupt line of a domain. */
 void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
 			 unsigned int intid, bool level);
+
+/* Maps one 4 KiB host page at guest frame gfn, replacing what was there. */
+int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa);
+/* Host physical address of guest frame gfn (RAM or a shared page), 0 if
+ * unmapped. */
+uint64_t arch_gfn_to_pa(struct domain *d, uint64_t gfn);
+/* Translates a guest virtual address of the calling vCPU (which must be
+ * the one running on this CPU) to a host physical address; 0 on fault. */
+uint64_t arch_gva_to_pa(uint64_t gva, bool write);
 
 /* ---- memory ---- */
 /* Makes data written by the hypervisor visible to a guest with caches

@@ -7,6 +7,7 @@
 #include <arch/domain.h>
 #include <arch/vcpu.h>
 #include <xenith/config.h>
+#include <xenith/evtchn.h>
 #include <xenith/mmio.h>
 #include <xenith/page_alloc.h>
 #include <xenith/vpl011.h>
@@ -39,6 +40,17 @@ enum shutdown_reason {
 	SHUTDOWN_watchdog = 4,
 };
 
+#define GNTTAB_MAX_FRAMES 64   /* Xen's default gnttab_max_frames */
+#define CONIO_LINE_MAX 256
+
+/* Grant table v1: frames preallocated at creation, mapped on request. */
+struct grant_table {
+	uint64_t frames_pa;          /* GNTTAB_MAX_FRAMES contiguous pages */
+	unsigned int nr_frames;      /* frames the guest has asked for so far */
+	unsigned int version;
+	uint64_t gfn[GNTTAB_MAX_FRAMES]; /* where each frame is mapped, 0: not */
+};
+
 struct domain {
 	uint32_t id;
 	const struct domain_config *cfg;
@@ -52,6 +64,16 @@ struct domain {
 	struct guest_layout layout;
 	struct mmio_table mmio;
 	struct vpl011 vpl011;
+	/* Xen PV interfaces */
+	uint64_t shared_info_pa;
+	struct evtchn_domain evtchn;
+	struct grant_table gnttab;
+	uint64_t runstate_gva[MAX_DOM_VCPUS];
+	bool vcpu_info_set[MAX_DOM_VCPUS];
+	volatile bool upcall_level[MAX_DOM_VCPUS]; /* event PPI line */
+	bool runstate_update_flag;
+	char conio_line[CONIO_LINE_MAX];   /* console_io output, line-buffered */
+	unsigned int conio_len;
 	struct arch_domain arch;
 };
 
@@ -66,6 +88,10 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why);
 void vcpu_schedule(unsigned int cpu) __attribute__((noreturn));
 
 struct domain *domain_by_id(uint32_t id);
+/* Sets up shared_info, grant frames and event channels (common/xen). */
+int xen_domain_init(struct domain *d, struct ram_map *ram);
+/* Before each guest entry: raise or lower v's event upcall interrupt. */
+void xen_vcpu_entry(struct vcpu *v);
 struct vcpu *vcpu_of_cpu(unsigned int cpu);
 extern struct domain *domains[MAX_DOMAINS];
 extern unsigned int nr_domains;

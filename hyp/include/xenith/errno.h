@@ -4,8 +4,11 @@
 
 #define XEN_EPERM   1
 #define XEN_ENOENT  2
+#define XEN_ESRCH   3
 #define XEN_EIO     5
+#define XEN_ENXIO   6
 #define XEN_E2BIG   7
+#define XEN_EAGAIN  11
 #define XEN_ENOMEM  12
 #define XEN_EACCES  13
 #define XEN_EFAULT  14
@@ -15,3 +18,4 @@
 #define XEN_EINVAL  22
 #define XEN_ENOSPC  28
 #define XEN_ENOSYS  38
+#define XEN_EOPNOTSUPP 95

@@ -20,8 +20,12 @@ enum p2m_type {
 /* Allocates an empty root table from the pool; 0 if the pool is empty. */
 uint64_t p2m_new_root(struct page_pool *pool);
 /* Maps [ipa, ipa+size) -> [pa, ...), using 1 GiB and 2 MiB blocks where
- * alignment allows. 0, or -1 if the pool runs out or the range is bad. */
+ * alignment allows; an existing mapping is replaced (blocks are split,
+ * break-before-make). 0, or -1 if the pool runs out or the range is bad. */
 int p2m_map(uint64_t root, struct page_pool *pool, uint64_t ipa, uint64_t pa,
 	    uint64_t size, enum p2m_type t);
 /* Translates an IPA; returns 0 (and leaves *pa) if unmapped. */
 int p2m_lookup(uint64_t root, uint64_t ipa, uint64_t *pa);
+/* Invalidates the current VMID's stage-2 TLB entries on all CPUs after an
+ * entry was removed (provided by the arch; a no-op in host tests). */
+void p2m_flush_tlb(void);

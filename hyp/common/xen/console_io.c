@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+/*
+ * console_io: Xen lets every dom0less domU write to the hypervisor
+ * console (earlycon=xenboot). Output is line-buffered per domain and
+ * printed with the domain's prefix, like its vpl011 output.
+ */
+#include <public/xen_abi.h>
+#include <xenith/console.h>
+#include <xenith/domain.h>
+#include <xenith/errno.h>
+#include <xenith/guest_access.h>
+#include <xenith/xen_ops.h>
+
+#define CHUNK 128
+
+static void put_char(struct domain *d, char c)
+{
+	if (c != '\r')
+		d->conio_line[d->conio_len++] = c;
+	if (c == '\n' || d->conio_len == CONIO_LINE_MAX) {
+		console_domain_line(d, d->conio_line, d->conio_len);
+		d->conio_len = 0;
+	}
+}
+
+static int64_t conio_write(struct vcpu *v, uint64_t count, uint64_t buf)
+{
+	char tmp[CHUNK];
+
+	while (count) {
+		unsigned n = count < CHUNK ? (unsigned)count : CHUNK;
+
+		if (copy_from_guest(tmp, buf, n))
+			return -XEN_EFAULT;
+		for (unsigned i = 0; i < n; i++)
+			put_char(v->dom, tmp[i]);
+		buf += n;
+		count -= n;
+	}
+	return 0;
+}
+
+int64_t do_console_io(struct vcpu *v, unsigned int cmd, uint64_t count,
+		      uint64_t buf)
+{
+	switch (cmd) {
+	case CONSOLEIO_write: return conio_write(v, count, buf);
+	case CONSOLEIO_read:  return 0; /* input goes to the vpl011 */
+	default:              return -XEN_ENOSYS;
+	}
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/*
+ * grant_table_op, version 1. The frames are preallocated (64, Xen's
+ * default maximum) and mapped into the guest with add_to_physmap;
+ * setup_table reports where they are mapped.
+ */
+#include <xenith/evtchn.h>
+#include <public/xen_abi.h>
+#include <xenith/domain.h>
+#include <xenith/errno.h>
+#include <xenith/guest_access.h>
+#include <xenith/xen_ops.h>
+
+static bool is_self(const struct vcpu *v, uint16_t domid)
+{
+	return domid == DOMID_SELF || domid == v->dom->id;
+}
+
+static int64_t query_size(struct vcpu *v, uint64_t arg)
+{
+	struct gnttab_query_size q;
+
+	if (copy_from_guest(&q, arg, sizeof(q)))
+		return -XEN_EFAULT;
+	if (!is_self(v, q.dom)) {
+		q.status = GNTST_bad_domain;
+	} else {
+		q.nr_frames = v->dom->gnttab.nr_frames;
+		q.max_nr_frames = GNTTAB_MAX_FRAMES;
+		q.status = GNTST_okay;
+	}
+	return copy_to_guest(arg, &q, sizeof(q));
+}
+
+static int64_t setup_table(struct vcpu *v, uint64_t arg)
+{
+	struct grant_table *gt = &v->dom->gnttab;
+	struct gnttab_setup_table s;
+
+	if (copy_from_guest(&s, arg, sizeof(s)))
+		return -XEN_EFAULT;
+	if (!is_self(v, s.dom)) {
+		s.status = GNTST_bad_domain;
+	} else if (s.nr_frames > GNTTAB_MAX_FRAMES) {
+		s.status = GNTST_general_error;
+	} else {
+		s.status = GNTST_okay;
+		if (s.nr_frames > gt->nr_frames)
+			gt->nr_frames = s.nr_frames;
+		for (uint32_t i = 0; i < s.nr_frames; i++) {
+			/* Unmapped frames read as INVALID_GFN (~0). */
+			uint64_t gfn = gt->gfn[i] ? gt->gfn[i] : ~0ULL;
+
+			if (copy_to_guest(s.frame_list + 8 * i, &gfn, sizeof(gfn)))
+				return -XEN_EFAULT;
+		}
+	}
+	return copy_to_guest(arg, &s, sizeof(s));
+}
+
+static int64_t set_version(struct vcpu *v, uint64_t arg)
+{
+	struct gnttab_set_version sv;
+
+	if (copy_from_guest(&sv, arg, sizeof(sv)))
+		return -XEN_EFAULT;
+	if (sv.version != 1) {
+		sv.version = v->dom->gnttab.version;
+		copy_to_guest(arg, &sv, sizeof(sv));
+		return -XEN_EINVAL; /* only v1 is offered */
+	}
+	return 0;
+}
+
+static int64_t get_version(struct vcpu *v, uint64_t arg)
+{
+	struct gnttab_get_version gv;
+
+	if (copy_from_guest(&gv, arg, sizeof(gv)))
+		return -XEN_EFAULT;
+	if (!is_self(v, gv.dom))
+		return -XEN_EPERM;
+	gv.version = v->dom->gnttab.version;
+	return copy_to_guest(arg, &gv, sizeof(gv));
+}
+
+int64_t do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t arg,
+			  uint64_t count)
+{
+	if (count != 1)
+		return cmd <= GNTTABOP_get_version ? -XEN_EINVAL : -XEN_ENOSYS;
+	switch (cmd) {
+	case GNTTABOP_query_size:  return query_size(v, arg);
+	case GNTTABOP_setup_table: return setup_table(v, arg);
+	case GNTTABOP_set_version: return set_version(v, arg);
+	case GNTTABOP_get_version: return get_version(v, arg);
+	default:                   return -XEN_ENOSYS;
+	}
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcpu_op: the two calls Xen offers on Arm. register_vcpu_info moves a
+ * vCPU's vcpu_info into a page of the guest's RAM; register_runstate
+ * remembers where the guest wants its runstate written.
+ */
+#include <public/xen_abi.h>
+#include <xenith/arch-api.h>
+#include <xenith/domain.h>
+#include <xenith/errno.h>
+#include <xenith/guest_access.h>
+#include <xenith/xen_ops.h>
+#include <xenith/lib.h>
+
+#define PAGE_SIZE 4096U
+
+static bool gfn_is_ram(const struct domain *d, uint64_t gfn)
+{
+	uint64_t ipa = gfn << 12;
+
+	for (int i = 0; i < d->layout.nr_ram; i++)
+		if (ipa >= d->layout.ram[i].base &&
+		    ipa - d->layout.ram[i].base < d->layout.ram[i].size)
+			return true;
+	return false;
+}
+
+static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
+{
+	struct domain *d = v->dom;
+	struct vcpu_register_vcpu_info r;
+	void *old, *p;
+
+	if (copy_from_guest(&r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if (r.offset > PAGE_SIZE - VCPU_INFO_SIZE || (r.offset & 7))
+		return -XEN_ENXIO;
+	if (d->vcpu_info_set[t->id] || (t != v && t->power != VCPU_OFF))
+		return -XEN_EINVAL;
+	if (!gfn_is_ram(d, r.mfn))
+		return -XEN_EINVAL;
+	p = (void *)(uintptr_t)(arch_gfn_to_pa(d, r.mfn) + r.offset);
+	old = d->evtchn.vcpu_info[t->id];
+	if (old)
+		memcpy(p, old, VCPU_INFO_SIZE);
+	else
+		memset(p, 0, VCPU_INFO_SIZE);
+	d->vcpu_info_set[t->id] = true;
+	evtchn_set_vcpu_info(&d->evtchn, t->id, p);
+	return 0;
+}
+
+/* Written once, when registered: each vCPU owns its CPU, so it is
+ * always running and never accumulates runnable/blocked time. */
+static int64_t register_runstate(struct vcpu *v, struct vcpu *t, uint64_t arg)
+{
+	struct vcpu_runstate_info rs = { .state = RUNSTATE_running };
+	uint64_t gva;
+
+	if (copy_from_guest(&gva, arg, sizeof(gva)))
+		return -XEN_EFAULT;
+	v->dom->runstate_gva[t->id] = gva;
+	if (t == v && gva)
+		copy_to_guest(gva, &rs, sizeof(rs)); /* failures ignored, as Xen */
+	return 0;
+}
+
+int64_t do_vcpu_op(struct vcpu *v, unsigned int cmd, unsigned int vcpuid,
+		   uint64_t arg)
+{
+	struct domain *d = v->dom;
+	struct vcpu *t;
+
+	if (vcpuid >= d->nr_vcpus)
+		return -XEN_ENOENT;
+	t = d->vcpu[vcpuid];
+	switch (cmd) {
+	case VCPUOP_register_vcpu_info:
+		return register_vcpu_info(v, t, arg);
+	case VCPUOP_register_runstate_memory_area:
+		return register_runstate(v, t, arg);
+	default:
+		return -XEN_ENOSYS;
+	}
+}

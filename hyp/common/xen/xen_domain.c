@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-domain Xen interface state: the shared_info page, the grant-table
+ * frames and the event channels, all allocated when the domain is built
+ * (static partitioning: nothing is allocated later).
+ */
+#include <xenith/arch-api.h>
+#include <xenith/console.h>
+#include <xenith/domain.h>
+#include <xenith/evtchn.h>
+#include <xenith/lib.h>
+
+#define PAGE_SIZE 4096ULL
+#define EVTCHN_UPCALL_INTID (16 + GUEST_EVTCHN_PPI)
+
+static struct evtchn_domain *lookup(uint16_t domid)
+{
+	struct domain *d = domain_by_id(domid);
+
+	return d ? &d->evtchn : NULL;
+}
+
+static struct domain *domain_of(struct evtchn_domain *ed)
+{
+	return (struct domain *)((char *)ed - __builtin_offsetof(struct domain, evtchn));
+}
+
+static void upcall(struct evtchn_domain *ed, unsigned int vcpu)
+{
+	struct domain *d = domain_of(ed);
+
+	d->upcall_level[vcpu] = true;
+	arch_vgic_set_level(d, vcpu, EVTCHN_UPCALL_INTID, true);
+}
+
+/* Only the guest's own RAM may hold FIFO control blocks and arrays. */
+static void *map_gfn(struct evtchn_domain *ed, uint64_t gfn)
+{
+	struct domain *d = domain_of(ed);
+	uint64_t ipa = gfn << 12;
+
+	for (int i = 0; i < d->layout.nr_ram; i++) {
+		const struct mem_bank *b = &d->layout.ram[i];
+
+		if (ipa >= b->base && ipa - b->base < b->size)
+			return (void *)(uintptr_t)arch_gfn_to_pa(d, gfn);
+	}
+	return NULL;
+}
+
+static const struct evtchn_env env = {
+	.lookup = lookup,
+	.upcall = upcall,
+	.map_gfn = map_gfn,
+};
+
+int xen_domain_init(struct domain *d, struct ram_map *ram)
+{
+	uint64_t frames = GNTTAB_MAX_FRAMES * PAGE_SIZE;
+
+	d->shared_info_pa = ram_map_alloc(ram, PAGE_SIZE, PAGE_SIZE);
+	d->gnttab.frames_pa = ram_map_alloc(ram, frames, PAGE_SIZE);
+	if (!d->shared_info_pa || !d->gnttab.frames_pa) {
+		printk("%s: not enough host RAM for shared_info and grant frames\n",
+		       d->cfg->path);
+		return -1;
+	}
+	memset((void *)(uintptr_t)d->shared_info_pa, 0, PAGE_SIZE);
+	memset((void *)(uintptr_t)d->gnttab.frames_pa, 0, frames);
+	d->gnttab.version = 1;
+	evtchn_domain_init(&d->evtchn, (uint16_t)d->id, d->nr_vcpus,
+			   (void *)(uintptr_t)d->shared_info_pa, &env);
+	return 0;
+}
+
+/* The upcall PPI is level-sensitive: high while evtchn_upcall_pending. */
+void xen_vcpu_entry(struct vcpu *v)
+{
+	struct domain *d = v->dom;
+	bool pending = evtchn_upcall_pending(&d->evtchn, v->id);
+
+	if (d->upcall_level[v->id] != pending) {
+		d->upcall_level[v->id] = pending;
+		arch_vgic_set_level(d, v->id, EVTCHN_UPCALL_INTID, pending);
+	}
+}

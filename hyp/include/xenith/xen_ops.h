@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Hypercall handlers (in common/xen), called by do_hypercall(). Each
+ * returns >= 0 or a negated Xen errno; pointer arguments are guest VAs. */
+#pragma once
+
+#include <stdint.h>
+
+struct vcpu;
+
+int64_t do_xen_version(struct vcpu *v, unsigned int cmd, uint64_t arg);
+int64_t do_memory_op(struct vcpu *v, unsigned int cmd, uint64_t arg);
+int64_t do_console_io(struct vcpu *v, unsigned int cmd, uint64_t count,
+		      uint64_t buf);
+int64_t do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t arg,
+			  uint64_t count);
+int64_t do_vm_assist(struct vcpu *v, unsigned int cmd, unsigned int type);
+int64_t do_vcpu_op(struct vcpu *v, unsigned int cmd, unsigned int vcpuid,
+		   uint64_t arg);
+int64_t do_sched_op(struct vcpu *v, unsigned int cmd, uint64_t arg);
+int64_t do_event_channel_op(struct vcpu *v, unsigned int cmd, uint64_t arg);
+int64_t do_hvm_op(struct vcpu *v, unsigned int cmd, uint64_t arg);
