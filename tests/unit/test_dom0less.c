@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: MIT
+/*
+ * config_parse: Xen 4.17's dom0less bindings. The ImageBuilder-style
+ * tree must parse to exactly the configuration Xen would build, Xen's
+ * defaults must come out as Xen computes them, and each malformed
+ * property must give "<node>: <property>: <what is wrong>" while the
+ * other domains are still parsed.
+ */
+#include <libfdt.h>
+
+#include "check.h"
+#include <xenith/config.h>
+#include <xenith/fdt.h>
+
+#define SLACK 8192
+
+static struct host_info host;
+static struct system_config cfg;
+static char err[CFG_ERR_LEN];
+
+static void *editable(const char *name)
+{
+	size_t size;
+	void *fdt = load_dtb(name, SLACK, &size);
+
+	if (fdt_open_into(fdt, fdt, (int)(size + SLACK)))
+		exit(2);
+	return fdt;
+}
+
+static int node(void *fdt, const char *path)
+{
+	int n = fdt_path_offset(fdt, path);
+
+	if (n < 0) {
+		fprintf(stderr, "no node %s\n", path);
+		exit(2);
+	}
+	return n;
+}
+
+/* host_parse + config_parse; returns the number of domains. */
+static int parse(void *fdt)
+{
+	if (host_parse(fdt, &host, err, sizeof(err))) {
+		fprintf(stderr, "host_parse: %s\n", err);
+		exit(2);
+	}
+	host.gic_nr_lines = 288; /* what the GIC driver reads on QEMU virt */
+	return config_parse(fdt, &host, &cfg, err, sizeof(err));
+}
+
+/* Parses and expects domain `idx` to be rejected with exactly `msg`. */
+static void expect_dom_error(void *fdt, int idx, const char *msg)
+{
+	CHECK(parse(fdt) > idx);
+	CHECK(!cfg.dom[idx].ok);
+	CHECK_STR(cfg.dom[idx].err, msg);
+	free(fdt);
+}
+
+static void test_imagebuilder_config(void)
+{
+	void *fdt = load_dtb("dom0less", 0, NULL);
+
+	CHECK_EQ(parse(fdt), 2);
+	CHECK_EQ(cfg.nr_domains, 2);
+	struct domain_config *d = &cfg.dom[0];
+	CHECK(d->ok);
+	CHECK_STR(d->err, "");
+	CHECK_STR(d->path, "/chosen/domU1");
+	CHECK_EQ(d->node, fdt_path_offset(fdt, "/chosen/domU1"));
+	CHECK_EQ(d->domid, 1);
+	CHECK_EQ(d->mem_kb, 512 * 1024);
+	CHECK_EQ(d->vcpus, 2);
+	CHECK(d->vpl011);
+	CHECK_EQ(d->nr_spis, 256);
+	/* Xen: 4 * (256 * 2 + 512 + 128) KiB = 4608 KiB -> 5 MiB. */
+	CHECK_EQ(d->p2m_mem_mb, 5);
+	CHECK_EQ(d->enhanced, ENHANCED_NO_XENSTORE);
+	CHECK(d->kernel.present);
+	CHECK_EQ(d->kernel.start, 0x48000000);
+	CHECK_EQ(d->kernel.size, 0x1a00000);
+	CHECK_STR(d->kernel.bootargs, "console=ttyAMA0 root=/dev/ram0");
+	CHECK_STR(d->kernel.name, "module@48000000");
+	CHECK_EQ(d->kernel.node, fdt_path_offset(fdt, "/chosen/domU1/module@48000000"));
+	CHECK(d->ramdisk.present);
+	CHECK_EQ(d->ramdisk.start, 0x4a000000);
+	CHECK_EQ(d->ramdisk.size, 0x1fc3000);
+	CHECK(d->ramdisk.bootargs == NULL);
+	CHECK(!d->dtb.present);
+
+	d = &cfg.dom[1];
+	CHECK(d->ok);
+	CHECK_STR(d->path, "/chosen/domU2");
+	CHECK_EQ(d->domid, 2);
+	CHECK_EQ(d->mem_kb, 131072);
+	CHECK_EQ(d->vcpus, 1);
+	CHECK(!d->vpl011);
+	CHECK_EQ(d->nr_spis, 64);
+	CHECK_EQ(d->p2m_mem_mb, 4);
+	CHECK_EQ(d->enhanced, ENHANCED_NONE);
+	/* #size-cells = <1> in this domain. */
+	CHECK_EQ(d->kernel.start, 0x4c000000);
+	CHECK_EQ(d->kernel.size, 0xffffff);
+	CHECK(d->kernel.bootargs == NULL);
+	CHECK(!d->ramdisk.present);
+	CHECK(d->dtb.present);
+	CHECK_EQ(d->dtb.start, 0x4d000000);
+	CHECK_EQ(d->dtb.size, 0x1000);
+	free(fdt);
+}
+
+static void test_no_domains(void)
+{
+	void *fdt = editable("qemu-virt");
+
+	CHECK_EQ(parse(fdt), 0);
+	fdt_del_node(fdt, node(fdt, "/chosen"));
+	CHECK_EQ(parse(fdt), -1);
+	CHECK_STR(err, "/chosen: node: missing");
+	free(fdt);
+}
+
+static void test_bad_files(void)
+{
+	void *fdt = load_dtb("bad-missing-memory", 0, NULL);
+
+	CHECK_EQ(parse(fdt), 2);
+	CHECK(!cfg.dom[0].ok);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: memory: missing");
+	CHECK(cfg.dom[1].ok); /* the other domain is unaffected */
+	CHECK_EQ(cfg.dom[1].domid, 2);
+	free(fdt);
+
+	fdt = load_dtb("bad-cpus-zero", 0, NULL);
+	CHECK_EQ(parse(fdt), 1);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: cpus: 0 is not a valid vCPU count");
+	free(fdt);
+
+	fdt = load_dtb("bad-missing-kernel", 0, NULL);
+	CHECK_EQ(parse(fdt), 2);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: multiboot,kernel: no kernel module");
+	CHECK_STR(cfg.dom[1].err, "/chosen/domU2: multiboot,kernel: no kernel module (a child is in the older style; a domU kernel needs compatible = \"multiboot,kernel\", \"multiboot,module\")");
+	free(fdt);
+}
+
+static void test_memory_and_cpus(void)
+{
+	void *fdt = editable("dom0less");
+
+	/* One cell is accepted too (Xen itself wants two). */
+	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "memory", 262144);
+	CHECK_EQ(parse(fdt), 2);
+	CHECK(cfg.dom[0].ok);
+	CHECK_EQ(cfg.dom[0].mem_kb, 262144);
+	/* 64-bit values keep their high half. */
+	fdt_setprop_u64(fdt, node(fdt, "/chosen/domU1"), "memory", 0x100000000ULL);
+	CHECK_EQ(parse(fdt), 2);
+	CHECK_EQ(cfg.dom[0].mem_kb, 0x100000000ULL);
+	uint8_t three[12] = { 0 };
+	fdt_setprop(fdt, node(fdt, "/chosen/domU1"), "memory", three, sizeof(three));
+	expect_dom_error(fdt, 0, "/chosen/domU1: memory: must be a 64-bit (or 32-bit) count of KiB, not 12 bytes");
+
+	fdt = editable("dom0less");
+	fdt_setprop_u64(fdt, node(fdt, "/chosen/domU2"), "cpus", 2);
+	expect_dom_error(fdt, 1, "/chosen/domU2: cpus: must be one 32-bit cell, not 8 bytes");
+
+	fdt = editable("dom0less");
+	fdt_delprop(fdt, node(fdt, "/chosen/domU2"), "cpus");
+	expect_dom_error(fdt, 1, "/chosen/domU2: cpus: missing");
+}
+
+static void test_nr_spis(void)
+{
+	void *fdt = editable("dom0less");
+	int d1 = node(fdt, "/chosen/domU1");
+
+	/* Default: the host GIC's SPIs. */
+	parse(fdt);
+	CHECK_EQ(cfg.dom[0].nr_spis, 256);
+	host.gic_nr_lines = 1020;
+	config_parse(fdt, &host, &cfg, err, sizeof(err));
+	CHECK_EQ(cfg.dom[0].nr_spis, 988);
+	host.gic_nr_lines = 2048; /* capped at 1020 lines, as Xen does */
+	config_parse(fdt, &host, &cfg, err, sizeof(err));
+	CHECK_EQ(cfg.dom[0].nr_spis, 988);
+	/* ...but at least enough for the vpl011 SPI. */
+	host.gic_nr_lines = 32;
+	config_parse(fdt, &host, &cfg, err, sizeof(err));
+	CHECK_EQ(cfg.dom[0].nr_spis, 1);
+	CHECK_EQ(cfg.dom[1].nr_spis, 64); /* explicit */
+	/* Unknown line count (host tools): QEMU virt's 288 lines. */
+	host.gic_nr_lines = 0;
+	config_parse(fdt, &host, &cfg, err, sizeof(err));
+	CHECK_EQ(cfg.dom[0].nr_spis, 256);
+
+	fdt_setprop_u32(fdt, d1, "nr_spis", 960);
+	CHECK_EQ(parse(fdt), 2);
+	CHECK(cfg.dom[0].ok);
+	CHECK_EQ(cfg.dom[0].nr_spis, 960);
+	fdt_setprop_u32(fdt, d1, "nr_spis", 961);
+	parse(fdt);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: nr_spis: 961 is more than the vGIC supports (at most 960)");
+	fdt_setprop_u32(fdt, d1, "nr_spis", 0);
+	parse(fdt);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: nr_spis: 0 leaves no SPI for vpl011 (it uses SPI 0)");
+	fdt_delprop(fdt, d1, "vpl011");
+	parse(fdt);
+	CHECK(cfg.dom[0].ok); /* no vpl011: zero SPIs is allowed */
+	CHECK_EQ(cfg.dom[0].nr_spis, 0);
+	fdt_setprop_u64(fdt, d1, "nr_spis", 1);
+	expect_dom_error(fdt, 0, "/chosen/domU1: nr_spis: must be one 32-bit cell, not 8 bytes");
+}
+
+static void test_p2m_pool(void)
+{
+	void *fdt = editable("dom0less");
+	int d1 = node(fdt, "/chosen/domU1");
+
+	/* Xen: DIV_ROUND_UP(4 * (256 * vcpus + mem_MiB + 128), 1024) MiB. */
+	fdt_setprop_u32(fdt, d1, "cpus", 8);
+	fdt_setprop_u64(fdt, d1, "memory", 3 * 1024 * 1024);
+	parse(fdt);
+	CHECK_EQ(cfg.dom[0].p2m_mem_mb, 21); /* 20992 KiB */
+	fdt_setprop_u32(fdt, d1, "cpus", 1);
+	fdt_setprop_u64(fdt, d1, "memory", 131072);
+	parse(fdt);
+	CHECK_EQ(cfg.dom[0].p2m_mem_mb, 2); /* exactly 2048 KiB */
+	fdt_setprop_u64(fdt, d1, "memory", 132096); /* 129 MiB */
+	parse(fdt);
+	CHECK_EQ(cfg.dom[0].p2m_mem_mb, 3);
+	fdt_setprop_u32(fdt, d1, "xen,domain-p2m-mem-mb", 64);
+	parse(fdt);
+	CHECK_EQ(cfg.dom[0].p2m_mem_mb, 64);
+	fdt_setprop_u32(fdt, d1, "xen,domain-p2m-mem-mb", 0);
+	expect_dom_error(fdt, 0, "/chosen/domU1: xen,domain-p2m-mem-mb: 0 MiB leaves no room for the stage-2 page tables");
+}
+
+static void add_dom0_kernel(void *fdt)
+{
+	int n = fdt_add_subnode(fdt, node(fdt, "/chosen"), "module@60000000");
+	static const char compat[] = "multiboot,kernel\0multiboot,module";
+	uint32_t reg[4] = { 0, cpu_to_fdt32(0x60000000), 0, cpu_to_fdt32(0x1000000) };
+
+	fdt_setprop(fdt, n, "compatible", compat, sizeof(compat));
+	fdt_setprop(fdt, n, "reg", reg, sizeof(reg));
+}
+
+static void test_enhanced(void)
+{
+	void *fdt = editable("dom0less");
+	int d1 = node(fdt, "/chosen/domU1");
+
+	fdt_setprop_string(fdt, d1, "xen,enhanced", "disabled");
+	parse(fdt);
+	CHECK(cfg.dom[0].ok);
+	CHECK_EQ(cfg.dom[0].enhanced, ENHANCED_NONE);
+	fdt_delprop(fdt, d1, "xen,enhanced");
+	parse(fdt);
+	CHECK_EQ(cfg.dom[0].enhanced, ENHANCED_NONE);
+	/* "enabled" and the empty value mean xenstore, which needs dom0. */
+	fdt_setprop_string(fdt, d1, "xen,enhanced", "enabled");
+	parse(fdt);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: xen,enhanced: \"enabled\" needs xenstore in a dom0, and there is none; use \"no-xenstore\"");
+	fdt_setprop_empty(fdt, d1, "xen,enhanced");
+	parse(fdt);
+	CHECK(!cfg.dom[0].ok);
+	add_dom0_kernel(fdt);
+	d1 = node(fdt, "/chosen/domU1");
+	CHECK_EQ(parse(fdt), 2); /* the dom0 module is not a domain */
+	CHECK(cfg.dom[0].ok);
+	CHECK_EQ(cfg.dom[0].enhanced, ENHANCED_ENABLED);
+	fdt_setprop_string(fdt, d1, "xen,enhanced", "enabled");
+	parse(fdt);
+	CHECK_EQ(cfg.dom[0].enhanced, ENHANCED_ENABLED);
+	fdt_setprop_string(fdt, d1, "xen,enhanced", "no_xenstore");
+	parse(fdt);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: xen,enhanced: \"no_xenstore\" is not one of \"enabled\", \"no-xenstore\", \"disabled\"");
+	fdt_setprop(fdt, d1, "xen,enhanced", "abc", 3);
+	expect_dom_error(fdt, 0, "/chosen/domU1: xen,enhanced: not a NUL-terminated string");
+}
+
+static void test_modules(void)
+{
+	void *fdt = editable("dom0less");
+	const char *k1 = "/chosen/domU1/module@48000000";
+
+	fdt_delprop(fdt, node(fdt, k1), "reg");
+	expect_dom_error(fdt, 0, "/chosen/domU1/module@48000000: reg: missing");
+
+	fdt = editable("dom0less");
+	uint32_t zero[4] = { 0, cpu_to_fdt32(0x48000000), 0, 0 };
+	fdt_setprop(fdt, node(fdt, k1), "reg", zero, sizeof(zero));
+	expect_dom_error(fdt, 0, "/chosen/domU1/module@48000000: reg: size is 0");
+
+	fdt = editable("dom0less");
+	uint32_t wrap[4] = { cpu_to_fdt32(0xffffffff), cpu_to_fdt32(0xfff00000), 0,
+			     cpu_to_fdt32(0x200000) };
+	fdt_setprop(fdt, node(fdt, k1), "reg", wrap, sizeof(wrap));
+	expect_dom_error(fdt, 0, "/chosen/domU1/module@48000000: reg: range wraps around");
+
+	fdt = editable("dom0less");
+	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "#address-cells", 3);
+	expect_dom_error(fdt, 0, "/chosen/domU1/module@48000000: reg: cannot decode with #address-cells 3, #size-cells 2 (set both to 1 or 2 in /chosen/domU1)");
+
+	fdt = editable("dom0less");
+	fdt_setprop(fdt, node(fdt, k1), "bootargs", "abc", 3);
+	expect_dom_error(fdt, 0, "/chosen/domU1/module@48000000: bootargs: not a NUL-terminated string");
+
+	/* A second kernel is a mistake, not "the last one wins". */
+	fdt = editable("dom0less");
+	int r = node(fdt, "/chosen/domU1/module@4a000000");
+	static const char kcompat[] = "multiboot,kernel\0multiboot,module";
+	fdt_setprop(fdt, r, "compatible", kcompat, sizeof(kcompat));
+	expect_dom_error(fdt, 0, "/chosen/domU1/module@4a000000: compatible: second multiboot,kernel module in /chosen/domU1 (first: module@48000000)");
+
+	/* A partial device tree without reg is skipped, as Xen does. */
+	fdt = editable("dom0less");
+	fdt_delprop(fdt, node(fdt, "/chosen/domU2/module@4d000000"), "reg");
+	CHECK_EQ(parse(fdt), 2);
+	CHECK(cfg.dom[1].ok);
+	CHECK(!cfg.dom[1].dtb.present);
+	free(fdt);
+
+	/* Children that are not modules are not our business. */
+	fdt = editable("dom0less");
+	fdt_add_subnode(fdt, node(fdt, "/chosen/domU1"), "passthrough");
+	CHECK_EQ(parse(fdt), 2);
+	CHECK(cfg.dom[0].ok);
+	free(fdt);
+}
+
+static void test_cells_inherited(void)
+{
+	void *fdt = editable("dom0less");
+	int d2 = node(fdt, "/chosen/domU2");
+
+	/* Without its own cells, domU2 inherits /chosen's <2 2> (as Xen's
+	 * bootfdt.c does), which its 3-cell reg entries are too short for. */
+	fdt_delprop(fdt, d2, "#address-cells");
+	fdt_delprop(fdt, d2, "#size-cells");
+	expect_dom_error(fdt, 1, "/chosen/domU2/module@4c000000: reg: 12 bytes is too short for #address-cells 2 + #size-cells 2");
+
+	fdt = editable("dom0less");
+	int chosen = node(fdt, "/chosen");
+	fdt_setprop_u32(fdt, chosen, "#address-cells", 1);
+	fdt_setprop_u32(fdt, chosen, "#size-cells", 1);
+	d2 = node(fdt, "/chosen/domU2");
+	fdt_delprop(fdt, d2, "#address-cells");
+	fdt_delprop(fdt, d2, "#size-cells");
+	d2 = node(fdt, "/chosen/domU2");
+	uint32_t reg[2] = { cpu_to_fdt32(0x4c000000), cpu_to_fdt32(0x800000) };
+	fdt_setprop(fdt, node(fdt, "/chosen/domU2/module@4c000000"), "reg", reg, sizeof(reg));
+	fdt_setprop(fdt, node(fdt, "/chosen/domU2/module@4d000000"), "reg", reg, 8);
+	CHECK_EQ(parse(fdt), 2);
+	CHECK(cfg.dom[1].ok);
+	CHECK_EQ(cfg.dom[1].kernel.start, 0x4c000000);
+	CHECK_EQ(cfg.dom[1].kernel.size, 0x800000);
+	free(fdt);
+}
+
+static void test_unsupported_and_unknown(void)
+{
+	void *fdt = editable("dom0less");
+
+	fdt_setprop_empty(fdt, node(fdt, "/chosen/domU2"), "direct-map");
+	expect_dom_error(fdt, 1, "/chosen/domU2: direct-map: static memory is not supported yet");
+
+	fdt = editable("dom0less");
+	uint32_t sm[4] = { 0, cpu_to_fdt32(0x60000000), 0, cpu_to_fdt32(0x8000000) };
+	fdt_setprop(fdt, node(fdt, "/chosen/domU1"), "xen,static-mem", sm, sizeof(sm));
+	expect_dom_error(fdt, 0, "/chosen/domU1: xen,static-mem: static memory is not supported yet");
+
+	/* Unknown properties are ignored, as Xen does. */
+	fdt = editable("dom0less");
+	fdt_setprop_string(fdt, node(fdt, "/chosen/domU1"), "vendor,frobnicate", "yes");
+	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "domain-cpupool", 0x1234);
+	CHECK_EQ(parse(fdt), 2);
+	CHECK(cfg.dom[0].ok);
+	free(fdt);
+}
+
+static void test_too_many_domains(void)
+{
+	void *fdt = editable("qemu-virt");
+	int chosen = node(fdt, "/chosen");
+
+	for (int i = MAX_DOMAINS + 1; i >= 1; i--) {
+		char name[16];
+		int n;
+
+		snprintf(name, sizeof(name), "domU%d", i);
+		chosen = node(fdt, "/chosen");
+		n = fdt_add_subnode(fdt, chosen, name);
+		fdt_setprop_string(fdt, n, "compatible", "xen,domain");
+	}
+	CHECK_EQ(parse(fdt), -1);
+	CHECK_STR(err, "/chosen/domU9: compatible: more than 8 domains");
+	free(fdt);
+
+	/* Exactly MAX_DOMAINS: domids in DT order, all reported. */
+	fdt = editable("qemu-virt");
+	for (int i = MAX_DOMAINS; i >= 1; i--) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "domU%d", i);
+		int n = fdt_add_subnode(fdt, node(fdt, "/chosen"), name);
+		fdt_setprop_string(fdt, n, "compatible", "xen,domain");
+	}
+	CHECK_EQ(parse(fdt), MAX_DOMAINS);
+	for (int i = 0; i < MAX_DOMAINS; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/chosen/domU%d", i + 1);
+		CHECK_EQ(cfg.dom[i].domid, i + 1);
+		CHECK_STR(cfg.dom[i].path, path);
+		CHECK(!cfg.dom[i].ok);
+		CHECK_CONTAINS(cfg.dom[i].err, ": cpus: missing");
+	}
+	free(fdt);
+}
+
+int main(void)
+{
+	test_imagebuilder_config();
+	test_no_domains();
+	test_bad_files();
+	test_memory_and_cpus();
+	test_nr_spis();
+	test_p2m_pool();
+	test_enhanced();
+	test_modules();
+	test_cells_inherited();
+	test_unsupported_and_unknown();
+	test_too_many_domains();
+	return check_done("test_dom0less");
+}

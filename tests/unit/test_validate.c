@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+/*
+ * config_validate: the whole-system checks, on the dom0less trees and on
+ * configurations built directly as structs for the edge cases (a module
+ * ending exactly at the end of RAM, adjacent modules, reserved memory).
+ */
+#include <libfdt.h>
+
+#include "check.h"
+#include <xenith/config.h>
+#include <xenith/fdt.h>
+
+#define SLACK 8192
+
+static struct host_info host;
+static struct system_config cfg;
+static char err[CFG_ERR_LEN];
+
+static void *editable(const char *name)
+{
+	size_t size;
+	void *fdt = load_dtb(name, SLACK, &size);
+
+	if (fdt_open_into(fdt, fdt, (int)(size + SLACK)))
+		exit(2);
+	return fdt;
+}
+
+static int node(void *fdt, const char *path)
+{
+	int n = fdt_path_offset(fdt, path);
+
+	if (n < 0) {
+		fprintf(stderr, "no node %s\n", path);
+		exit(2);
+	}
+	return n;
+}
+
+/* Parse everything and validate; returns the number of domains. */
+static int load(void *fdt)
+{
+	if (host_parse(fdt, &host, err, sizeof(err))) {
+		fprintf(stderr, "host_parse: %s\n", err);
+		exit(2);
+	}
+	host.gic_nr_lines = 288;
+	int n = config_parse(fdt, &host, &cfg, err, sizeof(err));
+	config_validate(&host, &cfg);
+	return n;
+}
+
+static void test_good_config(void)
+{
+	void *fdt = load_dtb("dom0less", 0, NULL);
+
+	CHECK_EQ(load(fdt), 2);
+	CHECK(cfg.dom[0].ok);
+	CHECK(cfg.dom[1].ok);
+	CHECK_EQ(cfg.dom[0].first_cpu, 0); /* CPU 0 is given out too */
+	CHECK_EQ(cfg.dom[1].first_cpu, 2);
+	free(fdt);
+}
+
+static void test_cpus(void)
+{
+	void *fdt = load_dtb("bad-too-many-cpus", 0, NULL);
+
+	CHECK_EQ(load(fdt), 3);
+	CHECK(cfg.dom[0].ok);
+	CHECK_EQ(cfg.dom[0].first_cpu, 0);
+	CHECK(!cfg.dom[1].ok);
+	CHECK_STR(cfg.dom[1].err, "/chosen/domU2: cpus: 2 vCPUs requested but only 1 physical CPU left");
+	/* The rejected domain took nothing: domU3 gets CPU 3. */
+	CHECK(cfg.dom[2].ok);
+	CHECK_EQ(cfg.dom[2].first_cpu, 3);
+	free(fdt);
+
+	fdt = editable("dom0less");
+	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "cpus", 4);
+	load(fdt);
+	CHECK(cfg.dom[0].ok);
+	CHECK_STR(cfg.dom[1].err, "/chosen/domU2: cpus: 1 vCPUs requested but only 0 physical CPUs left");
+	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "cpus", 9);
+	load(fdt);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: cpus: 9 vCPUs requested, at most 8 are supported");
+	CHECK(cfg.dom[1].ok);
+	CHECK_EQ(cfg.dom[1].first_cpu, 0);
+	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "cpus", 5);
+	load(fdt);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: cpus: 5 vCPUs requested but only 4 physical CPUs left");
+	free(fdt);
+}
+
+static void test_memory_values(void)
+{
+	void *fdt = editable("dom0less");
+	int d1 = node(fdt, "/chosen/domU1");
+
+	fdt_setprop_u64(fdt, d1, "memory", 0);
+	load(fdt);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: memory: 0 KiB is not a valid amount of RAM");
+	CHECK(cfg.dom[1].ok);
+	CHECK_EQ(cfg.dom[1].first_cpu, 0);
+	fdt_setprop_u64(fdt, d1, "memory", 1023);
+	load(fdt);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: memory: 1023 KiB is not a multiple of 4 KiB (the page size)");
+	fdt_setprop_u64(fdt, d1, "memory", 0x3fc00000ULL + 4); /* 1020 GiB + 4 KiB */
+	load(fdt);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: memory: 1069547524 KiB does not fit in guest RAM banks (at most 1068498944 KiB)");
+	free(fdt);
+}
+
+static void test_memory_total(void)
+{
+	void *fdt = editable("dom0less");
+
+	/* 2 GiB of host RAM: 1.5 GiB + 1 GiB (+ P2M pools) does not fit. */
+	fdt_setprop_u64(fdt, node(fdt, "/chosen/domU1"), "memory", 1536 * 1024);
+	fdt_setprop_u64(fdt, node(fdt, "/chosen/domU2"), "memory", 1024 * 1024);
+	fdt_delprop(fdt, node(fdt, "/chosen/domU2"), "xen,domain-p2m-mem-mb");
+	load(fdt);
+	CHECK(cfg.dom[0].ok);
+	CHECK_EQ(cfg.dom[0].p2m_mem_mb, 9);
+	CHECK(!cfg.dom[1].ok);
+	CHECK_STR(cfg.dom[1].err, "/chosen/domU2: memory: 1048576 KiB RAM + 6 MiB P2M pool needed but only 515072 KiB of host RAM left (2097152 KiB usable, 1582080 KiB given to earlier domains)");
+
+	/* Reserved regions are not usable: with 448 MiB reserved, domU2 no
+	 * longer fits after domU1. */
+	fdt_setprop_u64(fdt, node(fdt, "/chosen/domU2"), "memory", 128 * 1024);
+	load(fdt);
+	CHECK(cfg.dom[1].ok);
+	fdt_add_mem_rsv(fdt, 0x40000000, 0x1c000000);
+	load(fdt);
+	CHECK(cfg.dom[0].ok);
+	CHECK(!cfg.dom[1].ok);
+	CHECK_CONTAINS(cfg.dom[1].err, "(1638400 KiB usable, 1582080 KiB given to earlier domains)");
+	/* Reserved memory outside RAM does not count. */
+	fdt_del_mem_rsv(fdt, 0);
+	fdt_add_mem_rsv(fdt, 0x10000000, 0x20000000);
+	load(fdt);
+	CHECK(cfg.dom[1].ok);
+	free(fdt);
+}
+
+static void test_module_overlaps(void)
+{
+	void *fdt = load_dtb("bad-overlap", 0, NULL);
+
+	CHECK_EQ(load(fdt), 2);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: multiboot,ramdisk: reg [0x48100000, 0x48300000) overlaps /chosen/domU1/kernel");
+	/* domU1 is rejected, but its kernel image is still in memory. */
+	CHECK_STR(cfg.dom[1].err, "/chosen/domU2: multiboot,kernel: reg [0x481ff000, 0x482ff000) overlaps /chosen/domU1/kernel");
+	free(fdt);
+
+	fdt = editable("dom0less");
+	uint32_t reg[4] = { 0, cpu_to_fdt32(0x1000), 0, cpu_to_fdt32(0x100000) };
+	fdt_setprop(fdt, node(fdt, "/chosen/domU1/module@48000000"), "reg", reg, sizeof(reg));
+	load(fdt);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: multiboot,kernel: reg [0x1000, 0x101000) is not inside host RAM");
+	/* Ending exactly at the end of RAM is fine; straddling it is not. */
+	reg[1] = cpu_to_fdt32(0xbff00000);
+	fdt_setprop(fdt, node(fdt, "/chosen/domU1/module@48000000"), "reg", reg, sizeof(reg));
+	load(fdt);
+	CHECK(cfg.dom[0].ok);
+	reg[1] = cpu_to_fdt32(0xbff80000);
+	fdt_setprop(fdt, node(fdt, "/chosen/domU1/module@48000000"), "reg", reg, sizeof(reg));
+	load(fdt);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: multiboot,kernel: reg [0xbff80000, 0xc0080000) is not inside host RAM");
+	free(fdt);
+}
+
+/* ---- struct-level edge cases -------------------------------------------- */
+
+static struct domain_config *add_dom(const char *path, uint32_t vcpus,
+				     uint64_t mem_kb)
+{
+	struct domain_config *d = &cfg.dom[cfg.nr_domains++];
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->path, sizeof(d->path), "%s", path);
+	d->domid = (uint32_t)cfg.nr_domains;
+	d->vcpus = vcpus;
+	d->mem_kb = mem_kb;
+	d->p2m_mem_mb = 1;
+	d->ok = true;
+	return d;
+}
+
+static void set_mod(struct boot_module *m, uint64_t start, uint64_t size,
+		    const char *name)
+{
+	m->present = true;
+	m->start = start;
+	m->size = size;
+	m->name = name;
+}
+
+static void test_struct_edges(void)
+{
+	memset(&host, 0, sizeof(host));
+	host.nr_mem = 2;
+	host.mem[0] = (struct mem_bank){ 0x40000000, 0x10000000 };
+	host.mem[1] = (struct mem_bank){ 0x80000000, 0x10000000 };
+	host.nr_cpus = 2;
+	memset(&cfg, 0, sizeof(cfg));
+
+	struct domain_config *a = add_dom("/chosen/a", 1, 65536);
+	/* Ends exactly at the end of bank 0; the ramdisk is adjacent. */
+	set_mod(&a->kernel, 0x4ff00000, 0x100000, "k");
+	set_mod(&a->ramdisk, 0x80000000, 0x1000, "r");
+	set_mod(&a->dtb, 0x4fe00000, 0x100000, "d");
+	struct domain_config *b = add_dom("/chosen/b", 1, 65536);
+	/* One byte into a's kernel. */
+	set_mod(&b->kernel, 0x4fe00000 - 0x1000, 0x1001, "kb");
+	struct domain_config *c = add_dom("/chosen/c", 1, 65536);
+	/* Spans both banks: not inside one region of RAM. */
+	set_mod(&c->kernel, 0x4ff00000, 0x40200000, "kc");
+	struct domain_config *e = add_dom("/chosen/e", 1, 65536);
+	set_mod(&e->kernel, 0x80001000, 0x1000, "ke");
+	e->ok = false; /* already rejected by config_parse */
+	strcpy(e->err, "/chosen/e: memory: missing");
+
+	config_validate(&host, &cfg);
+	CHECK(a->ok);
+	CHECK_EQ(a->first_cpu, 0);
+	CHECK(!b->ok);
+	CHECK_STR(b->err, "/chosen/b: multiboot,kernel: reg [0x4fdff000, 0x4fe00001) overlaps /chosen/a/d");
+	CHECK(!c->ok);
+	CHECK_STR(c->err, "/chosen/c: multiboot,kernel: reg [0x4ff00000, 0x90100000) is not inside host RAM");
+	CHECK(!e->ok);
+	CHECK_STR(e->err, "/chosen/e: memory: missing"); /* left as it was */
+
+	/* A domain whose own dtb overlaps its own kernel. */
+	memset(&cfg, 0, sizeof(cfg));
+	a = add_dom("/chosen/a", 2, 4096);
+	set_mod(&a->kernel, 0x40000000, 0x2000, "k");
+	set_mod(&a->dtb, 0x40001000, 0x1000, "dt");
+	config_validate(&host, &cfg);
+	CHECK_STR(a->err, "/chosen/a: multiboot,device-tree: reg [0x40001000, 0x40002000) overlaps /chosen/a/k");
+
+	/* Exactly all CPUs and all memory: fits. */
+	memset(&cfg, 0, sizeof(cfg));
+	a = add_dom("/chosen/a", 2, 2 * 0x10000000 / 1024 - 1024);
+	config_validate(&host, &cfg);
+	CHECK(a->ok);
+	memset(&cfg, 0, sizeof(cfg));
+	a = add_dom("/chosen/a", 2, 2 * 0x10000000 / 1024 - 1020);
+	config_validate(&host, &cfg);
+	CHECK(!a->ok);
+}
+
+int main(void)
+{
+	test_good_config();
+	test_cpus();
+	test_memory_values();
+	test_memory_total();
+	test_module_overlaps();
+	test_struct_edges();
+	return check_done("test_validate");
+}
