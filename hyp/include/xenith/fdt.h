@@ -58,8 +58,9 @@ bool dt_mem_rsv(const void *fdt, int idx, uint64_t *addr, uint64_t *size);
 
 /* Root node offset (always 0 on success) or error. */
 int dt_root(const void *fdt);
-/* Node by absolute path ("/chosen", "/cpus/cpu@0"); unit address may be
- * omitted in a component if unique prefix "name" matches "name@...". */
+/* Node by absolute path ("/chosen", "/cpus/cpu@0"); a component without
+ * a unit address also matches "name@...", the first such child winning
+ * (as in libfdt). Aliases are not resolved here. */
 int dt_path(const void *fdt, const char *path);
 int dt_first_child(const void *fdt, int node);
 int dt_next_sibling(const void *fdt, int node);
