@@ -34,7 +34,7 @@ static int add_bank(struct hctx *c, int node, const char *prop,
 	if (*nr >= MAX_MEM_BANKS)
 		return HFAIL(c, node, prop, "more than %d regions", MAX_MEM_BANKS);
 	if (base + size < base)
-		return HFAIL(c, node, prop, "region at %#llx wraps around",
+		return HFAIL(c, node, prop, "region at 0x%llx wraps around",
 			     (unsigned long long)base);
 	banks[*nr].base = base;
 	banks[*nr].size = size;
