@@ -4,6 +4,7 @@
 
 #define UART_DR 0x00
 #define UART_FR 0x18
+#define FR_RXFE (1u << 4)
 #define FR_TXFF (1u << 5)
 
 static volatile uint8_t *uart;
@@ -58,6 +59,17 @@ static void uart_putc(char c)
 	for (uint32_t spins = 0; (*fr & FR_TXFF) && spins < 1000000; spins++)
 		cpu_relax();
 	*dr = (uint8_t)c;
+}
+
+int console_getc(void)
+{
+	if (!uart)
+		return -1;
+	volatile uint32_t *fr = (volatile uint32_t *)(uart + UART_FR);
+	volatile uint32_t *dr = (volatile uint32_t *)(uart + UART_DR);
+	if (*fr & FR_RXFE)
+		return -1;
+	return (int)(*dr & 0xff);
 }
 
 void console_write(const char *s, size_t n)

@@ -31,6 +31,8 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 void console_init(const void *fdt);
 uint64_t console_base(void);
 void console_write(const char *s, size_t n);
+/* A received character, or -1 if none is waiting (polled, no IRQ). */
+int console_getc(void);
 /* One whole line per call; the name prefix is added by the caller. */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -145,6 +145,26 @@ uint32_t try_store32(uint64_t addr, uint32_t val, struct fault_record *r)
 	return fault_done(r);
 }
 
+/* Collects console input into lines and reports each as "got '<line>'",
+ * so a test can see which domain the hypervisor routes input to. */
+static void poll_input(void)
+{
+	static char line[48];
+	static size_t n;
+	int c;
+	while ((c = console_getc()) >= 0) {
+		if (c == '\r' || c == '\n') {
+			if (n) {
+				line[n] = '\0';
+				say("got '%s'", line);
+				n = 0;
+			}
+		} else if (c >= 0x20 && c < 0x7f && n < sizeof(line) - 1) {
+			line[n++] = (char)c;
+		}
+	}
+}
+
 void hello_loop(void)
 {
 	uint64_t freq = cntfrq();
@@ -156,6 +176,7 @@ void hello_loop(void)
 		while ((int64_t)(cntvct() - next) < 0)
 			cpu_relax();
 		say("tick %llu", (unsigned long long)n);
+		poll_input();
 		next += period;
 		/* Descheduled for long: don't print a burst of stale ticks. */
 		if ((int64_t)(cntvct() - next) > (int64_t)(4 * period))

@@ -121,6 +121,9 @@ class Expect:
     def compiled(self) -> re.Pattern:
         if self.dom is None:
             return re.compile(self.regex)
+        # "^..." anchors right after the domain prefix.
+        if self.regex.startswith("^"):
+            return re.compile("^" + dom_prefix(self.dom) + self.regex[1:])
         return re.compile("^" + dom_prefix(self.dom) + "(?:.*?)" + self.regex)
 
     def describe(self) -> str:
@@ -163,6 +166,7 @@ class Domain:
     kernel_addr: Optional[int] = None   # force a load address
     kernel_size: Optional[int] = None   # force the size in "reg"
     ramdisk_addr: Optional[int] = None  # force a load address
+    ramdisk_load: bool = True           # False: only in the DT, not in RAM
 
 
 @dataclasses.dataclass
@@ -183,6 +187,9 @@ class Scenario:
     # Called with (result) after the run to add scenario-specific checks;
     # returns a list of failure strings.
     check: Optional[Callable[["Result"], List[str]]] = None
+    # Called with (console, deadline) once QEMU runs, to type input and
+    # wait for answers; returns an error string or None.
+    interact: Optional[Callable[["Console", float], Optional[str]]] = None
     description: str = ""
 
 
@@ -259,14 +266,18 @@ class Loader:
         self.next = base
         self.placed: List[Placed] = []
 
-    def place(self, path: str, addr: Optional[int] = None) -> Placed:
+    def place(self, path: str, addr: Optional[int] = None,
+              load: bool = True) -> Placed:
+        """Reserves RAM for path; load=False only describes it (the DT
+        names a module that nothing puts in memory)."""
         size = os.path.getsize(path)
         if addr is None:
             addr = self.next
             self.next = (addr + size + MODULE_ALIGN - 1) & ~(MODULE_ALIGN - 1)
             self.next += MODULE_ALIGN  # keep a gap between modules
         p = Placed(path, addr, size)
-        self.placed.append(p)
+        if load:
+            self.placed.append(p)
         return p
 
     def qemu_args(self) -> List[str]:
@@ -300,7 +311,7 @@ def domain_nodes(domains: Sequence[Domain], loader: Loader, ncells: int) -> str:
                 m.append("bootargs = %s;" % dts_string(d.bootargs))
             mods.append("module@%x {\n\t\t%s\n\t};" % (p.addr, "\n\t\t".join(m)))
         if d.ramdisk:
-            p = loader.place(d.ramdisk, d.ramdisk_addr)
+            p = loader.place(d.ramdisk, d.ramdisk_addr, d.ramdisk_load)
             m = ['compatible = "multiboot,ramdisk", "multiboot,module";',
                  "reg = <%s %s>;" % (cells(p.addr, ncells), cells(p.size, ncells))]
             mods.append("module@%x {\n\t\t%s\n\t};" % (p.addr, "\n\t\t".join(m)))
@@ -530,6 +541,10 @@ def run_scenario(sc: Scenario, hv: str = "xenith", verbose: bool = False,
     try:
         if sc.boot == "uboot":
             err = uboot_boot(con, deadline)
+            if err:
+                failures.append(err)
+        if sc.interact and not failures:
+            err = sc.interact(con, deadline)
             if err:
                 failures.append(err)
         done = False
