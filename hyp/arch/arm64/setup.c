@@ -58,10 +58,16 @@ void arch_init_secondary(unsigned int cpu)
 	       (unsigned long long)(read_sysreg(mpidr_el1) & 0xff00ffffffULL));
 }
 
-/* Waits for an interrupt with IRQs unmasked so the handler runs. */
+/*
+ * Waits for an interrupt, then lets its handler run. WFI executes with
+ * IRQs masked: a masked interrupt still wakes it, and one that arrived
+ * after the caller's last check is still pending here instead of having
+ * been handled just before the WFI (which would sleep through it).
+ */
 void arch_cpu_idle(void)
 {
-	__asm__ volatile("msr daifclr, #2\n wfi\n msr daifset, #2" ::: "memory");
+	__asm__ volatile("dsb sy\n wfi\n msr daifclr, #2\n isb\n msr daifset, #2"
+			 ::: "memory");
 }
 
 void arch_cpu_kick(unsigned int cpu)
