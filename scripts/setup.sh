@@ -81,7 +81,7 @@ download_pkg() {
 	linux-image-arm64:*) real=$dep ;;
 	esac
 	log "downloading $real"
-	( cd "$CACHE/debs" && apt-get download -q "$real" </dev/null )
+	( cd "$CACHE/debs" && apt-get download -q -o APT::Sandbox::User=root "$real" </dev/null )
 	local arch=${real#*:}
 	local base=${real%%:*}
 	local deb
