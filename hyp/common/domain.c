@@ -163,8 +163,11 @@ int domain_create(const struct domain_config *c, const struct host_info *h,
 	d->id = c->domid;
 	d->cfg = c;
 	if (kernel_probe((const void *)(uintptr_t)c->kernel.start, c->kernel.size,
-			 &ki, err, sizeof(err)) ||
-	    guest_layout_compute(c, &ki, GUEST_DTB_MAX, &d->layout, err, sizeof(err))) {
+			 &ki, err, sizeof(err))) {
+		printk("%s: %s\n", c->path, err); /* err names the property */
+		return -1;
+	}
+	if (guest_layout_compute(c, &ki, GUEST_DTB_MAX, &d->layout, err, sizeof(err))) {
 		printk("%s\n", err);
 		return -1;
 	}

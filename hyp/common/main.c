@@ -110,6 +110,7 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 		panic("host device tree: %s", errbuf);
 	console_set_uart(host.uart_base);
 	arch_init_primary(fdt, &host);
+	host.gic_nr_lines = arch_irq_nr_lines(); /* default nr_spis */
 	print_host();
 	if (host.xen_bootargs)
 		printk("Command line: %s\n", host.xen_bootargs);

@@ -15,6 +15,11 @@ extern char _start[], _end[];
 
 uint8_t cpu_stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(16)));
 
+unsigned int arch_irq_nr_lines(void)
+{
+	return gic_nr_spis() + 32;
+}
+
 unsigned int arch_cpu_id(void)
 {
 	return (unsigned int)read_sysreg(tpidr_el2);

@@ -27,6 +27,9 @@ void arch_cpu_kick(unsigned int cpu);
 void arch_system_off(void) __attribute__((noreturn));
 void arch_halt(void) __attribute__((noreturn));
 
+/* Interrupt lines of the host interrupt controller (SGIs+PPIs+SPIs). */
+unsigned int arch_irq_nr_lines(void);
+
 /* ---- per-CPU bring-up ---- */
 void arch_init_primary(const void *fdt, const struct host_info *h);
 void arch_init_secondary(unsigned int cpu);
