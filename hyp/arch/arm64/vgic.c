@@ -70,10 +70,15 @@ void vgic_update(struct domain *d, struct vcpu *v, unsigned int intid)
 		v = vgic_spi_target(d, intid);
 	irq = vgic_irq(v, intid);
 	on = wants(irq);
-	if (intid < VGIC_NR_PRIV)
+	if (intid < VGIC_NR_PRIV) {
 		set_bit32(&v->arch.vgic.pend, intid, on);
-	else
-		set_bit32(d->arch.vgic.pend, intid - VGIC_NR_PRIV, on);
+	} else {
+		struct vgic_dist *dist = &d->arch.vgic;
+		unsigned w = (intid - VGIC_NR_PRIV) / 32;
+
+		set_bit32(dist->pend, intid - VGIC_NR_PRIV, on);
+		set_bit32(&dist->pend_words, w, dist->pend[w] != 0);
+	}
 	if (on && irq->enabled && v->pcpu != arch_cpu_id())
 		arch_cpu_kick(v->pcpu);
 }
@@ -124,8 +129,11 @@ bool vgic_vcpu_pending(struct vcpu *v)
 
 	spin_lock(&dist->lock);
 	found = found || any_enabled(v, v->arch.vgic.pend, 0);
-	for (unsigned w = 0; !found && w < dist->nr_spis / 32; w++)
+	for (uint32_t ws = dist->pend_words; !found && ws; ws &= ws - 1) {
+		unsigned w = (unsigned)__builtin_ctz(ws);
+
 		found = any_enabled(v, dist->pend[w], VGIC_NR_PRIV + 32 * w);
+	}
 	spin_unlock(&dist->lock);
 	return found;
 }
@@ -205,25 +213,55 @@ static void reset_hw(struct vgic_cpu *c)
 		write_lr(n, 0);
 	write_sysreg(S3_4_C12_C11_7, 0); /* ICH_VMCR_EL2 */
 	write_sysreg(S3_4_C12_C9_0, 0);  /* ICH_AP1R0_EL2 */
+	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN);
+	c->uie = false;
 	c->fresh = false;
+}
+
+static bool fill_spis(struct vcpu *v, struct vgic_dist *dist)
+{
+	bool room = true;
+
+	for (uint32_t ws = dist->pend_words; room && ws; ws &= ws - 1) {
+		unsigned w = (unsigned)__builtin_ctz(ws);
+
+		room = fill_word(v, &dist->pend[w], VGIC_NR_PRIV + 32 * w);
+		if (!dist->pend[w])
+			dist->pend_words &= ~(1U << w);
+	}
+	return room;
+}
+
+/* Out of list registers: ask for a maintenance interrupt once they drain,
+ * so the rest gets delivered without waiting for another exit. */
+static void set_uie(struct vgic_cpu *c, bool on)
+{
+	if (c->uie == on)
+		return;
+	c->uie = on;
+	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (on ? ICH_HCR_UIE : 0));
 }
 
 void vgic_flush(struct vcpu *v)
 {
 	struct vgic_dist *dist = &v->dom->arch.vgic;
+	struct vgic_cpu *c = &v->arch.vgic;
 	bool room;
 
-	if (v->arch.vgic.fresh)
-		reset_hw(&v->arch.vgic);
+	if (c->fresh)
+		reset_hw(c);
+	/* Fast path (every trap): nothing in flight, nothing to deliver. A
+	 * racing setter kicks this CPU after setting its bit, so a bit we
+	 * miss here is picked up on the exit that kick causes. */
+	if (!c->lr_used && !c->pend && !dist->pend_words) {
+		set_uie(c, false);
+		return;
+	}
 	spin_lock(&dist->lock);
 	sync_lrs(v);
-	room = fill_word(v, &v->arch.vgic.pend, 0);
-	for (unsigned w = 0; room && w < dist->nr_spis / 32; w++)
-		room = fill_word(v, &dist->pend[w], VGIC_NR_PRIV + 32 * w);
+	room = fill_word(v, &c->pend, 0) && fill_spis(v, dist);
 	spin_unlock(&dist->lock);
-	/* Out of list registers: ask for a maintenance interrupt once they
-	 * drain, so the rest gets delivered without waiting for another exit. */
-	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (room ? 0 : ICH_HCR_UIE));
+	set_uie(c, !room);
 }
 
 void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,

@@ -36,6 +36,7 @@ struct vgic_cpu {
 	uint16_t lr_intid[VGIC_NR_LRS_MAX];
 	bool sleeping;          /* GICR_WAKER.ProcessorSleep */
 	bool fresh;             /* reset: hardware LRs still hold old state */
+	bool uie;               /* underflow interrupt requested */
 };
 
 struct vgic_dist {
@@ -43,6 +44,7 @@ struct vgic_dist {
 	uint32_t nr_spis;
 	struct vgic_irq spi[VGIC_MAX_SPIS];
 	uint32_t pend[VGIC_MAX_SPIS / 32]; /* SPIs pending or line high */
+	uint32_t pend_words;     /* bit w set when pend[w] != 0 */
 	spinlock_t lock;        /* the domain's one vGIC lock: spi[], pend[]
 				 * and every vCPU's priv[]/pend */
 };
