@@ -37,12 +37,25 @@ def ticks(dom: int, name: str, n: int = 5, **kw) -> Expect:
 
 
 def sc_two_guests(kind: str) -> Scenario:
+    exp = [ticks(1, "alpha"), ticks(2, "beta")]
+    if kind == "xenith":
+        exp.append(Expect(r"Xenith"))
     return Scenario(
         "two_guests",
         [tg("alpha", "hello"), tg("beta", "hello")],
-        expects=[ticks(1, "alpha"), ticks(2, "beta")],
+        expects=exp,
         forbid=COMMON_FORBID, smp=4, timeout=40,
         description="2 domains with 1 vCPU each print ticks")
+
+
+def sc_cells1(kind: str) -> Scenario:
+    return Scenario(
+        "cells1",
+        [tg("alpha", "hello", memory_kb=96 * 1024), tg("beta", "hello", cpus=2)],
+        expects=[ticks(1, "alpha", 3), ticks(2, "beta", 3)],
+        forbid=COMMON_FORBID, smp=4, timeout=40, dom_cells=1,
+        description="domain nodes with #address-cells = #size-cells = <1> "
+                    "(module reg = <addr size>), as older ImageBuilder/docs write")
 
 
 def sc_four_guests(kind: str) -> Scenario:
@@ -263,6 +276,7 @@ def sc_console_input(kind: str) -> Scenario:
 SCENARIOS: Dict[str, tuple] = {
     "two_guests": (sc_two_guests, {"xen", "xenith"}),
     "four_guests": (sc_four_guests, {"xen", "xenith"}),
+    "cells1": (sc_cells1, {"xen", "xenith"}),
     "abort_isolation": (sc_abort_isolation, {"xen", "xenith"}),
     "spin_isolation": (sc_spin_isolation, {"xen", "xenith"}),
     "poweroff": (sc_poweroff, {"xen", "xenith"}),
