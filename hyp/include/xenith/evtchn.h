@@ -16,9 +16,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <arch/spinlock.h>
+#include <public/event_channel.h>
 
 #define EVTCHN_MAX_VCPUS   8
 #define EVTCHN_MAX_PORTS   1024   /* dom0less domU limit (ports 1..1023) */
+/* Xen materialises ports in buckets of this many (a page of 64-byte
+ * struct evtchn); a port above the highest bucket in use is invalid. */
+#define EVTCHN_BUCKET_PORTS 64
 
 /* EVTCHNOP_* command numbers */
 #define EVTCHNOP_bind_interdomain 0
@@ -60,18 +64,18 @@ struct evtchn {
 	uint8_t state;        /* enum evtchn_state */
 	uint8_t priority;     /* FIFO: 0 (highest) .. 15, default 7 */
 	uint8_t notify_vcpu;
-	uint8_t pad;
+	uint8_t fifo_pending; /* FIFO: raised before its event word existed */
 	uint16_t remote_dom;  /* UNBOUND: who may bind; INTERDOMAIN: peer */
 	uint32_t remote_port; /* INTERDOMAIN */
 	uint32_t virq;        /* VIRQ */
-	/* FIFO bookkeeping (helper-defined) */
-	uint32_t fifo_q;      /* vCPU queue it was last linked on */
+	/* FIFO: queue it was last linked on, (vcpu << 8) | priority */
+	uint32_t fifo_q;
 };
 
 /* Per-vCPU FIFO state (control block pointer and queue tails). */
 struct evtchn_fifo_vcpu {
 	void *control;        /* host pointer to the guest's control block */
-	uint32_t tail[16];
+	uint32_t tail[EVTCHN_FIFO_MAX_QUEUES];  /* 0: queue empty */
 };
 
 struct evtchn_domain {
@@ -83,9 +87,12 @@ struct evtchn_domain {
 	void *vcpu_info[EVTCHN_MAX_VCPUS];      /* host pointers, may be NULL */
 	bool fifo;                              /* FIFO ABI in use */
 	struct evtchn_fifo_vcpu fifo_vcpu[EVTCHN_MAX_VCPUS];
-	void *fifo_array[EVTCHN_MAX_PORTS / 1024]; /* event-array pages */
+	/* Event-array pages: as in Xen a guest may add up to 128, although
+	 * only the first holds ports below EVTCHN_MAX_PORTS. */
+	void *fifo_array[EVTCHN_FIFO_MAX_PAGES];
 	unsigned int fifo_array_pages;
-	uint32_t virq_port[EVTCHN_MAX_VCPUS][24];  /* bound VIRQ ports */
+	uint32_t virq_port[EVTCHN_MAX_VCPUS][NR_VIRQS];  /* bound VIRQ ports */
+	unsigned int valid_ports;  /* ports below this exist (bucket-rounded) */
 	struct evtchn ch[EVTCHN_MAX_PORTS];
 };
 
