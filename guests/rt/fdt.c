@@ -143,6 +143,35 @@ const void *dt_getprop(const void *fdt, int node, const char *name, int *len)
 	}
 }
 
+bool dt_prop_at(const void *fdt, int node, int idx, const char **name,
+		const void **val, int *len)
+{
+	struct blob b;
+	if (!blob(fdt, &b) || token(&b, node) != FDT_BEGIN_NODE)
+		return false;
+	int off = after_name(&b, node);
+	for (int i = 0;;) {
+		uint32_t t = token(&b, off);
+		if (t == FDT_NOP) {
+			off += 4;
+			continue;
+		}
+		if (t != FDT_PROP || (uint32_t)off + 12 > b.strct_len)
+			return false;
+		uint32_t plen = be32(b.strct + off + 4);
+		uint32_t noff = be32(b.strct + off + 8);
+		if (noff >= b.strs_len || plen > b.strct_len - off - 12)
+			return false;
+		if (i++ == idx) {
+			*name = b.strs + noff;
+			*val = b.strct + off + 12;
+			*len = (int)plen;
+			return true;
+		}
+		off = after_prop(&b, off);
+	}
+}
+
 bool dt_compatible(const void *fdt, int node, const char *compat)
 {
 	int len;

@@ -49,6 +49,9 @@ bool dt_valid(const void *fdt);
 /* Node iteration in document order: start with it->off = -1. */
 bool dt_next(const void *fdt, struct dt_node *it);
 const void *dt_getprop(const void *fdt, int node, const char *name, int *len);
+/* idx-th property of node: its name, value and length; false past the end. */
+bool dt_prop_at(const void *fdt, int node, int idx, const char **name,
+		const void **val, int *len);
 bool dt_compatible(const void *fdt, int node, const char *compat);
 /* Offset of the first node whose path is `path` ("/chosen"), or -1. */
 int dt_find_path(const void *fdt, const char *path);

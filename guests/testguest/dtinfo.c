@@ -114,6 +114,38 @@ static void report_memory(void)
 		printk("DT memory none\n");
 }
 
+/* "DTP <path> <prop> [<part>] <hex>": every property of every node in
+ * document order, values in hex, 32 bytes per line. */
+static void dump_all(void)
+{
+	char path[128];
+	struct dt_node it = { .off = -1 };
+	while (dt_next(g_fdt, &it)) {
+		dt_path_of(g_fdt, it.off, path, sizeof(path));
+		const char *name;
+		const void *val;
+		int len;
+		for (int i = 0; dt_prop_at(g_fdt, it.off, i, &name, &val, &len); i++) {
+			const uint8_t *v = val;
+			int part = 0;
+			do {
+				struct line l = { .n = 0 };
+				add(&l, "DTP %s %s", path, name);
+				if (len > 32)
+					add(&l, " [%d]", part);
+				if (!len)
+					add(&l, " (empty)");
+				else
+					add(&l, " ");
+				for (int j = part * 32; j < len && j < (part + 1) * 32; j++)
+					add(&l, "%02x", v[j]);
+				emit(&l);
+				part++;
+			} while (part * 32 < len);
+		}
+	}
+}
+
 void mode_dtinfo(void)
 {
 	struct line l = { .n = 0 };
@@ -220,6 +252,8 @@ void mode_dtinfo(void)
 		printk("DT node %s\n", path);
 	}
 
+	if (arg_num("dump", 0))
+		dump_all();
 	printk("DTINFO DONE\n");
 	int64_t r = psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
 	say("SYSTEM_OFF returned %lld", (long long)r);
