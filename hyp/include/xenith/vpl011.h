@@ -7,7 +7,8 @@
 #include <arch/spinlock.h>
 #include <xenith/mmio.h>
 
-#define VPL011_RX_FIFO 32
+#define VPL011_RX_FIFO 1024 /* deeper than the SBSA 32: input is not dropped
+			     * when a line is pasted or sent at once */
 #define VPL011_LINE_MAX 256
 
 struct vpl011 {
