@@ -79,10 +79,10 @@ hyp_vectors:
 	vector	guest_irq
 	vector	guest_fiq
 	vector	guest_serror
-	vector	guest_aarch32	/* lower EL, AArch32: not supported */
-	vector	guest_aarch32
-	vector	guest_aarch32
-	vector	guest_aarch32
+	vector	guest_sync	/* lower EL, AArch32 (a guest's 32-bit EL0) */
+	vector	guest_irq
+	vector	guest_fiq
+	vector	guest_serror
 
 guest_sync:
 	save_frame
@@ -98,7 +98,6 @@ guest_irq:
 
 guest_fiq:
 guest_serror:
-guest_aarch32:
 	save_frame
 	mov	x0, sp
 	bl	trap_guest_other

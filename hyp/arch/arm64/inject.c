@@ -10,12 +10,16 @@
 #define VEC_CUR_SP0  0x000
 #define VEC_CUR_SPX  0x200
 #define VEC_LOWER64  0x400
+#define VEC_LOWER32  0x600
+#define PSR_AARCH32  (1UL << 4)
 #define FSC_SYNC_EXTERNAL 0x10
 #define ISS_WNR (1UL << 6)
 
 /* Sync exception vector the guest's PSTATE selects. */
 static uint64_t vector_offset(uint64_t pstate)
 {
+	if (pstate & PSR_AARCH32)
+		return VEC_LOWER32; /* a 32-bit EL0 task */
 	switch (pstate & 0xf) {
 	case PSR_MODE_EL1H: return VEC_CUR_SPX;
 	case PSR_MODE_EL1T: return VEC_CUR_SP0;
@@ -25,7 +29,7 @@ static uint64_t vector_offset(uint64_t pstate)
 
 static bool from_el0(const struct cpu_regs *r)
 {
-	return (r->pstate & 0xf) == PSR_MODE_EL0T;
+	return (r->pstate & PSR_AARCH32) || (r->pstate & 0xf) == PSR_MODE_EL0T;
 }
 
 static void enter_el1(struct cpu_regs *r, uint64_t esr)

@@ -29,9 +29,11 @@ struct vcpu *current_vcpu(void)
 	return vcpu_of_cpu(arch_cpu_id());
 }
 
+/* Steps over the trapped instruction: 4 bytes, or 2 for a 16-bit T32
+ * instruction of a 32-bit EL0 task (ESR_EL2.IL clear). */
 static void skip_insn(struct cpu_regs *r)
 {
-	r->pc += 4;
+	r->pc += (read_sysreg(esr_el2) & ESR_IL) ? 4 : 2;
 }
 
 /* Sign/size-extends an emulated load into its destination register. */
@@ -171,7 +173,7 @@ void trap_guest_other(struct cpu_regs *r)
 {
 	struct vcpu *v = current_vcpu();
 
-	printk("d%u v%u: SError or AArch32 exception (ESR 0x%llx), crashing the domain\n",
+	printk("d%u v%u: SError or FIQ (ESR 0x%llx), crashing the domain\n",
 	       v->dom->id, v->id, (unsigned long long)read_sysreg(esr_el2));
 	(void)r;
 	domain_shutdown(v->dom, SHUTDOWN_crash);
