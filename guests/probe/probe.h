@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* The latency probe of `make bench` (see docs/performance.md). */
+#pragma once
+
+#include "../rt/rt.h"
+
+#define MAX_CPUS 8
+
+/* ---- GICv3 (gic.c): found in the device tree, same code everywhere ---- */
+struct gic {
+	uint64_t gicd;     /* distributor */
+	uint64_t gicr;     /* first redistributor region */
+	uint64_t gicr_size;
+};
+extern struct gic gic;
+bool gic_find(const void *fdt);
+/* Distributor: affinity routing + group 1 on. Boot CPU only. */
+void gic_dist_init(void);
+/* This CPU's redistributor (wake, group 1, priorities, enable `enable`
+ * SGIs/PPIs) and CPU interface (ICC_*). false: no redistributor found. */
+bool gic_cpu_init(uint32_t enable);
+uint32_t gic_ack(void);           /* ICC_IAR1_EL1 */
+void gic_eoi(uint32_t iar);       /* ICC_EOIR1_EL1 */
+/* ICC_SGI1R_EL1 value sending SGI intid to the CPU with this MPIDR. */
+uint64_t gic_sgi1r(uint64_t mpidr, unsigned intid);
+
+#define GICD_TYPER       0x0004
+#define GICD_IPRIORITYR  0x0400
+
+/* ---- measure.S ---- */
+#define MEASURE(x)                                                        \
+	uint64_t mloop_##x(uint64_t n, uint64_t arg, uint64_t per);       \
+	uint64_t mloop_##x##_cal(uint64_t n, uint64_t arg, uint64_t per); \
+	uint64_t monce_##x(uint64_t arg, uint64_t per);                   \
+	uint64_t monce_##x##_cal(uint64_t arg, uint64_t per);
+MEASURE(null)
+MEASURE(xenver)
+MEASURE(psci_hvc)
+MEASURE(psci_smc)
+MEASURE(mmio_rd)
+MEASURE(mmio_wr)
+uint64_t ipi_send(uint64_t sgi1r, uint64_t per);
+extern const char ipi_send_stamp[], ipi_send_msr[];
+extern const char irq_entry[], irq_stamp[];
+extern const char probe_secondary_entry[];
+
+static inline void irq_mask(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
+static inline void irq_unmask(void)
+{
+	__asm__ volatile("msr daifclr, #2\n\tisb" ::: "memory");
+}
+static inline unsigned cpu_index(void) { return (unsigned)read_sysreg(tpidr_el1); }

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: MIT
+# The latency probe of `make bench` (guests/probe, docs/performance.md).
+# Included by guests/Makefile; uses its compiler flags and pattern rules.
+# Output: $(OUT)/probe.{elf,bin}. It has its own entry code and vectors
+# (probe/head.S) instead of rt/head.S, its own link address (probe.ld),
+# and the rest of the runtime.
+
+PROBE_SRCS := rt/lib.c rt/console.c rt/fdt.c rt/exc.c \
+	probe/head.S probe/measure.S probe/gic.c probe/main.c
+PROBE_OBJS := $(patsubst %,$(OUT)/%.o,$(PROBE_SRCS))
+
+all: $(OUT)/probe.bin
+
+PROBE_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,-T,$(SRC)/probe/probe.ld -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+
+$(OUT)/probe.elf: $(PROBE_OBJS) $(SRC)/probe/probe.ld $(SRC)/probe/probe.mk
+	$(CC) $(CFLAGS) $(PROBE_LDFLAGS) $(PROBE_OBJS) -lgcc -o $@
+
+$(OUT)/probe.bin: $(OUT)/probe.elf
+	$(OBJCOPY) -O binary $< $@
+
+-include $(PROBE_OBJS:.o=.d)
