@@ -29,6 +29,22 @@ struct domain *domain_by_id(uint32_t id)
 	return NULL;
 }
 
+bool domain_gfn_is_ram(const struct domain *d, uint64_t gfn)
+{
+	uint64_t ipa = gfn << 12;
+
+	for (int i = 0; i < d->layout.nr_ram; i++)
+		if (ipa >= d->layout.ram[i].base &&
+		    ipa - d->layout.ram[i].base < d->layout.ram[i].size)
+			return true;
+	return false;
+}
+
+bool domain_is_self(const struct domain *d, uint16_t domid)
+{
+	return domid == DOMID_SELF || domid == d->id;
+}
+
 struct vcpu *vcpu_of_cpu(unsigned int cpu)
 {
 	return cpu < MAX_CPUS ? cpu_vcpu[cpu] : NULL;

@@ -54,7 +54,7 @@ void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
 	v->arch.regs.x[0] = arg0;
 	v->arch.regs.pstate = PSR_GUEST64_INIT;
 	v->arch.el1.sctlr = SCTLR_EL1_GUEST_INIT;
-	v->arch.vmpidr = (1UL << 31) | ((uint64_t)(v->id >> 4) << 8) | (v->id & 0xf);
+	v->arch.vmpidr = (1UL << 31) | guest_vcpu_affinity(v->id); /* RES1 bit 31 */
 	vgic_vcpu_init(v);
 }
 

@@ -181,11 +181,6 @@ static bool irq_regs(struct vcpu *v, struct mmio_access *a, unsigned off,
 	return false;
 }
 
-static uint64_t vcpu_aff(unsigned id)
-{
-	return ((uint64_t)(id >> 4) << 8) | (id & 0xf);
-}
-
 static bool irouter(struct vcpu *v, struct mmio_access *a, unsigned off)
 {
 	struct domain *d = v->dom;
@@ -196,7 +191,7 @@ static bool irouter(struct vcpu *v, struct mmio_access *a, unsigned off)
 		return spi < 32 || a->size == 8; /* RAZ/WI for SGI/PPI slots */
 	irq = &d->arch.vgic.spi[spi - 32];
 	if (!a->write) {
-		a->value = vcpu_aff(irq->target);
+		a->value = guest_vcpu_affinity(irq->target);
 		return true;
 	}
 	/* Aff0 = id & 0xf, Aff1 = id >> 4; IRM (any CPU) routes to vCPU 0. */
@@ -272,14 +267,14 @@ static bool rd_frame(struct vcpu *t, struct mmio_access *a, unsigned off)
 		if (a->write)
 			return true;
 		/* Affinity [63:32], processor number [23:8], Last [4]. */
-		a->value = vcpu_aff(t->id) << 32 | (uint64_t)t->id << 8 |
+		a->value = guest_vcpu_affinity(t->id) << 32 | (uint64_t)t->id << 8 |
 			   (t->id == d->nr_vcpus - 1 ? 1U << 4 : 0);
 		if (a->size == 4 && (a->offset & 4))
 			a->value >>= 32;
 		return true;
 	case GICR_TYPER + 4:
 		if (!a->write)
-			a->value = vcpu_aff(t->id);
+			a->value = guest_vcpu_affinity(t->id);
 		return true;
 	case GICR_WAKER:
 		if (a->write)

@@ -11,18 +11,13 @@
 #include <xenith/guest_access.h>
 #include <xenith/xen_ops.h>
 
-static bool is_self(const struct vcpu *v, uint16_t domid)
-{
-	return domid == DOMID_SELF || domid == v->dom->id;
-}
-
 static int64_t query_size(struct vcpu *v, uint64_t arg)
 {
 	struct gnttab_query_size q;
 
 	if (copy_from_guest(&q, arg, sizeof(q)))
 		return -XEN_EFAULT;
-	if (!is_self(v, q.dom)) {
+	if (!domain_is_self(v->dom, q.dom)) {
 		q.status = GNTST_bad_domain;
 	} else {
 		q.nr_frames = v->dom->gnttab.nr_frames;
@@ -39,7 +34,7 @@ static int64_t setup_table(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(&s, arg, sizeof(s)))
 		return -XEN_EFAULT;
-	if (!is_self(v, s.dom)) {
+	if (!domain_is_self(v->dom, s.dom)) {
 		s.status = GNTST_bad_domain;
 	} else if (s.nr_frames > GNTTAB_MAX_FRAMES) {
 		s.status = GNTST_general_error;
@@ -78,7 +73,7 @@ static int64_t get_version(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(&gv, arg, sizeof(gv)))
 		return -XEN_EFAULT;
-	if (!is_self(v, gv.dom))
+	if (!domain_is_self(v->dom, gv.dom))
 		return -XEN_EPERM;
 	gv.version = v->dom->gnttab.version;
 	return copy_to_guest(arg, &gv, sizeof(gv));

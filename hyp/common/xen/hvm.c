@@ -21,7 +21,7 @@ int64_t do_hvm_op(struct vcpu *v, unsigned int cmd, uint64_t arg)
 		return -XEN_ENOSYS;
 	if (copy_from_guest(&p, arg, sizeof(p)))
 		return -XEN_EFAULT;
-	if (p.domid != DOMID_SELF && p.domid != v->dom->id)
+	if (!domain_is_self(v->dom, p.domid))
 		return -XEN_EPERM;
 	if (p.index >= HVM_NR_PARAMS)
 		return -XEN_EINVAL;

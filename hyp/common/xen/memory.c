@@ -16,11 +16,6 @@
 #define PAGE_SIZE 4096ULL
 #define MAX_GFN ((1ULL << 39) >> 12)
 
-static bool is_self(const struct vcpu *v, uint16_t domid)
-{
-	return domid == DOMID_SELF || domid == v->dom->id;
-}
-
 static int64_t map_grant_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
 {
 	struct grant_table *gt = &d->gnttab;
@@ -42,7 +37,7 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(&x, arg, sizeof(x)))
 		return -XEN_EFAULT;
-	if (!is_self(v, x.domid))
+	if (!domain_is_self(v->dom, x.domid))
 		return -XEN_EPERM;
 	if (x.gpfn >= MAX_GFN)
 		return -XEN_EINVAL;

@@ -14,17 +14,6 @@
 
 #define PAGE_SIZE 4096U
 
-static bool gfn_is_ram(const struct domain *d, uint64_t gfn)
-{
-	uint64_t ipa = gfn << 12;
-
-	for (int i = 0; i < d->layout.nr_ram; i++)
-		if (ipa >= d->layout.ram[i].base &&
-		    ipa - d->layout.ram[i].base < d->layout.ram[i].size)
-			return true;
-	return false;
-}
-
 static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 {
 	struct domain *d = v->dom;
@@ -37,7 +26,7 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 		return -XEN_ENXIO;
 	if (d->vcpu_info_set[t->id] || (t != v && t->power != VCPU_OFF))
 		return -XEN_EINVAL;
-	if (!gfn_is_ram(d, r.mfn))
+	if (!domain_gfn_is_ram(d, r.mfn))
 		return -XEN_EINVAL;
 	p = (void *)(uintptr_t)(arch_gfn_to_pa(d, r.mfn) + r.offset);
 	old = d->evtchn.vcpu_info[t->id];

@@ -37,15 +37,10 @@ static void upcall(struct evtchn_domain *ed, unsigned int vcpu)
 static void *map_gfn(struct evtchn_domain *ed, uint64_t gfn)
 {
 	struct domain *d = domain_of(ed);
-	uint64_t ipa = gfn << 12;
 
-	for (int i = 0; i < d->layout.nr_ram; i++) {
-		const struct mem_bank *b = &d->layout.ram[i];
-
-		if (ipa >= b->base && ipa - b->base < b->size)
-			return (void *)(uintptr_t)arch_gfn_to_pa(d, gfn);
-	}
-	return NULL;
+	if (!domain_gfn_is_ram(d, gfn))
+		return NULL;
+	return (void *)(uintptr_t)arch_gfn_to_pa(d, gfn);
 }
 
 static const struct evtchn_env env = {

@@ -88,6 +88,10 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why);
 void vcpu_schedule(unsigned int cpu) __attribute__((noreturn));
 
 struct domain *domain_by_id(uint32_t id);
+/* True if guest frame gfn lies in one of d's RAM banks. */
+bool domain_gfn_is_ram(const struct domain *d, uint64_t gfn);
+/* True if a hypercall's domid field names the caller (DOMID_SELF or its id). */
+bool domain_is_self(const struct domain *d, uint16_t domid);
 /* Sets up shared_info, grant frames and event channels (common/xen). */
 int xen_domain_init(struct domain *d, struct ram_map *ram);
 /* Before each guest entry: raise or lower v's event upcall interrupt. */
