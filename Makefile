@@ -7,15 +7,18 @@ override O := $(abspath $(O))
 CROSS_COMPILE ?= aarch64-linux-gnu-
 export O CROSS_COMPILE
 
-.PHONY: all hyp guests unit test check bench clean
+.PHONY: all hyp guests tools unit test check bench clean
 
-all: hyp guests
+all: hyp guests tools
 
 hyp:
 	$(MAKE) -C hyp O=$(O)
 
 guests:
 	@if [ -f guests/Makefile ]; then $(MAKE) -C guests O=$(O); fi
+
+tools:
+	$(MAKE) -C tools O=$(O)
 
 unit:
 	$(MAKE) -C tests/unit O=$(O) check
