@@ -83,6 +83,25 @@ static void build_domains(const void *fdt)
 		printk("No domain to run: the CPUs will idle.\n");
 }
 
+/* What the hypervisor keeps of host RAM for itself (guest RAM excluded). */
+static void print_footprint(void)
+{
+	uint64_t start, end, pools = 0, xen = 0;
+
+	arch_image_range(&start, &end);
+	for (unsigned i = 0; i < nr_domains; i++) {
+		pools += domains[i]->p2m_pool.pages * 4096;
+		xen += (1 + GNTTAB_MAX_FRAMES) * 4096ULL; /* shared_info + grant frames */
+	}
+	printk("Hypervisor memory: %llu KiB (image and data %llu KiB, P2M pools %llu KiB, "
+	       "shared_info and grant frames %llu KiB); free host RAM %llu MiB\n",
+	       (unsigned long long)((end - start + pools + xen) >> 10),
+	       (unsigned long long)((end - start) >> 10),
+	       (unsigned long long)(pools >> 10), (unsigned long long)(xen >> 10));
+	printk("Free host RAM after construction: %llu MiB\n",
+	       (unsigned long long)(ram_map_free_bytes(&ram) >> 20));
+}
+
 static void start_cpus(void)
 {
 	for (int cpu = 1; cpu < host.nr_cpus; cpu++) {
@@ -117,8 +136,7 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 	parse_config(fdt);
 	reserve_in_use(fdt, fdt_pa);
 	build_domains(fdt);
-	printk("Free host RAM after construction: %llu MiB\n",
-	       (unsigned long long)(ram_map_free_bytes(&ram) >> 20));
+	print_footprint();
 	start_cpus();
 	vcpu_schedule(0);
 }
