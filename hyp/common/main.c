@@ -94,7 +94,7 @@ static void print_footprint(void)
 		xen += (1 + GNTTAB_MAX_FRAMES) * 4096ULL; /* shared_info + grant frames */
 	}
 	printk("Hypervisor memory: %llu KiB (image and data %llu KiB, P2M pools %llu KiB, "
-	       "shared_info and grant frames %llu KiB); free host RAM %llu MiB\n",
+	       "shared_info and grant frames %llu KiB)\n",
 	       (unsigned long long)((end - start + pools + xen) >> 10),
 	       (unsigned long long)((end - start) >> 10),
 	       (unsigned long long)(pools >> 10), (unsigned long long)(xen >> 10));
