@@ -82,12 +82,13 @@ static int alloc_memory(struct domain *d, struct ram_map *ram)
 			return fail(c, "memory: not enough free host RAM for this domain");
 		d->ram[i] = (struct mem_bank){ pa, size };
 		/* Scrub: a guest never sees what was there before. */
-		memset((void *)(uintptr_t)pa, 0, size);
+		arch_clear_memory(pa, size);
 	}
 	pool = ram_map_alloc(ram, pool_pages * PAGE_SIZE, PAGE_SIZE);
 	if (!pool)
 		return fail(c, "xen,domain-p2m-mem-mb: not enough free host RAM for the P2M pool");
-	memset((void *)(uintptr_t)pool, 0, pool_pages * PAGE_SIZE);
+	/* No need to clear the pool: each table page is zeroed (or filled)
+	 * when the stage-2 code takes it. */
 	page_pool_init(&d->p2m_pool, pool, pool_pages);
 	return 0;
 }

@@ -60,8 +60,8 @@ int xen_domain_init(struct domain *d, struct ram_map *ram)
 		       d->cfg->path);
 		return -1;
 	}
-	memset((void *)(uintptr_t)d->shared_info_pa, 0, PAGE_SIZE);
-	memset((void *)(uintptr_t)d->gnttab.frames_pa, 0, frames);
+	arch_clear_memory(d->shared_info_pa, PAGE_SIZE);
+	arch_clear_memory(d->gnttab.frames_pa, frames);
 	d->gnttab.version = 1;
 	evtchn_domain_init(&d->evtchn, (uint16_t)d->id, d->nr_vcpus,
 			   (void *)(uintptr_t)d->shared_info_pa, &env);

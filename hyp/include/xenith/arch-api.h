@@ -63,6 +63,8 @@ uint64_t arch_gfn_to_pa(struct domain *d, uint64_t gfn);
 uint64_t arch_gva_to_pa(uint64_t gva, bool write);
 
 /* ---- memory ---- */
+/* Zeroes [pa, pa+size) of host memory, as fast as the CPU allows. */
+void arch_clear_memory(uint64_t pa, uint64_t size);
 /* Makes data written by the hypervisor visible to a guest with caches
  * off (clean to the point of coherency). */
 void arch_clean_dcache(uint64_t pa, uint64_t size);
