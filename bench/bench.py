@@ -449,25 +449,28 @@ def elf_symbol(path: str, name: str) -> Optional[int]:
 
 
 def xenith_footprint(run: Run) -> Optional[dict]:
-    """Host RAM Xenith keeps for itself once the guest runs: its image
-    (text, data, bss, stacks: [_start, _end) is reserved at boot, from the
-    ELF) plus what the boot log says it allocated per domain (P2M pool),
-    cross-checked against the log's RAM total minus free minus guest RAM."""
+    """Host RAM Xenith keeps for itself once the guest runs. Its boot log
+    says so ("Hypervisor memory: N KiB (image and data ..., P2M pools ...,
+    shared_info and grant frames ...)"); older builds did not, then: its
+    image ([_start, _end) from the ELF: text, data, bss, stacks) plus the
+    P2M pools the log reports."""
     text = "\n".join(run.lines)
+    m = re.search(r"Hypervisor memory: (\d+) KiB \(([^)]*)\)", text)
+    if m:
+        parts = {k.strip(): int(v) * 1024 for v, k in
+                 ((p.split()[-2], " ".join(p.split()[:-2])) for p in m.group(2).split(","))
+                 if v.isdigit()}
+        return {"bytes": int(m.group(1)) * 1024, "parts": parts,
+                "method": "Xenith boot log 'Hypervisor memory' line"}
     img = elf_symbol(XENITH_ELF, "_end")
     start = elf_symbol(XENITH_ELF, "_start")
     pools = [int(m.group(1)) for m in re.finditer(r"P2M pool (\d+) pages", text)]
-    guest = [int(m.group(1)) for m in re.finditer(r"vCPUs? on \S+, (\d+) MiB RAM", text)]
-    ram = [int(m.group(1)) for m in re.finditer(r"^\(XEN\) RAM: .*\((\d+) MiB\)", text, re.M)]
-    free = re.search(r"Free host RAM after construction: (\d+) MiB", text)
     if img is None or not pools:
         return None
     image = img - (start or 0)
     p2m = sum(pools) * 4096
-    out = {"image_bss_bytes": image, "p2m_pool_bytes": p2m, "bytes": image + p2m}
-    if ram and free:
-        out["log_used_minus_guest_mib"] = sum(ram) - int(free.group(1)) - sum(guest)
-    return out
+    return {"bytes": image + p2m, "parts": {"image and data": image, "P2M pools": p2m},
+            "method": "ELF _end - _start + P2M pools from the boot log"}
 
 
 def xen_footprint(run: Run) -> Optional[dict]:
