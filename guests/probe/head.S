@@ -32,8 +32,6 @@ _text_start:
 primary_entry:
 	/* x0 = DTB: keep it. x1..x17 and x18 are free at entry. */
 	STAMP_J	cntpct_el0, x18
-	mrs	x23, cntvct_el0
-	mrs	x22, cntpct_el0			/* x22 - x23: CNTVOFF (+0/1 tick) */
 	mov	x20, x1				/* k */
 	mov	x21, x18			/* j */
 	mov	x19, x0				/* DTB */
@@ -55,8 +53,6 @@ primary_entry:
 	mov	x0, x19
 	mov	x1, x20
 	mov	x2, x21
-	mov	x3, x22
-	mov	x4, x23
 	bl	probe_main
 3:	wfi
 	b	3b

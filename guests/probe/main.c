@@ -11,7 +11,8 @@
  * instruction is one ns, so every figure is also an instruction count.
  *
  * bootargs (space separated, all optional):
- *   tests=ops,timer,ipi   what to run (default ops,timer; ipi needs 2 CPUs)
+ *   tests=ops,timer,ipi   what to run (default ops,timer; ipi needs 2 CPUs;
+ *                         "none": only the power-on figure)
  *   nohyp                 no hypervisor: skip the Xen hypercall
  *   loops=N once=N timer=N ipi=N   iteration counts
  */
@@ -384,8 +385,26 @@ static void test_ipi(uint64_t n)
 		printk("BENCH info ipi lost=%u\n", lost);
 }
 
-void probe_main(const void *dtb, uint64_t k, uint64_t j, uint64_t pct, uint64_t vct);
-void probe_main(const void *dtb, uint64_t k, uint64_t j, uint64_t pct, uint64_t vct)
+/* CNTVOFF in ticks: CNTPCT - CNTVCT read in the same tick (both counters
+ * tick on the same edges, the offset being whole ticks). */
+static uint64_t cntvoff(void)
+{
+	for (;;) {
+		uint64_t v1, p, v2;
+		__asm__ volatile("isb\n\t"
+				 "mrs %0, cntvct_el0\n\t"
+				 "mrs %1, cntpct_el0\n\t"
+				 "mrs %2, cntvct_el0"
+				 : "=&r"(v1), "=&r"(p), "=&r"(v2));
+		if (v1 == v2)
+			return p - v1;
+	}
+}
+
+/* From head.S: k, j = raw stamp of CNTPCT_EL0 taken by the instruction
+ * after the very first one. */
+void probe_main(const void *dtb, uint64_t k, uint64_t j);
+void probe_main(const void *dtb, uint64_t k, uint64_t j)
 {
 	fdt = dtb;
 	__asm__ volatile("msr tpidr_el1, xzr");
@@ -404,7 +423,7 @@ void probe_main(const void *dtb, uint64_t k, uint64_t j, uint64_t pct, uint64_t 
 	       (unsigned long long)f, (unsigned long long)P, exact,
 	       (unsigned long long)(read_sysreg(CurrentEL) >> 2), args);
 	printk("BENCH boot first_insn_ns=%llu cntvoff_ticks=%llu\n",
-	       (unsigned long long)t_first, (unsigned long long)(pct - vct));
+	       (unsigned long long)t_first, (unsigned long long)cntvoff());
 
 	find_cpus();
 	if (!gic_find(fdt)) {
