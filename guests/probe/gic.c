@@ -7,7 +7,7 @@
  */
 #include "probe.h"
 
-struct gic gic;
+struct pgic pgic;
 
 #define GICD_CTLR        0x0000
 #define CTLR_ENABLE_G1   (1u << 1)   /* EnableGrp1 (DS=1) / EnableGrp1A (NS) */
@@ -44,26 +44,26 @@ static inline void wr32(uint64_t a, uint32_t v)
 	__asm__ volatile("str %w0, [%1]" :: "r"(v), "r"(a) : "memory");
 }
 
-bool gic_find(const void *fdt)
+bool pgic_find(const void *fdt)
 {
 	struct dt_node it = { .off = -1 };
 	while (dt_next(fdt, &it)) {
 		if (!dt_compatible(fdt, it.off, "arm,gic-v3"))
 			continue;
 		uint64_t s;
-		if (!dt_reg(fdt, it.off, 0, &gic.gicd, &s) ||
-		    !dt_reg(fdt, it.off, 1, &gic.gicr, &gic.gicr_size))
+		if (!dt_reg(fdt, it.off, 0, &pgic.gicd, &s) ||
+		    !dt_reg(fdt, it.off, 1, &pgic.gicr, &pgic.gicr_size))
 			return false;
 		return true;
 	}
 	return false;
 }
 
-void gic_dist_init(void)
+void pgic_dist_init(void)
 {
-	uint32_t c = rd32(gic.gicd + GICD_CTLR);
-	wr32(gic.gicd + GICD_CTLR, c | CTLR_ARE | CTLR_ENABLE_G1);
-	for (int i = 0; i < 100000 && (rd32(gic.gicd + GICD_CTLR) & CTLR_RWP); i++)
+	uint32_t c = rd32(pgic.gicd + GICD_CTLR);
+	wr32(pgic.gicd + GICD_CTLR, c | CTLR_ARE | CTLR_ENABLE_G1);
+	for (int i = 0; i < 100000 && (rd32(pgic.gicd + GICD_CTLR) & CTLR_RWP); i++)
 		;
 }
 
@@ -72,7 +72,7 @@ static uint64_t my_rd(void)
 	uint64_t mpidr = read_sysreg(mpidr_el1);
 	uint32_t aff = (uint32_t)(((mpidr >> 32) & 0xff) << 24) |
 		       (uint32_t)(mpidr & 0xffffff);
-	for (uint64_t f = gic.gicr; f < gic.gicr + gic.gicr_size;) {
+	for (uint64_t f = pgic.gicr; f < pgic.gicr + pgic.gicr_size;) {
 		uint32_t lo = rd32(f + GICR_TYPER);
 		uint32_t hi = rd32(f + GICR_TYPER + 4);
 		if (hi == aff)
@@ -84,7 +84,7 @@ static uint64_t my_rd(void)
 	return 0;
 }
 
-bool gic_cpu_init(uint32_t enable)
+bool pgic_cpu_init(uint32_t enable)
 {
 	uint64_t rd = my_rd();
 	if (!rd)
@@ -109,19 +109,19 @@ bool gic_cpu_init(uint32_t enable)
 	return true;
 }
 
-uint32_t gic_ack(void)
+uint32_t pgic_ack(void)
 {
 	uint64_t v;
 	__asm__ volatile("mrs %0, icc_iar1_el1" : "=r"(v) :: "memory");
 	return (uint32_t)v;
 }
 
-void gic_eoi(uint32_t iar)
+void pgic_eoi(uint32_t iar)
 {
 	__asm__ volatile("msr icc_eoir1_el1, %0\n\tisb" :: "r"((uint64_t)iar) : "memory");
 }
 
-uint64_t gic_sgi1r(uint64_t mpidr, unsigned intid)
+uint64_t pgic_sgi1r(uint64_t mpidr, unsigned intid)
 {
 	uint64_t aff0 = mpidr & 0xff, aff1 = (mpidr >> 8) & 0xff;
 	uint64_t aff2 = (mpidr >> 16) & 0xff, aff3 = (mpidr >> 32) & 0xff;

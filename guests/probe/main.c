@@ -188,7 +188,7 @@ void irq_handle(uint64_t j, uint64_t k)
 {
 	/* ns at which the vector's first instruction ran */
 	uint64_t tv = (k + 1) * P - j - irq_pre;
-	uint32_t iar = gic_ack();
+	uint32_t iar = pgic_ack();
 	uint32_t id = iar & 0xffffff;
 
 	if (id >= 1020) {
@@ -204,7 +204,7 @@ void irq_handle(uint64_t j, uint64_t k)
 	case SGI_PING:
 		ping_tv = tv;
 		ping_hits++;
-		gic_eoi(iar);
+		pgic_eoi(iar);
 		sgi1r_write(pong_sgi1r);
 		return;
 	case SGI_PONG:
@@ -214,7 +214,7 @@ void irq_handle(uint64_t j, uint64_t k)
 		other_irqs++;
 		break;
 	}
-	gic_eoi(iar);
+	pgic_eoi(iar);
 }
 
 /* ---- tests ---- */
@@ -269,11 +269,11 @@ static void test_ops(bool nohyp)
 	       (unsigned long long)psci(PSCI_VERSION, 0, 0, 0), psci_smc ? "smc" : "hvc");
 	run_op(psci_smc ? &psci_smc_op : &psci_hvc, 0, nloop, nonce);
 	uint32_t typer;
-	__asm__ volatile("ldr %w0, [%1]" : "=r"(typer) : "r"(gic.gicd + GICD_TYPER));
-	printk("BENCH info gicd=%#llx typer=%#x\n", (unsigned long long)gic.gicd, typer);
-	run_op(&rd, gic.gicd + GICD_TYPER, nloop, nonce);
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(typer) : "r"(pgic.gicd + GICD_TYPER));
+	printk("BENCH info gicd=%#llx typer=%#x\n", (unsigned long long)pgic.gicd, typer);
+	run_op(&rd, pgic.gicd + GICD_TYPER, nloop, nonce);
 	/* Priority of INTIDs 32..35 (SPI 0 is the vUART; unused here). */
-	run_op(&wr, gic.gicd + GICD_IPRIORITYR + 32, nloop, nonce);
+	run_op(&wr, pgic.gicd + GICD_IPRIORITYR + 32, nloop, nonce);
 }
 
 static void timer_arm(uint64_t cval)
@@ -326,7 +326,7 @@ void probe_secondary_main(uint64_t idx);
 void probe_secondary_main(uint64_t idx)
 {
 	__asm__ volatile("msr tpidr_el1, %0" :: "r"(idx));
-	if (!gic_cpu_init((1u << SGI_PING) | (1u << SGI_PONG))) {
+	if (!pgic_cpu_init((1u << SGI_PING) | (1u << SGI_PONG))) {
 		say("CPU%llu: no redistributor", (unsigned long long)idx);
 		halt();
 	}
@@ -358,8 +358,8 @@ static void test_ipi(uint64_t n)
 		printk("BENCH info ipi skipped: CPU_ON=%lld, CPU1 not up\n", (long long)r);
 		return;
 	}
-	pong_sgi1r = gic_sgi1r(cpu_mpidr[0], SGI_PONG);
-	uint64_t ping = gic_sgi1r(cpu_mpidr[1], SGI_PING);
+	pong_sgi1r = pgic_sgi1r(cpu_mpidr[0], SGI_PONG);
+	uint64_t ping = pgic_sgi1r(cpu_mpidr[1], SGI_PING);
 	uint64_t L = (uint64_t)(ipi_send_msr - ipi_send_stamp) / 4;
 	struct stat s = { 0 };
 	uint32_t lost = 0;
@@ -426,17 +426,17 @@ void probe_main(const void *dtb, uint64_t k, uint64_t j)
 	       (unsigned long long)t_first, (unsigned long long)cntvoff());
 
 	find_cpus();
-	if (!gic_find(fdt)) {
+	if (!pgic_find(fdt)) {
 		say("no arm,gic-v3 node");
 		halt();
 	}
-	gic_dist_init();
-	if (!gic_cpu_init((1u << INTID_VTIMER) | (1u << SGI_PONG))) {
+	pgic_dist_init();
+	if (!pgic_cpu_init((1u << INTID_VTIMER) | (1u << SGI_PONG))) {
 		say("no redistributor for this CPU");
 		halt();
 	}
 	printk("BENCH info cpus=%d gicd=%#llx gicr=%#llx irq_pre=%llu\n", nr_cpus,
-	       (unsigned long long)gic.gicd, (unsigned long long)gic.gicr,
+	       (unsigned long long)pgic.gicd, (unsigned long long)pgic.gicr,
 	       (unsigned long long)irq_pre);
 
 	const char *tests = arg("tests");

@@ -7,22 +7,22 @@
 #define MAX_CPUS 8
 
 /* ---- GICv3 (gic.c): found in the device tree, same code everywhere ---- */
-struct gic {
+struct pgic {
 	uint64_t gicd;     /* distributor */
 	uint64_t gicr;     /* first redistributor region */
 	uint64_t gicr_size;
 };
-extern struct gic gic;
-bool gic_find(const void *fdt);
+extern struct pgic pgic;
+bool pgic_find(const void *fdt);
 /* Distributor: affinity routing + group 1 on. Boot CPU only. */
-void gic_dist_init(void);
+void pgic_dist_init(void);
 /* This CPU's redistributor (wake, group 1, priorities, enable `enable`
  * SGIs/PPIs) and CPU interface (ICC_*). false: no redistributor found. */
-bool gic_cpu_init(uint32_t enable);
-uint32_t gic_ack(void);           /* ICC_IAR1_EL1 */
-void gic_eoi(uint32_t iar);       /* ICC_EOIR1_EL1 */
+bool pgic_cpu_init(uint32_t enable);
+uint32_t pgic_ack(void);           /* ICC_IAR1_EL1 */
+void pgic_eoi(uint32_t iar);       /* ICC_EOIR1_EL1 */
 /* ICC_SGI1R_EL1 value sending SGI intid to the CPU with this MPIDR. */
-uint64_t gic_sgi1r(uint64_t mpidr, unsigned intid);
+uint64_t pgic_sgi1r(uint64_t mpidr, unsigned intid);
 
 #define GICD_TYPER       0x0004
 #define GICD_IPRIORITYR  0x0400
