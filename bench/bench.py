@@ -349,9 +349,14 @@ def linux_figures(runs: Dict[str, "Run"], name: Optional[str]) -> Optional[dict]
             return None
         off = int(b["cntvoff_ticks"])
         period = 10 ** 9 // int(shape.bench.get("info", {}).get("cntfrq", 62500000))
+        first = int(b["first_insn_ns"])
+    else:
+        first = None
     v = (int(init["cntvct"]) + off) * period
     return {"mean": v, "min": v, "max": v, "n": 1, "cntvct": int(init["cntvct"]),
-            "cntvoff_ticks": off}
+            "cntvoff_ticks": off,
+            # power-on to the kernel's first instruction, in this layout
+            "first_insn_ns": first}
 
 
 def boot_figures(run: Run) -> Optional[dict]:
