@@ -83,7 +83,8 @@ GUEST_KB = 64 * 1024
 XEN_ARGS = "console=dtuart bootscrub=off timer_slop=0"
 HV_BOOTARGS = {"xen": os.environ.get("BENCH_XEN_ARGS", XEN_ARGS),
                "xenith": os.environ.get("BENCH_XENITH_ARGS", "console=dtuart")}
-TIMEOUT = 120.0
+# Host seconds per boot before giving up (the runs take 0.1-6 s).
+TIMEOUT = {"probe": 60.0, "linux-shape": 60.0, "linux": 150.0}
 
 # Targets for Xenith (issue #4), in ns = instructions.
 TARGETS = {
@@ -235,6 +236,7 @@ def execute(run: Run, ask_xen_mem: bool = True) -> None:
     shutil.rmtree(run.workdir, ignore_errors=True)
     os.makedirs(run.workdir)
     t0 = time.monotonic()
+    timeout = TIMEOUT[run.guest]
     if run.kind != "bare" and not os.path.exists(harness.resolve_hv(run.kind)):
         run.error = "hypervisor image not found: %s" % harness.resolve_hv(run.kind)
         return
@@ -248,12 +250,12 @@ def execute(run: Run, ask_xen_mem: bool = True) -> None:
     proc = harness.start_qemu(args)
     con = harness.Console(proc, os.path.join(run.workdir, "console.log"))
     try:
-        deadline = t0 + TIMEOUT
+        deadline = t0 + timeout
         done = "BENCH-INIT cntvct=\\d+" if run.guest == "linux" else "BENCH done"
         idx = wait_line(con, done + r"|UNEXPECTED|Panic|PANIC|Kernel panic",
                         deadline - time.monotonic(), 0)
         if idx is None:
-            run.error = "timeout after %.0fs (no '%s')" % (TIMEOUT, done)
+            run.error = "timeout after %.0fs (no '%s')" % (timeout, done)
         elif not re.search(done, con.lines[idx]):
             con.pump(0.5)
             run.error = "guest or hypervisor failed: %s" % con.lines[idx]
