@@ -19,7 +19,7 @@ static struct vcpu vcpu_store[MAX_CPUS];
 static unsigned int nr_vcpus_used;
 struct domain *domains[MAX_DOMAINS];
 unsigned int nr_domains;
-static struct vcpu *cpu_vcpu[MAX_CPUS];
+struct vcpu *cpu_vcpu[MAX_CPUS];
 
 struct domain *domain_by_id(uint32_t id)
 {
@@ -43,11 +43,6 @@ bool domain_gfn_is_ram(const struct domain *d, uint64_t gfn)
 bool domain_is_self(const struct domain *d, uint16_t domid)
 {
 	return domid == DOMID_SELF || domid == d->id;
-}
-
-struct vcpu *vcpu_of_cpu(unsigned int cpu)
-{
-	return cpu < MAX_CPUS ? cpu_vcpu[cpu] : NULL;
 }
 
 /* Host address backing a guest-physical range inside one RAM bank, or 0. */

@@ -32,7 +32,7 @@ static void uart_rx(void)
 
 static void dispatch(unsigned int intid)
 {
-	struct vcpu *v = vcpu_of_cpu(arch_cpu_id());
+	struct vcpu *v = vcpu_of_cpu(this_cpu());
 
 	if (intid == VTIMER_INTID && v) {
 		/* Forwarded: the guest's EOI deactivates it (HW list register). */

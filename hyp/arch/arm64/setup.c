@@ -23,7 +23,7 @@ unsigned int arch_irq_nr_lines(void)
 
 unsigned int arch_cpu_id(void)
 {
-	return (unsigned int)read_sysreg(tpidr_el2);
+	return this_cpu();
 }
 
 void arch_image_range(uint64_t *start, uint64_t *end)

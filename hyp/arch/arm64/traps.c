@@ -26,7 +26,7 @@ bool sysreg_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t iss);
 
 struct vcpu *current_vcpu(void)
 {
-	return vcpu_of_cpu(arch_cpu_id());
+	return vcpu_of_cpu(this_cpu());
 }
 
 /* Steps over the trapped instruction: 4 bytes, or 2 for a 16-bit T32
@@ -115,7 +115,7 @@ static void handle_wfx(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
 static void maybe_leave(struct vcpu *v)
 {
 	if (v->dom->state != DOM_RUNNING || v->power != VCPU_ON)
-		vcpu_schedule(arch_cpu_id());
+		vcpu_schedule(this_cpu());
 }
 
 void trap_guest_sync(struct cpu_regs *r)

@@ -27,7 +27,6 @@
 #define ICH_HCR_UIE    (1ULL << 1)
 #define VTIMER_INTID   27
 
-static uint64_t read_lr(unsigned n);
 static void write_lr(unsigned n, uint64_t v);
 
 struct vgic_irq *vgic_irq(struct vcpu *v, unsigned int intid)
@@ -138,19 +137,18 @@ bool vgic_vcpu_pending(struct vcpu *v)
 	return found;
 }
 
-/* Folds what the guest did with its list registers back into the state. */
+/* Folds what the guest finished with its list registers (the ones
+ * ICH_ELRSR_EL2 reports empty) back into the interrupt state. */
 static void sync_lrs(struct vcpu *v)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
+	uint32_t done = c->lr_used & (uint32_t)read_sysreg(ICH_ELRSR_EL2);
 
-	for (uint32_t used = c->lr_used; used; used &= used - 1) {
-		unsigned n = (unsigned)__builtin_ctz(used);
-		uint64_t lr = read_lr(n);
+	for (; done; done &= done - 1) {
+		unsigned n = (unsigned)__builtin_ctz(done);
 		struct vgic_irq *irq = vgic_irq(v, c->lr_intid[n]);
 
-		irq->active = (lr & LR_ACTIVE) != 0;
-		if (lr & (LR_ACTIVE | LR_PENDING))
-			continue;
+		irq->active = 0;
 		irq->in_lr = 0;
 		c->lr_used &= ~(1U << n);
 		write_lr(n, 0);
@@ -242,7 +240,7 @@ static void set_uie(struct vgic_cpu *c, bool on)
 	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (on ? ICH_HCR_UIE : 0));
 }
 
-void vgic_flush(struct vcpu *v)
+void vgic_flush_slow(struct vcpu *v)
 {
 	struct vgic_dist *dist = &v->dom->arch.vgic;
 	struct vgic_cpu *c = &v->arch.vgic;
@@ -250,13 +248,6 @@ void vgic_flush(struct vcpu *v)
 
 	if (c->fresh)
 		reset_hw(c);
-	/* Fast path (every trap): nothing in flight, nothing to deliver. A
-	 * racing setter kicks this CPU after setting its bit, so a bit we
-	 * miss here is picked up on the exit that kick causes. */
-	if (!c->lr_used && !c->pend && !dist->pend_words) {
-		set_uie(c, false);
-		return;
-	}
 	spin_lock(&dist->lock);
 	sync_lrs(v);
 	room = fill_word(v, &c->pend, 0) && fill_spis(v, dist);
@@ -322,17 +313,7 @@ void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r)
 	spin_unlock(&d->arch.vgic.lock);
 }
 
-/* ICH_LR<n>_EL2 is not indexable: one mrs/msr per register number. */
-#define LR_CASE_R(n) case n: return read_sysreg(S3_4_C12_C12_##n)
-static uint64_t read_lr(unsigned n)
-{
-	switch (n) {
-	LR_CASE_R(0); LR_CASE_R(1); LR_CASE_R(2); LR_CASE_R(3);
-	LR_CASE_R(4); LR_CASE_R(5); LR_CASE_R(6); LR_CASE_R(7);
-	default: return 0;
-	}
-}
-
+/* ICH_LR<n>_EL2 is not indexable: one msr per register number. */
 #define LR_CASE_W(n) case n: write_sysreg(S3_4_C12_C12_##n, v); break
 static void write_lr(unsigned n, uint64_t v)
 {

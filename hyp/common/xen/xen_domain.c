@@ -68,14 +68,12 @@ int xen_domain_init(struct domain *d, struct ram_map *ram)
 	return 0;
 }
 
-/* The upcall PPI is level-sensitive: high while evtchn_upcall_pending. */
-void xen_vcpu_entry(struct vcpu *v)
+/* The upcall PPI is level-sensitive: high while evtchn_upcall_pending
+ * (xen_vcpu_entry() in domain.h decides when it changed). */
+void xen_upcall_set_level(struct vcpu *v, bool pending)
 {
 	struct domain *d = v->dom;
-	bool pending = evtchn_upcall_pending(&d->evtchn, v->id);
 
-	if (d->upcall_level[v->id] != pending) {
-		d->upcall_level[v->id] = pending;
-		arch_vgic_set_level(d, v->id, EVTCHN_UPCALL_INTID, pending);
-	}
+	d->upcall_level[v->id] = pending;
+	arch_vgic_set_level(d, v->id, EVTCHN_UPCALL_INTID, pending);
 }

@@ -94,8 +94,26 @@ bool domain_gfn_is_ram(const struct domain *d, uint64_t gfn);
 bool domain_is_self(const struct domain *d, uint16_t domid);
 /* Sets up shared_info, grant frames and event channels (common/xen). */
 int xen_domain_init(struct domain *d, struct ram_map *ram);
-/* Before each guest entry: raise or lower v's event upcall interrupt. */
-void xen_vcpu_entry(struct vcpu *v);
-struct vcpu *vcpu_of_cpu(unsigned int cpu);
+void xen_upcall_set_level(struct vcpu *v, bool pending);
+
+/* Before each guest entry: the event upcall PPI follows the vCPU's
+ * evtchn_upcall_pending (a level, as on Xen). Inline: it runs on every
+ * trap and is almost always a compare that finds nothing changed. */
+static inline void xen_vcpu_entry(struct vcpu *v)
+{
+	struct domain *d = v->dom;
+	const volatile uint8_t *vi = d->evtchn.vcpu_info[v->id];
+	bool pending = vi && *vi; /* evtchn_upcall_pending is byte 0 */
+
+	if (pending != d->upcall_level[v->id])
+		xen_upcall_set_level(v, pending);
+}
+extern struct vcpu *cpu_vcpu[MAX_CPUS];
+
+/* The vCPU pinned to physical CPU `cpu`, or NULL (on every trap). */
+static inline struct vcpu *vcpu_of_cpu(unsigned int cpu)
+{
+	return cpu < MAX_CPUS ? cpu_vcpu[cpu] : NULL;
+}
 extern struct domain *domains[MAX_DOMAINS];
 extern unsigned int nr_domains;

@@ -80,3 +80,9 @@
 #define CNT_CTL_ENABLE   (1UL << 0)
 #define CNT_CTL_IMASK    (1UL << 1)
 #define CNT_CTL_ISTATUS  (1UL << 2)
+
+/* Logical index of this physical CPU (head.S keeps it in TPIDR_EL2). */
+static inline unsigned int this_cpu(void)
+{
+	return (unsigned int)read_sysreg(tpidr_el2);
+}

@@ -4,16 +4,32 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <arch/sysreg.h>
+#include <xenith/domain.h>
 
-struct domain;
-struct vcpu;
+#define ICH_ELRSR_EL2 S3_4_C12_C11_5
 
 int vgic_domain_init(struct domain *d);
 void vgic_vcpu_init(struct vcpu *v);
 /* True if an enabled virtual interrupt is pending for v (WFI wake-up). */
 bool vgic_vcpu_pending(struct vcpu *v);
-/* Syncs list registers with the interrupt state; call before guest entry. */
-void vgic_flush(struct vcpu *v);
+void vgic_flush_slow(struct vcpu *v);
+
+/* Syncs list registers with the interrupt state; call before guest entry.
+ * Runs on every trap, so the common case is inline: nothing new to deliver
+ * (no candidate bits) and no list register the guest has finished with
+ * (ICH_ELRSR_EL2 marks empty ones) means nothing to do. A racing setter
+ * kicks this CPU after setting its bit, so a bit missed here is seen on
+ * the exit that kick causes. */
+static inline void vgic_flush(struct vcpu *v)
+{
+	const struct vgic_cpu *c = &v->arch.vgic;
+
+	if (!c->fresh && !c->pend && !v->dom->arch.vgic.pend_words &&
+	    !(c->lr_used & read_sysreg(ICH_ELRSR_EL2)))
+		return;
+	vgic_flush_slow(v);
+}
 /* Guest wrote ICC_SGI1R_EL1. */
 void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r);
 /* The physical virtual-timer PPI fired on this CPU. */
