@@ -9,7 +9,6 @@
 
 void hypercall_dispatch(struct vcpu *v, struct cpu_regs *r)
 {
-	uint64_t args[5] = { r->x[0], r->x[1], r->x[2], r->x[3], r->x[4] };
-
-	r->x[0] = (uint64_t)do_hypercall(v, (unsigned long)r->x[16], args);
+	/* x0-x4 lie next to each other in the frame: no copy needed. */
+	r->x[0] = (uint64_t)do_hypercall(v, (unsigned long)r->x[16], &r->x[0]);
 }
