@@ -29,16 +29,8 @@
 
 static void write_lr(unsigned n, uint64_t v);
 
-struct vgic_irq *vgic_irq(struct vcpu *v, unsigned int intid)
-{
-	struct vgic_dist *dist = &v->dom->arch.vgic;
-
-	if (intid < VGIC_NR_PRIV)
-		return &v->arch.vgic.priv[intid];
-	if (intid - VGIC_NR_PRIV < dist->nr_spis)
-		return &dist->spi[intid - VGIC_NR_PRIV];
-	return NULL;
-}
+/* List registers this CPU has (at most 8 are used), as a bit mask. */
+static uint32_t lr_mask;
 
 struct vcpu *vgic_spi_target(struct domain *d, unsigned int intid)
 {
@@ -84,6 +76,7 @@ void vgic_update(struct domain *d, struct vcpu *v, unsigned int intid)
 
 int vgic_domain_init(struct domain *d)
 {
+	lr_mask = (1U << MIN(gic_nr_lrs(), 8U)) - 1;
 	struct vgic_dist *dist = &d->arch.vgic;
 	uint32_t n = d->cfg->nr_spis;
 
@@ -170,7 +163,7 @@ static uint64_t make_lr(const struct vgic_irq *irq, unsigned intid)
 static bool load_lr(struct vcpu *v, struct vgic_irq *irq, unsigned intid)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
-	uint32_t free = ~c->lr_used & ((1U << MIN(gic_nr_lrs(), 8U)) - 1);
+	uint32_t free = ~c->lr_used & lr_mask;
 	unsigned n;
 
 	if (!free)
@@ -207,7 +200,7 @@ static bool fill_word(struct vcpu *v, uint32_t *word, unsigned base)
  * virtual CPU interface held before. */
 static void reset_hw(struct vgic_cpu *c)
 {
-	for (unsigned n = 0; n < MIN(gic_nr_lrs(), 8U); n++)
+	for (unsigned n = 0; lr_mask >> n; n++)
 		write_lr(n, 0);
 	write_sysreg(S3_4_C12_C11_7, 0); /* ICH_VMCR_EL2 */
 	write_sysreg(S3_4_C12_C9_0, 0);  /* ICH_AP1R0_EL2 */
@@ -273,16 +266,25 @@ void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
 	spin_unlock(&dist->lock);
 }
 
+/* Runs on v's own CPU. The common case goes straight into a free list
+ * register (the physical interrupt stays active until the guest's EOI
+ * deactivates it through the HW bit, so it cannot fire again meanwhile). */
 void vgic_vtimer_fired(struct vcpu *v)
 {
 	struct vgic_dist *dist = &v->dom->arch.vgic;
 	struct vgic_irq *irq;
 
 	spin_lock(&dist->lock);
+	/* The guest usually finished the previous tick without exiting
+	 * since: take that list register back first. */
+	if (v->arch.vgic.lr_used & (uint32_t)read_sysreg(ICH_ELRSR_EL2))
+		sync_lrs(v);
 	irq = &v->arch.vgic.priv[VTIMER_INTID];
 	irq->hw = 1;
 	irq->pending = 1;
-	vgic_update(v->dom, v, VTIMER_INTID);
+	if (v->arch.vgic.fresh || !irq->enabled || irq->in_lr ||
+	    !load_lr(v, irq, VTIMER_INTID))
+		vgic_update(v->dom, v, VTIMER_INTID);
 	spin_unlock(&dist->lock);
 }
 

@@ -79,13 +79,15 @@ static void bit_apply(struct vgic_irq *irq, enum bit_op op, bool one)
 static void bits_write(struct vcpu *v, unsigned first, enum bit_op op,
 		       uint32_t val)
 {
-	for (unsigned i = 0; i < 32; i++) {
+	/* Set/clear registers act on their 1 bits only; IGROUPR on all. */
+	uint32_t todo = op == OP_GROUP ? (first ? ~0U : 0xffff0000U) : val;
+
+	for (; todo; todo &= todo - 1) {
+		unsigned i = (unsigned)__builtin_ctz(todo);
 		struct vgic_irq *irq = vgic_irq(v, first + i);
 
 		if (!irq)
 			break;
-		if (first + i < 16 && op == OP_GROUP)
-			continue;
 		bit_apply(irq, op, (val >> i) & 1);
 		vgic_update(v->dom, v, first + i);
 	}
@@ -207,7 +209,6 @@ static bool dist_regs(struct vcpu *v, struct mmio_access *a)
 {
 	struct vgic_dist *dist = &v->dom->arch.vgic;
 	unsigned off = (unsigned)a->offset;
-	unsigned ncpu = MIN(v->dom->nr_vcpus, 8U);
 
 	switch (off) {
 	case GICD_CTLR:
@@ -216,17 +217,8 @@ static bool dist_regs(struct vcpu *v, struct mmio_access *a)
 		else
 			a->value = dist->ctlr | CTLR_ARE_NS;
 		return true;
-	case GICD_TYPER:
-		/* IDbits = 10 (value 9), CPUNumber, ITLinesNumber; no LPIs. */
-		a->value = (9U << 19) | ((ncpu - 1) << 5) |
-			   (dist->nr_spis / 32);
-		return true;
-	case GICD_IIDR:
-		a->value = IIDR_VALUE;
-		return true;
-	case GICD_PIDR2:
-		a->value = GICV3_PIDR2;
-		return true;
+	case GICD_TYPER: case GICD_IIDR: case GICD_PIDR2:
+		return true; /* writes to identification registers: ignored */
 	}
 	if (off >= GICD_IROUTER && off < GICD_IROUTER + 8 * 1020)
 		return irouter(v, a, off);
@@ -247,11 +239,35 @@ static bool dist_regs(struct vcpu *v, struct mmio_access *a)
 	return true;
 }
 
+/* Identification registers never change: answered without the lock. */
+static bool dist_id_regs(struct vcpu *v, struct mmio_access *a)
+{
+	unsigned ncpu = MIN(v->dom->nr_vcpus, 8U);
+
+	switch (a->offset) {
+	case GICD_TYPER:
+		/* IDbits = 10 (value 9), CPUNumber, ITLinesNumber; no LPIs. */
+		a->value = (9U << 19) | ((ncpu - 1) << 5) |
+			   (v->dom->arch.vgic.nr_spis / 32);
+		return true;
+	case GICD_IIDR:
+		a->value = IIDR_VALUE;
+		return true;
+	case GICD_PIDR2:
+		a->value = GICV3_PIDR2;
+		return true;
+	default:
+		return false;
+	}
+}
+
 static bool vgicd_mmio(struct vcpu *v, struct mmio_access *a, void *priv)
 {
 	struct vgic_dist *dist = priv;
 	bool ok;
 
+	if (!a->write && dist_id_regs(v, a))
+		return true;
 	spin_lock(&dist->lock);
 	ok = dist_regs(v, a);
 	spin_unlock(&dist->lock);
