@@ -15,6 +15,7 @@
 #define PAGE_SIZE 4096ULL
 
 static struct domain domain_store[MAX_DOMAINS];
+bool boot_scrub = true;
 static struct vcpu vcpu_store[MAX_CPUS];
 static unsigned int nr_vcpus_used;
 struct domain *domains[MAX_DOMAINS];
@@ -76,8 +77,10 @@ static int alloc_memory(struct domain *d, struct ram_map *ram)
 		if (!pa)
 			return fail(c, "memory: not enough free host RAM for this domain");
 		d->ram[i] = (struct mem_bank){ pa, size };
-		/* Scrub: a guest never sees what was there before. */
-		arch_clear_memory(pa, size);
+		/* Scrub: a guest never sees what was there before (unless
+		 * the command line says bootscrub=off, as on Xen). */
+		if (boot_scrub)
+			arch_clear_memory(pa, size);
 	}
 	pool = ram_map_alloc(ram, pool_pages * PAGE_SIZE, PAGE_SIZE);
 	if (!pool)

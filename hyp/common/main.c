@@ -6,6 +6,7 @@
  * boot. Only a host tree we cannot use at all stops the machine.
  */
 #include <xenith/arch-api.h>
+#include <xenith/cmdline.h>
 #include <xenith/config.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
@@ -133,6 +134,9 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 	print_host();
 	if (host.xen_bootargs)
 		printk("Command line: %s\n", host.xen_bootargs);
+	boot_scrub = cmdline_bool(host.xen_bootargs, "bootscrub", true);
+	if (!boot_scrub)
+		printk("bootscrub=off: guest RAM is not scrubbed at boot\n");
 	parse_config(fdt);
 	reserve_in_use(fdt, fdt_pa);
 	build_domains(fdt);

@@ -1,5 +1,5 @@
 objs-y += common/main.o common/console.o common/domain.o common/mmio.o \
-	common/vpl011.o common/page_alloc.o common/panic.o \
+	common/vpl011.o common/page_alloc.o common/panic.o common/cmdline.o \
 	common/hypercall.o common/evtchn.o common/evtchn_2l.o common/evtchn_fifo.o \
 	common/lib/string.o common/lib/printf.o \
 	common/boot/fdt.o common/boot/fdt_write.o common/boot/host_dt.o common/boot/dom0less.o \

@@ -116,4 +116,6 @@ static inline struct vcpu *vcpu_of_cpu(unsigned int cpu)
 	return cpu < MAX_CPUS ? cpu_vcpu[cpu] : NULL;
 }
 extern struct domain *domains[MAX_DOMAINS];
+/* Scrub guest RAM at construction (command line bootscrub, default on). */
+extern bool boot_scrub;
 extern unsigned int nr_domains;
