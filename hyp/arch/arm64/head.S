@@ -42,12 +42,12 @@ primary_entry:
 	str	x5, [x3, x20]
 	b	1b
 2:
-	/* Clear .bss (8-byte aligned by the linker script). */
+	/* Clear .bss (both ends 16-byte aligned by the linker script). */
 	adr_l	x1, __bss_start
 	adr_l	x2, __bss_end
 3:	cmp	x1, x2
 	b.hs	4f
-	str	xzr, [x1], #8
+	stp	xzr, xzr, [x1], #16
 	b	3b
 4:
 	mov	x21, #0			/* boot CPU is logical CPU 0 */
