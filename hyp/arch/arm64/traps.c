@@ -11,6 +11,7 @@
 #include <xenith/arch-api.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
+#include <xenith/hypercall.h>
 #include <xenith/mmio.h>
 
 void trap_guest_sync(struct cpu_regs *r);
@@ -83,7 +84,9 @@ static bool handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
 	case 0:
 		return vpsci_call(v, r);
 	case XEN_HYPERCALL_TAG:
-		hypercall_dispatch(v, r);
+		/* Number in x16, arguments x0-x4 (adjacent in the frame, read
+		 * in place), result in x0. */
+		r->x[0] = (uint64_t)do_hypercall(v, (unsigned long)r->x[16], &r->x[0]);
 		return true;
 	default:
 		inject_undef(r);

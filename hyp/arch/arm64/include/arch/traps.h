@@ -16,8 +16,6 @@ void inject_iabt(struct cpu_regs *r, uint64_t far);
 /* SMCCC / PSCI calls from the guest (psci.c); fills x0.. with results.
  * Returns false if the vCPU must stop running (CPU_OFF, SYSTEM_OFF). */
 bool vpsci_call(struct vcpu *v, struct cpu_regs *r);
-/* Xen hypercalls (hvc #0xea1). */
-void hypercall_dispatch(struct vcpu *v, struct cpu_regs *r);
 
 /* The vCPU currently running on this physical CPU. */
 struct vcpu *current_vcpu(void);
