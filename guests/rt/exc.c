@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * EL1 exception reporting. Every exception is printed with its class,
- * ESR_EL1, FAR_EL1 and ELR_EL1. A synchronous exception that a test armed
+ * ESR_EL1, FAR_EL1 and ELR_EL1 (except IRQs, when a test installed
+ * irq_handler). A synchronous exception that a test armed
  * for (fault_expect) resumes after the faulting instruction; any other one
  * halts the vCPU so a test sees the guest stop.
  */
@@ -55,6 +56,8 @@ const char *ec_name(uint32_t ec)
 
 static const char *const kinds[4] = { "sync", "irq", "fiq", "serror" };
 
+void (*irq_handler)(void);
+
 void exc_handle(struct exc_frame *f, uint64_t kind)
 {
 	uint64_t esr = read_sysreg(esr_el1);
@@ -62,6 +65,12 @@ void exc_handle(struct exc_frame *f, uint64_t kind)
 	uint32_t ec = (uint32_t)(esr >> 26) & 0x3f;
 	unsigned type = kind & 3;
 
+	/* An interrupt the guest asked for: not an error. IRQs stay masked
+	 * until the eret. */
+	if (type == 1 && irq_handler) {
+		irq_handler();
+		return;
+	}
 	if (++nesting > 1) {
 		/* Fault inside the handler (console broken?): stop quietly. */
 		halt();

@@ -90,6 +90,58 @@ const char *ec_name(uint32_t ec);
  * risky instruction. */
 extern volatile uint64_t fault_resume_pc;
 
+/* Optional IRQ handler: called from the IRQ vector (IRQs masked) instead
+ * of treating the interrupt as unexpected. */
+extern void (*irq_handler)(void);
+static inline void irq_enable(void) { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
+static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
+
+/* ---- MMU (mmu.c) ---- */
+/* Turns the EL1 MMU on with an identity map of 1 GiB blocks: Normal
+ * write-back for the blocks overlapping [ram_base, ram_end), Device-nGnRnE
+ * (execute-never) for the rest. Needed for memory shared with the
+ * hypervisor (the Xen ABI wants it cacheable) and for exclusives. */
+void mmu_enable_identity(uint64_t ram_base, uint64_t ram_end);
+
+/* Atomics on Normal memory only (MMU on): LDAXR/STLXR loops. */
+static inline uint64_t atomic_xchg64(volatile uint64_t *p, uint64_t v)
+{
+	uint64_t old;
+	uint32_t fail;
+	__asm__ volatile("1: ldaxr %0, [%2]\n\t"
+			 "stlxr %w1, %3, [%2]\n\t"
+			 "cbnz %w1, 1b"
+			 : "=&r"(old), "=&r"(fail)
+			 : "r"(p), "r"(v)
+			 : "memory");
+	return old;
+}
+
+/* *p &= mask; returns the old value. */
+static inline uint64_t atomic_and64(volatile uint64_t *p, uint64_t mask)
+{
+	uint64_t old, tmp;
+	uint32_t fail;
+	__asm__ volatile("1: ldaxr %0, [%3]\n\t"
+			 "and %1, %0, %4\n\t"
+			 "stlxr %w2, %1, [%3]\n\t"
+			 "cbnz %w2, 1b"
+			 : "=&r"(old), "=&r"(tmp), "=&r"(fail)
+			 : "r"(p), "r"(mask)
+			 : "memory");
+	return old;
+}
+
+/* ---- GICv3 (gic.c): just enough to take one PPI on the boot vCPU ---- */
+/* Finds the "arm,gic-v3" node, enables the distributor and this CPU's
+ * redistributor and CPU interface. False if there is no GICv3. */
+bool gic_init(const void *fdt);
+/* Group 1, priority 0xa0, enabled. intid < 32 (SGI/PPI) only. */
+bool gic_enable_ppi(uint32_t intid);
+/* Acknowledge (ICC_IAR1_EL1) / end (ICC_EOIR1_EL1) an interrupt. */
+uint32_t gic_ack(void);
+void gic_eoi(uint32_t intid);
+
 /* ---- SMCCC / PSCI / Xen hypercalls (inline) ---- */
 struct smccc_res {
 	uint64_t a0, a1, a2, a3;

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+/*
+ * GICv3, guest side, as little as one boot vCPU needs to take a PPI:
+ * distributor on (affinity routing, group 1), this CPU's redistributor
+ * awake, the interrupt in group 1 and enabled, and the CPU interface
+ * driven through the ICC_* system registers with EOImode 0 (the EOI also
+ * deactivates).
+ */
+#include "rt.h"
+
+#define GICD_CTLR          0x0000
+#define GICD_CTLR_ENABLE_G1A (1u << 1)
+#define GICD_CTLR_ARE_NS   (1u << 4)
+
+#define GICR_STRIDE        0x20000   /* RD + SGI frames, no VLPI frames */
+#define GICR_WAKER         0x0014
+#define GICR_TYPER         0x0008
+#define GICR_TYPER_LAST    (1u << 4)
+#define GICR_WAKER_SLEEP   (1u << 1)
+#define GICR_WAKER_ASLEEP  (1u << 2)
+#define GICR_SGI           0x10000
+#define GICR_IGROUPR0      (GICR_SGI + 0x0080)
+#define GICR_ISENABLER0    (GICR_SGI + 0x0100)
+#define GICR_IPRIORITYR    (GICR_SGI + 0x0400)
+
+static uint64_t gicd, gicr;  /* gicr: this CPU's RD frame */
+
+static inline uint32_t rd32(uint64_t a)
+{
+	return *(volatile uint32_t *)(uintptr_t)a;
+}
+
+static inline void wr32(uint64_t a, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)a = v;
+}
+
+static int find_gic(const void *fdt)
+{
+	struct dt_node it = { .off = -1 };
+	while (dt_next(fdt, &it))
+		if (dt_compatible(fdt, it.off, "arm,gic-v3"))
+			return it.off;
+	return -1;
+}
+
+/* The redistributor frame whose GICR_TYPER affinity is this CPU's. */
+static uint64_t find_rd(uint64_t base, uint64_t size)
+{
+	uint64_t mpidr = read_sysreg(mpidr_el1);
+	uint32_t aff = (uint32_t)(((mpidr >> 32) & 0xff) << 24) |
+		       (uint32_t)(mpidr & 0xffffff);
+	for (uint64_t rd = base; rd + GICR_STRIDE <= base + size;
+	     rd += GICR_STRIDE) {
+		uint32_t lo = rd32(rd + GICR_TYPER);
+		uint32_t hi = rd32(rd + GICR_TYPER + 4);
+		if (hi == aff)
+			return rd;
+		if (lo & GICR_TYPER_LAST)
+			break;
+	}
+	return 0;
+}
+
+bool gic_init(const void *fdt)
+{
+	uint64_t dbase, dsize, rbase, rsize;
+	int n = find_gic(fdt);
+	if (n < 0 || !dt_reg(fdt, n, 0, &dbase, &dsize) ||
+	    !dt_reg(fdt, n, 1, &rbase, &rsize))
+		return false;
+	gicd = dbase;
+	gicr = find_rd(rbase, rsize);
+	if (!gicr)
+		return false;
+
+	wr32(gicd + GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1A);
+	/* Wake the redistributor (RAZ/WI on virtual GICs, harmless). */
+	wr32(gicr + GICR_WAKER, rd32(gicr + GICR_WAKER) & ~GICR_WAKER_SLEEP);
+	for (int i = 0; i < 100000 && (rd32(gicr + GICR_WAKER) & GICR_WAKER_ASLEEP); i++)
+		cpu_relax();
+
+	uint64_t sre = read_sysreg(icc_sre_el1);
+	if (!(sre & 1)) {
+		__asm__ volatile("msr icc_sre_el1, %0\n\tisb" :: "r"(sre | 1));
+	}
+	__asm__ volatile("msr icc_pmr_el1, %0\n\t"
+			 "msr icc_bpr1_el1, xzr\n\t"
+			 "msr icc_igrpen1_el1, %1\n\t"
+			 "isb"
+			 :
+			 : "r"(0xf0ull), "r"(1ull)
+			 : "memory");
+	return true;
+}
+
+bool gic_enable_ppi(uint32_t intid)
+{
+	if (!gicr || intid >= 32)
+		return false;
+	uint64_t prio = gicr + GICR_IPRIORITYR + (intid & ~3u);
+	unsigned shift = (intid & 3) * 8;
+	wr32(prio, (rd32(prio) & ~(0xffu << shift)) | (0xa0u << shift));
+	wr32(gicr + GICR_IGROUPR0, rd32(gicr + GICR_IGROUPR0) | (1u << intid));
+	wr32(gicr + GICR_ISENABLER0, 1u << intid);
+	dsb();
+	return true;
+}
+
+uint32_t gic_ack(void)
+{
+	uint64_t v;
+	__asm__ volatile("mrs %0, icc_iar1_el1" : "=r"(v) :: "memory");
+	__asm__ volatile("dsb sy" ::: "memory");
+	return (uint32_t)v & 0xffffff;
+}
+
+void gic_eoi(uint32_t intid)
+{
+	__asm__ volatile("msr icc_eoir1_el1, %0\n\tisb" :: "r"((uint64_t)intid) : "memory");
+}
