@@ -250,6 +250,12 @@ void guest_main(const void *fdt)
 		mode_psci();
 	else if (!strcmp(test, "hostile"))
 		mode_hostile();
+	else if (!strcmp(test, "evtchn_server"))
+		mode_evtchn_server();
+	else if (!strcmp(test, "evtchn_client"))
+		mode_evtchn_client();
+	else if (!strcmp(test, "evtchn_attacker"))
+		mode_evtchn_attacker();
 	else
 		say("unknown test '%s'", test);
 	hello_loop();

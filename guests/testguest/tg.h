@@ -28,3 +28,6 @@ void mode_abort(void);
 void mode_psci(void);
 void mode_hostile(void);
 void psci_secondary(uint64_t idx);
+void mode_evtchn_server(void);
+void mode_evtchn_client(void);
+void mode_evtchn_attacker(void);
