@@ -191,6 +191,12 @@ class Scenario:
     # wait for answers; returns an error string or None.
     interact: Optional[Callable[["Console", float], Optional[str]]] = None
     description: str = ""
+    # Guest-visible facts an interact/check function records (name ->
+    # JSON-able value); kept in the Result and written to facts.json.
+    facts: Dict[str, object] = dataclasses.field(default_factory=dict)
+    # Called with (xen reference result, this result) when both ran:
+    # returns failures, e.g. facts that differ from Xen 4.17's.
+    compare: Optional[Callable[["Result", "Result"], List[str]]] = None
 
 
 @dataclasses.dataclass
@@ -203,6 +209,7 @@ class Result:
     log_path: str
     elapsed: float
     dtb: Optional[str] = None
+    facts: Dict[str, object] = dataclasses.field(default_factory=dict)
 
     def lines(self) -> List[str]:
         return self.log.splitlines()
@@ -522,6 +529,8 @@ def run_scenario(sc: Scenario, hv: str = "xenith", verbose: bool = False,
     for d in sc.domains:
         if d.kernel and not os.path.exists(d.kernel):
             return fail("kernel not found: %s" % d.kernel)
+        if d.ramdisk and not os.path.exists(d.ramdisk):
+            return fail("ramdisk not found: %s" % d.ramdisk)
     loader = Loader()
     try:
         # Module placement is deterministic, so a reused DTB matches.
@@ -578,10 +587,15 @@ def run_scenario(sc: Scenario, hv: str = "xenith", verbose: bool = False,
     elif not ok and proc.returncode not in (None, 0, -signal.SIGTERM):
         failures.append("qemu exited with %s" % proc.returncode)
     res = Result(sc.name, kind, not failures, failures, "\n".join(lines),
-                 log_path, time.monotonic() - t0, dtb)
+                 log_path, time.monotonic() - t0, dtb, dict(sc.facts))
     if sc.check and not failures:
         res.failures += sc.check(res)
         res.passed = not res.failures
+    if res.facts:
+        import json
+        with open(os.path.join(workdir, "facts.json"), "w") as f:
+            json.dump(res.facts, f, indent=1, sort_keys=True)
+            f.write("\n")
     if verbose:
         sys.stdout.write(res.log + "\n")
     return res

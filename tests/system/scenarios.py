@@ -272,6 +272,155 @@ def sc_console_input(kind: str) -> Scenario:
         description="CTRL-a x3 moves console input to d1, then d2")
 
 
+# --- event channels between bare-metal guests -----------------------------------
+# The guests need the /hypervisor node (upcall INTID) and Xen's event
+# channel ABI: xen,enhanced = "no-xenstore" (no dom0 here).
+ENHANCED = {"xen,enhanced": '"no-xenstore"'}
+# Debian's Xen 4.17 runs XSM in SILO mode by default, which refuses any
+# event channel between two domUs (alloc_unbound for another domU: -EPERM);
+# "xsm=dummy" is Xen's classic policy, the one Xenith implements. Xenith
+# ignores the option; both get the same DTB.
+EVTCHN_BOOTARGS = "console=dtuart sync_console loglvl=all guest_loglvl=all xsm=dummy"
+EVTCHN_ROUNDS = 30
+
+
+def _evtchn_pair(rounds: int = EVTCHN_ROUNDS) -> List[Domain]:
+    # The server registers a vcpu_info, the client keeps the legacy slot in
+    # shared_info: both paths get exercised.
+    return [tg("server", "evtchn_server", args="peer=2 rounds=%d" % rounds,
+               extra=dict(ENHANCED)),
+            tg("client", "evtchn_client",
+               args="peer=1 port=1 rounds=%d pace=20 vcpuinfo=legacy" % rounds,
+               extra=dict(ENHANCED))]
+
+
+def _evtchn_pair_expects(rounds: int = EVTCHN_ROUNDS) -> List[Expect]:
+    return [
+        expect(r"server: evtchn: shared_info at gfn 0x[0-9a-f]+: 0$", 1),
+        expect(r"server: evtchn: register_vcpu_info gfn 0x[0-9a-f]+ offset 128: 0$", 1),
+        expect(r"server: evtchn: upcall on INTID 31, 2-level ABI$", 1),
+        expect(r"server: evtchn: alloc_unbound for d2: 0 port 1$", 1),
+        expect(r"server: evtchn: decoy alloc_unbound for d2: 0 port 2$", 1),
+        expect(r"client: evtchn: vcpu_info in the shared_info legacy slot$", 2),
+        expect(r"client: evtchn: upcall on INTID 31, 2-level ABI$", 2),
+        expect(r"client: evtchn: bind_interdomain d1 port 1: 0 local port 1 \(\d+ tries\)$", 2,
+               label="bound"),
+        # Xen raises an event on the new local port of every bind.
+        expect(r"client: evtchn: bind notification seen$", 2, after="bound"),
+        expect(r"client: ping 1$", 2, label="ping1"),
+        expect(r"server: evtchn: event on port 1$", 1, after="ping1", count=rounds),
+        expect(r"client: evtchn: event on port 1$", 2, after="ping1", count=rounds),
+        expect(r"server: pong %d$" % rounds, 1, after="ping1"),
+        expect(r"client: ping %d$" % rounds, 2, after="ping1"),
+        # Exactly one event per notification, none lost or doubled.
+        expect(r"server: evtchn: %d events on port 1, \d+ upcalls$" % rounds, 1),
+        expect(r"client: evtchn: %d events on port 1, \d+ upcalls$" % (rounds + 1), 2),
+        expect(r"server: EVTCHN DONE$", 1, label="sdone"),
+        expect(r"client: EVTCHN DONE$", 2, label="cdone"),
+    ]
+
+
+EVTCHN_FORBID = COMMON_FORBID + [
+    Expect(r"UNEXPECTED (event|interrupt)"),
+    Expect(r"evtchn: (timeout|send failed|no /hypervisor|no memory|GICv3 setup failed)"),
+    Expect(r"bind notification MISSING"),
+]
+
+
+def sc_evtchn_pair(kind: str) -> Scenario:
+    return Scenario(
+        "evtchn_pair", _evtchn_pair(),
+        expects=_evtchn_pair_expects(),
+        forbid=EVTCHN_FORBID, smp=4, timeout=40, hv_bootargs=EVTCHN_BOOTARGS,
+        description="two guests: shared_info, vcpu_info (registered and legacy), "
+                    "upcall PPI 31, 2-level ABI, alloc_unbound/bind_interdomain, "
+                    "%d ping/pong notifications" % EVTCHN_ROUNDS)
+
+
+# What an unrelated domain (d3) gets for each attempt on the pair (d1
+# server, d2 client), as Xen 4.17 answers (checked under Xen with
+# xsm=dummy; SILO gives the same codes): -1 EPERM, -3 ESRCH, -22 EINVAL.
+# Its own port 1 is free, and unmasking a free but valid port is allowed
+# (and does nothing), exactly as in Xen.
+EVTCHN_ATTACKS = [
+    ("alloc_unbound dom=1 remote=self", -1),
+    ("alloc_unbound dom=1 remote=2", -1),
+    ("alloc_unbound dom=2 remote=1", -1),
+    ("alloc_unbound dom=99 remote=self", -3),
+    ("bind_interdomain d1 port 1", -22),      # connected to d2
+    ("bind_interdomain d1 port 2", -22),      # offered to d2
+    ("bind_interdomain d2 port 1", -22),      # connected to d1
+    ("bind_interdomain d1 port 1000", -22),
+    ("bind_interdomain d99 port 1", -3),
+    ("send port 1", -22),
+    ("send port 2", -22),
+    ("send port 1000", -22),
+    ("close port 1", -22),
+    ("close port 1000", -22),
+    ("unmask port 1", 0),
+    ("unmask port 1000", -22),
+    ("status d1 port 1", -1),
+    ("status d2 port 1", -1),
+    ("status d1 port 1000", -22),
+    ("status d99 port 1", -3),
+    ("reset d1", -1),
+    ("reset d2", -1),
+    ("own port 1 status", 0),                 # EVTCHNSTAT_closed
+]
+
+
+def attack_lines(res: Result, dom: int = 3) -> List[str]:
+    return [t for t in res.dom_lines(dom)
+            if t.startswith("attacker: attack ") and " = " in t]
+
+
+def _attacks_overlap(res: Result) -> List[str]:
+    """At least one attack round ran while the pair was exchanging."""
+    lines = res.lines()
+    def first(regex, dom):
+        pat = expect(regex, dom).compiled()
+        return next((i for i, l in enumerate(lines) if pat.search(l)), None)
+    start = first(r"client: ping 1$", 2)
+    end = first(r"client: EVTCHN DONE$", 2)
+    if start is None or end is None:
+        return ["pair exchange not found in the log"]
+    pat = expect(r"attacker: attack round \d+ done$", 3).compiled()
+    if not any(pat.search(l) for l in lines[start:end]):
+        return ["no attack round ran during the pair's exchange (lines %d-%d): "
+                "the attacker started too late" % (start, end)]
+    return []
+
+
+def sc_evtchn_isolation(kind: str) -> Scenario:
+    exp = _evtchn_pair_expects()
+    for what, rc in EVTCHN_ATTACKS:
+        exp.append(expect(r"attacker: attack %s = %d$" % (re.escape(what), rc), 3))
+    exp.append(expect(r"attacker: ATTACK DONE \d+ rounds, 0 changed results$", 3))
+    return Scenario(
+        "evtchn_isolation",
+        _evtchn_pair() + [tg("attacker", "evtchn_attacker",
+                             args="server=1 client=2 duration=3000",
+                             extra=dict(ENHANCED))],
+        expects=exp,
+        forbid=EVTCHN_FORBID + [expect(r"attacker: attack round \d+: ", 3),
+                                expect(r"attacker: evtchn: event on port", 3)],
+        smp=4, timeout=45, hv_bootargs=EVTCHN_BOOTARGS, check=_attacks_overlap,
+        compare=lambda ref, res: compare_attacks(ref, res),
+        description="a third domain tries alloc_unbound for others, "
+                    "bind_interdomain to their ports, send/close/unmask/status/"
+                    "reset: Xen's error codes, and the pair's exchange is undisturbed")
+
+
+def compare_attacks(ref: Result, res: Result) -> List[str]:
+    """evtchn_isolation: the attacker's results must be Xen's, line for line."""
+    a, b = attack_lines(ref), attack_lines(res)
+    if a == b:
+        return []
+    import difflib
+    return ["attack results differ from Xen 4.17:\n" + "\n".join(
+        difflib.unified_diff(a, b, "xen-4.17", "xenith", lineterm="", n=0))]
+
+
 # name -> (factory, hypervisor kinds it applies to)
 SCENARIOS: Dict[str, tuple] = {
     "two_guests": (sc_two_guests, {"xen", "xenith"}),
@@ -289,7 +438,14 @@ SCENARIOS: Dict[str, tuple] = {
     "bad_dt_mem0": (sc_bad_dt_mem0, {"xenith"}),
     "uboot": (sc_uboot, {"xen", "xenith"}),
     "console_input": (sc_console_input, {"xen", "xenith"}),
+    "evtchn_pair": (sc_evtchn_pair, {"xen", "xenith"}),
+    "evtchn_isolation": (sc_evtchn_isolation, {"xen", "xenith"}),
 }
+
+# Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
+# reference ("[xen reference]"); with a scenario-level `compare`, Xenith's
+# result must then match Xen's (same DTB when the scenario sets hv_bootargs).
+XEN_REFERENCE = ["two_guests", "evtchn_isolation"]
 
 
 # --- xen_compat: same DTB, same guest, two hypervisors -----------------------
