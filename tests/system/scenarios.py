@@ -13,6 +13,7 @@ from typing import Callable, Dict, List, Optional
 
 from harness import (Domain, Expect, Result, Scenario, expect, run_scenario,
                      strip_dom, build_dtb, Loader)
+from linux import sc_linux_enhanced_enabled, sc_linux_plain, sc_linux_xen_guest
 
 # Lines that must never appear in any scenario.
 COMMON_FORBID = [
@@ -440,12 +441,16 @@ SCENARIOS: Dict[str, tuple] = {
     "console_input": (sc_console_input, {"xen", "xenith"}),
     "evtchn_pair": (sc_evtchn_pair, {"xen", "xenith"}),
     "evtchn_isolation": (sc_evtchn_isolation, {"xen", "xenith"}),
+    "linux_xen_guest": (sc_linux_xen_guest, {"xen", "xenith"}),
+    "linux_plain": (sc_linux_plain, {"xen", "xenith"}),
+    # Xen 4.17 panics ("Xenstore support requires dom0"): Xenith only.
+    "linux_enhanced_enabled": (sc_linux_enhanced_enabled, {"xenith"}),
 }
 
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
 # reference ("[xen reference]"); with a scenario-level `compare`, Xenith's
 # result must then match Xen's (same DTB when the scenario sets hv_bootargs).
-XEN_REFERENCE = ["two_guests", "evtchn_isolation"]
+XEN_REFERENCE = ["two_guests", "evtchn_isolation", "linux_xen_guest"]
 
 
 # --- xen_compat: same DTB, same guest, two hypervisors -----------------------
