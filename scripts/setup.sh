@@ -41,7 +41,7 @@ apt_update_once() {
 }
 
 # Host packages: install only those not already installed.
-HOST_PKGS="gcc-aarch64-linux-gnu qemu-system-arm device-tree-compiler u-boot-qemu u-boot-tools python3 make"
+HOST_PKGS="gcc-aarch64-linux-gnu qemu-system-arm device-tree-compiler u-boot-qemu u-boot-tools python3 make cpio"
 missing=
 for p in $HOST_PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
