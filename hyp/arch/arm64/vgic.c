@@ -144,8 +144,11 @@ static void sync_lrs(struct vcpu *v)
 		irq->active = 0;
 		irq->in_lr = 0;
 		c->lr_used &= ~(1U << n);
-		write_lr(n, 0);
-		vgic_update(v->dom, v, c->lr_intid[n]);
+		/* An empty LR needs no clearing: it is simply free again. Its
+		 * candidate bit is already right unless it wants delivery
+		 * again (line still high, or a new edge came meanwhile). */
+		if (wants(irq))
+			vgic_update(v->dom, v, c->lr_intid[n]);
 	}
 }
 
