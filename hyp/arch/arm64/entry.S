@@ -114,11 +114,44 @@ hyp_sync:
 	bl	trap_hyp_sync		/* does not return */
 	b	.
 
+/*
+ * An interrupt while the hypervisor idles (arch_cpu_idle): the C handler
+ * preserves x19-x28 itself, so only the caller-saved registers, x29/x30
+ * and the return state are kept (a small frame, not struct cpu_regs).
+ */
 hyp_irq:
-	save_frame
-	mov	x0, sp
-	bl	trap_hyp_irq
-	restore_frame_eret
+	sub	sp, sp, #192
+	stp	x0, x1, [sp, #16 * 0]
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x29, [sp, #16 * 9]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x30, x0, [sp, #16 * 10]
+	str	x1, [sp, #16 * 10 + 16]
+	bl	irq_handle_all
+	ldp	x30, x0, [sp, #16 * 10]
+	ldr	x1, [sp, #16 * 10 + 16]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldp	x18, x29, [sp, #16 * 9]
+	add	sp, sp, #192
+	eret
 
 hyp_bad:
 	save_frame

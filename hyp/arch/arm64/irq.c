@@ -45,16 +45,17 @@ static void dispatch(unsigned int intid)
 	write_sysreg(S3_0_C12_C11_1, intid); /* ICC_DIR_EL1: deactivate */
 }
 
+/* One interrupt per exception: if another is pending, the CPU takes the
+ * next exception right after the eret, which is rare and saves every
+ * exit a second acknowledge that would only read "spurious". */
 void irq_handle_all(void)
 {
-	for (;;) {
-		uint64_t iar = read_sysreg(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
-		unsigned int intid = (unsigned int)(iar & 0xffffff);
+	uint64_t iar = read_sysreg(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
+	unsigned int intid = (unsigned int)(iar & 0xffffff);
 
-		if (intid >= GIC_INTID_SPURIOUS)
-			return;
-		write_sysreg(S3_0_C12_C12_1, iar); /* ICC_EOIR1_EL1: priority drop */
-		isb();
-		dispatch(intid);
-	}
+	if (intid >= GIC_INTID_SPURIOUS)
+		return;
+	write_sysreg(S3_0_C12_C12_1, iar); /* ICC_EOIR1_EL1: priority drop */
+	isb();
+	dispatch(intid);
 }

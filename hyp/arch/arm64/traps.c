@@ -18,7 +18,6 @@ void trap_guest_sync(struct cpu_regs *r);
 void trap_guest_irq(struct cpu_regs *r);
 void trap_guest_other(struct cpu_regs *r);
 void trap_hyp_sync(struct cpu_regs *r);
-void trap_hyp_irq(struct cpu_regs *r);
 void trap_hyp_bad(struct cpu_regs *r);
 void irq_handle_all(void);
 bool sysreg_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t iss);
@@ -181,12 +180,6 @@ void trap_guest_other(struct cpu_regs *r)
 	(void)r;
 	domain_shutdown(v->dom, SHUTDOWN_crash);
 	maybe_leave(v);
-}
-
-void trap_hyp_irq(struct cpu_regs *r)
-{
-	(void)r;
-	irq_handle_all();
 }
 
 static void dump_hyp(const char *what, const struct cpu_regs *r)

@@ -117,10 +117,17 @@ static bool any_enabled(struct vcpu *v, uint32_t bits, unsigned base)
 bool vgic_vcpu_pending(struct vcpu *v)
 {
 	struct vgic_dist *dist = &v->dom->arch.vgic;
-	bool found = v->arch.vgic.lr_used != 0; /* anything still in an LR */
+	const struct vgic_cpu *c = &v->arch.vgic;
+	bool found;
 
+	/* A list register the guest has not finished with, or no candidate
+	 * at all: answered without the lock (a racing setter kicks us). */
+	if (c->lr_used & ~(uint32_t)read_sysreg(ICH_ELRSR_EL2))
+		return true;
+	if (!c->pend && !dist->pend_words)
+		return false;
 	spin_lock(&dist->lock);
-	found = found || any_enabled(v, v->arch.vgic.pend, 0);
+	found = any_enabled(v, c->pend, 0);
 	for (uint32_t ws = dist->pend_words; !found && ws; ws &= ws - 1) {
 		unsigned w = (unsigned)__builtin_ctz(ws);
 
