@@ -10,9 +10,6 @@
 
 #define SMCCC_VERSION          0x80000000U
 #define SMCCC_ARCH_FEATURES    0x80000001U
-#define SMCCC_ARCH_WORKAROUND_1 0x80008000U
-#define SMCCC_ARCH_WORKAROUND_2 0x80007fffU
-#define SMCCC_ARCH_WORKAROUND_3 0x80003fffU
 #define PSCI_VERSION           0x84000000U
 #define PSCI_CPU_SUSPEND       0x84000001U
 #define PSCI_CPU_OFF           0x84000002U
@@ -31,7 +28,6 @@
 #define PSCI_INVALID_PARAMETERS (-2)
 #define PSCI_ALREADY_ON         (-4)
 #define PSCI_INVALID_ADDRESS    (-9)
-#define SMCCC_WORKAROUND_NOT_REQUIRED 1
 
 /* vCPU id from a guest MPIDR: Aff0 = id & 0xf, Aff1 = id >> 4 (Xen). */
 static struct vcpu *vcpu_by_mpidr(struct domain *d, uint64_t mpidr)
@@ -86,20 +82,13 @@ static int64_t features(uint32_t fn)
 	}
 }
 
-/* The CPUs we run on (Cortex-A57 under QEMU) need no firmware workaround
- * that a guest could ask for; report "not required" for the known ones. */
+/* Xenith does not (yet) implement the Spectre workaround calls, so it
+ * says so: "not supported" makes a guest fall back to its own
+ * mitigations, where "not required" would wrongly tell it the CPU is
+ * safe (the Cortex-A57 QEMU emulates is affected by Spectre v2 and BHB). */
 static int64_t arch_features(uint32_t fn)
 {
-	switch (fn) {
-	case SMCCC_VERSION:
-		return PSCI_SUCCESS;
-	case SMCCC_ARCH_WORKAROUND_1:
-	case SMCCC_ARCH_WORKAROUND_2:
-	case SMCCC_ARCH_WORKAROUND_3:
-		return SMCCC_WORKAROUND_NOT_REQUIRED;
-	default:
-		return PSCI_NOT_SUPPORTED;
-	}
+	return fn == SMCCC_VERSION ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
 }
 
 static int64_t psci_dispatch(struct vcpu *v, struct cpu_regs *r, bool *keep)
@@ -110,9 +99,6 @@ static int64_t psci_dispatch(struct vcpu *v, struct cpu_regs *r, bool *keep)
 	switch (fn) {
 	case SMCCC_VERSION:         return 0x10001;
 	case SMCCC_ARCH_FEATURES:   return arch_features((uint32_t)r->x[1]);
-	case SMCCC_ARCH_WORKAROUND_1: case SMCCC_ARCH_WORKAROUND_2:
-	case SMCCC_ARCH_WORKAROUND_3:
-		return PSCI_SUCCESS;
 	case PSCI_VERSION:          return 0x10001;
 	case PSCI_FEATURES:         return features((uint32_t)r->x[1]);
 	case PSCI_MIGRATE_INFO_TYPE: return 2;
