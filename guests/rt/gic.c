@@ -107,6 +107,44 @@ bool gic_enable_ppi(uint32_t intid)
 	return true;
 }
 
+bool gic_set_priority(uint32_t intid, uint8_t prio)
+{
+	if (!gicr || intid >= 32)
+		return false;
+	uint64_t reg = gicr + GICR_IPRIORITYR + (intid & ~3u);
+	unsigned shift = (intid & 3) * 8;
+	wr32(reg, (rd32(reg) & ~(0xffu << shift)) | ((uint32_t)prio << shift));
+	dsb();
+	return true;
+}
+
+uint8_t gic_get_priority(uint32_t intid)
+{
+	if (!gicr || intid >= 32)
+		return 0;
+	return (uint8_t)(rd32(gicr + GICR_IPRIORITYR + (intid & ~3u)) >> ((intid & 3) * 8));
+}
+
+/*
+ * ICC_SGI1R_EL1 for one target: TargetList [15:0] (bit Aff0 % 16),
+ * Aff1 [23:16], INTID [27:24], Aff2 [39:32], RS [47:44] (Aff0 / 16),
+ * Aff3 [55:48].
+ */
+void gic_send_sgi(uint64_t mpidr, uint32_t intid)
+{
+	uint64_t aff0 = mpidr & 0xff, aff1 = (mpidr >> 8) & 0xff;
+	uint64_t aff2 = (mpidr >> 16) & 0xff, aff3 = (mpidr >> 32) & 0xff;
+	uint64_t v = (1ull << (aff0 & 0xf)) | (aff1 << 16) |
+		     ((uint64_t)(intid & 0xf) << 24) | (aff2 << 32) |
+		     ((aff0 >> 4) << 44) | (aff3 << 48);
+	__asm__ volatile("msr icc_sgi1r_el1, %0\n\tisb" :: "r"(v) : "memory");
+}
+
+void gic_send_sgi_self(uint32_t intid)
+{
+	gic_send_sgi(read_sysreg(mpidr_el1), intid);
+}
+
 uint32_t gic_ack(void)
 {
 	uint64_t v;

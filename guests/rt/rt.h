@@ -132,12 +132,20 @@ static inline uint64_t atomic_and64(volatile uint64_t *p, uint64_t mask)
 	return old;
 }
 
-/* ---- GICv3 (gic.c): just enough to take one PPI on the boot vCPU ---- */
+/* ---- GICv3 (gic.c): SGIs and PPIs on the boot vCPU ---- */
 /* Finds the "arm,gic-v3" node, enables the distributor and this CPU's
  * redistributor and CPU interface. False if there is no GICv3. */
 bool gic_init(const void *fdt);
 /* Group 1, priority 0xa0, enabled. intid < 32 (SGI/PPI) only. */
 bool gic_enable_ppi(uint32_t intid);
+/* Priority of an SGI/PPI (GICR_IPRIORITYR; a virtual GIC may keep only
+ * the top 5 bits). intid < 32 only. */
+bool gic_set_priority(uint32_t intid, uint8_t prio);
+uint8_t gic_get_priority(uint32_t intid);
+/* SGI intid (0..15) to the CPU with this MPIDR / to this CPU, through
+ * ICC_SGI1R_EL1 (group 1). */
+void gic_send_sgi(uint64_t mpidr, uint32_t intid);
+void gic_send_sgi_self(uint32_t intid);
 /* Acknowledge (ICC_IAR1_EL1) / end (ICC_EOIR1_EL1) an interrupt. */
 uint32_t gic_ack(void);
 void gic_eoi(uint32_t intid);
