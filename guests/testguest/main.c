@@ -256,6 +256,8 @@ void guest_main(const void *fdt)
 		mode_evtchn_client();
 	else if (!strcmp(test, "evtchn_attacker"))
 		mode_evtchn_attacker();
+	else if (!strcmp(test, "lrflood"))
+		mode_lrflood();
 	else
 		say("unknown test '%s'", test);
 	hello_loop();

@@ -31,3 +31,4 @@ void psci_secondary(uint64_t idx);
 void mode_evtchn_server(void);
 void mode_evtchn_client(void);
 void mode_evtchn_attacker(void);
+void mode_lrflood(void);
