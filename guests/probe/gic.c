@@ -109,6 +109,15 @@ bool pgic_cpu_init(uint32_t enable)
 	return true;
 }
 
+bool pgic_enable(uint32_t intid)
+{
+	uint64_t rd = my_rd();
+	if (!rd || intid >= 32)
+		return false;
+	wr32(rd + GICR_SGI + GICR_ISENABLER0, 1u << intid);
+	return true;
+}
+
 uint32_t pgic_ack(void)
 {
 	uint64_t v;

@@ -11,10 +11,12 @@
  * instruction is one ns, so every figure is also an instruction count.
  *
  * bootargs (space separated, all optional):
- *   tests=ops,timer,ipi   what to run (default ops,timer; ipi needs 2 CPUs;
+ *   tests=ops,timer,ipi,evtchn   what to run (default ops,timer; ipi needs
+ *                         2 CPUs; evtchn a second domain, see evtchn.c;
  *                         "none": only the power-on figure)
  *   nohyp                 no hypervisor: skip the Xen hypercall
  *   loops=N once=N timer=N ipi=N   iteration counts
+ *   evtchn=tx|rx peer=D port=P evtchn_n=N evtchn_warm=W   (evtchn.c)
  */
 #include "probe.h"
 #include "stamp.h"
@@ -195,6 +197,10 @@ void irq_handle(uint64_t j, uint64_t k)
 		spurious++;
 		return;
 	}
+	if (id == ev_intid && ev_intid) {
+		ev_upcall(iar, tv);
+		return;
+	}
 	switch (id) {
 	case INTID_VTIMER:
 		__asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb" ::: "memory");
@@ -281,6 +287,16 @@ static void timer_arm(uint64_t cval)
 	__asm__ volatile("msr cntv_cval_el0, %0\n\t"
 			 "msr cntv_ctl_el0, %1\n\tisb"
 			 :: "r"(cval), "r"(1ull) : "memory");
+}
+
+void probe_timer_arm(uint64_t cval)
+{
+	timer_arm(cval);
+}
+
+uint32_t probe_timer_hits(void)
+{
+	return timer_hits;
 }
 
 /* Interrupt latency of the virtual timer: compare value reached ->
@@ -457,6 +473,14 @@ void probe_main(const void *dtb, uint64_t k, uint64_t j)
 	}
 	if (has_word(tl, "ipi"))
 		test_ipi(arg_num("ipi", 1000));
+	if (has_word(tl, "evtchn")) {
+		const char *role = arg("evtchn");
+		char r[8] = "tx";
+		if (role && strlen(role) < sizeof(r))
+			memcpy(r, role, strlen(role) + 1);
+		test_evtchn(fdt, r, (uint16_t)arg_num("peer", 1), (uint32_t)arg_num("port", 1),
+			    arg_num("evtchn_n", 1000), arg_num("evtchn_warm", 16), P, cntvoff());
+	}
 	printk("BENCH info irqs other=%u spurious=%u\n", other_irqs, spurious);
 	printk("BENCH done\n");
 	halt();

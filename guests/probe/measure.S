@@ -149,3 +149,25 @@ ipi_send_msr:
 	isb
 	mov	x0, x22
 	epilogue
+
+/*
+ * uint64_t evtchn_send(uint64_t arg, uint64_t per): stamps, then
+ * event_channel_op(EVTCHNOP_send, arg). Returns the stamp; the hvc runs
+ * (evtchn_send_hvc - evtchn_send_stamp) / 4 instructions after the
+ * stamp's first read.
+ */
+	.global	evtchn_send, evtchn_send_stamp, evtchn_send_hvc
+	.balign	16
+evtchn_send:
+	prologue
+	mov	x19, x0
+	mov	x21, x1
+evtchn_send_stamp:
+	STAMP	cntvct_el0, x22, x21
+	mov	x16, #32			/* event_channel_op */
+	mov	x0, #4				/* EVTCHNOP_send */
+	mov	x1, x19
+evtchn_send_hvc:
+	hvc	#0xea1
+	mov	x0, x22
+	epilogue

@@ -19,6 +19,8 @@ void pgic_dist_init(void);
 /* This CPU's redistributor (wake, group 1, priorities, enable `enable`
  * SGIs/PPIs) and CPU interface (ICC_*). false: no redistributor found. */
 bool pgic_cpu_init(uint32_t enable);
+/* Enables one SGI/PPI on this CPU's redistributor (group 1 already). */
+bool pgic_enable(uint32_t intid);
 uint32_t pgic_ack(void);           /* ICC_IAR1_EL1 */
 void pgic_eoi(uint32_t iar);       /* ICC_EOIR1_EL1 */
 /* ICC_SGI1R_EL1 value sending SGI intid to the CPU with this MPIDR. */
@@ -41,6 +43,10 @@ MEASURE(mmio_rd)
 MEASURE(mmio_wr)
 uint64_t ipi_send(uint64_t sgi1r, uint64_t per);
 extern const char ipi_send_stamp[], ipi_send_msr[];
+/* Stamps, then EVTCHNOP_send(arg); the hvc runs (evtchn_send_hvc -
+ * evtchn_send_stamp) / 4 instructions after the stamp's first read. */
+uint64_t evtchn_send(uint64_t arg, uint64_t per);
+extern const char evtchn_send_stamp[], evtchn_send_hvc[];
 extern const char irq_entry[], irq_stamp[];
 extern const char probe_secondary_entry[];
 
@@ -50,3 +56,13 @@ static inline void irq_unmask(void)
 	__asm__ volatile("msr daifclr, #2\n\tisb" ::: "memory");
 }
 static inline unsigned cpu_index(void) { return (unsigned)read_sysreg(tpidr_el1); }
+
+/* ---- main.c, for evtchn.c ---- */
+void probe_timer_arm(uint64_t cval);   /* vtimer at cval, handler disables it */
+uint32_t probe_timer_hits(void);
+
+/* ---- evtchn.c ---- */
+extern uint32_t ev_intid;              /* upcall INTID once set up, else 0 */
+void ev_upcall(uint32_t iar, uint64_t tv);
+void test_evtchn(const void *fdt, const char *role, uint16_t peer, uint32_t rport,
+		 uint64_t n, uint64_t warm, uint64_t per, uint64_t voff_ticks);

@@ -5,8 +5,8 @@
 # (probe/head.S) instead of rt/head.S, its own link address (probe.ld),
 # and the rest of the runtime.
 
-PROBE_SRCS := rt/lib.c rt/console.c rt/fdt.c rt/exc.c \
-	probe/head.S probe/measure.S probe/gic.c probe/main.c
+PROBE_SRCS := rt/lib.c rt/console.c rt/fdt.c rt/exc.c rt/mmu.c \
+	probe/head.S probe/measure.S probe/gic.c probe/evtchn.c probe/main.c
 PROBE_OBJS := $(patsubst %,$(OUT)/%.o,$(PROBE_SRCS))
 
 all: $(OUT)/probe.bin
