@@ -428,11 +428,10 @@ def compare_attacks(ref: Result, res: Result) -> List[str]:
 LRFLOOD_SGIS = 16
 LRFLOOD_ROUNDS = 3
 # Hypervisors that must also deliver the overflow in priority order (a
-# GIC takes the highest-priority pending interrupt first). Xen 4.17 does.
-# Xenith does not yet: it loads list registers in INTID order and refills
-# them on the maintenance interrupt, so with SGI 15 at the highest
-# priority the guest takes SGIs 3 2 1 first. Add "xenith" once it does.
-LRFLOOD_PRIORITY_ORDER = {"xen"}
+# GIC takes the highest-priority pending interrupt first). Both do: Xenith
+# fills list registers most urgent first and evicts a less urgent pending
+# entry for a more urgent one.
+LRFLOOD_PRIORITY_ORDER = {"xen", "xenith"}
 
 
 def sc_lr_overflow(kind: str) -> Scenario:
@@ -457,7 +456,7 @@ def sc_lr_overflow(kind: str) -> Scenario:
         expects=exp, forbid=forbid, smp=2, timeout=40,
         description="%d self-SGIs and the vtimer made pending with IRQs masked "
                     "(4 list registers): each taken exactly once, with equal and "
-                    "with distinct priorities (in priority order: Xen only, so far)" % n)
+                    "with distinct priorities (then in priority order)" % n)
 
 
 # name -> (factory, hypervisor kinds it applies to)

@@ -19,6 +19,7 @@
 #define LR_STATE_SHIFT 62
 #define LR_PENDING     (1ULL << 62)
 #define LR_ACTIVE      (2ULL << 62)
+#define LR_STATE_MASK  (3ULL << 62)
 #define LR_HW          (1ULL << 61)
 #define LR_GROUP1      (1ULL << 60)
 #define LR_PRIO_SHIFT  48
@@ -28,6 +29,7 @@
 #define VTIMER_INTID   27
 
 static void write_lr(unsigned n, uint64_t v);
+static uint64_t read_lr(unsigned n);
 
 /* List registers this CPU has (at most 8 are used), as a bit mask. */
 static uint32_t lr_mask;
@@ -188,22 +190,133 @@ static bool load_lr(struct vcpu *v, struct vgic_irq *irq, unsigned intid)
 	return true;
 }
 
-/* Loads deliverable candidates of one bitmap word; false when LRs ran out. */
-static bool fill_word(struct vcpu *v, uint32_t *word, unsigned base)
-{
-	for (uint32_t bits = *word; bits; bits &= bits - 1) {
-		unsigned intid = base + (unsigned)__builtin_ctz(bits);
-		struct vgic_irq *irq = vgic_irq(v, intid);
+/*
+ * Filling the list registers. Candidates are taken in priority order
+ * (lower value first, then INTID), so when there are more than list
+ * registers the guest still sees the most urgent ones first; a pending
+ * (not yet acknowledged) entry of lower priority is evicted back to the
+ * candidate set to make room for a more urgent one, as on Xen.
+ */
+#define MAX_CANDS 16
 
-		if (!irq->enabled || irq->in_lr || irq->active ||
-		    (intid >= VGIC_NR_PRIV && vgic_spi_target(v->dom, intid) != v))
-			continue;
-		if (!load_lr(v, irq, intid))
+struct cand {
+	uint16_t intid;
+	uint8_t prio;
+};
+
+static bool deliverable(struct vcpu *v, const struct vgic_irq *irq,
+			unsigned intid)
+{
+	return irq->enabled && !irq->in_lr && !irq->active &&
+	       (intid < VGIC_NR_PRIV || vgic_spi_target(v->dom, intid) == v);
+}
+
+/* Inserts into the sorted array, dropping the least urgent when full (it
+ * keeps its candidate bit and is found on a later pass). */
+static void cand_insert(struct cand *cs, unsigned *n, unsigned intid, uint8_t prio)
+{
+	unsigned i;
+
+	if (*n == MAX_CANDS) {
+		if (cs[MAX_CANDS - 1].prio <= prio)
+			return;
+		i = MAX_CANDS - 1; /* replaces the least urgent */
+	} else {
+		i = (*n)++;
+	}
+	for (; i > 0 && cs[i - 1].prio > prio; i--)
+		cs[i] = cs[i - 1];
+	cs[i] = (struct cand){ (uint16_t)intid, prio };
+}
+
+static void collect_word(struct vcpu *v, uint32_t bits, unsigned base,
+			 struct cand *cs, unsigned *n)
+{
+	for (; bits; bits &= bits - 1) {
+		unsigned intid = base + (unsigned)__builtin_ctz(bits);
+		const struct vgic_irq *irq = vgic_irq(v, intid);
+
+		if (deliverable(v, irq, intid))
+			cand_insert(cs, n, intid, irq->priority);
+	}
+}
+
+static unsigned collect(struct vcpu *v, struct cand *cs)
+{
+	struct vgic_dist *dist = &v->dom->arch.vgic;
+	unsigned n = 0;
+
+	collect_word(v, v->arch.vgic.pend, 0, cs, &n);
+	for (uint32_t ws = dist->pend_words; ws; ws &= ws - 1) {
+		unsigned w = (unsigned)__builtin_ctz(ws);
+
+		collect_word(v, dist->pend[w], VGIC_NR_PRIV + 32 * w, cs, &n);
+	}
+	return n;
+}
+
+/* Drops INTID's candidate bit once a list register holds all of it. */
+static void cand_done(struct vcpu *v, unsigned intid)
+{
+	struct vgic_dist *dist = &v->dom->arch.vgic;
+	unsigned w;
+
+	if (intid < VGIC_NR_PRIV) {
+		v->arch.vgic.pend &= ~(1U << intid);
+		return;
+	}
+	w = (intid - VGIC_NR_PRIV) / 32;
+	dist->pend[w] &= ~(1U << ((intid - VGIC_NR_PRIV) % 32));
+	if (!dist->pend[w])
+		dist->pend_words &= ~(1U << w);
+}
+
+/* Frees the list register holding the least urgent interrupt that is
+ * still only pending, if it is less urgent than `prio`. */
+static bool evict_for(struct vcpu *v, uint8_t prio)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	int victim = -1;
+	uint8_t worst = prio;
+
+	for (uint32_t used = c->lr_used; used; used &= used - 1) {
+		unsigned n = (unsigned)__builtin_ctz(used);
+		uint64_t lr = read_lr(n);
+		uint8_t p = (uint8_t)(lr >> LR_PRIO_SHIFT);
+
+		if ((lr & LR_STATE_MASK) == LR_PENDING && p > worst) {
+			worst = p;
+			victim = (int)n;
+		}
+	}
+	if (victim < 0)
+		return false;
+	struct vgic_irq *irq = vgic_irq(v, c->lr_intid[victim]);
+
+	irq->in_lr = 0;
+	if (irq->edge || irq->hw)
+		irq->pending = 1; /* back to the candidates; a level line re-pends by itself */
+	c->lr_used &= ~(1U << victim);
+	vgic_update(v->dom, v, c->lr_intid[victim]);
+	return true;
+}
+
+/* Loads candidates most urgent first; false if some had to stay out. */
+static bool fill(struct vcpu *v)
+{
+	struct cand cs[MAX_CANDS];
+	unsigned n = collect(v, cs);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct vgic_irq *irq = vgic_irq(v, cs[i].intid);
+
+		if (!load_lr(v, irq, cs[i].intid) &&
+		    !(evict_for(v, cs[i].prio) && load_lr(v, irq, cs[i].intid)))
 			return false;
 		if (!wants(irq))
-			*word &= ~(1U << (intid - base));
+			cand_done(v, cs[i].intid);
 	}
-	return true;
+	return n < MAX_CANDS;
 }
 
 /* First entry after a reset, on the vCPU's own CPU: forget whatever the
@@ -217,20 +330,6 @@ static void reset_hw(struct vgic_cpu *c)
 	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN);
 	c->uie = false;
 	c->fresh = false;
-}
-
-static bool fill_spis(struct vcpu *v, struct vgic_dist *dist)
-{
-	bool room = true;
-
-	for (uint32_t ws = dist->pend_words; room && ws; ws &= ws - 1) {
-		unsigned w = (unsigned)__builtin_ctz(ws);
-
-		room = fill_word(v, &dist->pend[w], VGIC_NR_PRIV + 32 * w);
-		if (!dist->pend[w])
-			dist->pend_words &= ~(1U << w);
-	}
-	return room;
 }
 
 /* Out of list registers: ask for a maintenance interrupt once they drain,
@@ -253,7 +352,7 @@ void vgic_flush_slow(struct vcpu *v)
 		reset_hw(c);
 	spin_lock(&dist->lock);
 	sync_lrs(v);
-	room = fill_word(v, &c->pend, 0) && fill_spis(v, dist);
+	room = fill(v);
 	spin_unlock(&dist->lock);
 	set_uie(c, !room);
 }
@@ -325,7 +424,17 @@ void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r)
 	spin_unlock(&d->arch.vgic.lock);
 }
 
-/* ICH_LR<n>_EL2 is not indexable: one msr per register number. */
+/* ICH_LR<n>_EL2 is not indexable: one mrs/msr per register number. */
+#define LR_CASE_R(n) case n: return read_sysreg(S3_4_C12_C12_##n)
+static uint64_t read_lr(unsigned n)
+{
+	switch (n) {
+	LR_CASE_R(0); LR_CASE_R(1); LR_CASE_R(2); LR_CASE_R(3);
+	LR_CASE_R(4); LR_CASE_R(5); LR_CASE_R(6); LR_CASE_R(7);
+	default: return 0;
+	}
+}
+
 #define LR_CASE_W(n) case n: write_sysreg(S3_4_C12_C12_##n, v); break
 static void write_lr(unsigned n, uint64_t v)
 {
