@@ -22,6 +22,19 @@ static uint8_t *exact_copy(const void *src, size_t size)
 	return p;
 }
 
+/* A blob copied to `shift` bytes past a malloc'd (so 16-byte aligned)
+ * address, ending exactly at the end of the block; *raw is what to free.
+ * Aligned and unaligned blobs take different load paths in the reader. */
+static uint8_t *shifted_copy(const void *src, size_t size, int shift,
+			     void **raw)
+{
+	uint8_t *p = malloc(size + (size_t)shift + 1);
+
+	*raw = p;
+	memcpy(p + shift, src, size);
+	return p + shift;
+}
+
 static void put_be32(void *p, uint32_t v)
 {
 	uint8_t *b = p;
@@ -241,6 +254,58 @@ static void test_prop_helpers(void)
 	CHECK(dt_prop(fdt, -3, "x", &len) == NULL);
 	CHECK(len < 0);
 	free(fdt);
+}
+
+/* ---- alignment ------------------------------------------------------------ */
+
+/* Every answer of the reader is the same for a copy of the blob at an
+ * odd address (byte loads) as for an aligned one (word loads). */
+static void compare_shifted(const uint8_t *a, const uint8_t *b)
+{
+	char pa[256], pb[256];
+	int la, lb;
+
+	CHECK_EQ(dt_root(a), dt_root(b));
+	for (int n = dt_next_node(a, -1, NULL); n >= 0; n = dt_next_node(a, n, NULL)) {
+		CHECK_STR(dt_name(a, n), dt_name(b, n));
+		CHECK_EQ(dt_parent(a, n), dt_parent(b, n));
+		CHECK_EQ(dt_first_child(a, n), dt_first_child(b, n));
+		CHECK_EQ(dt_get_path(a, n, pa, sizeof(pa)), dt_get_path(b, n, pb, sizeof(pb)));
+		CHECK_STR(pa, pb);
+		CHECK_EQ(dt_path(a, pa), dt_path(b, pb));
+		for (int p = dt_first_prop(a, n); p >= 0; p = dt_next_prop(a, p)) {
+			const char *na, *nb;
+			const uint8_t *va = dt_prop_at(a, p, &na, &la);
+			const uint8_t *vb = dt_prop_at(b, p, &nb, &lb);
+
+			CHECK(va && vb && va - a == vb - b);
+			CHECK_EQ(la, lb);
+			CHECK_STR(na, nb);
+			CHECK(dt_prop(b, n, nb, &lb) == vb);
+		}
+		CHECK_EQ(dt_is_compatible(a, n, "arm,pl011"), dt_is_compatible(b, n, "arm,pl011"));
+	}
+	CHECK_EQ(dt_find_compatible(a, -1, "arm,gic-v3"), dt_find_compatible(b, -1, "arm,gic-v3"));
+}
+
+static void test_unaligned(void)
+{
+	static const char *const names[] = { "qemu-virt", "dom0less", "board" };
+
+	for (size_t t = 0; t < sizeof(names) / sizeof(names[0]); t++) {
+		size_t size;
+		uint8_t *blob = load_dtb(names[t], 0, &size);
+
+		for (int shift = 1; shift < 8; shift++) {
+			void *raw;
+			uint8_t *b = shifted_copy(blob, size, shift, &raw);
+
+			CHECK_EQ(dt_check(b, size), 0);
+			compare_shifted(blob, b);
+			free(raw);
+		}
+		free(blob);
+	}
 }
 
 /* ---- writer --------------------------------------------------------------------- */
@@ -751,7 +816,8 @@ static void fuzz(const char *name, int iterations)
 		/* Sometimes also cut the buffer short. */
 		if (rnd() % 8 == 0)
 			len = rnd() % size;
-		b = exact_copy(orig, len);
+		void *raw;
+		b = shifted_copy(orig, len, (int)(rnd() % 4), &raw);
 		for (int m = 1 + rnd() % 4; len >= 40 && m > 0; m--)
 			mutate(b, len);
 		if (dt_check(b, len) == 0) {
@@ -759,7 +825,7 @@ static void fuzz(const char *name, int iterations)
 			walk_all(b);
 			parse_all(b);
 		}
-		free(b);
+		free(raw);
 	}
 	/* Most single-byte changes (in values) leave the blob valid. */
 	CHECK(accepted > iterations / 10);
@@ -774,6 +840,7 @@ int main(void)
 	compare_with_libfdt("board");
 	test_paths();
 	test_prop_helpers();
+	test_unaligned();
 	test_writer_matches_libfdt();
 	test_writer_capacity();
 	test_writer_misuse();

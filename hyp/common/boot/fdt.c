@@ -5,9 +5,14 @@
  * The blob comes from the boot loader and, in the configuration checker
  * and the fuzz tests, from anyone; so every read goes through next_tag()
  * or get_view(), which check offsets against the header before touching
- * a byte. Nothing is cached between calls: each accessor re-derives the
- * block bounds from the header, which costs a few loads and keeps the
- * functions pure.
+ * a byte. Nothing is cached between calls: each public accessor derives
+ * the block bounds from the header once (get_view) and hands that view to
+ * the internal helpers, so a walk over many nodes or properties costs one
+ * header check, not one per step.
+ *
+ * Walks carry a node's "body" (the offset of the first token after its
+ * name) along with the node, so that each node name is scanned once per
+ * walk rather than once when found and again when stepped into.
  *
  * Node and property handles are offsets into the structure block, the
  * same numbers libfdt uses, so the unit tests can compare the two.
@@ -38,19 +43,56 @@
 /* Bounds of the blob's blocks, derived from its header. */
 struct view {
 	const uint8_t *base;
+	const uint8_t *s;        /* structure block (base + soff) */
+	const char *strs;        /* strings block (base + stroff) */
 	uint32_t total;
 	uint32_t soff, slen;     /* structure block */
 	uint32_t stroff, strlen; /* strings block */
 	uint32_t rsvoff;         /* memory reservation map */
+	bool aligned;            /* blob 4-byte aligned in memory */
 };
+
+/* The native-order 32-bit word at p, which is 4-byte aligned: one load.
+ * (A memcpy from a pointer declared aligned, rather than a cast: with
+ * the cast GCC merged this path with dt_be32's into byte loads.) */
+static inline uint32_t load32_aligned(const uint8_t *p)
+{
+	uint32_t w;
+
+	__builtin_memcpy(&w, __builtin_assume_aligned(p, 4), 4);
+	return w;
+}
+
+/* Big-endian u32 at offset `off` (a multiple of 4) of a block whose start
+ * has the blob's alignment. Under -mstrict-align dt_be32 is four byte
+ * loads; a 4-byte aligned blob, which is what boot loaders pass, takes
+ * one load and a byte swap instead. */
+static inline uint32_t word_at(const uint8_t *block, uint32_t off,
+			       bool aligned)
+{
+	if (!aligned)
+		return dt_be32(block + off);
+
+	uint32_t w = load32_aligned(block + off);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = __builtin_bswap32(w);
+#endif
+	return w;
+}
 
 static uint32_t hdr(const void *fdt, int field)
 {
 	return dt_be32((const uint8_t *)fdt + field);
 }
 
+/* Structure-block token word at `off` (4-aligned, already in range). */
+static inline uint32_t sword(const struct view *v, uint32_t off)
+{
+	return word_at(v->s, off, v->aligned);
+}
+
 /* True if [off, off + len) lies inside [0, total). 64-bit: no overflow. */
-static bool in_range(uint64_t off, uint64_t len, uint64_t total)
+static inline bool in_range(uint64_t off, uint64_t len, uint64_t total)
 {
 	return off <= total && len <= total - off;
 }
@@ -62,23 +104,29 @@ static bool in_range(uint64_t off, uint64_t len, uint64_t total)
  */
 static int get_view(const void *fdt, struct view *v)
 {
-	if (!fdt || hdr(fdt, HDR_MAGIC) != FDT_MAGIC)
+	if (!fdt)
 		return DT_ERR_BADMAGIC;
 
-	uint32_t version = hdr(fdt, HDR_VERSION);
+	const uint8_t *b = fdt;
+	bool al = ((uintptr_t)b & 3) == 0;
+
+	if (word_at(b, HDR_MAGIC, al) != FDT_MAGIC)
+		return DT_ERR_BADMAGIC;
+
+	uint32_t version = word_at(b, HDR_VERSION, al);
 	uint32_t hlen = version >= 17 ? HDR_LEN_V17 : HDR_LEN_V16;
 
-	v->base = fdt;
-	v->total = hdr(fdt, HDR_TOTALSIZE);
-	v->soff = hdr(fdt, HDR_OFF_STRUCT);
-	v->stroff = hdr(fdt, HDR_OFF_STRINGS);
-	v->strlen = hdr(fdt, HDR_SIZE_STRINGS);
-	v->rsvoff = hdr(fdt, HDR_OFF_RSVMAP);
+	v->base = b;
+	v->aligned = al;
+	v->total = word_at(b, HDR_TOTALSIZE, al);
+	v->soff = word_at(b, HDR_OFF_STRUCT, al);
+	v->stroff = word_at(b, HDR_OFF_STRINGS, al);
+	v->strlen = word_at(b, HDR_SIZE_STRINGS, al);
+	v->rsvoff = word_at(b, HDR_OFF_RSVMAP, al);
 	/* v16 has no size_dt_struct: the block may run to the end. */
-	v->slen = version >= 17 ? hdr(fdt, HDR_SIZE_STRUCT)
+	v->slen = version >= 17 ? word_at(b, HDR_SIZE_STRUCT, al)
 				: v->total - v->soff;
-
-	if (version < 16 || hdr(fdt, HDR_LAST_COMP) > 17)
+	if (version < 16 || word_at(b, HDR_LAST_COMP, al) > 17)
 		return DT_ERR_BADHEADER;
 	/* Offsets are handed out as int, so the blob must fit in one. */
 	if (v->total < hlen || v->total > 0x7fffffffU)
@@ -90,72 +138,150 @@ static int get_view(const void *fdt, struct view *v)
 	    !in_range(v->stroff, v->strlen, v->total) ||
 	    !in_range(v->rsvoff, 16, v->total))
 		return DT_ERR_BADHEADER;
+	v->s = b + v->soff;
+	v->strs = (const char *)b + v->stroff;
 	return 0;
+}
+
+/*
+ * Offset of the first token after a node name that starts at structure
+ * offset `off` (a multiple of 4): the name's NUL rounded up to a word.
+ * DT_ERR_BADSTRUCT if the name does not end inside the block. Only which
+ * word holds the NUL matters, so an aligned blob is scanned a word at a
+ * time (the usual "has a zero byte" test; byte order does not matter).
+ */
+static inline int name_end(const struct view *v, uint32_t off)
+{
+	uint32_t slen = v->slen;
+
+	if (v->aligned) {
+		for (; slen - off >= 4; off += 4) {
+			uint32_t w = load32_aligned(v->s + off);
+
+			if ((w - 0x01010101U) & ~w & 0x80808080U)
+				return (int)(off + 4);
+		}
+	}
+	/* Unaligned blob, or the last 1-3 bytes of the block. */
+	for (; off < slen; off++) {
+		if (!v->s[off])
+			return (int)ALIGN_UP(off + 1, 4);
+	}
+	return DT_ERR_BADSTRUCT;
 }
 
 /*
  * Decodes the token at structure offset `off`; stores the offset of the
  * following token in *next. Returns the tag or DT_ERR_BADSTRUCT if the
  * token (including a node name or property value) leaves the block.
+ *
+ * Every walk steps through here, token by token, so it is inlined into
+ * the loops and written for the common case: slen < 2^31 (get_view), so
+ * a negative `off` fails the same unsigned test as one past the end, and
+ * no sum below can wrap.
  */
-static int next_tag(const struct view *v, int off, int *next)
+static inline __attribute__((always_inline))
+int next_tag(const struct view *v, int off, int *next)
 {
-	const uint8_t *s = v->base + v->soff;
-	uint32_t plen;
-	size_t n;
+	uint32_t o = (uint32_t)off, slen = v->slen;
 
-	if (off < 0 || (off & 3) || !in_range((uint32_t)off, 4, v->slen))
+	if ((o & 3) || slen < 4 || o > slen - 4)
 		return DT_ERR_BADSTRUCT;
-	uint32_t tag = dt_be32(s + off);
 
-	switch (tag) {
-	case FDT_BEGIN_NODE:
-		n = strnlen((const char *)s + off + 4, v->slen - off - 4);
-		if (off + 4 + n >= v->slen)
-			return DT_ERR_BADSTRUCT; /* name not terminated */
-		*next = (int)ALIGN_UP(off + 4 + n + 1, 4);
-		break;
-	case FDT_PROP:
-		if (!in_range((uint32_t)off, 12, v->slen))
+	uint32_t tag = sword(v, o);
+
+	if (tag == FDT_PROP) {
+		/* Length word, name offset, then the value padded to 4. */
+		if (slen - o < 12)
 			return DT_ERR_BADSTRUCT;
-		plen = dt_be32(s + off + 4);
-		if (!in_range((uint64_t)off + 12, ALIGN_UP((uint64_t)plen, 4),
-			      v->slen))
+		uint32_t room = slen - o - 12, plen = sword(v, o + 4);
+		if (plen > room || ALIGN_UP(plen, 4) > room)
 			return DT_ERR_BADSTRUCT;
-		*next = (int)(off + 12 + ALIGN_UP(plen, 4));
-		break;
-	case FDT_END_NODE:
-	case FDT_NOP:
-	case FDT_END:
-		*next = off + 4;
-		break;
-	default:
+		*next = (int)(o + 12 + ALIGN_UP(plen, 4));
+	} else if (tag == FDT_BEGIN_NODE) {
+		int end = name_end(v, o + 4);
+
+		if (end < 0)
+			return end; /* name not terminated */
+		*next = end;
+	} else if (tag == FDT_END_NODE || tag == FDT_NOP || tag == FDT_END) {
+		*next = (int)(o + 4);
+	} else {
 		return DT_ERR_BADSTRUCT;
 	}
 	return (int)tag;
 }
 
-/* Checks that `node` is the offset of an FDT_BEGIN_NODE token. */
-static int check_node(const struct view *v, int node)
+/* Body of `node` (offset of its first token after the name), or an error
+ * if `node` is not the offset of an FDT_BEGIN_NODE token. */
+static int node_body(const struct view *v, int node)
 {
-	int next;
-	int tag = next_tag(v, node, &next);
+	int body;
+	int tag = next_tag(v, node, &body);
 
 	if (tag < 0)
 		return tag;
-	return tag == FDT_BEGIN_NODE ? 0 : DT_ERR_BADSTRUCT;
+	return tag == FDT_BEGIN_NODE ? body : DT_ERR_BADSTRUCT;
 }
 
-/* Name of the property at `off` from the strings block, or NULL. */
-static const char *prop_name(const struct view *v, int off)
+/* Checks that `node` is the offset of an FDT_BEGIN_NODE token. */
+static int check_node(const struct view *v, int node)
 {
-	const char *strs = (const char *)v->base + v->stroff;
-	uint32_t nameoff = dt_be32(v->base + v->soff + off + 8);
+	int body = node_body(v, node);
 
-	if (nameoff >= v->strlen ||
-	    strnlen(strs + nameoff, v->strlen - nameoff) >= v->strlen - nameoff)
-		return NULL;
-	return strs + nameoff;
+	return body < 0 ? body : 0;
+}
+
+/* Name of a node whose BEGIN_NODE token was checked (so it is terminated
+ * inside the block). */
+static const char *checked_name(const struct view *v, int node)
+{
+	return (const char *)v->s + node + 4;
+}
+
+/*
+ * One past the last NUL in the strings block (0 if there is none). A name
+ * starting below it ends inside the block, so this one number replaces a
+ * strnlen per property name. The block normally ends with a NUL, so this
+ * is usually a single load.
+ */
+static uint32_t strings_end(const struct view *v)
+{
+	uint32_t n = v->strlen;
+
+	while (n && v->strs[n - 1])
+		n--;
+	return n;
+}
+
+/* Name offset of the property token at `off` (checked to be a whole
+ * FDT_PROP token). */
+static uint32_t prop_nameoff(const struct view *v, int off)
+{
+	return sword(v, (uint32_t)off + 8);
+}
+
+/* Is the string at p equal to s, reading p no further than p[max - 1]?
+ * Unterminated within max: no. Compares in place, so most mismatches
+ * cost one character (no strnlen first). */
+static inline bool bounded_eq(const char *p, uint32_t max, const char *s)
+{
+	for (uint32_t i = 0; i < max; i++) {
+		if (p[i] != s[i])
+			return false;
+		if (!p[i])
+			return true;
+	}
+	return false;
+}
+
+/* Does the strings-block entry at `nameoff` equal `name`? A name not
+ * terminated inside the block never matches (as strnlen-then-strcmp). */
+static inline bool name_is(const struct view *v, uint32_t nameoff,
+			   const char *name)
+{
+	return nameoff < v->strlen &&
+	       bounded_eq(v->strs + nameoff, v->strlen - nameoff, name);
 }
 
 /* ---- whole-blob check ------------------------------------------------ */
@@ -171,25 +297,32 @@ static int check_rsvmap(const struct view *v)
 	return DT_ERR_BADHEADER;
 }
 
-/* Checks one token of the structure walk; updates *depth. */
-static int check_token(const struct view *v, int off, int tag, int *depth,
-		       bool *root_done)
+/* Structure walk state of check_struct. */
+struct check_state {
+	int depth;
+	bool root_done;
+	uint32_t names_end; /* strings_end() of the blob */
+};
+
+/* Checks one token of the structure walk; updates the state. */
+static int check_token(const struct view *v, int off, int tag,
+		       struct check_state *st)
 {
 	switch (tag) {
 	case FDT_BEGIN_NODE:
-		if (*root_done || (off != 0 && *depth == 0))
+		if (st->root_done || (off != 0 && st->depth == 0))
 			return DT_ERR_BADSTRUCT; /* a second root */
-		if (++*depth > DT_MAX_DEPTH)
+		if (++st->depth > DT_MAX_DEPTH)
 			return DT_ERR_DEPTH;
 		return 0;
 	case FDT_END_NODE:
-		if (*depth == 0)
+		if (st->depth == 0)
 			return DT_ERR_BADSTRUCT;
-		if (--*depth == 0)
-			*root_done = true;
+		if (--st->depth == 0)
+			st->root_done = true;
 		return 0;
 	case FDT_PROP:
-		if (*depth == 0 || !prop_name(v, off))
+		if (st->depth == 0 || prop_nameoff(v, off) >= st->names_end)
 			return DT_ERR_BADSTRUCT;
 		return 0;
 	default: /* FDT_NOP */
@@ -199,8 +332,8 @@ static int check_token(const struct view *v, int off, int tag, int *depth,
 
 static int check_struct(const struct view *v)
 {
-	int off = 0, next, depth = 0;
-	bool root_done = false;
+	struct check_state st = { .names_end = strings_end(v) };
+	int off = 0, next;
 
 	if (check_node(v, 0))
 		return DT_ERR_BADSTRUCT; /* the root must come first */
@@ -210,8 +343,8 @@ static int check_struct(const struct view *v)
 		if (tag < 0)
 			return tag;
 		if (tag == FDT_END)
-			return root_done ? 0 : DT_ERR_BADSTRUCT;
-		int err = check_token(v, off, tag, &depth, &root_done);
+			return st.root_done ? 0 : DT_ERR_BADSTRUCT;
+		int err = check_token(v, off, tag, &st);
 		if (err)
 			return err;
 		off = next;
@@ -266,29 +399,36 @@ const char *dt_strerror(int err)
 
 /* ---- memory reservation map -------------------------------------------- */
 
-int dt_mem_rsv_count(const void *fdt)
+/* Number of entries before the (0, 0) terminator, or DT_ERR_BADHEADER. */
+static int rsv_count(const struct view *v)
 {
-	struct view v;
-	int err = get_view(fdt, &v);
 	int n = 0;
 
-	if (err)
-		return err;
-	for (uint64_t off = v.rsvoff; in_range(off, 16, v.total); off += 16) {
-		if (!dt_read_cells(v.base + off, 2) &&
-		    !dt_read_cells(v.base + off + 8, 2))
+	for (uint64_t off = v->rsvoff; in_range(off, 16, v->total); off += 16) {
+		if (!dt_read_cells(v->base + off, 2) &&
+		    !dt_read_cells(v->base + off + 8, 2))
 			return n;
 		n++;
 	}
 	return DT_ERR_BADHEADER;
 }
 
+int dt_mem_rsv_count(const void *fdt)
+{
+	struct view v;
+	int err = get_view(fdt, &v);
+
+	return err ? err : rsv_count(&v);
+}
+
 bool dt_mem_rsv(const void *fdt, int idx, uint64_t *addr, uint64_t *size)
 {
 	struct view v;
-	int n = dt_mem_rsv_count(fdt);
 
-	if (n < 0 || idx < 0 || idx >= n || get_view(fdt, &v))
+	if (get_view(fdt, &v))
+		return false;
+	int n = rsv_count(&v);
+	if (n < 0 || idx < 0 || idx >= n)
 		return false;
 	*addr = dt_read_cells(v.base + v.rsvoff + 16 * (uint64_t)idx, 2);
 	*size = dt_read_cells(v.base + v.rsvoff + 16 * (uint64_t)idx + 8, 2);
@@ -306,75 +446,117 @@ int dt_root(const void *fdt)
 }
 
 /*
+ * From token offset `off`, the next FDT_BEGIN_NODE in document order:
+ * *depth drops by one for each FDT_END_NODE passed and rises by one for
+ * the node found, whose body goes to *body. DT_ERR_NOTFOUND at FDT_END.
+ */
+static int walk_next(const struct view *v, int off, int *depth, int *body)
+{
+	/* A local copy keeps the bounds in registers through the loop. */
+	const struct view lv = *v;
+	int d = *depth, next, tag;
+
+	for (;; off = next) {
+		tag = next_tag(&lv, off, &next);
+		if (tag == FDT_END_NODE)
+			d--;
+		else if (tag != FDT_PROP && tag != FDT_NOP)
+			break;
+	}
+	*depth = d;
+	if (tag != FDT_BEGIN_NODE)
+		return tag < 0 ? tag : DT_ERR_NOTFOUND; /* FDT_END */
+	*depth = d + 1;
+	*body = next;
+	return off;
+}
+
+/*
  * Next node in document order after `node`, adjusting *depth by the
  * nesting change (+1 for a child, 0 for a sibling, negative when climbing
  * out). Returns DT_ERR_NOTFOUND at the end of the tree.
  */
 static int next_node(const struct view *v, int node, int *depth)
 {
-	int off, tag;
+	int body = node_body(v, node);
 
-	tag = next_tag(v, node, &off);
-	if (tag != FDT_BEGIN_NODE)
-		return tag < 0 ? tag : DT_ERR_BADSTRUCT;
-	for (;;) {
-		int cur = off;
+	return body < 0 ? body : walk_next(v, body, depth, &body);
+}
 
-		tag = next_tag(v, cur, &off);
-		if (tag < 0)
-			return tag;
-		if (tag == FDT_BEGIN_NODE) {
-			++*depth;
-			return cur;
-		}
-		if (tag == FDT_END_NODE)
-			--*depth;
-		else if (tag == FDT_END)
-			return DT_ERR_NOTFOUND;
-	}
+/* First node of a document-order walk that starts before the root
+ * (dt_next_node with node < 0): the root, with its body in *body. */
+static int walk_start(const struct view *v, int *body)
+{
+	*body = node_body(v, 0);
+	return *body < 0 ? DT_ERR_BADSTRUCT : 0;
 }
 
 int dt_next_node(const void *fdt, int node, int *depth)
 {
 	struct view v;
+	int body, dummy = 0;
 	int err = get_view(fdt, &v);
-	int dummy = 0;
 
 	if (err)
 		return err;
 	if (node < 0)
-		return check_node(&v, 0) ? DT_ERR_BADSTRUCT : 0;
+		return walk_start(&v, &body);
 	return next_node(&v, node, depth ? depth : &dummy);
 }
 
-int dt_first_child(const void *fdt, int node)
+/* First child of the node whose body is `body` (its body to *cbody), or
+ * DT_ERR_NOTFOUND. */
+static int child_from(const struct view *v, int body, int *cbody)
 {
-	struct view v;
-	int depth = 0, err = get_view(fdt, &v);
+	int depth = 0;
+	int child = walk_next(v, body, &depth, cbody);
 
-	if (err)
-		return err;
-	int child = next_node(&v, node, &depth);
 	if (child < 0)
 		return child;
 	return depth == 1 ? child : DT_ERR_NOTFOUND;
 }
 
-int dt_next_sibling(const void *fdt, int node)
+/*
+ * Next sibling of the node whose body is `body`: skips the node's
+ * subtree, token by token (FDT has no sibling links), and stops at the
+ * first node back at the same depth. The sibling's body goes to *sbody.
+ */
+static int sibling_from(const struct view *v, int body, int *sbody)
+{
+	int depth = 0;
+
+	for (;;) {
+		int node = walk_next(v, body, &depth, &body);
+
+		if (node < 0)
+			return node;
+		if (depth <= 0) {
+			*sbody = body;
+			return depth == 0 ? node : DT_ERR_NOTFOUND;
+		}
+	}
+}
+
+int dt_first_child(const void *fdt, int node)
 {
 	struct view v;
-	int depth = 0, err = get_view(fdt, &v);
+	int body, err = get_view(fdt, &v);
 
 	if (err)
 		return err;
-	/* Skip the node's own subtree; stop when back at depth 0. */
-	for (;;) {
-		node = next_node(&v, node, &depth);
-		if (node < 0)
-			return node;
-		if (depth <= 0)
-			return depth == 0 ? node : DT_ERR_NOTFOUND;
-	}
+	body = node_body(&v, node);
+	return body < 0 ? body : child_from(&v, body, &body);
+}
+
+int dt_next_sibling(const void *fdt, int node)
+{
+	struct view v;
+	int body, err = get_view(fdt, &v);
+
+	if (err)
+		return err;
+	body = node_body(&v, node);
+	return body < 0 ? body : sibling_from(&v, body, &body);
 }
 
 const char *dt_name(const void *fdt, int node)
@@ -383,7 +565,7 @@ const char *dt_name(const void *fdt, int node)
 
 	if (get_view(fdt, &v) || check_node(&v, node))
 		return NULL;
-	return (const char *)v.base + v.soff + node + 4;
+	return checked_name(&v, node);
 }
 
 /*
@@ -392,13 +574,13 @@ const char *dt_name(const void *fdt, int node)
  */
 static int ancestors(const struct view *v, int node, int *stack)
 {
-	int off = 0, depth = 0;
+	int off = 0, depth = 0, body = node_body(v, 0);
 
-	if (check_node(v, node) || check_node(v, 0))
+	if (check_node(v, node) || body < 0)
 		return DT_ERR_BADSTRUCT;
 	while (off != node) {
 		int prev = depth;
-		int nxt = next_node(v, off, &depth);
+		int nxt = walk_next(v, body, &depth, &body);
 
 		if (nxt < 0)
 			return nxt;
@@ -455,38 +637,56 @@ int dt_get_path(const void *fdt, int node, char *buf, size_t len)
 	stack[depth] = node;
 	if (len)
 		buf[0] = '\0';
-	/* stack[0] is the root, whose name is empty. */
+	/* stack[0] is the root, whose name is empty; ancestors() checked
+	 * every node on the way. */
 	for (int i = 1; i <= depth; i++) {
 		if (!append(buf, len, &pos, "/") ||
-		    !append(buf, len, &pos, dt_name(fdt, stack[i])))
+		    !append(buf, len, &pos, checked_name(&v, stack[i])))
 			return DT_ERR_NOSPACE;
 	}
 	return (int)pos;
 }
 
 /*
- * Does node name `name` match path component comp[0..n)? As in libfdt:
- * exactly, or "name@unit" when the component carries no unit address.
+ * `name` starts with the n characters of path component comp: does it
+ * match? As in libfdt: exactly, or as "comp@unit" when the component
+ * carries no unit address.
  */
-static bool name_matches(const char *name, const char *comp, size_t n)
+static bool unit_matches(const char *name, const char *comp, size_t n)
 {
-	if (strncmp(name, comp, n) != 0)
-		return false;
 	if (name[n] == '\0')
 		return true;
+	if (name[n] != '@')
+		return false;
 	for (size_t i = 0; i < n; i++) {
 		if (comp[i] == '@')
 			return false;
 	}
-	return name[n] == '@';
+	return true;
+}
+
+/* Does node name `name` match path component comp[0..n) (which holds no
+ * NUL, so the compare also stops at the end of name)? */
+static bool name_matches(const char *name, const char *comp, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && name[i] == comp[i])
+		i++;
+	return i == n && unit_matches(name, comp, n);
 }
 
 /* First child of `node` matching comp[0..n), or DT_ERR_NOTFOUND. */
-static int find_child(const void *fdt, int node, const char *comp, size_t n)
+static int find_child(const struct view *v, int node, const char *comp,
+		      size_t n)
 {
-	for (int c = dt_first_child(fdt, node); c >= 0;
-	     c = dt_next_sibling(fdt, c)) {
-		if (name_matches(dt_name(fdt, c), comp, n))
+	int body = node_body(v, node);
+
+	if (body < 0)
+		return DT_ERR_NOTFOUND;
+	for (int c = child_from(v, body, &body); c >= 0;
+	     c = sibling_from(v, body, &body)) {
+		if (name_matches(checked_name(v, c), comp, n))
 			return c;
 	}
 	return DT_ERR_NOTFOUND;
@@ -494,8 +694,11 @@ static int find_child(const void *fdt, int node, const char *comp, size_t n)
 
 int dt_path(const void *fdt, const char *path)
 {
-	int node = dt_root(fdt);
+	struct view v;
+	int node = get_view(fdt, &v);
 
+	if (node == 0)
+		node = check_node(&v, 0); /* as dt_root() */
 	if (node < 0)
 		return node;
 	if (!path || path[0] != '/')
@@ -508,7 +711,7 @@ int dt_path(const void *fdt, const char *path)
 			n++;
 		if (n == 0)
 			break;
-		node = find_child(fdt, node, path, n);
+		node = find_child(&v, node, path, n);
 		if (node < 0)
 			return node;
 		path += n;
@@ -568,43 +771,70 @@ const void *dt_prop_at(const void *fdt, int prop, const char **name,
 {
 	struct view v;
 	int next, err = get_view(fdt, &v);
-	const char *pname;
 
 	if (!err && next_tag(&v, prop, &next) != FDT_PROP)
 		err = DT_ERR_BADSTRUCT;
-	pname = err ? NULL : prop_name(&v, prop);
-	if (!err && !pname)
-		err = DT_ERR_BADSTRUCT;
+	if (!err && prop_nameoff(&v, prop) >= strings_end(&v))
+		err = DT_ERR_BADSTRUCT; /* name not terminated in the block */
 	if (err) {
 		if (len)
 			*len = err;
 		return NULL;
 	}
 	if (name)
-		*name = pname;
+		*name = v.strs + prop_nameoff(&v, prop);
 	if (len)
-		*len = (int)dt_be32(v.base + v.soff + prop + 4);
-	return v.base + v.soff + prop + 12;
+		*len = (int)sword(&v, (uint32_t)prop + 4);
+	return v.s + prop + 12;
+}
+
+/*
+ * Property `name` among the properties starting at token offset `off`
+ * (a node's body): value and length, or NULL with *len = DT_ERR_NOTFOUND
+ * or the error that stopped the walk. Properties whose name does not end
+ * inside the strings block are skipped, as dt_prop_at rejects them.
+ */
+static const void *prop_in(const struct view *v, int off, const char *name,
+			   int *len)
+{
+	for (;;) {
+		int next, tag = next_tag(v, off, &next);
+
+		if (tag == FDT_PROP) {
+			if (name_is(v, prop_nameoff(v, off), name)) {
+				*len = (int)sword(v, (uint32_t)off + 4);
+				return v->s + off + 12;
+			}
+		} else if (tag != FDT_NOP) {
+			*len = tag < 0 ? tag : DT_ERR_NOTFOUND;
+			return NULL;
+		}
+		off = next;
+	}
+}
+
+/* dt_prop on a view; len must not be NULL. */
+static const void *find_prop(const struct view *v, int node, const char *name,
+			     int *len)
+{
+	int body;
+
+	if (next_tag(v, node, &body) != FDT_BEGIN_NODE) {
+		*len = DT_ERR_BADSTRUCT;
+		return NULL;
+	}
+	return prop_in(v, body, name, len);
 }
 
 const void *dt_prop(const void *fdt, int node, const char *name, int *len)
 {
-	int p = dt_first_prop(fdt, node);
+	struct view v;
+	int l, err = get_view(fdt, &v);
+	const void *val = err ? NULL : find_prop(&v, node, name, &l);
 
-	for (; p >= 0; p = dt_next_prop(fdt, p)) {
-		const char *pname;
-		int plen;
-		const void *val = dt_prop_at(fdt, p, &pname, &plen);
-
-		if (val && strcmp(pname, name) == 0) {
-			if (len)
-				*len = plen;
-			return val;
-		}
-	}
 	if (len)
-		*len = p; /* DT_ERR_NOTFOUND, or why the walk stopped */
-	return NULL;
+		*len = err ? err : l;
+	return val;
 }
 
 bool dt_has_prop(const void *fdt, int node, const char *name)
@@ -644,76 +874,135 @@ const char *dt_prop_str(const void *fdt, int node, const char *name)
 	return p;
 }
 
-bool dt_is_compatible(const void *fdt, int node, const char *compat)
+/*
+ * Which of compats[0..n) (n <= 32) are among the strings of the string
+ * list p[0..len): bit i for compats[i]. Each entry is compared in place
+ * with every wanted string, never past len, so an entry not terminated
+ * within len never matches.
+ */
+static uint32_t list_match(const char *p, int len, const char *const *compats,
+			   int n)
+{
+	uint32_t mask = 0;
+
+	while (len > 0) {
+		int l = 0;
+
+		for (int i = 0; i < n; i++) {
+			if (bounded_eq(p, (uint32_t)len, compats[i]))
+				mask |= 1U << i;
+		}
+		while (l < len && p[l])
+			l++; /* to the entry's NUL */
+		p += l + 1;
+		len -= l + 1;
+	}
+	return mask;
+}
+
+/* list_match against the "compatible" of the node whose body is `body`. */
+static uint32_t compat_mask(const struct view *v, int body,
+			    const char *const *compats, int n)
 {
 	int len;
-	const char *p = dt_prop(fdt, node, "compatible", &len);
+	const char *p = prop_in(v, body, "compatible", &len);
 
-	if (!p)
+	return p ? list_match(p, len, compats, n) : 0;
+}
+
+bool dt_is_compatible(const void *fdt, int node, const char *compat)
+{
+	struct view v;
+	int body;
+
+	if (get_view(fdt, &v))
 		return false;
-	/* A string list: NUL-separated; an unterminated tail never matches. */
-	while (len > 0) {
-		size_t n = strnlen(p, (size_t)len);
+	body = node_body(&v, node);
+	return body >= 0 && compat_mask(&v, body, &compat, 1);
+}
 
-		if (n < (size_t)len && strcmp(p, compat) == 0)
-			return true;
-		p += n + 1;
-		len -= (int)n + 1;
+/* dt_find_compatible on a view. */
+static int find_compat(const struct view *v, int from, const char *compat)
+{
+	int body, depth = 0, node;
+
+	if (from < 0) {
+		node = walk_start(v, &body);
+	} else {
+		body = node_body(v, from);
+		node = body < 0 ? body : walk_next(v, body, &depth, &body);
 	}
-	return false;
+	for (; node >= 0; node = walk_next(v, body, &depth, &body)) {
+		if (compat_mask(v, body, &compat, 1))
+			return node;
+	}
+	return node;
 }
 
 int dt_find_compatible(const void *fdt, int from, const char *compat)
 {
-	int node = from;
+	struct view v;
+	int err = get_view(fdt, &v);
 
-	for (;;) {
-		node = dt_next_node(fdt, node, NULL);
-		if (node < 0)
-			return node;
-		if (dt_is_compatible(fdt, node, compat))
-			return node;
-	}
+	return err ? err : find_compat(&v, from, compat);
 }
 
 int dt_find_phandle(const void *fdt, uint32_t phandle)
 {
-	uint32_t ph;
+	struct view v;
+	int body, depth = 0, len;
 
 	/* 0 and ~0 are never valid phandles (DT spec). */
-	if (phandle == 0 || phandle == ~0U)
+	if (phandle == 0 || phandle == ~0U || get_view(fdt, &v))
 		return DT_ERR_NOTFOUND;
-	for (int node = dt_root(fdt); node >= 0;
-	     node = dt_next_node(fdt, node, NULL)) {
-		if ((dt_prop_u32(fdt, node, "phandle", &ph) ||
-		     dt_prop_u32(fdt, node, "linux,phandle", &ph)) &&
-		    ph == phandle)
+	for (int node = walk_start(&v, &body); node >= 0;
+	     node = walk_next(&v, body, &depth, &body)) {
+		const uint8_t *p = prop_in(&v, body, "phandle", &len);
+
+		if (!p || len != 4)
+			p = prop_in(&v, body, "linux,phandle", &len);
+		if (p && len == 4 && dt_be32(p) == phandle)
 			return node;
 	}
 	return DT_ERR_NOTFOUND;
 }
 
+/* Property u32 on a view, or dflt if absent or not 4 bytes. */
+static uint32_t u32_or(const struct view *v, int node, const char *name,
+		       uint32_t dflt)
+{
+	int len;
+	const uint8_t *p = find_prop(v, node, name, &len);
+
+	return p && len == 4 ? dt_be32(p) : dflt;
+}
+
 uint32_t dt_addr_cells(const void *fdt, int node)
 {
-	uint32_t v;
+	struct view v;
 
-	return dt_prop_u32(fdt, node, "#address-cells", &v) ? v : 2;
+	return get_view(fdt, &v) ? 2 : u32_or(&v, node, "#address-cells", 2);
 }
 
 uint32_t dt_size_cells(const void *fdt, int node)
 {
-	uint32_t v;
+	struct view v;
 
-	return dt_prop_u32(fdt, node, "#size-cells", &v) ? v : 1;
+	return get_view(fdt, &v) ? 1 : u32_or(&v, node, "#size-cells", 1);
 }
 
 bool dt_reg(const void *fdt, int parent, int node, int idx,
 	    uint64_t *addr, uint64_t *size)
 {
-	uint32_t ac = dt_addr_cells(fdt, parent);
-	uint32_t sc = dt_size_cells(fdt, parent);
+	struct view v;
 	int len;
-	const uint8_t *p = dt_prop(fdt, node, "reg", &len);
+
+	if (get_view(fdt, &v))
+		return false;
+
+	uint32_t ac = u32_or(&v, parent, "#address-cells", 2);
+	uint32_t sc = u32_or(&v, parent, "#size-cells", 1);
+	const uint8_t *p = find_prop(&v, node, "reg", &len);
 
 	/* Only 1- and 2-cell numbers fit in 64 bits (sizes may be 0 cells). */
 	if (!p || ac < 1 || ac > 2 || sc > 2 || idx < 0)
