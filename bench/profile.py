@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Where a hypervisor's instructions go, from QEMU's execution trace.
 
-Boots the latency probe like `make bench` does (icount, -smp 1) with
+Boots the latency probe like `make bench` does (icount, -smp 1; --evtchn:
+two probe domains, -smp 2) with
 `-d exec,nochain,in_asm` streamed through a FIFO, and counts executed
 instructions per translation block: the block's length comes from its
 in_asm listing, its exception level from the MMU index in the trace's TB
@@ -16,6 +17,7 @@ instructions one trap costs and in which functions.
   bench/profile.py                 Xenith, all probe operations, few iterations
   bench/profile.py --boot          also the hypervisor's boot, by function
   bench/profile.py --args "tests=timer timer=8"
+  bench/profile.py --evtchn        the event-channel run (2 domains, -smp 2)
 
 Only for Xenith (Xen's symbols are not at hand). Slow (the trace), so the
 probe runs few iterations; the per-trap figures do not depend on that.
@@ -33,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from typing import Optional
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -40,7 +43,7 @@ sys.path.insert(0, HERE)
 import bench  # noqa: E402
 harness = bench.harness
 
-TRACE = re.compile(r"^Trace \d+: (0x[0-9a-f]+) \[([0-9a-f]+)/([0-9a-f]+)/([0-9a-f]+)/([0-9a-f]+)\]")
+TRACE = re.compile(r"^Trace (\d+): (0x[0-9a-f]+) \[([0-9a-f]+)/([0-9a-f]+)/([0-9a-f]+)/([0-9a-f]+)\]")
 INSN = re.compile(r"^0x([0-9a-f]+):\s+[0-9a-f]{8}\s")
 
 
@@ -67,7 +70,12 @@ def el_of(flags: int) -> int:
 
 
 class Profile:
-    def __init__(self):
+    def __init__(self, start_pc: Optional[int] = None, per_cpu: bool = False):
+        # start_pc: count guest exits only once a guest ran this address
+        # (skips the set-up); per_cpu: exits of different CPUs apart.
+        self.start_pc = start_pc
+        self.active = start_pc is None
+        self.per_cpu = per_cpu
         self.tb_len = {}
         self.pending = None
         self.in_block = False
@@ -75,10 +83,11 @@ class Profile:
         self.boot = collections.Counter()      # hyp pc buckets before the guest
         self.hyp_pcs = collections.Counter()   # (exit, hyp pc) -> insns
         self.traps = collections.Counter()     # exit -> count
-        self.exit = None                       # (last guest pc, first hyp pc)
         self.el_insns = collections.Counter()
-        self.last_guest_pc = None
-        self.last_el = None
+        # Per CPU (QEMU's trace names the CPU of each block):
+        self.exit = {}                         # cpu -> (last guest pc, first hyp pc)
+        self.last_guest_pc = {}
+        self.last_el = {}
 
     def feed(self, line: str) -> None:
         if line.startswith("IN:"):
@@ -98,27 +107,30 @@ class Profile:
         m = TRACE.match(line)
         if not m:
             return
-        host = m.group(1)
+        cpu, host = int(m.group(1)), m.group(2)
         if self.pending is not None:
             self.tb_len[host] = self.pending
             self.pending = None
         n = self.tb_len.get(host, 1)
-        pc, flags = int(m.group(3), 16), int(m.group(4), 16)
+        pc, flags = int(m.group(4), 16), int(m.group(5), 16)
         el = el_of(flags)
         self.el_insns[el] += n
         if el == 1:
             if not self.guest_started:
                 self.guest_started = True
-            self.last_guest_pc = pc
+            if not self.active and pc == self.start_pc:
+                self.active = True
+            self.last_guest_pc[cpu] = pc
         elif el == 2:
             if not self.guest_started:
                 self.boot[pc] += n
-            else:
-                if self.last_el == 1:
-                    self.exit = (self.last_guest_pc, pc)
-                    self.traps[self.exit] += 1
-                self.hyp_pcs[(self.exit, pc)] += n
-        self.last_el = el
+            elif self.active:
+                if self.last_el.get(cpu) == 1:
+                    self.exit[cpu] = (self.last_guest_pc.get(cpu), pc,
+                                      cpu if self.per_cpu else None)
+                    self.traps[self.exit[cpu]] += 1
+                self.hyp_pcs[(self.exit.get(cpu), pc)] += n
+        self.last_el[cpu] = el
 
 
 def main() -> int:
@@ -127,16 +139,29 @@ def main() -> int:
     ap.add_argument("--args", default="tests=ops,timer loops=8 once=8 timer=8",
                     help="probe bootargs")
     ap.add_argument("--boot", action="store_true", help="also profile the boot")
+    ap.add_argument("--evtchn", action="store_true",
+                    help="profile the event-channel run instead (two probe domains, "
+                         "-smp 2: sender and receiver exits)")
     ap.add_argument("--top", type=int, default=8)
     args = ap.parse_args()
 
-    run = bench.Run("profile-xenith", "xenith", 1, 1, args.args)
+    if args.evtchn:
+        run = bench.Run("profile-xenith-evtchn", "xenith", 2, 1,
+                        "evtchn_n=16 evtchn_warm=2", "evtchn")
+    else:
+        run = bench.Run("profile-xenith", "xenith", 1, 1, args.args)
     os.makedirs(run.workdir, exist_ok=True)
     qargs = bench.qemu_args(run)
     tmp = tempfile.mkdtemp()
     fifo = os.path.join(tmp, "trace")
     os.mkfifo(fifo)
-    prof = Profile()
+    guest = Symbols(os.path.join(bench.BUILD, "guests", "probe.elf"))
+    if args.evtchn:
+        # Only the measuring loop: from the first send on.
+        start = guest.addr[guest.name.index("evtchn_send")]
+        prof = Profile(start, per_cpu=True)
+    else:
+        prof = Profile()
 
     def reader():
         with open(fifo, "r", errors="replace") as f:
@@ -148,6 +173,8 @@ def main() -> int:
     proc = harness.start_qemu(qargs + ["-d", "exec,nochain,in_asm", "-D", fifo])
     con = harness.Console(proc, os.path.join(run.workdir, "console.log"))
     idx = bench.wait_line(con, r"BENCH done|UNEXPECTED", 600, 0)
+    if args.evtchn and idx is not None and "BENCH done" in con.lines[idx]:
+        idx = bench.wait_line(con, r"BENCH done|UNEXPECTED", 600, idx + 1)
     harness.stop(proc)
     t.join(timeout=30)
     con.close()
@@ -157,7 +184,6 @@ def main() -> int:
     text = "\n".join(con.lines)
     m = re.search(r"loaded at (0x[0-9a-f]+)", text)
     hyp = Symbols(bench.XENITH_ELF, int(m.group(1), 16) if m else 0)
-    guest = Symbols(os.path.join(bench.BUILD, "guests", "probe.elf"))
 
     if args.boot:
         by = collections.Counter()
@@ -180,7 +206,8 @@ def main() -> int:
     def exit_name(e) -> str:
         if not e:
             return "?"
-        return "%s, %s" % (guest(e[0]) if e[0] is not None else "?", vector(e[1]))
+        name = "%s, %s" % (guest(e[0]) if e[0] is not None else "?", vector(e[1]))
+        return name if e[2] is None else "CPU%d %s" % (e[2], name)
 
     per_fn = collections.defaultdict(collections.Counter)
     traps = collections.Counter()
