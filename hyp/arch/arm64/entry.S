@@ -32,6 +32,43 @@
 	str	x1, [sp, #16 * 16]
 .endm
 
+.macro save_caller_saved	/* x0, x1 already saved */
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	str	x18, [sp, #16 * 9]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x30, x0, [sp, #16 * 15]
+	str	x1, [sp, #16 * 16]
+.endm
+
+.macro save_rest_of_frame	/* x0, x1 already saved */
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x30, x0, [sp, #16 * 15]
+	str	x1, [sp, #16 * 16]
+.endm
+
 .macro restore_frame_eret
 	ldp	x30, x0, [sp, #16 * 15]
 	ldr	x1, [sp, #16 * 16]
@@ -84,17 +121,61 @@ hyp_vectors:
 	vector	guest_fiq
 	vector	guest_serror
 
+/*
+ * Most exits (hypercalls, PSCI, WFI, interrupts) never look at the guest's
+ * x19-x29: the C code preserves them, so they stay live in the registers
+ * and only the caller-saved ones go into the frame. Data aborts and
+ * system-register traps may name any register as source or destination,
+ * so they save the whole frame. x19-x29 slots of a partial frame are
+ * never read.
+ */
 guest_sync:
-	save_frame
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #16 * 0]
+	mrs	x0, esr_el2
+	lsr	x0, x0, #26
+	cmp	x0, #0x24		/* data abort from the guest */
+	b.eq	guest_sync_full
+	cmp	x0, #0x18		/* MSR/MRS trap */
+	b.eq	guest_sync_full
+	save_caller_saved
+	mov	x0, sp
+	bl	trap_guest_sync
+	b	guest_return_partial
+
+guest_sync_full:
+	save_rest_of_frame
 	mov	x0, sp
 	bl	trap_guest_sync
 	b	guest_return
 
 guest_irq:
-	save_frame
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #16 * 0]
+	save_caller_saved
 	mov	x0, sp
 	bl	trap_guest_irq
-	b	guest_return
+	b	guest_return_partial
+
+guest_return_partial:
+	ldp	x30, x0, [sp, #16 * 15]
+	ldr	x1, [sp, #16 * 16]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldr	x18, [sp, #16 * 9]
+	add	sp, sp, #FRAME_SIZE
+	eret
+	dsb	nsh
+	isb
 
 guest_fiq:
 guest_serror:
