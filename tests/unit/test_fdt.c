@@ -256,7 +256,147 @@ static void test_prop_helpers(void)
 	free(fdt);
 }
 
-/* ---- alignment ------------------------------------------------------------ */
+/* ---- one-pass scan and helpers -------------------------------------------- */
+
+/* What a visitor checks each node against: the accessors one by one. */
+struct scan_check {
+	const char *const *props;
+	int nprops;
+	int expect;   /* next node dt_next_node gives (-1: the root) */
+	int depth;    /* its depth, as dt_next_node counts it */
+	int visited;
+	int stop_at;  /* visit number at which to return 7, or -1 */
+	int wrong;    /* answers that differ (one CHECK per walk, not per node) */
+};
+
+static int check_visit(const void *fdt, const struct dt_node_info *n, void *arg)
+{
+	struct scan_check *sc = arg;
+	int len;
+
+	sc->expect = dt_next_node(fdt, sc->expect, &sc->depth);
+	sc->wrong += n->node != sc->expect;
+	sc->wrong += n->depth != sc->depth;
+	sc->wrong += n->parent != dt_parent(fdt, n->node);
+	sc->wrong += n->name != dt_name(fdt, n->node);
+	for (int i = 0; i < sc->nprops; i++) {
+		sc->wrong += n->val[i] != dt_prop(fdt, n->node, sc->props[i], &len);
+		sc->wrong += n->len[i] != (n->val[i] ? len : DT_ERR_NOTFOUND);
+	}
+	return ++sc->visited == sc->stop_at ? 7 : 0;
+}
+
+/* dt_for_each_node against dt_next_node, dt_parent and dt_prop. */
+static int scan_and_check(const void *fdt, int stop_at)
+{
+	static const char *const props[] = {
+		"compatible", "reg", "status", "device_type",
+	};
+	struct scan_check sc = {
+		.props = props, .nprops = 4, .expect = -1, .stop_at = stop_at,
+	};
+	int rc = dt_for_each_node(fdt, props, 4, check_visit, &sc);
+
+	if (rc == 0) /* every node visited */
+		sc.wrong += dt_next_node(fdt, sc.expect, NULL) >= 0;
+	CHECK_EQ(sc.wrong, 0);
+	return rc;
+}
+
+/* Counts visits; no properties asked for. */
+static int count_visit(const void *fdt, const struct dt_node_info *n,
+		       void *arg)
+{
+	(void)fdt;
+	(void)n;
+	++*(int *)arg;
+	return 0;
+}
+
+static void test_for_each_node(void)
+{
+	static const char *const names[] = { "qemu-virt", "dom0less", "board" };
+
+	for (size_t t = 0; t < sizeof(names) / sizeof(names[0]); t++) {
+		size_t size;
+		uint8_t *blob = load_dtb(names[t], 0, &size);
+		int nodes = 0, libfdt_nodes = 0, depth = 0;
+
+		CHECK_EQ(scan_and_check(blob, -1), 0);
+		/* A visitor's nonzero value stops the walk and comes back. */
+		CHECK_EQ(scan_and_check(blob, 3), 7);
+		CHECK_EQ(dt_for_each_node(blob, NULL, 0, count_visit, &nodes), 0);
+		for (int n = fdt_next_node(blob, -1, &depth); n >= 0 && depth >= 0;
+		     n = fdt_next_node(blob, n, &depth))
+			libfdt_nodes++;
+		CHECK_EQ(nodes, libfdt_nodes);
+		CHECK_EQ(dt_for_each_node(blob, NULL, DT_SCAN_PROPS + 1,
+					  count_visit, &nodes), DT_ERR_NOSPACE);
+		free(blob);
+	}
+	CHECK_EQ(dt_for_each_node(NULL, NULL, 0, count_visit, NULL),
+		 DT_ERR_BADMAGIC);
+}
+
+static void test_list_match(void)
+{
+	static const char list[] = "arm,pl011\0arm,primecell\0\0x";
+	static const char *const want[] = {
+		"arm,primecell", "arm,pl011", "arm,pl01", "arm", "", "x",
+	};
+
+	/* sizeof - 1: "x" is the unterminated tail, which never matches. */
+	CHECK_EQ(dt_list_match(list, sizeof(list) - 1, want, 6), 0x13);
+	CHECK_EQ(dt_list_match(list, sizeof(list), want, 6), 0x33);
+	CHECK_EQ(dt_list_match(list, 9, want, 6), 0); /* "arm,pl011" cut */
+	CHECK_EQ(dt_list_match(list, 10, want, 6), 0x2);
+	CHECK_EQ(dt_list_match(list, 0, want, 6), 0);
+	CHECK_EQ(dt_list_match(list, -4, want, 6), 0);
+	CHECK_EQ(dt_list_match(NULL, 10, want, 6), 0);
+	CHECK_EQ(dt_list_match(list, sizeof(list), want, 0), 0);
+
+	const char *many[40];
+	for (int i = 0; i < 40; i++)
+		many[i] = i == 31 || i == 35 ? "arm,pl011" : "no";
+	CHECK_EQ(dt_list_match(list, sizeof(list), many, 40), 1U << 31);
+}
+
+static void test_name_matches(void)
+{
+	CHECK(dt_name_matches("cpus", "cpus"));
+	CHECK(dt_name_matches("cpu@0", "cpu"));
+	CHECK(dt_name_matches("cpu@0", "cpu@0"));
+	CHECK(!dt_name_matches("cpu@0", "cpu@1"));
+	CHECK(!dt_name_matches("cpu@0", "cpu@"));
+	CHECK(!dt_name_matches("cpu-map", "cpu"));
+	CHECK(!dt_name_matches("cpu", "cpus"));
+	CHECK(!dt_name_matches("cpus", "cpu"));
+	CHECK(!dt_name_matches("a@1@2", "a@1"));
+	CHECK(dt_name_matches("", ""));
+	CHECK(dt_name_matches("@1", ""));
+	CHECK(!dt_name_matches("x", ""));
+	/* The rule dt_path applies to each component: the first root child
+	 * it accepts is what dt_path finds. */
+	static const char *const comps[] = {
+		"cpus", "cpu", "memory", "memory@40000000", "pl011", "chosen",
+		"intc", "psci", "timer", "virtio_mmio", "nope",
+	};
+	uint8_t *fdt = load_dtb("qemu-virt", 0, NULL);
+
+	for (size_t i = 0; i < sizeof(comps) / sizeof(comps[0]); i++) {
+		char path[64];
+		int first = DT_ERR_NOTFOUND;
+
+		for (int c = dt_first_child(fdt, 0); c >= 0 && first < 0;
+		     c = dt_next_sibling(fdt, c)) {
+			if (dt_name_matches(dt_name(fdt, c), comps[i]))
+				first = c;
+		}
+		snprintf(path, sizeof(path), "/%s", comps[i]);
+		CHECK_EQ(dt_path(fdt, path), first);
+	}
+	free(fdt);
+}
 
 /* Every answer of the reader is the same for a copy of the blob at an
  * odd address (byte loads) as for an aligned one (word loads). */
@@ -302,6 +442,7 @@ static void test_unaligned(void)
 
 			CHECK_EQ(dt_check(b, size), 0);
 			compare_shifted(blob, b);
+			CHECK_EQ(scan_and_check(b, -1), 0);
 			free(raw);
 		}
 		free(blob);
@@ -563,6 +704,7 @@ static int walk_all(const void *fdt)
 	}
 	(void)dt_find_phandle(fdt, 0x8005);
 	(void)dt_find_compatible(fdt, -1, "xen,domain");
+	(void)scan_and_check(fdt, -1);
 	for (int i = 0; dt_mem_rsv(fdt, i, &a, &s) && i < 1000; i++)
 		;
 	return nodes;
@@ -824,6 +966,11 @@ static void fuzz(const char *name, int iterations)
 			accepted++;
 			walk_all(b);
 			parse_all(b);
+		} else if (len >= 40 && dt_be32(b + 4) <= len) {
+			/* Malformed, but the accessors may be used (their
+			 * bounds are the header's): the scan must still agree
+			 * with them, and stay inside the blob. */
+			(void)scan_and_check(b, -1);
 		}
 		free(raw);
 	}
@@ -840,6 +987,9 @@ int main(void)
 	compare_with_libfdt("board");
 	test_paths();
 	test_prop_helpers();
+	test_for_each_node();
+	test_list_match();
+	test_name_matches();
 	test_unaligned();
 	test_writer_matches_libfdt();
 	test_writer_capacity();

@@ -320,6 +320,100 @@ static void test_gic_timer_psci_errors(void)
 	expect_error(fdt, "/psci: node: missing, needed to start 4 CPUs");
 }
 
+/*
+ * host_parse finds everything in one walk of the tree: the first enabled
+ * node for each device compatible in document order, with its parent's
+ * cells; top-level nodes by dt_path's naming rule; memory nodes only at
+ * the top level.
+ */
+static void test_one_walk(void)
+{
+	void *fdt = editable("qemu-virt");
+	/* libfdt puts a new subnode first, so these come before the
+	 * originals in document order. */
+	int bus = fdt_add_subnode(fdt, 0, "bus@1000000");
+	int gic = fdt_add_subnode(fdt, bus, "interrupt-controller@1000000");
+	uint32_t reg[4] = { cpu_to_fdt32(0x1000000), cpu_to_fdt32(0x10000),
+			    cpu_to_fdt32(0x1100000), cpu_to_fdt32(0x20000) };
+	uint32_t irq[3] = { cpu_to_fdt32(1), cpu_to_fdt32(7), cpu_to_fdt32(4) };
+
+	fdt_setprop_u32(fdt, bus, "#address-cells", 1);
+	fdt_setprop_u32(fdt, bus, "#size-cells", 1);
+	gic = fdt_subnode_offset(fdt, bus, "interrupt-controller@1000000");
+	fdt_setprop_string(fdt, gic, "compatible", "arm,gic-v3");
+	fdt_setprop(fdt, gic, "reg", reg, sizeof(reg));
+	fdt_setprop(fdt, gic, "interrupts", irq, sizeof(irq));
+	fdt_setprop_string(fdt, gic, "status", "disabled");
+	/* Not top-level, so not RAM, whatever its name and type. */
+	int mem = fdt_add_subnode(fdt, fdt_path_offset(fdt, "/bus@1000000"), "memory@2000000");
+	fdt_setprop_string(fdt, mem, "device_type", "memory");
+	fdt_setprop(fdt, mem, "reg", reg, 8);
+	/* A disabled GIC is skipped for the next one. */
+	CHECK_EQ(host_parse(fdt, &h, err, sizeof(err)), 0);
+	CHECK_EQ(h.gicd_base, 0x08000000);
+	CHECK_EQ(h.nr_mem, 1);
+	/* Enabled, it is the first: its reg read with its parent's cells. */
+	gic = fdt_path_offset(fdt, "/bus@1000000/interrupt-controller@1000000");
+	fdt_setprop_string(fdt, gic, "status", "okay");
+	CHECK_EQ(host_parse(fdt, &h, err, sizeof(err)), 0);
+	CHECK_EQ(h.gicd_base, 0x1000000);
+	CHECK_EQ(h.gicd_size, 0x10000);
+	CHECK_EQ(h.gicr_base, 0x1100000);
+	CHECK_EQ(h.gicr_size, 0x20000);
+	CHECK_EQ(h.gic_maint_irq, 23);
+	free(fdt);
+
+	/* RAM by device_type under another name, in document order. */
+	fdt = editable("qemu-virt");
+	int ram = fdt_add_subnode(fdt, 0, "sdram@c0000000");
+	uint32_t ram_reg[4] = { 0, cpu_to_fdt32(0xc0000000), 0, cpu_to_fdt32(0x1000000) };
+	fdt_setprop_string(fdt, ram, "device_type", "memory");
+	fdt_setprop(fdt, ram, "reg", ram_reg, sizeof(ram_reg));
+	CHECK_EQ(host_parse(fdt, &h, err, sizeof(err)), 0);
+	CHECK_EQ(h.nr_mem, 2);
+	CHECK_EQ(h.mem[0].base, 0xc0000000);
+	CHECK_EQ(h.mem[1].base, 0x40000000);
+	free(fdt);
+
+	/* Top-level nodes by dt_path's rule: "/chosen" also names
+	 * "chosen@0"; PSCI without a known compatible is still /psci. */
+	fdt = editable("board");
+	fdt_set_name(fdt, node(fdt, "/chosen"), "chosen@0");
+	fdt_setprop_string(fdt, node(fdt, "/psci"), "compatible", "vendor,psci");
+	CHECK_EQ(host_parse(fdt, &h, err, sizeof(err)), 0);
+	CHECK_STR(h.xen_bootargs, "console=dtuart sync_console");
+	CHECK_EQ(h.uart_base, 0x1c0a0000); /* stdout-path still read */
+	CHECK(!h.psci_smc);
+	free(fdt);
+}
+
+/* The same answers from a copy of the tree at an odd address, where the
+ * reader takes its byte-load path. */
+static void test_unaligned(void)
+{
+	static const char *const names[] = { "qemu-virt", "board" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t size;
+		uint8_t *fdt = load_dtb(names[i], 0, &size);
+		uint8_t *raw = malloc(size + 3), *odd = raw + 3;
+		struct host_info a, b;
+
+		memcpy(odd, fdt, size);
+		CHECK_EQ(host_parse(fdt, &a, err, sizeof(err)), 0);
+		CHECK_EQ(host_parse(odd, &b, err, sizeof(err)), 0);
+		CHECK(b.cpu_compatible == (const char *)odd + ((const uint8_t *)a.cpu_compatible - fdt));
+		a.cpu_compatible = b.cpu_compatible;
+		if (a.xen_bootargs) {
+			CHECK_STR(a.xen_bootargs, b.xen_bootargs);
+			a.xen_bootargs = b.xen_bootargs;
+		}
+		CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+		free(raw);
+		free(fdt);
+	}
+}
+
 static void test_not_a_tree(void)
 {
 	static uint8_t junk[64];
@@ -342,6 +436,8 @@ int main(void)
 	test_memory_errors();
 	test_cpu_errors();
 	test_gic_timer_psci_errors();
+	test_one_walk();
+	test_unaligned();
 	test_not_a_tree();
 	return check_done("test_host_dt");
 }

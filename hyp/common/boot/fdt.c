@@ -719,6 +719,15 @@ int dt_path(const void *fdt, const char *path)
 	return node;
 }
 
+bool dt_name_matches(const char *name, const char *comp)
+{
+	size_t n = 0;
+
+	while (comp[n] && name[n] == comp[n])
+		n++;
+	return !comp[n] && unit_matches(name, comp, n);
+}
+
 /* ---- properties ----------------------------------------------------------- */
 
 /*
@@ -921,6 +930,12 @@ bool dt_is_compatible(const void *fdt, int node, const char *compat)
 	return body >= 0 && compat_mask(&v, body, &compat, 1);
 }
 
+uint32_t dt_list_match(const char *list, int len, const char *const *strs,
+		       int n)
+{
+	return list && n > 0 ? list_match(list, len, strs, MIN(n, 32)) : 0;
+}
+
 /* dt_find_compatible on a view. */
 static int find_compat(const struct view *v, int from, const char *compat)
 {
@@ -965,6 +980,143 @@ int dt_find_phandle(const void *fdt, uint32_t phandle)
 			return node;
 	}
 	return DT_ERR_NOTFOUND;
+}
+
+/* ---- one-pass scan ------------------------------------------------------- */
+
+/*
+ * State of dt_for_each_node's walk. It visits what dt_next_node would
+ * (every node up to FDT_END) and gives each the depth dt_next_node counts
+ * and the parent dt_parent would return. The two differ from a plain
+ * stack only in trees dt_check rejects: once a node deeper than
+ * DT_MAX_DEPTH, or one outside the root, has been passed, dt_parent
+ * fails with that error for every node after it; `bad` keeps it.
+ */
+struct scan {
+	const void *fdt;
+	const char *const *props;
+	int nprops;
+	dt_visit_fn visit;
+	void *arg;
+	struct dt_node_info cur;     /* the node whose properties are passing */
+	bool open;                   /* cur not yet handed to the visitor */
+	int depth;                   /* nodes open at the walk's position */
+	int bad;                     /* 0, or the error dt_parent would give */
+	int stack[DT_MAX_DEPTH + 1]; /* stack[d]: the last node at depth d */
+};
+
+/* Hands the current node to the visitor, once its properties have been
+ * passed (they come before its children). */
+static int scan_flush(struct scan *sc)
+{
+	if (!sc->open)
+		return 0;
+	sc->open = false;
+	return sc->visit(sc->fdt, &sc->cur, sc->arg);
+}
+
+/* Parent of a node at depth d (the root: 0), as dt_parent gives it. */
+static int scan_parent(struct scan *sc, int node, int d)
+{
+	bool outside = node != 0 && d <= 0; /* after the root closed */
+
+	if (!sc->bad && (outside || d > DT_MAX_DEPTH))
+		sc->bad = outside ? DT_ERR_NOTFOUND : DT_ERR_DEPTH;
+	if (d >= 0 && d <= DT_MAX_DEPTH)
+		sc->stack[d] = node;
+	if (node == 0)
+		return DT_ERR_NOTFOUND; /* the root has none */
+	return sc->bad ? sc->bad : sc->stack[d - 1];
+}
+
+/* A node starts at `off`: it becomes the current one. */
+static void scan_begin(const struct view *v, struct scan *sc, int off)
+{
+	int d = sc->depth++;
+
+	sc->cur.node = off;
+	sc->cur.depth = d;
+	sc->cur.parent = scan_parent(sc, off, d);
+	sc->cur.name = checked_name(v, off);
+	for (int i = 0; i < sc->nprops; i++) {
+		sc->cur.val[i] = NULL;
+		sc->cur.len[i] = DT_ERR_NOTFOUND;
+	}
+	sc->open = true;
+}
+
+/* A property of the current node: kept if asked for and the first of
+ * its name (the one dt_prop would return). */
+static void scan_prop(const struct view *v, struct scan *sc, int off)
+{
+	uint32_t nameoff = prop_nameoff(v, off);
+
+	if (nameoff >= v->strlen)
+		return; /* no name: matches none */
+
+	char first = v->strs[nameoff]; /* rules out most at once */
+
+	for (int i = 0; i < sc->nprops; i++) {
+		if (!sc->cur.val[i] && sc->props[i][0] == first &&
+		    name_is(v, nameoff, sc->props[i])) {
+			sc->cur.val[i] = v->s + off + 12;
+			sc->cur.len[i] = (int)sword(v, (uint32_t)off + 4);
+		}
+	}
+}
+
+/* One token of the walk; nonzero stops it. */
+static int scan_token(const struct view *v, struct scan *sc, int off, int tag)
+{
+	int rc;
+
+	switch (tag) {
+	case FDT_BEGIN_NODE:
+		rc = scan_flush(sc);
+		if (!rc)
+			scan_begin(v, sc, off);
+		return rc;
+	case FDT_PROP:
+		/* After a child node, a property is in no node's list. */
+		if (sc->open)
+			scan_prop(v, sc, off);
+		return 0;
+	case FDT_END_NODE:
+		sc->depth--;
+		return scan_flush(sc);
+	default: /* FDT_NOP; FDT_END is the caller's */
+		return 0;
+	}
+}
+
+int dt_for_each_node(const void *fdt, const char *const *props, int nprops,
+		     dt_visit_fn visit, void *arg)
+{
+	struct view v;
+	struct scan sc = {
+		.fdt = fdt, .props = props, .nprops = nprops,
+		.visit = visit, .arg = arg,
+	};
+	int off = 0, rc = get_view(fdt, &v);
+
+	if (rc)
+		return rc;
+	if (nprops < 0 || nprops > DT_SCAN_PROPS)
+		return DT_ERR_NOSPACE;
+	if (check_node(&v, 0))
+		return DT_ERR_BADSTRUCT; /* the walk starts at the root */
+	while (!rc) {
+		int next, tag = next_tag(&v, off, &next);
+
+		if (tag < 0 || tag == FDT_END) {
+			/* The node being read still gets what was found. */
+			rc = scan_flush(&sc);
+			return rc ? rc : (tag < 0 ? tag : 0);
+		}
+		rc = scan_token(&v, &sc, off, tag);
+		off = next;
+	}
+	return rc;
 }
 
 /* Property u32 on a view, or dflt if absent or not 4 bytes. */

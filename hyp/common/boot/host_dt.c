@@ -10,13 +10,52 @@
  */
 #include "cfg_msg.h"
 
-/* Parsing context: the blob plus where to report the first error. */
+/*
+ * The tree is read in one walk (dt_for_each_node, as Xen's bootfdt.c
+ * reads it with device_tree_for_each_node): the walk adds the RAM banks
+ * and notes the nodes the later steps need, which then go straight to
+ * them. FDT has no sibling links, so each dt_path or dt_find_compatible
+ * would walk everything before its answer, and a walk costs thousands of
+ * instructions.
+ */
+
+/* Top-level nodes read later, each the first root child that
+ * dt_path("/<name>") would find. */
+enum { TOP_RESERVED, TOP_CPUS, TOP_CHOSEN, TOP_ALIASES, TOP_PSCI, NR_TOP };
+static const char *const top_name[NR_TOP] = {
+	"reserved-memory", "cpus", "chosen", "aliases", "psci",
+};
+
+/* Devices found by compatible: for each string the first enabled node in
+ * document order (as Xen's drivers take them), and its parent. */
+enum {
+	DEV_PL011, DEV_GICV3, DEV_TIMER_V8, DEV_TIMER_V7,
+	DEV_PSCI_1_0, DEV_PSCI_0_2, DEV_PSCI, NR_DEV
+};
+static const char *const dev_compat[NR_DEV] = {
+	"arm,pl011", "arm,gic-v3", "arm,armv8-timer", "arm,armv7-timer",
+	"arm,psci-1.0", "arm,psci-0.2", "arm,psci",
+};
+
+/* Properties the walk reads for every node. */
+enum { P_COMPATIBLE, P_DEVICE_TYPE, NR_PROPS };
+static const char *const walk_props[NR_PROPS] = {
+	"compatible", "device_type",
+};
+
+/* Parsing context: the blob, where to report the first error, and the
+ * nodes the walk found (DT_ERR_NOTFOUND where there is none). */
 struct hctx {
 	const void *fdt;
 	struct host_info *h;
 	char *err;
 	size_t errlen;
 	char path[128]; /* scratch for node paths in messages */
+	int root;           /* offset of the root node */
+	bool root_closed;   /* the walk left the root (a malformed tree) */
+	int top[NR_TOP];
+	int dev[NR_DEV], dev_parent[NR_DEV];
+	uint32_t dev_found; /* bit i: dev[i] is set */
 };
 
 #define HFAIL(c, node, prop, ...)                                         \
@@ -60,30 +99,86 @@ static int add_reg_banks(struct hctx *c, int parent, int node,
 	return 0;
 }
 
+/* A property the walk read, as a string: NULL unless NUL-terminated
+ * within its length (dt_prop_str's rule). */
+static const char *walk_str(const struct dt_node_info *n, int prop)
+{
+	const char *p = n->val[prop];
+	int len = n->len[prop];
+
+	return p && len > 0 && strnlen(p, (size_t)len) < (size_t)len ? p : NULL;
+}
+
 /* Xen takes a top-level node as RAM if its name is "memory[@...]"; the DT
  * spec says device_type = "memory". Either is accepted. */
-static bool is_memory_node(const void *fdt, int node)
+static bool is_memory_node(const struct dt_node_info *n)
 {
-	const char *name = dt_name(fdt, node);
-	const char *type = dt_prop_str(fdt, node, "device_type");
+	const char *type = walk_str(n, P_DEVICE_TYPE);
 
 	if (type && strcmp(type, "memory") == 0)
 		return true;
-	return name && strncmp(name, "memory", 6) == 0 &&
-	       (name[6] == '\0' || name[6] == '@');
+	return strncmp(n->name, "memory", 6) == 0 &&
+	       (n->name[6] == '\0' || n->name[6] == '@');
 }
 
-static int parse_memory(struct hctx *c)
+/* A child of the root: noted if it is the first of a top-level name;
+ * RAM banks if it is an enabled memory node, in document order as Xen
+ * adds them. Nonzero (an error was reported) stops the walk. */
+static int visit_top(struct hctx *c, const struct dt_node_info *n)
 {
-	int root = dt_root(c->fdt);
-
-	for (int n = dt_first_child(c->fdt, root); n >= 0;
-	     n = dt_next_sibling(c->fdt, n)) {
-		if (!is_memory_node(c->fdt, n) || !cfg_node_enabled(c->fdt, n))
-			continue;
-		if (add_reg_banks(c, root, n, c->h->mem, &c->h->nr_mem))
-			return -1;
+	for (int i = 0; i < NR_TOP; i++) {
+		if (c->top[i] < 0 && dt_name_matches(n->name, top_name[i]))
+			c->top[i] = n->node;
 	}
+	if (!is_memory_node(n) || !cfg_node_enabled(c->fdt, n->node))
+		return 0;
+	return add_reg_banks(c, c->root, n->node, c->h->mem, &c->h->nr_mem)
+	       ? 1 : 0;
+}
+
+/* Any node: the answer for each device string it is the first enabled
+ * match of. */
+static void visit_device(struct hctx *c, const struct dt_node_info *n)
+{
+	uint32_t m = dt_list_match(n->val[P_COMPATIBLE], n->len[P_COMPATIBLE],
+				   dev_compat, NR_DEV) & ~c->dev_found;
+
+	if (!m || !cfg_node_enabled(c->fdt, n->node))
+		return;
+	c->dev_found |= m;
+	for (int i = 0; i < NR_DEV; i++) {
+		if (m & (1U << i)) {
+			c->dev[i] = n->node;
+			c->dev_parent[i] = n->parent;
+		}
+	}
+}
+
+static int visit(const void *fdt, const struct dt_node_info *n, void *arg)
+{
+	struct hctx *c = arg;
+
+	(void)fdt; /* c->fdt */
+	visit_device(c, n);
+	/* Only a tree dt_check rejects has nodes after the root's end (at
+	 * depth <= 0); dt_path never reaches them, nor their children. */
+	if (n->depth <= 0 && n->node != c->root)
+		c->root_closed = true;
+	return n->depth == 1 && !c->root_closed ? visit_top(c, n) : 0;
+}
+
+/* The walk, then the verdict on RAM. A fault in the walk (a malformed
+ * tree; dt_check rejects those) leaves what lies beyond it unfound, as
+ * it did for each dt_path and dt_find_compatible. */
+static int scan_tree(struct hctx *c, int root)
+{
+	c->root = root;
+	for (int i = 0; i < NR_TOP; i++)
+		c->top[i] = DT_ERR_NOTFOUND;
+	for (int i = 0; i < NR_DEV; i++)
+		c->dev[i] = c->dev_parent[i] = DT_ERR_NOTFOUND;
+	if (dt_for_each_node(c->fdt, walk_props, NR_PROPS, visit, c) > 0)
+		return -1; /* a memory node's error, already reported */
 	if (c->h->nr_mem == 0)
 		return HFAIL(c, root, "memory", "no RAM described (no memory node with a non-empty reg)");
 	return 0;
@@ -101,7 +196,7 @@ static int parse_reserved(struct hctx *c)
 			     &h->nr_reserved, base, size))
 			return -1;
 	}
-	int rm = dt_path(c->fdt, "/reserved-memory");
+	int rm = c->top[TOP_RESERVED];
 	if (rm < 0)
 		return 0;
 	for (int ch = dt_first_child(c->fdt, rm); ch >= 0;
@@ -148,7 +243,7 @@ static int add_cpu(struct hctx *c, int cpus, int node)
 
 static int parse_cpus(struct hctx *c)
 {
-	int cpus = dt_path(c->fdt, "/cpus");
+	int cpus = c->top[TOP_CPUS];
 
 	if (cpus < 0)
 		return cfg_fail(c->err, c->errlen, "/cpus", "node", "missing");
@@ -162,18 +257,6 @@ static int parse_cpus(struct hctx *c)
 	if (c->h->nr_cpus == 0)
 		return HFAIL(c, cpus, "device_type", "no enabled node with device_type \"cpu\"");
 	return 0;
-}
-
-/* First enabled node compatible with `compat`, or DT_ERR_NOTFOUND. */
-static int find_enabled(const void *fdt, const char *compat)
-{
-	int n = -1;
-
-	while ((n = dt_find_compatible(fdt, n, compat)) >= 0) {
-		if (cfg_node_enabled(fdt, n))
-			return n;
-	}
-	return n;
 }
 
 /*
@@ -197,9 +280,10 @@ static bool gic_intid(const void *fdt, int node, int idx, uint32_t *intid)
 
 /* Resolves /chosen stdout-path ("/pl011@9000000:115200" or "serial0")
  * to a node; DT_ERR_NOTFOUND if absent or unresolvable. */
-static int stdout_node(const void *fdt)
+static int stdout_node(const struct hctx *c)
 {
-	int chosen = dt_path(fdt, "/chosen");
+	const void *fdt = c->fdt;
+	int chosen = c->top[TOP_CHOSEN];
 	const char *sp = chosen >= 0 ? dt_prop_str(fdt, chosen, "stdout-path")
 				     : NULL;
 	char path[128];
@@ -214,7 +298,7 @@ static int stdout_node(const void *fdt)
 	path[n] = '\0';
 	if (path[0] == '/')
 		return dt_path(fdt, path);
-	int aliases = dt_path(fdt, "/aliases");
+	int aliases = c->top[TOP_ALIASES];
 	const char *target = aliases >= 0 ? dt_prop_str(fdt, aliases, path)
 					  : NULL;
 	return target ? dt_path(fdt, target) : DT_ERR_NOTFOUND;
@@ -223,17 +307,20 @@ static int stdout_node(const void *fdt)
 static int parse_uart(struct hctx *c)
 {
 	struct host_info *h = c->h;
-	int node = stdout_node(c->fdt);
+	int node = stdout_node(c), parent;
 
 	/* The console named by stdout-path, if it is a PL011 we can drive;
 	 * otherwise the first enabled PL011. */
 	if (node < 0 || !dt_is_compatible(c->fdt, node, "arm,pl011") ||
 	    !cfg_node_enabled(c->fdt, node))
-		node = find_enabled(c->fdt, "arm,pl011");
+		node = c->dev[DEV_PL011];
 	if (node < 0)
 		return HFAIL(c, dt_root(c->fdt), "compatible", "no enabled \"arm,pl011\" UART for the console");
-	if (!dt_reg(c->fdt, dt_parent(c->fdt, node), node, 0, &h->uart_base,
-		    &h->uart_size))
+	/* Usually the stdout-path node is that first PL011, whose parent the
+	 * walk already found. */
+	parent = node == c->dev[DEV_PL011] ? c->dev_parent[DEV_PL011]
+					   : dt_parent(c->fdt, node);
+	if (!dt_reg(c->fdt, parent, node, 0, &h->uart_base, &h->uart_size))
 		return HFAIL(c, node, "reg", "missing or malformed");
 	if (!gic_intid(c->fdt, node, 0, &h->uart_irq))
 		return HFAIL(c, node, "interrupts", "missing or not a GIC <type number flags> triplet");
@@ -243,11 +330,11 @@ static int parse_uart(struct hctx *c)
 static int parse_gic(struct hctx *c)
 {
 	struct host_info *h = c->h;
-	int node = find_enabled(c->fdt, "arm,gic-v3");
+	int node = c->dev[DEV_GICV3];
 
 	if (node < 0)
 		return HFAIL(c, dt_root(c->fdt), "compatible", "no enabled \"arm,gic-v3\" interrupt controller");
-	int parent = dt_parent(c->fdt, node);
+	int parent = c->dev_parent[DEV_GICV3];
 	if (!dt_reg(c->fdt, parent, node, 0, &h->gicd_base, &h->gicd_size))
 		return HFAIL(c, node, "reg", "missing the distributor (entry 0)");
 	if (!dt_reg(c->fdt, parent, node, 1, &h->gicr_base, &h->gicr_size))
@@ -263,10 +350,10 @@ static int parse_gic(struct hctx *c)
 static int parse_timer(struct hctx *c)
 {
 	struct host_info *h = c->h;
-	int node = find_enabled(c->fdt, "arm,armv8-timer");
+	int node = c->dev[DEV_TIMER_V8];
 
 	if (node < 0)
-		node = find_enabled(c->fdt, "arm,armv7-timer");
+		node = c->dev[DEV_TIMER_V7];
 	if (node < 0)
 		return HFAIL(c, dt_root(c->fdt), "compatible", "no enabled \"arm,armv8-timer\" timer");
 	if (!gic_intid(c->fdt, node, 2, &h->timer_irq_virt))
@@ -279,14 +366,14 @@ static int parse_timer(struct hctx *c)
 
 static int parse_psci(struct hctx *c)
 {
-	int node = find_enabled(c->fdt, "arm,psci-1.0");
+	int node = c->dev[DEV_PSCI_1_0];
 
 	if (node < 0)
-		node = find_enabled(c->fdt, "arm,psci-0.2");
+		node = c->dev[DEV_PSCI_0_2];
 	if (node < 0)
-		node = find_enabled(c->fdt, "arm,psci");
+		node = c->dev[DEV_PSCI];
 	if (node < 0)
-		node = dt_path(c->fdt, "/psci");
+		node = c->top[TOP_PSCI];
 	if (node < 0) {
 		/* Without PSCI nothing can start secondary CPUs. */
 		if (c->h->nr_cpus > 1)
@@ -307,7 +394,7 @@ static int parse_psci(struct hctx *c)
 
 static void parse_chosen(struct hctx *c)
 {
-	int chosen = dt_path(c->fdt, "/chosen");
+	int chosen = c->top[TOP_CHOSEN];
 
 	if (chosen >= 0)
 		c->h->xen_bootargs = dt_prop_str(c->fdt, chosen, "xen,xen-bootargs");
@@ -321,7 +408,7 @@ int host_parse(const void *fdt, struct host_info *h, char *err, size_t errlen)
 	memset(h, 0, sizeof(*h));
 	if (rc < 0)
 		return cfg_fail(err, errlen, "/", "device tree", "%s", dt_strerror(rc));
-	if (parse_memory(&c) || parse_reserved(&c) || parse_cpus(&c) ||
+	if (scan_tree(&c, rc) || parse_reserved(&c) || parse_cpus(&c) ||
 	    parse_uart(&c) || parse_gic(&c) || parse_timer(&c) ||
 	    parse_psci(&c))
 		return -1;

@@ -62,6 +62,9 @@ int dt_root(const void *fdt);
  * a unit address also matches "name@...", the first such child winning
  * (as in libfdt). Aliases are not resolved here. */
 int dt_path(const void *fdt, const char *path);
+/* True if node name `name` is what path component `comp` names, by
+ * dt_path's rule: the same, or "comp@unit" when comp has no unit. */
+bool dt_name_matches(const char *name, const char *comp);
 int dt_first_child(const void *fdt, int node);
 int dt_next_sibling(const void *fdt, int node);
 /* Node name including unit address ("" for root); NULL if `node` is not
@@ -98,8 +101,47 @@ bool dt_is_compatible(const void *fdt, int node, const char *compat);
 /* Next node in document order after `from` (-1: start at root) that is
  * compatible with `compat`; DT_ERR_NOTFOUND at the end. */
 int dt_find_compatible(const void *fdt, int from, const char *compat);
+/* Bit i set for each strs[i] (i < n <= 32) that is one of the strings
+ * of a string-list value list[0..len), such as a "compatible" property;
+ * an entry not NUL-terminated within len never matches. */
+uint32_t dt_list_match(const char *list, int len, const char *const *strs,
+		       int n);
 /* Node with the given phandle. */
 int dt_find_phandle(const void *fdt, uint32_t phandle);
+
+/*
+ * One walk over the whole tree, in the manner of Xen's
+ * device_tree_for_each_node() and Linux's of_scan_flat_dt(): the visitor
+ * gets every node in document order together with the values of up to
+ * DT_SCAN_PROPS properties, read as the walk passes them. A boot-time
+ * parse that needs many nodes then costs one pass over the blob instead
+ * of a pass per lookup (FDT has no sibling links, so each dt_path or
+ * dt_find_compatible walks everything before its answer).
+ */
+#define DT_SCAN_PROPS 4
+struct dt_node_info {
+	int node;         /* node offset */
+	int depth;        /* as dt_next_node counts it: the root 0 */
+	int parent;       /* as dt_parent gives it (the root: DT_ERR_NOTFOUND) */
+	const char *name; /* with unit address; "" for the root */
+	/* The properties asked for, as dt_prop would return them: NULL and
+	 * DT_ERR_NOTFOUND where absent. */
+	const void *val[DT_SCAN_PROPS];
+	int len[DT_SCAN_PROPS];
+};
+/* Visitor: nonzero stops the walk, and dt_for_each_node returns it, so
+ * use positive values (negative ones read as DT_ERR_*). */
+typedef int (*dt_visit_fn)(const void *fdt, const struct dt_node_info *n,
+			   void *arg);
+/* Visits the nodes dt_next_node would give, from the root on, with
+ * props[0..nprops) read for each (more than DT_SCAN_PROPS: DT_ERR_NOSPACE).
+ * Returns 0 after the last node, the visitor's nonzero value, or the
+ * DT_ERR_* that cut the walk short (the nodes before the fault, and the
+ * one being read, have been visited). In a tree dt_check accepts, the
+ * nodes are the root and its descendants; in others, depth <= 0 marks
+ * nodes after the root closed. */
+int dt_for_each_node(const void *fdt, const char *const *props, int nprops,
+		     dt_visit_fn visit, void *arg);
 
 /* #address-cells / #size-cells stated by `node` for its children
  * (defaults 2 and 1 per the DT spec when absent). */
