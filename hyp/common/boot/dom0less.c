@@ -23,6 +23,7 @@ struct dctx {
 	const void *fdt;
 	const struct host_info *h;
 	struct domain_config *d;
+	int chosen;     /* /chosen, the parent of every domain node */
 	bool has_dom0;
 	char path[128]; /* scratch for module node paths */
 };
@@ -315,13 +316,22 @@ static int parse_modules(struct dctx *c)
 
 /* ---- domains ------------------------------------------------------------- */
 
+/*
+ * "/<chosen>/<domain>", what dt_get_path gives for a child of /chosen,
+ * built from the two names: dt_get_path would walk from the root to the
+ * domain node, i.e. through nearly the whole tree, /chosen coming last.
+ * (It differs only where dt_get_path fails, in a tree nested deeper than
+ * dt_check allows; then both fall back to "/chosen/<name>".)
+ */
 static void set_path(struct dctx *c)
 {
 	struct domain_config *d = c->d;
+	const char *name = dt_name(c->fdt, d->node);
+	int n = snprintf(d->path, sizeof(d->path), "/%s/%s",
+			 dt_name(c->fdt, c->chosen), name);
 
-	if (dt_get_path(c->fdt, d->node, d->path, sizeof(d->path)) < 0)
-		snprintf(d->path, sizeof(d->path), "/chosen/%.80s",
-			 dt_name(c->fdt, d->node));
+	if (n < 0 || (size_t)n >= sizeof(d->path))
+		snprintf(d->path, sizeof(d->path), "/chosen/%.80s", name);
 }
 
 static void parse_domain(struct dctx *c)
@@ -365,8 +375,8 @@ static bool has_dom0_kernel(const void *fdt, int chosen)
 int config_parse(const void *fdt, const struct host_info *h,
 		 struct system_config *cfg, char *err, size_t errlen)
 {
-	struct dctx c = { .fdt = fdt, .h = h };
 	int chosen = dt_path(fdt, "/chosen");
+	struct dctx c = { .fdt = fdt, .h = h, .chosen = chosen };
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (chosen < 0)
