@@ -77,7 +77,17 @@ class Profile:
         self.active = start_pc is None
         self.per_cpu = per_cpu
         self.tb_len = {}
+        self.tb_last = {}                      # host TB -> its last guest address
         self.pending = None
+        self.pending_last = None
+        # Windows (--evtchn): from a guest's hvc at win_open (the end of
+        # its block) to the first instruction win_close (the IRQ vector)
+        # on another CPU: instructions per (CPU, EL, pc) in between.
+        self.win_open = self.win_close = None
+        self.win_cpu = None                    # CPU of the open window
+        self.win_now = collections.Counter()
+        self.win = collections.Counter()
+        self.windows = 0
         self.in_block = False
         self.guest_started = False
         self.boot = collections.Counter()      # hyp pc buckets before the guest
@@ -89,14 +99,28 @@ class Profile:
         self.last_guest_pc = {}
         self.last_el = {}
 
+    def window(self, cpu: int, host: str, pc: int, el: int, n: int) -> None:
+        if self.win_cpu is not None:
+            if el == 1 and pc == self.win_close and cpu != self.win_cpu:
+                self.win.update(self.win_now)
+                self.windows += 1
+                self.win_cpu = None
+                return
+            self.win_now[(cpu, el, pc)] += n
+        if el == 1 and self.tb_last.get(host) == self.win_open:
+            self.win_cpu = cpu
+            self.win_now = collections.Counter()
+
     def feed(self, line: str) -> None:
         if line.startswith("IN:"):
             self.in_block = True
             self.pending = 0
             return
         if self.in_block:
-            if INSN.match(line):
+            mi = INSN.match(line)
+            if mi:
                 self.pending += 1
+                self.pending_last = int(mi.group(1), 16)
                 return
             if not line.strip():
                 self.in_block = False
@@ -110,11 +134,14 @@ class Profile:
         cpu, host = int(m.group(1)), m.group(2)
         if self.pending is not None:
             self.tb_len[host] = self.pending
+            self.tb_last[host] = self.pending_last
             self.pending = None
         n = self.tb_len.get(host, 1)
         pc, flags = int(m.group(4), 16), int(m.group(5), 16)
         el = el_of(flags)
         self.el_insns[el] += n
+        if self.win_open is not None:
+            self.window(cpu, host, pc, el, n)
         if el == 1:
             if not self.guest_started:
                 self.guest_started = True
@@ -160,6 +187,8 @@ def main() -> int:
         # Only the measuring loop: from the first send on.
         start = guest.addr[guest.name.index("evtchn_send")]
         prof = Profile(start, per_cpu=True)
+        prof.win_open = guest.addr[guest.name.index("evtchn_send_hvc")]
+        prof.win_close = guest.addr[guest.name.index("irq_entry")]
     else:
         prof = Profile()
 
@@ -215,6 +244,24 @@ def main() -> int:
         traps[exit_name(e)] += n
     for (e, hpc), n in prof.hyp_pcs.items():
         per_fn[exit_name(e)][hyp(hpc)] += n
+    if prof.windows:
+        # Where the event-channel latency goes: every instruction between
+        # the sender's hvc and the receiver's vector, by CPU, EL, function.
+        by = collections.Counter()
+        for (cpu, el, pc), n in prof.win.items():
+            fn = hyp(pc) if el == 2 else guest(pc)
+            by[("CPU%d" % cpu, "EL%d" % el, fn)] += n
+        k = prof.windows
+        print("EVTCHNOP_send on CPU0 -> receiver's IRQ vector on CPU1: %.0f instructions "
+              "(QEMU's trace; %d samples)" % (sum(by.values()) / k, k))
+        sub = collections.Counter()
+        for (c, e, fn), n in by.items():
+            sub[(c, e)] += n
+        for (c, e), n in sorted(sub.items()):
+            print("  %s %s: %.0f" % (c, e, n / k))
+        for (c, e, fn), n in by.most_common(args.top * 3):
+            print("  %8.1f  %s %s %s" % (n / k, c, e, fn))
+        print()
     order = sorted(per_fn, key=lambda k: -sum(per_fn[k].values()))
     print("Xenith EL2 instructions per guest exit, by the guest code that exited")
     print("and the EL2 vector taken")
