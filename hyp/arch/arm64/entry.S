@@ -9,9 +9,8 @@
 
 #define FRAME_SIZE 272	/* sizeof(struct cpu_regs): x0-x30, elr, spsr, pad */
 
-.macro save_frame
-	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp, #16 * 0]
+/* Pieces of the trap frame (struct cpu_regs), shared by the save paths. */
+.macro save_x2_x17
 	stp	x2, x3, [sp, #16 * 1]
 	stp	x4, x5, [sp, #16 * 2]
 	stp	x6, x7, [sp, #16 * 3]
@@ -20,60 +19,32 @@
 	stp	x12, x13, [sp, #16 * 6]
 	stp	x14, x15, [sp, #16 * 7]
 	stp	x16, x17, [sp, #16 * 8]
+.endm
+
+.macro save_x18_x29
 	stp	x18, x19, [sp, #16 * 9]
 	stp	x20, x21, [sp, #16 * 10]
 	stp	x22, x23, [sp, #16 * 11]
 	stp	x24, x25, [sp, #16 * 12]
 	stp	x26, x27, [sp, #16 * 13]
 	stp	x28, x29, [sp, #16 * 14]
+.endm
+
+.macro save_return_state	/* x30, ELR, SPSR; uses x0, x1 */
 	mrs	x0, elr_el2
 	mrs	x1, spsr_el2
 	stp	x30, x0, [sp, #16 * 15]
 	str	x1, [sp, #16 * 16]
 .endm
 
-.macro save_caller_saved	/* x0, x1 already saved */
-	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
-	str	x18, [sp, #16 * 9]
-	mrs	x0, elr_el2
-	mrs	x1, spsr_el2
-	stp	x30, x0, [sp, #16 * 15]
-	str	x1, [sp, #16 * 16]
-.endm
-
-.macro save_rest_of_frame	/* x0, x1 already saved */
-	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
-	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
-	mrs	x0, elr_el2
-	mrs	x1, spsr_el2
-	stp	x30, x0, [sp, #16 * 15]
-	str	x1, [sp, #16 * 16]
-.endm
-
-.macro restore_frame_eret
+.macro restore_return_state	/* uses x0, x1 */
 	ldp	x30, x0, [sp, #16 * 15]
 	ldr	x1, [sp, #16 * 16]
 	msr	elr_el2, x0
 	msr	spsr_el2, x1
+.endm
+
+.macro restore_x0_x17
 	ldp	x0, x1, [sp, #16 * 0]
 	ldp	x2, x3, [sp, #16 * 1]
 	ldp	x4, x5, [sp, #16 * 2]
@@ -83,6 +54,31 @@
 	ldp	x12, x13, [sp, #16 * 6]
 	ldp	x14, x15, [sp, #16 * 7]
 	ldp	x16, x17, [sp, #16 * 8]
+.endm
+
+.macro save_frame
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #16 * 0]
+	save_x2_x17
+	save_x18_x29
+	save_return_state
+.endm
+
+.macro save_caller_saved	/* x0, x1 already saved */
+	save_x2_x17
+	str	x18, [sp, #16 * 9]
+	save_return_state
+.endm
+
+.macro save_rest_of_frame	/* x0, x1 already saved */
+	save_x2_x17
+	save_x18_x29
+	save_return_state
+.endm
+
+.macro restore_frame_eret
+	restore_return_state
+	restore_x0_x17
 	ldp	x18, x19, [sp, #16 * 9]
 	ldp	x20, x21, [sp, #16 * 10]
 	ldp	x22, x23, [sp, #16 * 11]
@@ -158,19 +154,8 @@ guest_irq:
 	b	guest_return_partial
 
 guest_return_partial:
-	ldp	x30, x0, [sp, #16 * 15]
-	ldr	x1, [sp, #16 * 16]
-	msr	elr_el2, x0
-	msr	spsr_el2, x1
-	ldp	x0, x1, [sp, #16 * 0]
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
+	restore_return_state
+	restore_x0_x17
 	ldr	x18, [sp, #16 * 9]
 	add	sp, sp, #FRAME_SIZE
 	eret
