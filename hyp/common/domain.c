@@ -141,6 +141,10 @@ static void create_vcpus(struct domain *d)
 		v->power = i == 0 ? VCPU_ON_PENDING : VCPU_OFF;
 		d->vcpu[i] = v;
 		cpu_vcpu[v->pcpu] = v;
+		/* vCPU 0 starts with the legacy vcpu_info slot in shared_info
+		 * (byte 0 is evtchn_upcall_pending); the others get theirs
+		 * when the guest registers one. */
+		v->upcall_pending = d->evtchn.vcpu_info[i];
 		arch_vcpu_init(v, i == 0 ? d->layout.kernel_ipa : 0,
 			       i == 0 ? d->layout.dtb_ipa : 0);
 	}

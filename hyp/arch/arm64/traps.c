@@ -24,9 +24,11 @@ bool sysreg_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t iss);
 
 #define XEN_HYPERCALL_TAG 0xea1
 
+/* TPIDR_EL2 holds an index head.S and PSCI start-up set, always below
+ * MAX_CPUS: no range check on this path. */
 struct vcpu *current_vcpu(void)
 {
-	return vcpu_of_cpu(this_cpu());
+	return cpu_vcpu[this_cpu()];
 }
 
 /* Steps over the trapped instruction: 4 bytes, or 2 for a 16-bit T32

@@ -35,6 +35,7 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 	else
 		memset(p, 0, VCPU_INFO_SIZE);
 	d->vcpu_info_set[t->id] = true;
+	t->upcall_pending = p; /* evtchn_upcall_pending is byte 0 */
 	evtchn_set_vcpu_info(&d->evtchn, t->id, p);
 	return 0;
 }

@@ -29,7 +29,7 @@ static void upcall(struct evtchn_domain *ed, unsigned int vcpu)
 {
 	struct domain *d = domain_of(ed);
 
-	d->upcall_level[vcpu] = true;
+	d->vcpu[vcpu]->upcall_level = true;
 	arch_vgic_set_level(d, vcpu, EVTCHN_UPCALL_INTID, true);
 }
 
@@ -72,8 +72,6 @@ int xen_domain_init(struct domain *d, struct ram_map *ram)
  * (xen_vcpu_entry() in domain.h decides when it changed). */
 void xen_upcall_set_level(struct vcpu *v, bool pending)
 {
-	struct domain *d = v->dom;
-
-	d->upcall_level[v->id] = pending;
-	arch_vgic_set_level(d, v->id, EVTCHN_UPCALL_INTID, pending);
+	v->upcall_level = pending;
+	arch_vgic_set_level(v->dom, v->id, EVTCHN_UPCALL_INTID, pending);
 }

@@ -23,6 +23,11 @@ struct vcpu {
 	unsigned int id;
 	unsigned int pcpu;          /* physical CPU it is pinned to */
 	volatile enum vcpu_power power;
+	/* evtchn_upcall_pending of its current vcpu_info (NULL: none yet),
+	 * and the level last given to its event-upcall interrupt. Kept here
+	 * because the entry path checks them on every trap. */
+	const volatile uint8_t *upcall_pending;
+	volatile bool upcall_level;
 	struct arch_vcpu arch;
 };
 
@@ -70,7 +75,6 @@ struct domain {
 	struct grant_table gnttab;
 	uint64_t runstate_gva[MAX_DOM_VCPUS];
 	bool vcpu_info_set[MAX_DOM_VCPUS];
-	volatile bool upcall_level[MAX_DOM_VCPUS]; /* event PPI line */
 	bool runstate_update_flag;
 	char conio_line[CONIO_LINE_MAX];   /* console_io output, line-buffered */
 	unsigned int conio_len;
@@ -101,11 +105,10 @@ void xen_upcall_set_level(struct vcpu *v, bool pending);
  * trap and is almost always a compare that finds nothing changed. */
 static inline void xen_vcpu_entry(struct vcpu *v)
 {
-	struct domain *d = v->dom;
-	const volatile uint8_t *vi = d->evtchn.vcpu_info[v->id];
-	bool pending = vi && *vi; /* evtchn_upcall_pending is byte 0 */
+	const volatile uint8_t *p = v->upcall_pending;
+	bool pending = p && *p;
 
-	if (pending != d->upcall_level[v->id])
+	if (pending != v->upcall_level)
 		xen_upcall_set_level(v, pending);
 }
 extern struct vcpu *cpu_vcpu[MAX_CPUS];
