@@ -134,7 +134,7 @@ void arch_vcpu_run(struct vcpu *v)
 	el1_restore(&v->arch.el1);
 	timer_vcpu_enter(v);
 	xen_vcpu_entry(v);
-	vgic_flush(v);
+	vgic_flush_slow(v); /* also resets the virtual CPU interface if fresh */
 	isb();
 	vcpu_enter(&v->arch.regs, (uint64_t)(uintptr_t)cpu_stacks[cpu + 1]);
 }

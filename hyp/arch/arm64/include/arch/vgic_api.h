@@ -20,12 +20,13 @@ void vgic_flush_slow(struct vcpu *v);
  * (no candidate bits) and no list register the guest has finished with
  * (ICH_ELRSR_EL2 marks empty ones) means nothing to do. A racing setter
  * kicks this CPU after setting its bit, so a bit missed here is seen on
- * the exit that kick causes. */
+ * the exit that kick causes. (A vCPU's first entry goes through
+ * vgic_flush_slow(), which resets the hardware state.) */
 static inline void vgic_flush(struct vcpu *v)
 {
 	const struct vgic_cpu *c = &v->arch.vgic;
 
-	if (!c->fresh && !c->pend && !v->dom->arch.vgic.pend_words &&
+	if (!c->pend && !v->dom->arch.vgic.pend_words &&
 	    !(c->lr_used & read_sysreg(ICH_ELRSR_EL2)))
 		return;
 	vgic_flush_slow(v);
