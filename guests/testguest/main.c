@@ -258,6 +258,8 @@ void guest_main(const void *fdt)
 		mode_evtchn_attacker();
 	else if (!strcmp(test, "lrflood"))
 		mode_lrflood();
+	else if (!strcmp(test, "fuzz"))
+		mode_fuzz();
 	else
 		say("unknown test '%s'", test);
 	hello_loop();

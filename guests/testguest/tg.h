@@ -32,3 +32,4 @@ void mode_evtchn_server(void);
 void mode_evtchn_client(void);
 void mode_evtchn_attacker(void);
 void mode_lrflood(void);
+void mode_fuzz(void);

@@ -459,6 +459,23 @@ def sc_lr_overflow(kind: str) -> Scenario:
                     "with distinct priorities (then in priority order)" % n)
 
 
+# --- hypercall fuzzing ---------------------------------------------------------
+def sc_hypercall_fuzz(kind: str) -> Scenario:
+    n = 5000
+    return Scenario(
+        "hypercall_fuzz",
+        [tg("alpha", "fuzz", args="calls=%d" % n), tg("beta", "hello")],
+        expects=[
+            expect(r"alpha: fuzz: %d calls answered" % n, 1, label="fuzzed"),
+            expect(r"alpha: FUZZ DONE$", 1),
+            expect(r"alpha: tick 2$", 1, after="fuzzed"),
+            expect(r"beta: tick \d+$", 2, after="fuzzed", count=3),
+        ],
+        forbid=COMMON_FORBID, smp=2, timeout=60,
+        description="%d random hypercalls (numbers, sub-ops, arguments; fixed seed) "
+                    "from one guest: every call answered, both guests keep running" % n)
+
+
 # name -> (factory, hypervisor kinds it applies to)
 SCENARIOS: Dict[str, tuple] = {
     "two_guests": (sc_two_guests, {"xen", "xenith"}),
@@ -479,6 +496,8 @@ SCENARIOS: Dict[str, tuple] = {
     "evtchn_pair": (sc_evtchn_pair, {"xen", "xenith"}),
     "evtchn_isolation": (sc_evtchn_isolation, {"xen", "xenith"}),
     "lr_overflow": (sc_lr_overflow, {"xen", "xenith"}),
+    # Under Xen 4.17 this seed stops d1 partway (not investigated yet).
+    "hypercall_fuzz": (sc_hypercall_fuzz, {"xenith"}),
     "linux_xen_guest": (sc_linux_xen_guest, {"xen", "xenith"}),
     "linux_plain": (sc_linux_plain, {"xen", "xenith"}),
     # Xen 4.17 panics ("Xenstore support requires dom0"): Xenith only.
