@@ -11,16 +11,3 @@ int mmio_register(struct mmio_table *t, uint64_t base, uint64_t size,
 	return 0;
 }
 
-bool mmio_dispatch(struct vcpu *v, struct mmio_table *t,
-		   struct mmio_access *a)
-{
-	for (int i = 0; i < t->n; i++) {
-		const struct mmio_region *r = &t->r[i];
-
-		if (a->addr - r->base < r->size) {
-			a->offset = a->addr - r->base;
-			return r->handler(v, a, r->priv);
-		}
-	}
-	return false;
-}

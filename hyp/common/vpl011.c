@@ -28,10 +28,17 @@
 #define INT_RT  (1U << 6)
 #define VPL011_INTID (32 + GUEST_VPL011_SPI)
 
-/* Interrupt line = any unmasked raw status; called with the lock held. */
+/* Interrupt line = any unmasked raw status; called with the lock held.
+ * The vGIC is told only when the line changes: most accesses (a byte
+ * written, FR polled) leave it as it was. */
 static void update_irq(struct domain *d, struct vpl011 *u)
 {
-	arch_vgic_set_level(d, 0, VPL011_INTID, (u->ris & u->imsc) != 0);
+	bool level = (u->ris & u->imsc) != 0;
+
+	if (level != u->irq_level) {
+		u->irq_level = level;
+		arch_vgic_set_level(d, 0, VPL011_INTID, level);
+	}
 }
 
 static void tx_byte(struct domain *d, struct vpl011 *u, char c)

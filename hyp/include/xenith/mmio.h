@@ -37,6 +37,18 @@ struct mmio_table {
 
 int mmio_register(struct mmio_table *t, uint64_t base, uint64_t size,
 		  mmio_handler_t h, void *priv);
-/* Finds and calls the handler; false if no region covers the access. */
-bool mmio_dispatch(struct vcpu *v, struct mmio_table *t,
-		   struct mmio_access *a);
+/* Finds and calls the handler; false if no region covers the access.
+ * Inline: it is the whole MMIO trap path between decode and device. */
+static inline bool mmio_dispatch(struct vcpu *v, struct mmio_table *t,
+				 struct mmio_access *a)
+{
+	for (int i = 0; i < t->n; i++) {
+		const struct mmio_region *r = &t->r[i];
+
+		if (a->addr - r->base < r->size) {
+			a->offset = a->addr - r->base;
+			return r->handler(v, a, r->priv);
+		}
+	}
+	return false;
+}

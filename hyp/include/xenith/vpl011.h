@@ -16,6 +16,7 @@ struct vpl011 {
 	bool enabled;
 	uint32_t imsc;    /* interrupt mask set/clear */
 	uint32_t ris;     /* raw interrupt status */
+	bool irq_level;   /* what the vGIC was last told */
 	char rx[VPL011_RX_FIFO];
 	unsigned rx_head, rx_count;
 	char line[VPL011_LINE_MAX];
