@@ -7,38 +7,14 @@
 #include <libfdt.h>
 
 #include "check.h"
+#include "dt_fixture.h"
 #include <xenith/config.h>
 #include <xenith/fdt.h>
-
-#define SLACK 8192
 
 static struct host_info h;
 static char err[CFG_ERR_LEN];
 
 /* QEMU's tree opened for editing with libfdt. */
-static void *editable(const char *name)
-{
-	size_t size;
-	void *fdt = load_dtb(name, SLACK, &size);
-
-	if (fdt_open_into(fdt, fdt, (int)(size + SLACK))) {
-		fprintf(stderr, "fdt_open_into failed\n");
-		exit(2);
-	}
-	return fdt;
-}
-
-static int node(void *fdt, const char *path)
-{
-	int n = fdt_path_offset(fdt, path);
-
-	if (n < 0) {
-		fprintf(stderr, "no node %s\n", path);
-		exit(2);
-	}
-	return n;
-}
-
 /* Parses fdt, expecting failure with exactly `msg`. */
 static void expect_error(void *fdt, const char *msg)
 {

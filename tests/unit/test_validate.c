@@ -7,35 +7,13 @@
 #include <libfdt.h>
 
 #include "check.h"
+#include "dt_fixture.h"
 #include <xenith/config.h>
 #include <xenith/fdt.h>
-
-#define SLACK 8192
 
 static struct host_info host;
 static struct system_config cfg;
 static char err[CFG_ERR_LEN];
-
-static void *editable(const char *name)
-{
-	size_t size;
-	void *fdt = load_dtb(name, SLACK, &size);
-
-	if (fdt_open_into(fdt, fdt, (int)(size + SLACK)))
-		exit(2);
-	return fdt;
-}
-
-static int node(void *fdt, const char *path)
-{
-	int n = fdt_path_offset(fdt, path);
-
-	if (n < 0) {
-		fprintf(stderr, "no node %s\n", path);
-		exit(2);
-	}
-	return n;
-}
 
 /* Parse everything and validate; returns the number of domains. */
 static int load(void *fdt)
