@@ -80,17 +80,18 @@ def hv_kind(hv: str) -> str:
 # ---------------------------------------------------------------------------
 # Console line prefixes
 #
-# Xen 4.17 prints a dom0less domU's vpl011 output on its own console as
-# "(d<N>) <text>" (see README.md). When Xen's console is switched to that
-# domain's input, the line is still prefixed. Xenith uses the same prefix;
-# "DOM<N>: " and "d<N>: " are accepted too so a scenario never depends on
-# which of the spellings a hypervisor picked.
+# Xen 4.17 prints a dom0less domU's vpl011 output as "(XEN) DOM<N>: <text>"
+# (no prefix at all for the domain with the input focus) and console_io
+# output as "(d<N>) <text>"; Xenith prints "(d<N>) " for both (see
+# README.md). Both spellings are accepted so a scenario never depends on
+# which one a hypervisor picked. Xenith's own log lines about a domain
+# ("(XEN) d1: ...") are hypervisor lines, not the domain's output.
 # ---------------------------------------------------------------------------
 def dom_prefix(dom: int) -> str:
-    return r"(?:\(XEN\) )?(?:\(d%d\) |DOM%d: |d%d: )" % (dom, dom, dom)
+    return r"(?:\(XEN\) )?(?:\(d%d\) |DOM%d: )" % (dom, dom)
 
 
-ANY_DOM_PREFIX = re.compile(r"^(?:\(XEN\) )?(?:\(d(\d+)\) |DOM(\d+): |d(\d+): )")
+ANY_DOM_PREFIX = re.compile(r"^(?:\(XEN\) )?(?:\(d(\d+)\) |DOM(\d+): )")
 
 
 def strip_dom(line: str) -> tuple[Optional[int], str]:
