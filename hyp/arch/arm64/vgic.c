@@ -383,12 +383,21 @@ void vgic_vtimer_fired(struct vcpu *v)
 	struct vgic_dist *dist = &v->dom->arch.vgic;
 	struct vgic_irq *irq;
 
+	uint32_t empty = (uint32_t)read_sysreg(ICH_ELRSR_EL2);
+
 	spin_lock(&dist->lock);
-	/* The guest usually finished the previous tick without exiting
-	 * since: take that list register back first. */
-	if (v->arch.vgic.lr_used & (uint32_t)read_sysreg(ICH_ELRSR_EL2))
-		sync_lrs(v);
 	irq = &v->arch.vgic.priv[VTIMER_INTID];
+	/* Steady state: the guest finished the previous tick in the list
+	 * register still assigned to it; write the new tick there. */
+	if (irq->in_lr && (empty & (1U << irq->lr)) && irq->enabled) {
+		irq->active = 0;
+		write_lr(irq->lr, make_lr(irq, VTIMER_INTID));
+		spin_unlock(&dist->lock);
+		return;
+	}
+	/* Otherwise take back whatever the guest finished, then load. */
+	if (v->arch.vgic.lr_used & empty)
+		sync_lrs(v);
 	irq->hw = 1;
 	irq->pending = 1;
 	if (v->arch.vgic.fresh || !irq->enabled || irq->in_lr ||
