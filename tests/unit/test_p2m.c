@@ -128,6 +128,26 @@ static void test_split(void)
 	free((void *)(uintptr_t)pool.base);
 }
 
+static void test_unmap(void)
+{
+	struct page_pool pool = new_pool(8);
+	uint64_t root = p2m_new_root(&pool), pa = 0;
+	int before;
+
+	p2m_map(root, &pool, 0x40000000, 0x80000000, 4 * MiB, P2M_RAM);
+	p2m_map(root, &pool, 0x38000000, 0xbeef000, 4096, P2M_RAM);
+	before = flushes;
+	CHECK_EQ(p2m_unmap_page(root, 0x38000000), 0);
+	CHECK(flushes > before);
+	CHECK(!p2m_lookup(root, 0x38000000, &pa));
+	CHECK_EQ(p2m_unmap_page(root, 0x38000000), -1);  /* already gone */
+	CHECK_EQ(p2m_unmap_page(root, 0x40000000), -1);  /* inside a block */
+	CHECK(p2m_lookup(root, 0x40000000, &pa));        /* ...left alone */
+	CHECK_EQ(p2m_unmap_page(root, 0x7000000000ULL), -1); /* never mapped */
+	CHECK_EQ(p2m_unmap_page(root, 1ULL << 39), -1);  /* outside the IPA space */
+	free((void *)(uintptr_t)pool.base);
+}
+
 static void test_refusals(void)
 {
 	struct page_pool pool = new_pool(2);
@@ -151,6 +171,7 @@ int main(void)
 	test_pool();
 	test_map_blocks();
 	test_split();
+	test_unmap();
 	test_refusals();
 	return check_done("test_p2m");
 }

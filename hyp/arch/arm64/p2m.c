@@ -148,3 +148,26 @@ int p2m_lookup(uint64_t root, uint64_t ipa, uint64_t *pa)
 	}
 	return 0;
 }
+
+int p2m_unmap_page(uint64_t root, uint64_t ipa)
+{
+	uint64_t tbl = root;
+
+	if (ipa >> P2M_IPA_BITS)
+		return -1;
+	for (int level = 1; level <= 3; level++) {
+		uint64_t *e = &table(tbl)[(ipa >> shift_of(level)) & (ENTRIES - 1)];
+
+		if (!(*e & DESC_VALID))
+			return -1;
+		if (level == 3) {
+			*e = 0;
+			p2m_flush_tlb();
+			return 0;
+		}
+		if ((*e & 3) == DESC_BLOCK)
+			return -1; /* only pages mapped one by one are removed */
+		tbl = *e & ADDR_MASK;
+	}
+	return -1;
+}

@@ -170,6 +170,11 @@ uint64_t arch_gfn_to_pa(struct domain *d, uint64_t gfn)
 	return p2m_lookup(d->p2m_root, gfn << 12, &pa) ? pa : 0;
 }
 
+void arch_p2m_unmap_page(struct domain *d, uint64_t gfn)
+{
+	p2m_unmap_page(d->p2m_root, gfn << 12);
+}
+
 int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa)
 {
 	return p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, P2M_RAM);

@@ -24,6 +24,9 @@ static int64_t map_grant_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
 		return -XEN_EINVAL; /* v1 has no status frames */
 	if (arch_p2m_map_page(d, gpfn, gt->frames_pa + idx * PAGE_SIZE))
 		return -XEN_ENOMEM;
+	/* A frame lives at one place: remove it from where it was, as Xen does. */
+	if (gt->gfn[idx] && gt->gfn[idx] != gpfn)
+		arch_p2m_unmap_page(d, gt->gfn[idx]);
 	gt->gfn[idx] = gpfn;
 	if (idx >= gt->nr_frames)
 		gt->nr_frames = (unsigned int)idx + 1;
@@ -45,7 +48,12 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 	case XENMAPSPACE_shared_info:
 		if (x.idx != 0)
 			return -XEN_EINVAL;
-		return arch_p2m_map_page(d, x.gpfn, d->shared_info_pa) ? -XEN_ENOMEM : 0;
+		if (arch_p2m_map_page(d, x.gpfn, d->shared_info_pa))
+			return -XEN_ENOMEM;
+		if (d->shared_info_gfn && d->shared_info_gfn != x.gpfn)
+			arch_p2m_unmap_page(d, d->shared_info_gfn); /* one place only */
+		d->shared_info_gfn = x.gpfn;
+		return 0;
 	case XENMAPSPACE_grant_table:
 		return map_grant_frame(d, x.idx, x.gpfn);
 	default:

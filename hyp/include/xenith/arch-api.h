@@ -55,6 +55,8 @@ void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
 
 /* Maps one 4 KiB host page at guest frame gfn, replacing what was there. */
 int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa);
+/* Removes the page mapped on its own at gfn (by arch_p2m_map_page). */
+void arch_p2m_unmap_page(struct domain *d, uint64_t gfn);
 /* Host physical address of guest frame gfn (RAM or a shared page), 0 if
  * unmapped. */
 uint64_t arch_gfn_to_pa(struct domain *d, uint64_t gfn);

@@ -71,6 +71,7 @@ struct domain {
 	struct vpl011 vpl011;
 	/* Xen PV interfaces */
 	uint64_t shared_info_pa;
+	uint64_t shared_info_gfn;      /* where the guest mapped it, 0: nowhere */
 	struct evtchn_domain evtchn;
 	struct grant_table gnttab;
 	uint64_t runstate_gva[MAX_DOM_VCPUS];
