@@ -33,9 +33,9 @@ struct vcpu *current_vcpu(void)
 
 /* Steps over the trapped instruction: 4 bytes, or 2 for a 16-bit T32
  * instruction of a 32-bit EL0 task (ESR_EL2.IL clear). */
-static void skip_insn(struct cpu_regs *r)
+static void skip_insn(struct cpu_regs *r, uint64_t esr)
 {
-	r->pc += (read_sysreg(esr_el2) & ESR_IL) ? 4 : 2;
+	r->pc += (esr & ESR_IL) ? 4 : 2;
 }
 
 /* Sign/size-extends an emulated load into its destination register. */
@@ -51,8 +51,9 @@ static void dabt_complete_read(struct cpu_regs *r, uint64_t iss, uint64_t val,
 	regs_set(r, (iss >> DABT_SRT_SHIFT) & 0x1f, val);
 }
 
-static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
+static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 {
+	uint64_t iss = esr & ESR_ISS_MASK;
 	uint64_t far = read_sysreg(far_el2);
 	uint64_t ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
 	unsigned rt = (iss >> DABT_SRT_SHIFT) & 0x1f;
@@ -76,7 +77,7 @@ static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
 	}
 	if (!a.write)
 		dabt_complete_read(r, iss, a.value, a.size);
-	skip_insn(r);
+	skip_insn(r, esr);
 }
 
 static bool handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
@@ -107,9 +108,11 @@ void arch_vcpu_block(struct vcpu *v)
 	}
 }
 
-static void handle_wfx(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
+static void handle_wfx(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 {
-	skip_insn(r);
+	uint64_t iss = esr & ESR_ISS_MASK;
+
+	skip_insn(r, esr);
 	if (iss & 1)
 		return; /* WFE: nothing to wait for while we own the CPU */
 	arch_vcpu_block(v);
@@ -131,7 +134,7 @@ void trap_guest_sync(struct cpu_regs *r)
 
 	switch (esr >> ESR_EC_SHIFT) {
 	case ESR_EC_DABT_LOW:
-		handle_dabt(v, r, iss);
+		handle_dabt(v, r, esr);
 		break;
 	case ESR_EC_IABT_LOW:
 		inject_iabt(r, read_sysreg(far_el2));
@@ -140,15 +143,15 @@ void trap_guest_sync(struct cpu_regs *r)
 		keep = handle_hvc(v, r, iss);
 		break;
 	case ESR_EC_SMC64:
-		skip_insn(r); /* trapped SMC: ELR points at the SMC itself */
+		skip_insn(r, esr); /* trapped SMC: ELR points at the SMC itself */
 		keep = vpsci_call(v, r);
 		break;
 	case ESR_EC_WFX:
-		handle_wfx(v, r, iss);
+		handle_wfx(v, r, esr);
 		break;
 	case ESR_EC_SYSREG:
 		if (sysreg_emulate(v, r, iss))
-			skip_insn(r);
+			skip_insn(r, esr);
 		else
 			inject_undef(r);
 		break;

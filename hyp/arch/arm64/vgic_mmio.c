@@ -242,13 +242,9 @@ static bool dist_regs(struct vcpu *v, struct mmio_access *a)
 /* Identification registers never change: answered without the lock. */
 static bool dist_id_regs(struct vcpu *v, struct mmio_access *a)
 {
-	unsigned ncpu = MIN(v->dom->nr_vcpus, 8U);
-
 	switch (a->offset) {
 	case GICD_TYPER:
-		/* IDbits = 10 (value 9), CPUNumber, ITLinesNumber; no LPIs. */
-		a->value = (9U << 19) | ((ncpu - 1) << 5) |
-			   (v->dom->arch.vgic.nr_spis / 32);
+		a->value = v->dom->arch.vgic.typer;
 		return true;
 	case GICD_IIDR:
 		a->value = IIDR_VALUE;

@@ -42,6 +42,7 @@ struct vgic_cpu {
 struct vgic_dist {
 	uint32_t ctlr;
 	uint32_t nr_spis;
+	uint32_t typer;         /* GICD_TYPER, fixed at creation */
 	struct vgic_irq spi[VGIC_MAX_SPIS];
 	uint32_t pend[VGIC_MAX_SPIS / 32]; /* SPIs pending or line high */
 	uint32_t pend_words;     /* bit w set when pend[w] != 0 */
