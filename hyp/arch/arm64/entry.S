@@ -120,21 +120,24 @@ hyp_vectors:
 /*
  * Most exits (hypercalls, PSCI, WFI, interrupts) never look at the guest's
  * x19-x29: the C code preserves them, so they stay live in the registers
- * and only the caller-saved ones go into the frame. Data aborts and
- * system-register traps may name any register as source or destination,
- * so they save the whole frame. x19-x29 slots of a partial frame are
- * never read.
+ * and only the caller-saved ones go into the frame. System-register traps,
+ * and data aborts whose transfer register (ESR SRT) is x19 or above, may
+ * read or write those, so they save the whole frame. x19-x29 slots of a
+ * partial frame are never read.
  */
 guest_sync:
 	sub	sp, sp, #FRAME_SIZE
 	stp	x0, x1, [sp, #16 * 0]
-	mrs	x0, esr_el2
-	lsr	x0, x0, #26
-	cmp	x0, #0x24		/* data abort from the guest */
-	b.eq	guest_sync_full
+	mrs	x1, esr_el2
+	lsr	x0, x1, #26
 	cmp	x0, #0x18		/* MSR/MRS trap */
 	b.eq	guest_sync_full
-	save_caller_saved
+	cmp	x0, #0x24		/* data abort from the guest ... */
+	b.ne	1f
+	ubfx	x0, x1, #16, #5		/* ... naming x19-x30 or xzr (SRT) */
+	cmp	x0, #19
+	b.hs	guest_sync_full
+1:	save_caller_saved
 	mov	x0, sp
 	bl	trap_guest_sync
 	b	guest_return_partial
