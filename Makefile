@@ -23,7 +23,7 @@ tools:
 unit:
 	$(MAKE) -C tests/unit O=$(O) check
 
-test check: all
+test check:
 	bash tests/run
 
 bench: all
