@@ -91,7 +91,7 @@ static int64_t arch_features(uint32_t fn)
 	return fn == SMCCC_VERSION ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
 }
 
-static int64_t psci_dispatch(struct vcpu *v, struct cpu_regs *r, bool *keep)
+static int64_t psci_dispatch(struct vcpu *v, struct cpu_regs *r)
 {
 	struct domain *d = v->dom;
 	uint32_t fn = (uint32_t)r->x[0];
@@ -110,25 +110,19 @@ static int64_t psci_dispatch(struct vcpu *v, struct cpu_regs *r, bool *keep)
 		return affinity_info(d, r->x[1], r->x[2]);
 	case PSCI_CPU_OFF: case PSCI_0_1_CPU_OFF:
 		v->power = VCPU_OFF;
-		*keep = false;
 		return PSCI_SUCCESS;
 	case PSCI_SYSTEM_OFF:
 		domain_shutdown(d, SHUTDOWN_poweroff);
-		*keep = false;
 		return PSCI_SUCCESS;
 	case PSCI_SYSTEM_RESET:
 		domain_shutdown(d, SHUTDOWN_reboot);
-		*keep = false;
 		return PSCI_SUCCESS;
 	default:
 		return PSCI_NOT_SUPPORTED;
 	}
 }
 
-bool vpsci_call(struct vcpu *v, struct cpu_regs *r)
+void vpsci_call(struct vcpu *v, struct cpu_regs *r)
 {
-	bool keep = true;
-
-	r->x[0] = (uint64_t)psci_dispatch(v, r, &keep);
-	return keep;
+	r->x[0] = (uint64_t)psci_dispatch(v, r);
 }

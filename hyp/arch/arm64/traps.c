@@ -80,19 +80,20 @@ static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 	skip_insn(r, esr);
 }
 
-static bool handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
+static void handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
 {
 	switch (iss & 0xffff) {
 	case 0:
-		return vpsci_call(v, r);
+		vpsci_call(v, r);
+		break;
 	case XEN_HYPERCALL_TAG:
 		/* Number in x16, arguments x0-x4 (adjacent in the frame, read
 		 * in place), result in x0. */
 		r->x[0] = (uint64_t)do_hypercall(v, (unsigned long)r->x[16], &r->x[0]);
-		return true;
+		break;
 	default:
 		inject_undef(r);
-		return true;
+		break;
 	}
 }
 
@@ -101,8 +102,7 @@ static bool handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
 void arch_vcpu_block(struct vcpu *v)
 {
 	xen_vcpu_entry(v);
-	while (!vgic_vcpu_pending(v) && v->dom->state == DOM_RUNNING &&
-	       v->power == VCPU_ON) {
+	while (!vgic_vcpu_pending(v) && vcpu_running(v)) {
 		arch_cpu_idle();
 		xen_vcpu_entry(v);
 	}
@@ -121,7 +121,7 @@ static void handle_wfx(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 /* After any trap: keep running this vCPU, or give the CPU up. */
 static void maybe_leave(struct vcpu *v)
 {
-	if (v->dom->state != DOM_RUNNING || v->power != VCPU_ON)
+	if (!vcpu_running(v))
 		vcpu_schedule(this_cpu());
 }
 
@@ -130,7 +130,6 @@ void trap_guest_sync(struct cpu_regs *r)
 	struct vcpu *v = current_vcpu();
 	uint64_t esr = read_sysreg(esr_el2);
 	uint64_t iss = esr & ESR_ISS_MASK;
-	bool keep = true;
 
 	switch (esr >> ESR_EC_SHIFT) {
 	case ESR_EC_DABT_LOW:
@@ -140,11 +139,11 @@ void trap_guest_sync(struct cpu_regs *r)
 		inject_iabt(r, read_sysreg(far_el2));
 		break;
 	case ESR_EC_HVC64:
-		keep = handle_hvc(v, r, iss);
+		handle_hvc(v, r, iss);
 		break;
 	case ESR_EC_SMC64:
 		skip_insn(r, esr); /* trapped SMC: ELR points at the SMC itself */
-		keep = vpsci_call(v, r);
+		vpsci_call(v, r);
 		break;
 	case ESR_EC_WFX:
 		handle_wfx(v, r, esr);
@@ -159,8 +158,7 @@ void trap_guest_sync(struct cpu_regs *r)
 		inject_undef(r);
 		break;
 	}
-	(void)keep;
-	maybe_leave(v);
+	maybe_leave(v); /* CPU_OFF, SYSTEM_OFF, shutdown: state says so */
 	xen_vcpu_entry(v);
 	vgic_flush(v);
 }

@@ -92,6 +92,12 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why);
 /* Called on the physical CPU of v to start (or not) its vCPU. */
 void vcpu_schedule(unsigned int cpu) __attribute__((noreturn));
 
+/* True while v may run: its domain is up and the vCPU is powered on. */
+static inline bool vcpu_running(const struct vcpu *v)
+{
+	return v->dom->state == DOM_RUNNING && v->power == VCPU_ON;
+}
+
 struct domain *domain_by_id(uint32_t id);
 /* True if guest frame gfn lies in one of d's RAM banks. */
 bool domain_gfn_is_ram(const struct domain *d, uint64_t gfn);

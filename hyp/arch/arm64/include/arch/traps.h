@@ -13,9 +13,10 @@ void inject_undef(struct cpu_regs *r);
 void inject_dabt(struct cpu_regs *r, uint64_t far, bool write);
 void inject_iabt(struct cpu_regs *r, uint64_t far);
 
-/* SMCCC / PSCI calls from the guest (psci.c); fills x0.. with results.
- * Returns false if the vCPU must stop running (CPU_OFF, SYSTEM_OFF). */
-bool vpsci_call(struct vcpu *v, struct cpu_regs *r);
+/* SMCCC / PSCI calls from the guest (psci.c); fills x0 with the result.
+ * CPU_OFF and SYSTEM_OFF/RESET change the vCPU's or domain's state, which
+ * the trap exit then acts on. */
+void vpsci_call(struct vcpu *v, struct cpu_regs *r);
 
 /* The vCPU currently running on this physical CPU. */
 struct vcpu *current_vcpu(void);
