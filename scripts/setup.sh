@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# Prepares a machine for building and testing Xenith. Idempotent: installs
-# only the Debian packages that are missing and downloads each reference
-# binary into cache/ once.
+# Prepares a machine for building and testing Xenith, from a minimal
+# Debian 12 (debootstrap --variant=minbase, a debian:12 container) up.
+# Idempotent: installs only the Debian packages that are missing, runs
+# apt-get update at most once, and downloads each reference binary into
+# cache/ once.
 #
 #   scripts/setup.sh            host tools + Xen 4.17 (reference hypervisor)
 #   scripts/setup.sh --linux    also Debian's arm64 Linux 6.1 and busybox-static
@@ -13,6 +15,7 @@
 #   cache/xen-4.17-arm64                 symlink to it
 #   cache/linux/boot/vmlinuz-6.1.*-arm64 (with --linux)
 #   cache/busybox/bin/busybox            (with --linux)
+# apt-get's own output goes to cache/setup-apt.log.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,7 +24,7 @@ WANT_LINUX=0
 for a in "$@"; do
 	case "$a" in
 	--linux) WANT_LINUX=1 ;;
-	-h|--help) sed -n '4,16p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,18p' "$0"; exit 0 ;;
 	*) echo "setup.sh: unknown option $a" >&2; exit 2 ;;
 	esac
 done
@@ -31,63 +34,105 @@ log() { echo "setup: $*"; }
 SUDO=
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 export DEBIAN_FRONTEND=noninteractive
+mkdir -p "$CACHE"
+APT_LOG=$CACHE/setup-apt.log
 
-APT_UPDATED=0
-apt_update_once() {
-	if [ "$APT_UPDATED" = 0 ]; then
-		$SUDO apt-get update -qq </dev/null
-		APT_UPDATED=1
+# Every host package the two README commands use, and why. Nothing else
+# is assumed: a minbase Debian 12 has bash, coreutils, sed, grep, gzip,
+# mawk, findutils and apt, and none of these.
+HOST_PKGS=(
+	"make:runs the builds"
+	"gcc:host compiler for tools/ and the unit tests"
+	"libc6-dev:C headers and libc for the host builds"
+	"libfdt-dev:libfdt, the reference the unit tests check the FDT code against"
+	"gcc-aarch64-linux-gnu:cross compiler for the hypervisor and the test guests"
+	"binutils-aarch64-linux-gnu:objcopy and nm for the arm64 images"
+	"device-tree-compiler:dtc, builds every device tree of the tests and demo"
+	"qemu-system-arm:qemu-system-aarch64, the emulated virt board"
+	"u-boot-qemu:U-Boot for QEMU virt, the boot-loader scenario"
+	"python3:the system-test harness, the demo and make bench"
+	"cpio:packs the Linux guest's initramfs"
+)
+
+# run_apt CMD...: apt-get with its output in the log; the log's tail on failure.
+run_apt() {
+	if ! $SUDO "$@" </dev/null >>"$APT_LOG" 2>&1; then
+		echo "setup: '$*' failed; last lines of $APT_LOG:" >&2
+		tail -n 20 "$APT_LOG" >&2
+		exit 1
 	fi
 }
 
-# Host packages: install only those not already installed.
-HOST_PKGS="gcc-aarch64-linux-gnu qemu-system-arm device-tree-compiler u-boot-qemu u-boot-tools python3 make cpio"
-missing=
-for p in $HOST_PKGS; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
-		missing="$missing $p"
-	fi
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
+
+# What is missing: host packages, the arm64 architecture (for the
+# reference binaries, downloaded but never installed) and the downloads.
+missing=()
+for entry in "${HOST_PKGS[@]}"; do
+	installed "${entry%%:*}" || missing+=("$entry")
 done
-if [ -n "$missing" ]; then
-	log "installing:$missing"
-	apt_update_once
-	$SUDO apt-get install -y -qq --no-install-recommends $missing </dev/null
+need_arch=0
+dpkg --print-foreign-architectures | grep -qx arm64 || need_arch=1
+
+have() { compgen -G "$1" >/dev/null; }
+need_download=0
+have "$CACHE/xen/boot/xen-4.17-arm64" || need_download=1
+if [ "$WANT_LINUX" = 1 ]; then
+	have "$CACHE/linux/boot/vmlinuz-6.1.*-arm64" || need_download=1
+	have "$CACHE/busybox/bin/busybox" || need_download=1
 fi
 
-# Foreign (arm64) packages are only downloaded, never installed.
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-	log "adding dpkg architecture arm64"
+if [ "$need_arch" = 1 ]; then
+	log "adding dpkg architecture arm64 (Debian's arm64 Xen, Linux and busybox are downloaded, not installed)"
 	$SUDO dpkg --add-architecture arm64
-	APT_UPDATED=0
+fi
+# One apt-get update covers both the installs and the arm64 downloads.
+if [ ${#missing[@]} -gt 0 ] || [ "$need_arch" = 1 ] ||
+   { [ "$need_download" = 1 ] && ! apt-cache show xen-hypervisor-4.17-arm64:arm64 >/dev/null 2>&1; }; then
+	log "apt-get update"
+	run_apt apt-get update -q
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+	names=()
+	for entry in "${missing[@]}"; do
+		log "installing ${entry%%:*}: ${entry#*:}"
+		names+=("${entry%%:*}")
+	done
+	run_apt apt-get install -y -q --no-install-recommends "${names[@]}"
+	log "installed ${#names[@]} package(s) (apt-get's output: $APT_LOG)"
+else
+	log "host packages: all ${#HOST_PKGS[@]} present"
 fi
 
-# download_pkg NAME DEST [CHECK]
+# download_pkg NAME DEST CHECK
 #   Fetches the .deb for NAME (e.g. "busybox-static:arm64") with apt-get
 #   download and extracts it into DEST, unless DEST/CHECK (a glob) already
 #   exists. NAME may be a meta package ("linux-image-arm64:arm64"): it is
-#   resolved to the first real package it depends on.
+#   resolved to the real package it depends on.
 download_pkg() {
-	local name=$1 dest=$2 check=${3:-}
-	if [ -n "$check" ] && compgen -G "$dest/$check" >/dev/null; then
+	local name=$1 dest=$2 check=$3
+	if have "$dest/$check"; then
 		return 0
 	fi
 	mkdir -p "$CACHE/debs" "$dest"
-	if ! apt-cache show "$name" >/dev/null 2>&1; then apt_update_once; fi
 	local real=$name
-	# A meta package has no files of its own: follow its first dependency.
-	local dep
-	dep=$(apt-cache depends "$name" 2>/dev/null | awk '/^ *Depends:/ {print $2; exit}')
 	case "$name" in
-	linux-image-arm64:*) real=$dep ;;
+	linux-image-arm64:*)
+		real=$(apt-cache depends "$name" 2>/dev/null | awk '/^ *Depends:/ {print $2; exit}')
+		[ -n "$real" ] || { echo "setup: cannot resolve $name" >&2; return 1; }
+		;;
 	esac
-	log "downloading $real"
-	( cd "$CACHE/debs" && apt-get download -q -o APT::Sandbox::User=root "$real" </dev/null )
+	log "downloading $real into $dest"
+	( cd "$CACHE/debs" && apt-get download -q -o APT::Sandbox::User=root "$real" </dev/null >>"$APT_LOG" 2>&1 ) ||
+		{ echo "setup: apt-get download $real failed (see $APT_LOG)" >&2; return 1; }
 	local arch=${real#*:}
 	local base=${real%%:*}
 	local deb
 	deb=$(ls -t "$CACHE/debs/${base}"_*"_${arch}.deb" | head -n1)
 	dpkg-deb -x "$deb" "$dest"
-	if [ -n "$check" ] && ! compgen -G "$dest/$check" >/dev/null; then
+	if ! have "$dest/$check"; then
 		echo "setup: $real did not provide $check" >&2
 		return 1
 	fi
