@@ -93,6 +93,7 @@ extern volatile uint64_t fault_resume_pc;
 /* Optional IRQ handler: called from the IRQ vector (IRQs masked) instead
  * of treating the interrupt as unexpected. */
 extern void (*irq_handler)(void);
+#define DAIF_I (1u << 7)   /* PSTATE.I in the DAIF register */
 static inline void irq_enable(void) { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
 

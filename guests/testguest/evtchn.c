@@ -39,7 +39,7 @@ static uint8_t vcpu_page[4096] __attribute__((aligned(4096)));
 static volatile struct xen_shared_info *shinfo;
 static volatile struct xen_vcpu_info *vinfo;
 static uint32_t upcall_intid;
-static uint32_t timer_intid = 27;  /* virtual timer; from the DT if it says */
+static uint32_t timer_intid;  /* virtual timer, from the DT */
 
 /* What the IRQ handler saw. */
 static volatile uint32_t events_on[64];   /* per port, ports < 64 */
@@ -143,22 +143,6 @@ static bool hypervisor_irq(uint32_t *intid)
 	return true;
 }
 
-/* The virtual timer's PPI: third entry of the arch timer's interrupts. */
-static void find_timer_irq(void)
-{
-	struct dt_node it = { .off = -1 };
-	while (dt_next(g_fdt, &it)) {
-		int len;
-		const uint8_t *p;
-		if (!dt_compatible(g_fdt, it.off, "arm,armv8-timer"))
-			continue;
-		p = dt_getprop(g_fdt, it.off, "interrupts", &len);
-		if (p && len >= 36 && be32(p + 24) == 1)
-			timer_intid = 16 + be32(p + 28);
-		return;
-	}
-}
-
 static bool setup(bool legacy)
 {
 	uint64_t base, end;
@@ -203,7 +187,7 @@ static bool setup(bool legacy)
 		vinfo = (volatile struct xen_vcpu_info *)(vcpu_page + 128);
 	}
 
-	find_timer_irq();
+	timer_intid = vtimer_intid();
 	timer_disarm();
 	if (!gic_init(g_fdt) || !gic_enable_ppi(upcall_intid) ||
 	    !gic_enable_ppi(timer_intid)) {

@@ -32,7 +32,7 @@
 
 #define MAX_TAKEN 64
 
-static uint32_t timer_intid = 27;
+static uint32_t timer_intid;  /* virtual timer, from the DT */
 static volatile uint32_t taken[32];
 static volatile uint32_t order[MAX_TAKEN];
 static volatile uint32_t norder, other, spurious;
@@ -59,21 +59,6 @@ static void lr_irq(void)
 		order[norder] = id;
 	norder++;
 	gic_eoi(id);
-}
-
-/* The virtual timer's PPI: third entry of the arch timer's interrupts. */
-static void find_timer_irq(void)
-{
-	struct dt_node it = { .off = -1 };
-	while (dt_next(g_fdt, &it)) {
-		int len;
-		if (!dt_compatible(g_fdt, it.off, "arm,armv8-timer"))
-			continue;
-		const uint8_t *p = dt_getprop(g_fdt, it.off, "interrupts", &len);
-		if (p && len >= 36 && be32(p + 24) == 1)
-			timer_intid = 16 + be32(p + 28);
-		return;
-	}
 }
 
 static bool has(const char *list, const char *w)
@@ -201,7 +186,7 @@ void mode_lrflood(void)
 
 	if (nsgi < 1 || nsgi > 16)
 		nsgi = 16;
-	find_timer_irq();
+	timer_intid = vtimer_intid();
 	timer_off();
 	if (!gic_init(g_fdt)) {
 		say("LRFLOOD FAIL no GICv3");

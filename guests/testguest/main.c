@@ -165,17 +165,81 @@ static void poll_input(void)
 	}
 }
 
+/* The virtual timer's INTID: the third entry of the arch timer node's
+ * interrupts (a PPI), 27 if the tree does not say. */
+uint32_t vtimer_intid(void)
+{
+	struct dt_node it = { .off = -1 };
+	while (dt_next(g_fdt, &it)) {
+		int len;
+		const uint8_t *p;
+		if (!dt_compatible(g_fdt, it.off, "arm,armv8-timer"))
+			continue;
+		p = dt_getprop(g_fdt, it.off, "interrupts", &len);
+		if (p && len >= 36 && be32(p + 24) == 1)
+			return 16 + be32(p + 28);
+		break;
+	}
+	return 27;
+}
+
+static bool tick_wfi;      /* the vtimer can wake this vCPU from WFI */
+static uint64_t wakeups;   /* WFIs that returned, for report= */
+
+/* Lets hello_loop sleep in WFI between ticks: the vtimer's PPI enabled
+ * in the vGIC, taken with IRQs masked (WFI wakes on a pending interrupt
+ * even when PSTATE masks it). Not when a test left IRQs unmasked: its
+ * own handler owns the interrupts then, and the loop spins as before. */
+static void tick_sleep_init(void)
+{
+	if (!(read_sysreg(daif) & DAIF_I))
+		return;
+	tick_wfi = gic_init(g_fdt) && gic_enable_ppi(vtimer_intid());
+}
+
+/* Until the virtual counter reaches `when`: asleep, so the physical CPU
+ * is free (QEMU runs several vCPUs on few host cores). */
+static void sleep_until(uint64_t when)
+{
+	while ((int64_t)(cntvct() - when) < 0) {
+		if (!tick_wfi) {
+			cpu_relax();
+			continue;
+		}
+		__asm__ volatile("msr cntv_cval_el0, %0\n\t"
+				 "msr cntv_ctl_el0, %1\n\t"
+				 "isb\n\t"
+				 "wfi"
+				 :: "r"(when), "r"(1ull) : "memory");
+		wakeups++;
+		uint32_t id = gic_ack();
+		/* Timer off before the EOI: its level is low when the EOI
+		 * deactivates it (the hypervisor may map it to the real one). */
+		__asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb" ::: "memory");
+		if (id < 1020)
+			gic_eoi(id);
+	}
+}
+
 void hello_loop(void)
 {
 	uint64_t freq = cntfrq();
 	if (!freq)
 		freq = 62500000;
 	uint64_t period = freq * arg_num("period", 50) / 1000;
+	/* report=N: after N ticks, how often WFI returned meanwhile (about
+	 * once a tick when the hypervisor blocks the vCPU until its timer). */
+	uint64_t report = arg_num("report", 0);
+	tick_sleep_init();
 	uint64_t next = cntvct() + period;
 	for (uint64_t n = 1;; n++) {
-		while ((int64_t)(cntvct() - next) < 0)
-			cpu_relax();
+		sleep_until(next);
 		say("tick %llu", (unsigned long long)n);
+		if (n == report && tick_wfi)
+			say("idle: %llu ticks, %llu wake-ups from WFI",
+			    (unsigned long long)n, (unsigned long long)wakeups);
+		else if (n == report)
+			say("idle: %llu ticks, spinning (no vGIC)", (unsigned long long)n);
 		poll_input();
 		next += period;
 		/* Descheduled for long: don't print a burst of stale ticks. */

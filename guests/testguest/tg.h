@@ -22,6 +22,9 @@ uint32_t try_load32(uint64_t addr, uint32_t *val, struct fault_record *r);
 uint32_t try_load64(uint64_t addr, uint64_t *val, struct fault_record *r);
 uint32_t try_store32(uint64_t addr, uint32_t val, struct fault_record *r);
 
+/* The virtual timer's INTID, from the DT (27 if it does not say). */
+uint32_t vtimer_intid(void);
+
 void hello_loop(void) __attribute__((noreturn));
 void mode_dtinfo(void);
 void mode_abort(void);

@@ -49,6 +49,34 @@ def sc_two_guests(kind: str) -> Scenario:
         description="2 domains with 1 vCPU each print ticks")
 
 
+IDLE_TICKS = 20
+
+
+def _idle_wakeups(res: Result) -> List[str]:
+    """WFI returned about once per tick: blocked until the timer, neither
+    woken early and often (an interrupt left pending) nor never."""
+    for text in res.dom_lines(1):
+        m = re.search(r"alpha: idle: %d ticks, (\d+) wake-ups from WFI" % IDLE_TICKS, text)
+        if m:
+            w = int(m.group(1))
+            if IDLE_TICKS <= w <= 2 * IDLE_TICKS:
+                return []
+            return ["alpha's WFI returned %d times in %d ticks (want %d..%d)"
+                    % (w, IDLE_TICKS, IDLE_TICKS, 2 * IDLE_TICKS)]
+    return ["alpha did not report its wake-ups"]
+
+
+def sc_idle_wfi(kind: str) -> Scenario:
+    return Scenario(
+        "idle_wfi",
+        [tg("alpha", "hello", args="period=20 report=%d" % IDLE_TICKS), tg("beta", "hello")],
+        expects=[expect(r"alpha: idle: %d ticks, \d+ wake-ups from WFI" % IDLE_TICKS, 1),
+                 ticks(2, "beta")],
+        forbid=COMMON_FORBID, smp=4, timeout=40, check=_idle_wakeups,
+        description="an idle guest sleeps in WFI between timer ticks and wakes "
+                    "once per tick (the demo guests do this)")
+
+
 def sc_cells1(kind: str) -> Scenario:
     return Scenario(
         "cells1",
@@ -481,6 +509,7 @@ SCENARIOS: Dict[str, tuple] = {
     "two_guests": (sc_two_guests, {"xen", "xenith"}),
     "four_guests": (sc_four_guests, {"xen", "xenith"}),
     "cells1": (sc_cells1, {"xen", "xenith"}),
+    "idle_wfi": (sc_idle_wfi, {"xen", "xenith"}),
     "abort_isolation": (sc_abort_isolation, {"xen", "xenith"}),
     "spin_isolation": (sc_spin_isolation, {"xen", "xenith"}),
     "poweroff": (sc_poweroff, {"xen", "xenith"}),
@@ -507,7 +536,7 @@ SCENARIOS: Dict[str, tuple] = {
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
 # reference ("[xen reference]"); with a scenario-level `compare`, Xenith's
 # result must then match Xen's (same DTB when the scenario sets hv_bootargs).
-XEN_REFERENCE = ["two_guests", "evtchn_isolation", "linux_xen_guest"]
+XEN_REFERENCE = ["two_guests", "idle_wfi", "evtchn_isolation", "linux_xen_guest"]
 
 
 # --- xen_compat: same DTB, same guest, two hypervisors -----------------------
