@@ -14,7 +14,9 @@ Xen first, and the Xen half of xen_compat) are part of the default set
 and labelled "[xen reference]"; where a scenario compares, Xenith's
 guest-visible results must equal Xen's. --no-xen-reference leaves them
 out. Logs: build/system/<name>-<hv>/.
-Ends with "N passed, N failed"; exit status 1 if anything failed.
+Ends with "N passed, N failed" (scenario runs), after the number of checks
+they made (expected and forbidden console lines, scenario checks) and the
+fuzz runs; exit status 1 if anything failed.
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ def report(label: str, res: harness.Result, verbose: bool) -> bool:
     return res.passed
 
 
+def checks_of(sc: harness.Scenario) -> int:
+    """What one run checks: each expected and forbidden line, plus the
+    scenario's own check and interaction when it has them."""
+    return len(sc.expects) + len(sc.forbid) + bool(sc.check) + bool(sc.interact)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -79,12 +87,14 @@ def main() -> int:
         return 2
 
     passed = failed = 0
+    checks = fuzz_runs = 0
     t0 = time.monotonic()
     hv_label = kind if args.hv in ("xen", "xenith") else args.hv
     for n in names:
         if n == "xen_compat":
             if kind == "xen":
                 continue   # compares Xen with Xenith: nothing to do under Xen
+            checks += 1
             ok = report("xen_compat [xen 4.17 vs %s]" % hv_label,
                         run_xen_compat(args.hv), args.verbose)
         else:
@@ -95,11 +105,14 @@ def main() -> int:
             ref = None
             if kind != "xen" and not args.no_xen_reference and n in XEN_REFERENCE:
                 ref_sc = fn("xen")
+                checks += checks_of(ref_sc)
                 ref = harness.run_scenario(ref_sc, "xen")
                 ok = report("%s [xen reference]" % n, ref, args.verbose)
                 passed += ok
                 failed += not ok
             sc = fn(kind)
+            checks += checks_of(sc) + bool(ref is not None and sc.compare)
+            fuzz_runs += int(sc.facts.get("fuzz_runs", 0))
             same_dtb = ref is not None and ref.dtb and sc.hv_bootargs is not None
             res = harness.run_scenario(sc, args.hv, dtb=ref.dtb if same_dtb else None)
             if ref is not None and sc.compare:
@@ -112,6 +125,8 @@ def main() -> int:
         passed += ok
         failed += not ok
     print("system tests: %.0fs" % (time.monotonic() - t0))
+    print("checks: %d" % checks)
+    print("fuzz runs: %d" % fuzz_runs)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -499,7 +499,7 @@ def sc_hypercall_fuzz(kind: str) -> Scenario:
             expect(r"alpha: tick 2$", 1, after="fuzzed"),
             expect(r"beta: tick \d+$", 2, after="fuzzed", count=3),
         ],
-        forbid=COMMON_FORBID, smp=2, timeout=60,
+        forbid=COMMON_FORBID, smp=2, timeout=60, facts={"fuzz_runs": n},
         description="%d random hypercalls (numbers, sub-ops, arguments; fixed seed) "
                     "from one guest: every call answered, both guests keep running" % n)
 

@@ -2,11 +2,15 @@
 /*
  * A very small unit-test framework for the host tests.
  *
- * Every CHECK* counts as one check; a failed one prints file:line and the
- * values, and the program carries on so one run shows every failure.
- * check_done() prints "<name>: P passed, F failed" and a machine-readable
- * "#RESULT P F" line that tests/unit/Makefile adds up (the totals it
- * prints count CHECKs, not test functions).
+ * A test case is one test function, RUN(fn), or one named case of a
+ * table-driven test, CASE("name", statement); it passes when none of its
+ * checks failed. Every CHECK* counts as one check; a failed one prints
+ * file:line and the values, and the program carries on so one run shows
+ * every failure. Fuzz loops add the inputs they tried to fuzz_runs.
+ * check_done() prints "<name>: P passed, F failed" (test cases) with the
+ * check and fuzz counts, and a machine-readable line
+ * "#RESULT <cases passed> <cases failed> <checks passed> <checks failed>
+ * <fuzz runs>" that tests/unit/Makefile adds up.
  */
 #pragma once
 
@@ -18,6 +22,9 @@
 #include <string.h>
 
 static int check_passed, check_failed;
+static int case_passed, case_failed;
+static int case_failed_checks;        /* failed checks inside cases */
+static unsigned long fuzz_runs;       /* random or mutated inputs tried */
 
 static inline bool check_report(bool ok, const char *file, int line,
 				const char *what)
@@ -63,11 +70,40 @@ static inline bool check_report(bool ok, const char *file, int line,
 				sh_ ? sh_ : "(null)", sn_);                \
 	} while (0)
 
+static inline void case_end(const char *name, int failed_before)
+{
+	int failed = check_failed - failed_before;
+
+	case_failed_checks += failed;
+	if (failed) {
+		case_failed++;
+		fprintf(stderr, "FAIL %s (%d checks failed)\n", name, failed);
+	} else {
+		case_passed++;
+	}
+}
+
+/* One test case: `stmt` and the checks it makes. */
+#define CASE(name, stmt)                                                   \
+	do {                                                               \
+		int failed_before_ = check_failed;                         \
+		stmt;                                                      \
+		case_end((name), failed_before_);                          \
+	} while (0)
+
+#define RUN(fn) CASE(#fn, fn())
+
 static inline int check_done(const char *name)
 {
-	printf("%s: %d passed, %d failed\n", name, check_passed, check_failed);
-	printf("#RESULT %d %d\n", check_passed, check_failed);
-	return check_failed ? 1 : 0;
+	/* A check that failed outside any case fails one more. */
+	if (check_failed > case_failed_checks)
+		case_end("(checks outside a test case)", case_failed_checks);
+	printf("%s: %d passed, %d failed (%d checks, %d failed; %lu fuzz runs)\n",
+	       name, case_passed, case_failed, check_passed + check_failed,
+	       check_failed, fuzz_runs);
+	printf("#RESULT %d %d %d %d %lu\n", case_passed, case_failed,
+	       check_passed, check_failed, fuzz_runs);
+	return case_failed ? 1 : 0;
 }
 
 #ifndef DTB_DIR

@@ -3,7 +3,7 @@
 #include <xenith/cmdline.h>
 #include "check.h"
 
-int main(void)
+static void test_bool_options(void)
 {
 	CHECK(cmdline_bool(NULL, "bootscrub", true));
 	CHECK(!cmdline_bool(NULL, "bootscrub", false));
@@ -18,5 +18,10 @@ int main(void)
 	CHECK(cmdline_bool("bootscrubber=off", "bootscrub", true)); /* other option */
 	CHECK(cmdline_bool("xbootscrub=off", "bootscrub", true));
 	CHECK(cmdline_bool("bootscrub=", "bootscrub", true));
+}
+
+int main(void)
+{
+	RUN(test_bool_options);
 	return check_done("test_cmdline");
 }

@@ -401,16 +401,16 @@ static void test_too_many_domains(void)
 
 int main(void)
 {
-	test_imagebuilder_config();
-	test_no_domains();
-	test_bad_files();
-	test_memory_and_cpus();
-	test_nr_spis();
-	test_p2m_pool();
-	test_enhanced();
-	test_modules();
-	test_cells_inherited();
-	test_unsupported_and_unknown();
-	test_too_many_domains();
+	RUN(test_imagebuilder_config);
+	RUN(test_no_domains);
+	RUN(test_bad_files);
+	RUN(test_memory_and_cpus);
+	RUN(test_nr_spis);
+	RUN(test_p2m_pool);
+	RUN(test_enhanced);
+	RUN(test_modules);
+	RUN(test_cells_inherited);
+	RUN(test_unsupported_and_unknown);
+	RUN(test_too_many_domains);
 	return check_done("test_dom0less");
 }

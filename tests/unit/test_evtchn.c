@@ -1298,7 +1298,7 @@ static void test_lock_order(void)
 			n++;
 		}
 	CHECK(nested_locks >= 24);
-	CHECK_EQ(lock_order_errors, 0);
+	CASE("lock order kept in every case", CHECK_EQ(lock_order_errors, 0));
 	CHECK_EQ(nheld, 0);
 }
 
@@ -1642,6 +1642,7 @@ static void test_random(void)
 		for (step = 0; step < 20000; step++)
 			if (!random_step())
 				break;
+		fuzz_runs += (unsigned long)step;
 		if (!CHECK(step == 20000))
 			fprintf(stderr, "    seed %#llx step %d: %s\n",
 				(unsigned long long)seeds[k], step, why);
@@ -1659,25 +1660,25 @@ static void test_random(void)
 
 int main(void)
 {
-	test_sizes();
-	test_initial_state();
-	test_interdomain_2l();
-	test_masks_2l();
-	test_close();
-	test_status();
-	test_permissions();
-	test_virq();
-	test_ipi_and_vcpu_info();
-	test_bind_vcpu();
-	test_exhaustion();
-	test_invalid_args();
-	test_fifo_queues();
-	test_fifo_saved_pending();
-	test_fifo_reuse_and_move();
-	test_reset();
-	test_lock_order();
-	test_random();
-	CHECK_EQ(lock_order_errors, 0);
-	free_doms();
+	RUN(test_sizes);
+	RUN(test_initial_state);
+	RUN(test_interdomain_2l);
+	RUN(test_masks_2l);
+	RUN(test_close);
+	RUN(test_status);
+	RUN(test_permissions);
+	RUN(test_virq);
+	RUN(test_ipi_and_vcpu_info);
+	RUN(test_bind_vcpu);
+	RUN(test_exhaustion);
+	RUN(test_invalid_args);
+	RUN(test_fifo_queues);
+	RUN(test_fifo_saved_pending);
+	RUN(test_fifo_reuse_and_move);
+	RUN(test_reset);
+	RUN(test_lock_order);
+	RUN(test_random);
+	CASE("lock order kept in every case", CHECK_EQ(lock_order_errors, 0));
+	RUN(free_doms);
 	return check_done("test_evtchn");
 }

@@ -955,6 +955,7 @@ static void fuzz(const char *name, int iterations)
 		size_t len = size;
 		uint8_t *b;
 
+		fuzz_runs++;
 		/* Sometimes also cut the buffer short. */
 		if (rnd() % 8 == 0)
 			len = rnd() % size;
@@ -982,23 +983,23 @@ static void fuzz(const char *name, int iterations)
 
 int main(void)
 {
-	compare_with_libfdt("qemu-virt");
-	compare_with_libfdt("dom0less");
-	compare_with_libfdt("board");
-	test_paths();
-	test_prop_helpers();
-	test_for_each_node();
-	test_list_match();
-	test_name_matches();
-	test_unaligned();
-	test_writer_matches_libfdt();
-	test_writer_capacity();
-	test_writer_misuse();
-	test_truncated();
-	test_bad_headers();
-	test_bad_structure();
-	test_too_deep();
-	fuzz("dom0less", 3000);
-	fuzz("board", 2000);
+	CASE("compare_with_libfdt qemu-virt", compare_with_libfdt("qemu-virt"));
+	CASE("compare_with_libfdt dom0less", compare_with_libfdt("dom0less"));
+	CASE("compare_with_libfdt board", compare_with_libfdt("board"));
+	RUN(test_paths);
+	RUN(test_prop_helpers);
+	RUN(test_for_each_node);
+	RUN(test_list_match);
+	RUN(test_name_matches);
+	RUN(test_unaligned);
+	RUN(test_writer_matches_libfdt);
+	RUN(test_writer_capacity);
+	RUN(test_writer_misuse);
+	RUN(test_truncated);
+	RUN(test_bad_headers);
+	RUN(test_bad_structure);
+	RUN(test_too_deep);
+	CASE("fuzz dom0less", fuzz("dom0less", 3000));
+	CASE("fuzz board", fuzz("board", 2000));
 	return check_done("test_fdt");
 }

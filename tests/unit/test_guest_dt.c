@@ -344,9 +344,9 @@ static void test_limits(void)
 
 int main(void)
 {
-	test_domU1_matches_xen();
-	test_domU2_minimal();
-	test_variants();
-	test_limits();
+	RUN(test_domU1_matches_xen);
+	RUN(test_domU2_minimal);
+	RUN(test_variants);
+	RUN(test_limits);
 	return check_done("test_guest_dt");
 }

@@ -406,14 +406,14 @@ static void test_not_a_tree(void)
 
 int main(void)
 {
-	test_qemu_virt();
-	test_board();
-	test_console_choice();
-	test_memory_errors();
-	test_cpu_errors();
-	test_gic_timer_psci_errors();
-	test_one_walk();
-	test_unaligned();
-	test_not_a_tree();
+	RUN(test_qemu_virt);
+	RUN(test_board);
+	RUN(test_console_choice);
+	RUN(test_memory_errors);
+	RUN(test_cpu_errors);
+	RUN(test_gic_timer_psci_errors);
+	RUN(test_one_walk);
+	RUN(test_unaligned);
+	RUN(test_not_a_tree);
 	return check_done("test_host_dt");
 }

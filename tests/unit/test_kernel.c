@@ -209,10 +209,10 @@ static void test_small_ram(void)
 
 int main(void)
 {
-	test_probe_image();
-	test_probe_refusals();
-	test_common_case();
-	test_bank_split();
-	test_small_ram();
+	RUN(test_probe_image);
+	RUN(test_probe_refusals);
+	RUN(test_common_case);
+	RUN(test_bank_split);
+	RUN(test_small_ram);
 	return check_done("test_kernel");
 }

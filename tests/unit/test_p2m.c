@@ -166,12 +166,12 @@ static void test_refusals(void)
 
 int main(void)
 {
-	test_ram_map();
-	test_ram_map_full();
-	test_pool();
-	test_map_blocks();
-	test_split();
-	test_unmap();
-	test_refusals();
+	RUN(test_ram_map);
+	RUN(test_ram_map_full);
+	RUN(test_pool);
+	RUN(test_map_blocks);
+	RUN(test_split);
+	RUN(test_unmap);
+	RUN(test_refusals);
 	return check_done("test_p2m");
 }

@@ -203,14 +203,14 @@ static void test_string_functions(void)
 
 int main(void)
 {
-	test_conversions();
-	test_modifiers();
-	test_width_and_flags();
-	test_pointer_and_null();
-	test_bad_formats();
-	test_truncation();
-	test_vsnprintf();
-	test_memory_functions();
-	test_string_functions();
+	RUN(test_conversions);
+	RUN(test_modifiers);
+	RUN(test_width_and_flags);
+	RUN(test_pointer_and_null);
+	RUN(test_bad_formats);
+	RUN(test_truncation);
+	RUN(test_vsnprintf);
+	RUN(test_memory_functions);
+	RUN(test_string_functions);
 	return check_done("test_printf");
 }

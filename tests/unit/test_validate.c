@@ -230,11 +230,11 @@ static void test_struct_edges(void)
 
 int main(void)
 {
-	test_good_config();
-	test_cpus();
-	test_memory_values();
-	test_memory_total();
-	test_module_overlaps();
-	test_struct_edges();
+	RUN(test_good_config);
+	RUN(test_cpus);
+	RUN(test_memory_values);
+	RUN(test_memory_total);
+	RUN(test_module_overlaps);
+	RUN(test_struct_edges);
 	return check_done("test_validate");
 }
