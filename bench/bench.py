@@ -28,6 +28,10 @@ build compiles (from its .d files), image sizes, memory footprint.
   bench/bench.py                   everything (about 20 s)
   bench/bench.py --only xenith xen just some runs (names: see RUNS)
   bench/bench.py --no-xen-memory   do not ask Xen for its memory use ('m' key)
+  bench/bench.py --check           Xenith's runs only, each figure held to
+                                   bench/baseline.json (+5%; tests/run does this)
+  bench/bench.py --write-baseline  Xenith's runs only, their figures written
+                                   to bench/baseline.json
 
 Environment: XENITH_BUILD (build dir, default build/), XENITH_CACHE, QEMU.
 Logs: build/bench/<run>/console.log and qemu.cmd.
@@ -51,6 +55,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
 
 import harness  # noqa: E402
+import baseline  # noqa: E402
 
 # QEMU puts random rng-seed/kaslr-seed properties into the device trees it
 # generates, which makes a Linux boot (and anything that reads them) vary
@@ -601,6 +606,7 @@ def build_results(runs: Dict[str, Run], sizes: dict, xen_fp: Optional[dict]) -> 
                        "bare_machine": BARE_MACHINE,
                        "cpu": harness.CPU, "mem_mb": MEM_MB,
                        "icount": ICOUNT[1]},
+           "linux_kernel": LINUX_KERNEL,
            "runs": {}, "rows": [], "size": {}}
     for name, r in runs.items():
         res["runs"][name] = {"kind": r.kind, "smp": r.smp, "vcpus": r.vcpus,
@@ -757,7 +763,14 @@ def main() -> int:
     ap.add_argument("--only", nargs="*", choices=list(RUNS), help="runs to do")
     ap.add_argument("--no-xen-memory", action="store_true",
                     help="do not ask Xen for its memory use ('m' debug key)")
+    ap.add_argument("--check", action="store_true",
+                    help="hold Xenith's figures to bench/baseline.json (fails, naming the "
+                         "figure, when one is more than 5%% above it)")
+    ap.add_argument("--write-baseline", action="store_true",
+                    help="write Xenith's figures to bench/baseline.json")
     args = ap.parse_args()
+    if (args.check or args.write_baseline) and not args.only:
+        args.only = list(baseline.XENITH_RUNS)
     if not os.path.exists(PROBE):
         print("bench: %s missing (run make)" % PROBE, file=sys.stderr)
         return 1
@@ -794,7 +807,17 @@ def main() -> int:
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(render_md(rows) + "\n")
     print("bench: wrote %s and results.md" % os.path.relpath(os.path.join(OUT, "results.json"), ROOT))
-    return 1 if any(r.error for r in runs.values()) else 0
+    run_errors = any(r.error for r in runs.values())
+    if args.write_baseline:
+        if run_errors:
+            print("bench: a run failed, baseline not written", file=sys.stderr)
+            return 1
+        baseline.write(baseline.figures(res), res)
+        print("bench: wrote %s" % os.path.relpath(baseline.BASELINE, ROOT))
+    if args.check:
+        print()
+        return 1 if baseline.check(res) or run_errors else 0
+    return 1 if run_errors else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: MIT
+"""Xenith's `make bench` figures against the baseline committed in
+bench/baseline.json.
+
+Under -icount shift=0,sleep=off every figure is an instruction count, the
+same on every run of the same build, so tests/run can hold each one to
+its baseline: a figure more than TOLERANCE above it fails, naming the
+figure. A change that makes a figure better lowers the baseline in the
+same commit (bash bench/run --write-baseline); one that raises it says
+why in its commit message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from typing import Dict, List, Optional, Tuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BASELINE = os.path.join(HERE, "baseline.json")
+TOLERANCE = 0.05
+
+# The runs that give Xenith's column (no Xen, no bare QEMU needed).
+XENITH_RUNS = ["xenith", "xenith-ipi", "xenith-evtchn", "linux-xenith", "linux-xenith-shape"]
+
+
+def figures(res: dict) -> Dict[str, float]:
+    """Xenith's figures from bench.py's results: "<row>.mean" and
+    "<row>.max" (the worst case, where a row has several samples), the
+    image size and the memory the hypervisor keeps."""
+    out: Dict[str, float] = {}
+    for row in res["rows"]:
+        x = row.get("xenith")
+        if not x:
+            continue
+        out[row["key"] + ".mean"] = round(float(x["mean"]), 1)
+        if x.get("n", 1) > 1:
+            out[row["key"] + ".max"] = float(x["max"])
+    size = res["size"]
+    if size.get("xenith_image_bytes"):
+        out["image_bytes"] = float(size["xenith_image_bytes"])
+    fp = size.get("xenith_footprint")
+    if fp:
+        out["memory_bytes"] = float(fp["bytes"])
+    return out
+
+
+def num(v: float) -> str:
+    return "%d" % v if v == int(v) else "%.1f" % v
+
+
+def compare(now: Dict[str, float], base: Dict[str, float],
+            tol: float = TOLERANCE) -> List[Tuple[str, bool, str]]:
+    """(figure, passed, message) for every figure of the baseline."""
+    out = []
+    for key in sorted(base):
+        b = base[key]
+        v = now.get(key)
+        if v is None:
+            out.append((key, False, "not measured (baseline %s)" % num(b)))
+            continue
+        limit = b * (1 + tol)
+        delta = (v - b) / b * 100 if b else 0.0
+        if v > limit:
+            out.append((key, False, "%s is %.1f%% above the baseline %s (limit +%d%%)"
+                        % (num(v), delta, num(b), round(tol * 100))))
+        elif v < b * (1 - tol):
+            out.append((key, True, "%s, %.1f%% below the baseline %s: lower the baseline "
+                        "(bash bench/run --write-baseline)" % (num(v), -delta, num(b))))
+        else:
+            out.append((key, True, "%s (baseline %s, %+.1f%%)" % (num(v), num(b), delta)))
+    for key in sorted(set(now) - set(base)):
+        out.append((key, True, "%s (not in the baseline yet)" % num(now[key])))
+    return out
+
+
+def git_head() -> Optional[str]:
+    try:
+        r = subprocess.run(["git", "-C", HERE, "rev-parse", "--short", "HEAD"],
+                           capture_output=True, text=True, check=True)
+        return r.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def load(path: str = BASELINE) -> Optional[Dict[str, float]]:
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)["figures"]
+
+
+def write(now: Dict[str, float], res: dict, path: str = BASELINE) -> None:
+    doc = {
+        "about": "Xenith's make bench figures (instructions = virtual ns under "
+                 "-icount shift=0,sleep=off); tests/run fails when one is more than "
+                 "%d%% above its value here. Written by bash bench/run --write-baseline."
+                 % round(TOLERANCE * 100),
+        "written_on_top_of": git_head(),
+        "linux_kernel": os.path.basename(res.get("linux_kernel", "")) or None,
+        "figures": now,
+    }
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+def check(res: dict, path: str = BASELINE) -> int:
+    """Prints one PASS/FAIL line per figure and "bench: N passed, N
+    failed"; returns the number of failures."""
+    base = load(path)
+    if base is None:
+        print("FAIL bench: no baseline at %s (bash bench/run --write-baseline)" % path)
+        print("bench: 0 passed, 1 failed")
+        return 1
+    passed = failed = 0
+    for key, ok, msg in compare(figures(res), base):
+        print("%s bench %s: %s" % ("PASS" if ok else "FAIL", key, msg))
+        passed += ok
+        failed += not ok
+    print("bench: %d passed, %d failed" % (passed, failed))
+    return failed
