@@ -15,9 +15,10 @@ PROBE_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-T,$(SRC)/probe/probe.ld -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 $(OUT)/probe.elf: $(PROBE_OBJS) $(SRC)/probe/probe.ld $(SRC)/probe/probe.mk
-	$(CC) $(CFLAGS) $(PROBE_LDFLAGS) $(PROBE_OBJS) -lgcc -o $@
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(PROBE_LDFLAGS) $(PROBE_OBJS) -lgcc -o $@
 
 $(OUT)/probe.bin: $(OUT)/probe.elf
-	$(OBJCOPY) -O binary $< $@
+	@$(OBJCOPY) -O binary $< $@
 
 -include $(PROBE_OBJS:.o=.d)
