@@ -136,9 +136,14 @@ def drive_linux(con: DemoConsole, deadline: float, t0: float, facts: dict) -> Op
     return None
 
 
-def summary(con: DemoConsole, facts: dict, hv: str) -> str:
+def summary(con: DemoConsole, facts: dict, hv: str, sc: h.Scenario) -> str:
+    """Xenith's log says what it built; for another hypervisor (Xen's log
+    has no such line) the device tree's values stand in."""
     built = domains_built(con.lines)
-    out = ["", "=" * 72, "Xenith demo summary (%s)" % hv, "-" * 72]
+    for i, d in enumerate(sc.domains, 1):
+        built.setdefault(i, {"node": d.node or "domU%d" % (i - 1), "vcpus": d.cpus,
+                             "mem_mib": d.memory_kb // 1024})
+    out = ["", "=" * 72, "Demo summary (%s)" % hv, "-" * 72]
     for cmd, why, ans in facts.get("answers", []):
         text = " | ".join(" ".join(a.split()) for a in ans) or "(nothing)"
         out.append("  %-34s %s" % (why + ":", text))
@@ -158,7 +163,8 @@ def summary(con: DemoConsole, facts: dict, hv: str) -> str:
     return "\n".join(out)
 
 
-def run_unattended(args: List[str], workdir: str, timeout: float, hv: str) -> int:
+def run_unattended(args: List[str], workdir: str, timeout: float, hv: str,
+                   sc: h.Scenario) -> int:
     t0 = time.monotonic()
     proc = h.start_qemu(args)
     con = DemoConsole(proc, os.path.join(workdir, "console.log"), t0)
@@ -173,7 +179,7 @@ def run_unattended(args: List[str], workdir: str, timeout: float, hv: str) -> in
         say("FAILED: %s within %.0f s of power-on (console log: %s)"
             % (err, timeout, os.path.join(workdir, "console.log")))
         return 1
-    print(summary(con, facts, hv), flush=True)
+    print(summary(con, facts, hv, sc), flush=True)
     return 0
 
 
@@ -202,7 +208,7 @@ def main() -> int:
         return subprocess.call(args)
     print("demo: no terminal: waiting for Linux's shell (at most %.0f s), then a few "
           "commands and a summary" % a.timeout, flush=True)
-    return run_unattended(args, workdir, a.timeout, h.hv_kind(a.hv))
+    return run_unattended(args, workdir, a.timeout, h.hv_kind(a.hv), sc)
 
 
 if __name__ == "__main__":
