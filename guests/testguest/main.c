@@ -324,13 +324,20 @@ void guest_main(const void *fdt)
 		mode_lrflood();
 	else if (!strcmp(test, "fuzz"))
 		mode_fuzz();
+	else if (!strcmp(test, "race"))
+		mode_race();
 	else
 		say("unknown test '%s'", test);
 	hello_loop();
 }
 
+void (*secondary_hook)(uint64_t idx);
+
 void secondary_main(uint64_t idx)
 {
-	psci_secondary(idx);
+	if (secondary_hook)
+		secondary_hook(idx);
+	else
+		psci_secondary(idx);
 	halt();
 }

@@ -18,7 +18,8 @@
 #define SWITCH_PRESSES 3
 
 static uint64_t uart;
-static spinlock_t out_lock = SPINLOCK_INIT;
+static spinlock_t out_lock = SPINLOCK_INIT_RANK(LOCK_CONSOLE);
+static volatile bool panicking; /* output without the lock: we may hold it */
 static struct domain *inputs[MAX_DOMAINS];
 static unsigned int nr_inputs;
 static unsigned int focus; /* 0: hypervisor, i: inputs[i - 1] */
@@ -48,7 +49,10 @@ static void put_lines(const char *prefix, const char *s, size_t len)
 {
 	size_t plen = strlen(prefix);
 
-	spin_lock(&out_lock);
+	bool locked = !panicking;
+
+	if (locked)
+		spin_lock(&out_lock);
 	while (len) {
 		size_t n = 0;
 		bool nl = false;
@@ -63,7 +67,13 @@ static void put_lines(const char *prefix, const char *s, size_t len)
 		s += n;
 		len -= n;
 	}
-	spin_unlock(&out_lock);
+	if (locked)
+		spin_unlock(&out_lock);
+}
+
+void console_panic(void)
+{
+	panicking = true;
 }
 
 int printk(const char *fmt, ...)

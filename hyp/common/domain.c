@@ -41,6 +41,28 @@ bool domain_gfn_is_ram(const struct domain *d, uint64_t gfn)
 	return false;
 }
 
+/* A page d owns for its whole life: its RAM, shared_info, grant frames. */
+static bool owns_page(const struct domain *d, uint64_t pa)
+{
+	for (int i = 0; i < d->layout.nr_ram; i++)
+		if (pa >= d->ram[i].base && pa - d->ram[i].base < d->ram[i].size)
+			return true;
+	if (pa == d->shared_info_pa)
+		return true;
+	return pa >= d->gnttab.frames_pa &&
+	       pa - d->gnttab.frames_pa < GNTTAB_MAX_FRAMES * PAGE_SIZE;
+}
+
+uint64_t domain_gfn_to_own_page(struct domain *d, uint64_t gfn)
+{
+	uint64_t pa;
+
+	spin_lock(&d->p2m_lock);
+	pa = arch_gfn_to_pa(d, gfn);
+	spin_unlock(&d->p2m_lock);
+	return pa && owns_page(d, pa) ? pa : 0;
+}
+
 bool domain_is_self(const struct domain *d, uint16_t domid)
 {
 	return domid == DOMID_SELF || domid == d->id;
@@ -93,10 +115,15 @@ static int alloc_memory(struct domain *d, struct ram_map *ram)
 
 static int map_memory(struct domain *d)
 {
-	for (int i = 0; i < d->layout.nr_ram; i++)
-		if (arch_p2m_map_ram(d, d->layout.ram[i].base, d->ram[i].base,
-				     d->ram[i].size))
-			return fail(d->cfg, "xen,domain-p2m-mem-mb: P2M pool too small to map guest RAM");
+	int rc = 0;
+
+	spin_lock(&d->p2m_lock);
+	for (int i = 0; i < d->layout.nr_ram && !rc; i++)
+		rc = arch_p2m_map_ram(d, d->layout.ram[i].base, d->ram[i].base,
+				      d->ram[i].size);
+	spin_unlock(&d->p2m_lock);
+	if (rc)
+		return fail(d->cfg, "xen,domain-p2m-mem-mb: P2M pool too small to map guest RAM");
 	return 0;
 }
 
@@ -179,6 +206,10 @@ int domain_create(const struct domain_config *c, const struct host_info *h,
 	(void)host_fdt;
 	if (nr_vcpus_used + c->vcpus > MAX_CPUS)
 		return fail(c, "cpus: no physical CPU left");
+	/* The slot may hold what a failed construction left. */
+	memset(d, 0, sizeof(*d));
+	spin_lock_init(&d->p2m_lock, LOCK_P2M);
+	spin_lock_init(&d->conio_lock, LOCK_CONIO);
 	d->id = c->domid;
 	d->cfg = c;
 	if (kernel_probe((const void *)(uintptr_t)c->kernel.start, c->kernel.size,
@@ -220,15 +251,14 @@ static const char *reason_name(enum shutdown_reason r)
 void domain_shutdown(struct domain *d, enum shutdown_reason why)
 {
 	bool all_down = true;
+	enum domain_state running = DOM_RUNNING;
 
-	if (d->state == DOM_SHUTDOWN)
+	/* Two vCPUs may shut the domain down at once: one does it. */
+	if (!__atomic_compare_exchange_n(&d->state, &running, DOM_SHUTDOWN, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return;
 	d->reason = why;
-	d->state = DOM_SHUTDOWN;
-	if (d->vpl011.line_len) {
-		console_domain_line(d, d->vpl011.line, d->vpl011.line_len);
-		d->vpl011.line_len = 0;
-	}
+	vpl011_flush(d);
 	printk("d%u: domain %s\n", d->id, reason_name(why));
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		if (d->vcpu[i]->pcpu != arch_cpu_id())
@@ -246,7 +276,9 @@ void vcpu_schedule(unsigned int cpu)
 	struct vcpu *v = vcpu_of_cpu(cpu);
 
 	for (;;) {
-		if (v && v->dom->state == DOM_RUNNING && v->power != VCPU_OFF)
+		/* Not while STARTING: its CPU_ON is still writing its state. */
+		if (v && v->dom->state == DOM_RUNNING &&
+		    (v->power == VCPU_ON || v->power == VCPU_ON_PENDING))
 			arch_vcpu_run(v);
 		arch_cpu_idle();
 	}

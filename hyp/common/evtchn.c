@@ -550,7 +550,7 @@ void evtchn_domain_init(struct evtchn_domain *ed, uint16_t domid,
 	ed->domid = domid;
 	ed->nr_vcpus = MIN(nr_vcpus, (unsigned int)EVTCHN_MAX_VCPUS);
 	ed->env = env;
-	ed->lock = (spinlock_t)SPINLOCK_INIT;
+	spin_lock_init(&ed->lock, LOCK_EVTCHN);
 	ed->shared_info = shared_info;
 	/* vCPU 0 starts on the legacy slot inside shared_info. */
 	ed->vcpu_info[0] = shared_info;

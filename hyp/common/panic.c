@@ -14,6 +14,7 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	console_panic();
 	printk("****************************************\n");
 	printk("Panic on CPU %u: %s\n", arch_cpu_id(), buf);
 	printk("****************************************\n");

@@ -124,11 +124,26 @@ void vpl011_init(struct domain *d)
 {
 	struct vpl011 *u = &d->vpl011;
 
+	spin_lock_init(&u->lock, LOCK_VPL011);
 	u->enabled = true;
 	u->ris = INT_TX; /* transmit always has room */
 	mmio_register(&d->mmio, GUEST_PL011_BASE, GUEST_PL011_SIZE,
 		      vpl011_mmio, u);
 	console_register_domain(d);
+}
+
+void vpl011_flush(struct domain *d)
+{
+	struct vpl011 *u = &d->vpl011;
+
+	if (!u->enabled)
+		return;
+	spin_lock(&u->lock);
+	if (u->line_len) {
+		console_domain_line(d, u->line, u->line_len);
+		u->line_len = 0;
+	}
+	spin_unlock(&u->lock);
 }
 
 bool vpl011_rx(struct domain *d, char c)

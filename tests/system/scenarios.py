@@ -504,6 +504,58 @@ def sc_hypercall_fuzz(kind: str) -> Scenario:
                     "from one guest: every call answered, both guests keep running" % n)
 
 
+# --- vCPUs of one domain racing each other in the hypervisor -------------------
+# testguest test=race (guests/testguest/race.c): the attacking domain's
+# vCPUs meet at a barrier every round and each acts after its own random
+# delay. The guest prints one verdict line, PASS or FAIL; the neighbour
+# must keep ticking after it.
+RACE_ATTACKS = {
+    # attack: (vCPUs, RAM in KiB, rounds, what is checked)
+    "conio": (2, 64 * 1024, 200,
+              "2 vCPUs console_io 1..300 bytes at once, mostly without a newline "
+              "(one per-domain line buffer): every call returns 0, and GICD_TYPER "
+              "and every SPI's group/enable/priority/config/route read the same "
+              "after every round"),
+    "remap": (2, 256 * 1024, 200,
+              "vCPU 0 moves shared_info into a fresh 2 MiB block each round (the "
+              "hypervisor splits it, break-before-make) while vCPU 1 reads and "
+              "writes other pages of that block: no abort, no lost write; the old "
+              "gfn, also gfn 0, is unmapped after each move"),
+    "vcpuinfo": (2, 64 * 1024, 1,
+                 "shared_info moved off RAM gfn X leaves a hole; register_vcpu_info "
+                 "for the offline vCPU 1 on X is refused (-22); vCPU 1 then runs "
+                 "with a proper vcpu_info"),
+    "cpuon": (3, 64 * 1024, 200,
+              "vCPU 0 and 1 CPU_ON vCPU 2 at the same moment: one success per "
+              "round, the other ALREADY_ON/ON_PENDING, vCPU 2 starts once per "
+              "success and is off again (AFFINITY_INFO) before the next round"),
+}
+
+
+def _race(attack: str) -> Callable[[str], Scenario]:
+    cpus, mem_kb, rounds, what = RACE_ATTACKS[attack]
+
+    def factory(kind: str) -> Scenario:
+        verdict = r"alpha: race %s: " % attack
+        return Scenario(
+            "race_" + attack,
+            [tg("alpha", "race", cpus=cpus, memory_kb=mem_kb,
+                args="attack=%s rounds=%d" % (attack, rounds)),
+             tg("beta", "hello")],
+            expects=[expect(verdict + "PASS ", 1, label="verdict"),
+                     expect(r"alpha: tick 2$", 1, after="verdict"),
+                     expect(r"beta: tick \d+$", 2, after="verdict", count=3)],
+            forbid=COMMON_FORBID + [expect(verdict + "FAIL", 1)],
+            smp=4, timeout=40, description=what)
+    return factory
+
+
+sc_race_conio = _race("conio")
+sc_race_remap = _race("remap")
+sc_race_vcpuinfo = _race("vcpuinfo")
+sc_race_cpuon = _race("cpuon")
+
+
 # name -> (factory, hypervisor kinds it applies to)
 SCENARIOS: Dict[str, tuple] = {
     "two_guests": (sc_two_guests, {"xen", "xenith"}),
@@ -527,6 +579,13 @@ SCENARIOS: Dict[str, tuple] = {
     "lr_overflow": (sc_lr_overflow, {"xen", "xenith"}),
     # Under Xen 4.17 this seed stops d1 partway (not investigated yet).
     "hypercall_fuzz": (sc_hypercall_fuzz, {"xenith"}),
+    "race_conio": (sc_race_conio, {"xen", "xenith"}),
+    "race_remap": (sc_race_remap, {"xen", "xenith"}),
+    "race_vcpuinfo": (sc_race_vcpuinfo, {"xen", "xenith"}),
+    # Xen 4.17 checks _VPF_down outside the domain lock in PSCI CPU_ON: two
+    # simultaneous calls both succeed (and a CPU_ON right after the target's
+    # CPU_OFF can leave it "on" without running): Xenith only.
+    "race_cpuon": (sc_race_cpuon, {"xenith"}),
     "linux_xen_guest": (sc_linux_xen_guest, {"xen", "xenith"}),
     "linux_plain": (sc_linux_plain, {"xen", "xenith"}),
     # Xen 4.17 panics ("Xenstore support requires dom0"): Xenith only.

@@ -137,14 +137,37 @@ static void test_unmap(void)
 	p2m_map(root, &pool, 0x40000000, 0x80000000, 4 * MiB, P2M_RAM);
 	p2m_map(root, &pool, 0x38000000, 0xbeef000, 4096, P2M_RAM);
 	before = flushes;
-	CHECK_EQ(p2m_unmap_page(root, 0x38000000), 0);
+	CHECK_EQ(p2m_unmap_page(root, &pool, 0x38000000), 0);
 	CHECK(flushes > before);
 	CHECK(!p2m_lookup(root, 0x38000000, &pa));
-	CHECK_EQ(p2m_unmap_page(root, 0x38000000), -1);  /* already gone */
-	CHECK_EQ(p2m_unmap_page(root, 0x40000000), -1);  /* inside a block */
-	CHECK(p2m_lookup(root, 0x40000000, &pa));        /* ...left alone */
-	CHECK_EQ(p2m_unmap_page(root, 0x7000000000ULL), -1); /* never mapped */
-	CHECK_EQ(p2m_unmap_page(root, 1ULL << 39), -1);  /* outside the IPA space */
+	CHECK_EQ(p2m_unmap_page(root, &pool, 0x38000000), -1);  /* already gone */
+	/* A page inside a 2 MiB block: the block is split, only that page goes. */
+	before = flushes;
+	CHECK_EQ(p2m_unmap_page(root, &pool, 0x40201000), 0);
+	CHECK(flushes >= before + 2); /* break-before-make, then the page */
+	CHECK(!p2m_lookup(root, 0x40201000, &pa));
+	CHECK(p2m_lookup(root, 0x40200000, &pa));
+	CHECK_EQ(pa, 0x80200000);
+	CHECK(p2m_lookup(root, 0x40202000, &pa));
+	CHECK_EQ(pa, 0x80202000);
+	CHECK(p2m_lookup(root, 0x40000000, &pa));        /* the other block stays */
+	CHECK_EQ(pa, 0x80000000);
+	CHECK_EQ(p2m_unmap_page(root, &pool, 0x7000000000ULL), -1); /* never mapped */
+	CHECK_EQ(p2m_unmap_page(root, &pool, 1ULL << 39), -1);  /* outside the IPA space */
+	free((void *)(uintptr_t)pool.base);
+}
+
+/* No page left to split a block: the mapping stays whole. */
+static void test_unmap_pool_empty(void)
+{
+	struct page_pool pool = new_pool(2);
+	uint64_t root = p2m_new_root(&pool), pa = 0;
+
+	CHECK_EQ(p2m_map(root, &pool, 0x40000000, 0x80000000, 2 * MiB, P2M_RAM), 0);
+	CHECK_EQ(pool.used, pool.pages);
+	CHECK_EQ(p2m_unmap_page(root, &pool, 0x40001000), -2);
+	CHECK(p2m_lookup(root, 0x40001000, &pa));
+	CHECK_EQ(pa, 0x80001000);
 	free((void *)(uintptr_t)pool.base);
 }
 
@@ -172,6 +195,7 @@ int main(void)
 	RUN(test_map_blocks);
 	RUN(test_split);
 	RUN(test_unmap);
+	RUN(test_unmap_pool_empty);
 	RUN(test_refusals);
 	return check_done("test_p2m");
 }

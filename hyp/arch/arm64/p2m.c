@@ -149,7 +149,7 @@ int p2m_lookup(uint64_t root, uint64_t ipa, uint64_t *pa)
 	return 0;
 }
 
-int p2m_unmap_page(uint64_t root, uint64_t ipa)
+int p2m_unmap_page(uint64_t root, struct page_pool *pool, uint64_t ipa)
 {
 	uint64_t tbl = root;
 
@@ -165,9 +165,10 @@ int p2m_unmap_page(uint64_t root, uint64_t ipa)
 			p2m_flush_tlb();
 			return 0;
 		}
-		if ((*e & 3) == DESC_BLOCK)
-			return -1; /* only pages mapped one by one are removed */
-		tbl = *e & ADDR_MASK;
+		/* A block around the page is split (break-before-make). */
+		tbl = next_table(e, level, pool);
+		if (!tbl)
+			return -2;
 	}
 	return -1;
 }

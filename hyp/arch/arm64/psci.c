@@ -49,7 +49,9 @@ static int64_t cpu_on(struct domain *d, uint64_t mpidr, uint64_t entry,
 		return PSCI_INVALID_PARAMETERS;
 	if (entry & 1)
 		return PSCI_INVALID_ADDRESS; /* Thumb bit: not for AArch64 */
-	if (t->power != VCPU_OFF)
+	/* Of two CPU_ONs racing for t, one wins; the other finds it on
+	 * (Xen 4.17 lets both succeed, the second overwriting the first). */
+	if (!vcpu_power_claim(t))
 		return PSCI_ALREADY_ON;
 	arch_vcpu_init(t, entry, ctx);
 	dsb(ish);
@@ -59,13 +61,22 @@ static int64_t cpu_on(struct domain *d, uint64_t mpidr, uint64_t entry,
 	return PSCI_SUCCESS;
 }
 
-static int64_t affinity_info(struct domain *d, uint64_t mpidr, uint64_t level)
-{
-	struct vcpu *t = vcpu_by_mpidr(d, mpidr);
+#define MPIDR_HWID_MASK 0xff00ffffffULL
 
-	if (!t || level)
+/* As Xen 4.17: ON (0) if any vCPU whose affinity matches `target` above
+ * `level` is not powered off, else OFF (1), also when none matches. */
+static int64_t affinity_info(struct domain *d, uint64_t target, uint64_t level)
+{
+	uint64_t mask;
+
+	if (level > 3)
 		return PSCI_INVALID_PARAMETERS;
-	return t->power == VCPU_OFF ? 1 : 0;
+	mask = MPIDR_HWID_MASK & ~((1ULL << (((1U << level) >> 1) * 8)) - 1);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if ((d->vcpu[i]->arch.vmpidr & mask) == (target & mask) &&
+		    d->vcpu[i]->power != VCPU_OFF)
+			return 0;
+	return 1;
 }
 
 static int64_t features(uint32_t fn)

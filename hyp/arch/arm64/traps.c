@@ -51,11 +51,33 @@ static void dabt_complete_read(struct cpu_regs *r, uint64_t iss, uint64_t val,
 	regs_set(r, (iss >> DABT_SRT_SHIFT) & 0x1f, val);
 }
 
+/* The faulting IPA (HPFAR_EL2 has its page, FAR_EL2 the offset). */
+static uint64_t fault_ipa(uint64_t far)
+{
+	return ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+}
+
+/*
+ * A stage-2 translation or access-flag fault on RAM happens only while
+ * another vCPU of the domain remaps in that range (break-before-make
+ * leaves the entry invalid for a moment): once the entry is valid again
+ * the access is retried. Checked only before an abort would be injected,
+ * so emulated MMIO never pays for it.
+ */
+static bool fault_was_transient(struct vcpu *v, uint64_t iss, uint64_t ipa)
+{
+	uint64_t fsc = iss & 0x3c; /* fault status code, level bits dropped */
+
+	if (fsc != 0x04 && fsc != 0x08)
+		return false;
+	return arch_p2m_fault_is_stale(v->dom, ipa);
+}
+
 static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 {
 	uint64_t iss = esr & ESR_ISS_MASK;
 	uint64_t far = read_sysreg(far_el2);
-	uint64_t ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+	uint64_t ipa = fault_ipa(far);
 	unsigned rt = (iss >> DABT_SRT_SHIFT) & 0x1f;
 	struct mmio_access a = {
 		.addr = ipa,
@@ -66,13 +88,15 @@ static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 	/* Without a valid syndrome (e.g. load pair, writeback) we cannot
 	 * emulate: the guest gets the abort, as on Xen. */
 	if (!(iss & DABT_ISV) || (iss & DABT_S1PTW)) {
-		inject_dabt(r, far, a.write);
+		if (!fault_was_transient(v, iss, ipa))
+			inject_dabt(r, far, a.write);
 		return;
 	}
 	if (a.write)
 		a.value = regs_get(r, rt);
 	if (!mmio_dispatch(v, &v->dom->mmio, &a)) {
-		inject_dabt(r, far, a.write);
+		if (!fault_was_transient(v, iss, ipa))
+			inject_dabt(r, far, a.write);
 		return;
 	}
 	if (!a.write)
@@ -135,9 +159,13 @@ void trap_guest_sync(struct cpu_regs *r)
 	case ESR_EC_DABT_LOW:
 		handle_dabt(v, r, esr);
 		break;
-	case ESR_EC_IABT_LOW:
-		inject_iabt(r, read_sysreg(far_el2));
+	case ESR_EC_IABT_LOW: {
+		uint64_t far = read_sysreg(far_el2);
+
+		if (!fault_was_transient(v, iss, fault_ipa(far)))
+			inject_iabt(r, far);
 		break;
+	}
 	case ESR_EC_HVC64:
 		handle_hvc(v, r, iss);
 		break;

@@ -7,6 +7,7 @@
 #include <arch/sysreg.h>
 #include <arch/vgic_api.h>
 #include <xenith/arch-api.h>
+#include <xenith/assert.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
 #include <xenith/lib.h>
@@ -29,21 +30,81 @@ extern uint8_t cpu_stacks[MAX_CPUS][0x4000];
 #define VTCR_GUEST ((1UL << 31) | (2UL << 16) | (3UL << 12) | (1UL << 10) | \
 		    (1UL << 8) | (1UL << 6) | 25)
 
+/* 8-bit VMIDs (VTCR_EL2.VS = 0); VMID 0 is never given to a guest. */
+#define NR_VMIDS 256
+static uint32_t vmid_used[NR_VMIDS / 32];
+static spinlock_t vmid_lock = SPINLOCK_INIT_RANK(LOCK_VMID);
+
+/* A free VMID, or 0 if all 255 are in use. */
+static unsigned int vmid_alloc(void)
+{
+	unsigned int vmid = 0;
+
+	spin_lock(&vmid_lock);
+	for (unsigned int i = 1; i < NR_VMIDS; i++) {
+		if (!(vmid_used[i / 32] & (1U << (i % 32)))) {
+			vmid_used[i / 32] |= 1U << (i % 32);
+			vmid = i;
+			break;
+		}
+	}
+	spin_unlock(&vmid_lock);
+	return vmid;
+}
+
 int arch_domain_create(struct domain *d)
 {
+	unsigned int vmid;
+
 	d->p2m_root = p2m_new_root(&d->p2m_pool);
 	if (!d->p2m_root) {
 		printk("%s: xen,domain-p2m-mem-mb: pool empty\n", d->cfg->path);
 		return -1;
 	}
-	d->arch.vttbr = ((uint64_t)d->id << 48) | d->p2m_root;
+	vmid = vmid_alloc();
+	if (!vmid) {
+		printk("%s: no VMID left (255 domains at most)\n", d->cfg->path);
+		return -1;
+	}
+	d->arch.vmid = vmid;
+	d->arch.vttbr = ((uint64_t)vmid << 48) | d->p2m_root;
 	d->arch.cntvoff = read_sysreg(cntpct_el0);
 	return vgic_domain_init(d);
 }
 
+/*
+ * Stage-2 changes run with d's VMID in VTTBR_EL2: p2m_flush_tlb()'s
+ * broadcast invalidation (TLBI VMALLS12E1IS) acts on the current VMID, on
+ * every CPU. A hypercall runs on one of d's own vCPUs, so this is usually
+ * already so; at construction the boot CPU lends its VTTBR for a moment.
+ */
+static uint64_t p2m_enter(struct domain *d)
+{
+	uint64_t old = read_sysreg(vttbr_el2);
+
+	ASSERT_LOCKED(&d->p2m_lock);
+	if (old != d->arch.vttbr) {
+		write_sysreg(vttbr_el2, d->arch.vttbr);
+		isb();
+	}
+	return old;
+}
+
+static void p2m_leave(struct domain *d, uint64_t old)
+{
+	if (old != d->arch.vttbr) {
+		write_sysreg(vttbr_el2, old);
+		isb();
+	}
+}
+
 int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 {
-	return p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_RAM);
+	uint64_t old = p2m_enter(d);
+	int rc = p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_RAM);
+
+	p2m_leave(d, old);
+	return rc;
 }
 
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
@@ -163,19 +224,57 @@ uint64_t arch_gva_to_pa(uint64_t gva, bool write)
 	return (par & 0x0000fffffffff000ULL) | (gva & 0xfff);
 }
 
+/* Frames above the 39-bit IPA space do not exist (and gfn << 12 must
+ * not wrap around onto one that does). */
+static bool gfn_valid(uint64_t gfn)
+{
+	return gfn < (1ULL << (P2M_IPA_BITS - 12));
+}
+
 uint64_t arch_gfn_to_pa(struct domain *d, uint64_t gfn)
 {
 	uint64_t pa;
 
+	ASSERT_LOCKED(&d->p2m_lock);
+	if (!gfn_valid(gfn))
+		return 0;
 	return p2m_lookup(d->p2m_root, gfn << 12, &pa) ? pa : 0;
 }
 
-void arch_p2m_unmap_page(struct domain *d, uint64_t gfn)
+int arch_p2m_unmap_page(struct domain *d, uint64_t gfn)
 {
-	p2m_unmap_page(d->p2m_root, gfn << 12);
+	uint64_t old;
+	int rc;
+
+	if (!gfn_valid(gfn))
+		return -1;
+	old = p2m_enter(d);
+	rc = p2m_unmap_page(d->p2m_root, &d->p2m_pool, gfn << 12);
+	p2m_leave(d, old);
+	return rc;
 }
 
 int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa)
 {
-	return p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, P2M_RAM);
+	uint64_t old;
+	int rc;
+
+	if (!gfn_valid(gfn))
+		return -1;
+	old = p2m_enter(d);
+	rc = p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, P2M_RAM);
+	p2m_leave(d, old);
+	return rc;
+}
+
+bool arch_p2m_fault_is_stale(struct domain *d, uint64_t ipa)
+{
+	uint64_t pa;
+	int mapped;
+
+	/* Waits out a break-before-make in progress on another vCPU. */
+	spin_lock(&d->p2m_lock);
+	mapped = p2m_lookup(d->p2m_root, ipa, &pa);
+	spin_unlock(&d->p2m_lock);
+	return mapped;
 }

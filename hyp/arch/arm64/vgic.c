@@ -82,6 +82,7 @@ int vgic_domain_init(struct domain *d)
 	struct vgic_dist *dist = &d->arch.vgic;
 	uint32_t n = d->cfg->nr_spis;
 
+	spin_lock_init(&dist->lock, LOCK_VGIC);
 	dist->nr_spis = n > VGIC_MAX_SPIS ? VGIC_MAX_SPIS : ALIGN_UP(n, 32);
 	/* IDbits = 10 (value 9), CPUNumber, ITLinesNumber; no LPIs. */
 	dist->typer = (9U << 19) | ((MIN(d->nr_vcpus, 8U) - 1) << 5) |

@@ -2,7 +2,9 @@
 /*
  * console_io: Xen lets every dom0less domU write to the hypervisor
  * console (earlycon=xenboot). Output is line-buffered per domain and
- * printed with the domain's prefix, like its vpl011 output.
+ * printed with the domain's prefix, like its vpl011 output. Every vCPU of
+ * the domain may write at once: the line buffer is under d->conio_lock,
+ * and the guest's bytes are copied in before the lock is taken.
  */
 #include <public/xen_abi.h>
 #include <xenith/console.h>
@@ -10,11 +12,13 @@
 #include <xenith/errno.h>
 #include <xenith/guest_access.h>
 #include <xenith/xen_ops.h>
+#include <xenith/assert.h>
 
 #define CHUNK 128
 
 static void put_char(struct domain *d, char c)
 {
+	ASSERT_LOCKED(&d->conio_lock);
 	if (c != '\r')
 		d->conio_line[d->conio_len++] = c;
 	if (c == '\n' || d->conio_len == CONIO_LINE_MAX) {
@@ -32,8 +36,10 @@ static int64_t conio_write(struct vcpu *v, uint64_t count, uint64_t buf)
 
 		if (copy_from_guest(tmp, buf, n))
 			return -XEN_EFAULT;
+		spin_lock(&v->dom->conio_lock);
 		for (unsigned i = 0; i < n; i++)
 			put_char(v->dom, tmp[i]);
+		spin_unlock(&v->dom->conio_lock);
 		buf += n;
 		count -= n;
 	}

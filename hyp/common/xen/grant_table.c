@@ -9,6 +9,7 @@
 #include <xenith/domain.h>
 #include <xenith/errno.h>
 #include <xenith/guest_access.h>
+#include <xenith/lib.h>
 #include <xenith/xen_ops.h>
 
 static int64_t query_size(struct vcpu *v, uint64_t arg)
@@ -39,16 +40,19 @@ static int64_t setup_table(struct vcpu *v, uint64_t arg)
 	} else if (s.nr_frames > GNTTAB_MAX_FRAMES) {
 		s.status = GNTST_general_error;
 	} else {
+		/* Where each frame is now (INVALID_GFN if unmapped), read
+		 * under the lock memory_op changes it under. */
+		uint64_t gfn[GNTTAB_MAX_FRAMES];
+
 		s.status = GNTST_okay;
+		spin_lock(&v->dom->p2m_lock);
 		if (s.nr_frames > gt->nr_frames)
 			gt->nr_frames = s.nr_frames;
-		for (uint32_t i = 0; i < s.nr_frames; i++) {
-			/* Unmapped frames read as INVALID_GFN (~0). */
-			uint64_t gfn = gt->gfn[i] ? gt->gfn[i] : ~0ULL;
-
-			if (copy_to_guest(s.frame_list + 8 * i, &gfn, sizeof(gfn)))
+		memcpy(gfn, gt->gfn, s.nr_frames * sizeof(gfn[0]));
+		spin_unlock(&v->dom->p2m_lock);
+		for (uint32_t i = 0; i < s.nr_frames; i++)
+			if (copy_to_guest(s.frame_list + 8 * i, &gfn[i], sizeof(gfn[i])))
 				return -XEN_EFAULT;
-		}
 	}
 	return copy_to_guest(arg, &s, sizeof(s));
 }

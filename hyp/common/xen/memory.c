@@ -1,64 +1,146 @@
 // SPDX-License-Identifier: MIT
 /*
- * memory_op: what an Arm domU uses. XENMEM_add_to_physmap maps the
- * domain's shared_info page or a grant-table frame at a guest frame of its
- * choice, replacing whatever was there. Guest RAM is static (dom0less):
- * ballooning is not offered.
+ * memory_op: what an Arm domU uses, with Xen 4.17's rules.
+ *
+ * XENMEM_add_to_physmap maps the domain's shared_info page or one of its
+ * grant-table frames at a guest frame of its choice, replacing whatever
+ * was there (a RAM page it covers stays the domain's, unreachable, as on
+ * Xen). Such a page lives at one place at a time: mapping it again while
+ * it is mapped, even at the same frame, is refused with -EBUSY, and the
+ * guest first takes it away with XENMEM_remove_from_physmap.
+ *
+ * Every step runs under the domain's p2m_lock, so two vCPUs remapping at
+ * once see one order of events, and the records of where shared_info and
+ * each grant frame are (INVALID_GFN: nowhere) always match the P2M. Guest
+ * RAM is static (dom0less): ballooning is not offered.
  */
-#include <xenith/evtchn.h>
 #include <public/xen_abi.h>
 #include <xenith/arch-api.h>
+#include <xenith/assert.h>
 #include <xenith/domain.h>
 #include <xenith/errno.h>
 #include <xenith/guest_access.h>
 #include <xenith/xen_ops.h>
 
 #define PAGE_SIZE 4096ULL
-#define MAX_GFN ((1ULL << 39) >> 12)
+#define XENMAPSPACE_gmfn        2
+#define XENMAPSPACE_gmfn_range  3
+#define XENMAPSPACE_gmfn_foreign 4
+#define XENMAPSPACE_dev_mmio    5
 
-static int64_t map_grant_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
+/* Forgets any shared page recorded at gfn: something else now sits there. */
+static void forget_gfn(struct domain *d, uint64_t gfn)
+{
+	ASSERT_LOCKED(&d->p2m_lock);
+	if (d->shared_info_gfn == gfn)
+		d->shared_info_gfn = INVALID_GFN;
+	for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++)
+		if (d->gnttab.gfn[i] == gfn)
+			d->gnttab.gfn[i] = INVALID_GFN;
+}
+
+/* Maps the shared page at `pa`, recorded in *where, at gfn. */
+static int64_t map_shared(struct domain *d, uint64_t *where, uint64_t pa,
+			  uint64_t gfn)
+{
+	ASSERT_LOCKED(&d->p2m_lock);
+	if (*where != INVALID_GFN)
+		return -XEN_EBUSY; /* unmap it first (Xen 4.17) */
+	if (arch_p2m_map_page(d, gfn, pa))
+		return -XEN_EINVAL; /* beyond the IPA space, or pool empty */
+	forget_gfn(d, gfn);
+	*where = gfn;
+	return 0;
+}
+
+static int64_t map_grant_frame(struct domain *d, uint64_t idx, uint64_t gfn)
 {
 	struct grant_table *gt = &d->gnttab;
+	int64_t rc;
 
 	if ((idx & XENMAPIDX_grant_table_status) || idx >= GNTTAB_MAX_FRAMES)
 		return -XEN_EINVAL; /* v1 has no status frames */
-	if (arch_p2m_map_page(d, gpfn, gt->frames_pa + idx * PAGE_SIZE))
-		return -XEN_ENOMEM;
-	/* A frame lives at one place: remove it from where it was, as Xen does. */
-	if (gt->gfn[idx] && gt->gfn[idx] != gpfn)
-		arch_p2m_unmap_page(d, gt->gfn[idx]);
-	gt->gfn[idx] = gpfn;
-	if (idx >= gt->nr_frames)
+	rc = map_shared(d, &gt->gfn[idx], gt->frames_pa + idx * PAGE_SIZE, gfn);
+	if (!rc && idx >= gt->nr_frames)
 		gt->nr_frames = (unsigned int)idx + 1;
-	return 0;
+	return rc;
+}
+
+/* The domain a memory_op names, checked in Xen's order: -ESRCH if there
+ * is none, -EACCES for device MMIO (only the hardware domain maps it, for
+ * itself), -EPERM if it is not the caller (a domU changes only its own
+ * P2M), 0 if it is the caller. */
+static int64_t check_domid(struct vcpu *v, uint16_t domid, uint32_t space)
+{
+	bool self = domain_is_self(v->dom, domid);
+
+	if (!self && !domain_by_id(domid))
+		return -XEN_ESRCH;
+	if (space == XENMAPSPACE_dev_mmio)
+		return -XEN_EACCES;
+	return self ? 0 : -XEN_EPERM;
 }
 
 static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 {
 	struct xen_add_to_physmap x;
 	struct domain *d = v->dom;
+	int64_t rc;
 
 	if (copy_from_guest(&x, arg, sizeof(x)))
 		return -XEN_EFAULT;
-	if (!domain_is_self(v->dom, x.domid))
-		return -XEN_EPERM;
-	if (x.gpfn >= MAX_GFN)
+	if (x.space == XENMAPSPACE_gmfn_foreign)
+		return -XEN_ENOSYS; /* only through add_to_physmap_batch */
+	rc = check_domid(v, x.domid, x.space);
+	if (rc)
+		return rc;
+	if (x.gpfn == INVALID_GFN)
 		return -XEN_EINVAL;
 	switch (x.space) {
 	case XENMAPSPACE_shared_info:
 		if (x.idx != 0)
 			return -XEN_EINVAL;
-		if (arch_p2m_map_page(d, x.gpfn, d->shared_info_pa))
-			return -XEN_ENOMEM;
-		if (d->shared_info_gfn && d->shared_info_gfn != x.gpfn)
-			arch_p2m_unmap_page(d, d->shared_info_gfn); /* one place only */
-		d->shared_info_gfn = x.gpfn;
-		return 0;
+		spin_lock(&d->p2m_lock);
+		rc = map_shared(d, &d->shared_info_gfn, d->shared_info_pa, x.gpfn);
+		spin_unlock(&d->p2m_lock);
+		return rc;
 	case XENMAPSPACE_grant_table:
-		return map_grant_frame(d, x.idx, x.gpfn);
+		spin_lock(&d->p2m_lock);
+		rc = map_grant_frame(d, x.idx, x.gpfn);
+		spin_unlock(&d->p2m_lock);
+		return rc;
+	case XENMAPSPACE_gmfn_range:
+		if (!x.size)
+			return 0;
+		return -XEN_ENOSYS; /* moving RAM frames: not on Arm */
 	default:
-		return -XEN_EINVAL;
+		return -XEN_ENOSYS;
 	}
+}
+
+/* Unmaps whatever is at gfn: a shared page is then mapped nowhere; a RAM
+ * page stays the domain's but is gone from its address space (Xen would
+ * free it; static RAM is kept). */
+static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
+{
+	struct xen_remove_from_physmap x;
+	struct domain *d = v->dom;
+	int64_t rc;
+
+	if (copy_from_guest(&x, arg, sizeof(x)))
+		return -XEN_EFAULT;
+	rc = check_domid(v, x.domid, XENMAPSPACE_shared_info);
+	if (rc)
+		return rc;
+	spin_lock(&d->p2m_lock);
+	if (!arch_gfn_to_pa(d, x.gpfn)) {
+		rc = -XEN_ENOENT;
+	} else {
+		arch_p2m_unmap_page(d, x.gpfn);
+		forget_gfn(d, x.gpfn);
+	}
+	spin_unlock(&d->p2m_lock);
+	return rc;
 }
 
 int64_t do_memory_op(struct vcpu *v, unsigned int cmd, uint64_t arg)
@@ -66,6 +148,8 @@ int64_t do_memory_op(struct vcpu *v, unsigned int cmd, uint64_t arg)
 	switch (cmd) {
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, arg);
+	case XENMEM_remove_from_physmap:
+		return remove_from_physmap(v, arg);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * vcpu_op: the two calls Xen offers on Arm. register_vcpu_info moves a
- * vCPU's vcpu_info into a page of the guest's RAM; register_runstate
+ * vCPU's vcpu_info into a page the guest has mapped at that frame now (one
+ * of its own pages: domain_gfn_to_own_page() says why the page stays
+ * valid if the guest maps something else there later); register_runstate
  * remembers where the guest wants its runstate written.
  */
 #include <public/xen_abi.h>
@@ -18,6 +20,7 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 {
 	struct domain *d = v->dom;
 	struct vcpu_register_vcpu_info r;
+	uint64_t pa;
 	void *old, *p;
 
 	if (copy_from_guest(&r, arg, sizeof(r)))
@@ -26,9 +29,10 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 		return -XEN_ENXIO;
 	if (d->vcpu_info_set[t->id] || (t != v && t->power != VCPU_OFF))
 		return -XEN_EINVAL;
-	if (!domain_gfn_is_ram(d, r.mfn))
-		return -XEN_EINVAL;
-	p = (void *)(uintptr_t)(arch_gfn_to_pa(d, r.mfn) + r.offset);
+	pa = domain_gfn_to_own_page(d, r.mfn);
+	if (!pa)
+		return -XEN_EINVAL; /* not mapped (Xen: get_page_from_gfn fails) */
+	p = (void *)(uintptr_t)(pa + r.offset);
 	old = d->evtchn.vcpu_info[t->id];
 	if (old)
 		memcpy(p, old, VCPU_INFO_SIZE);

@@ -33,14 +33,13 @@ static void upcall(struct evtchn_domain *ed, unsigned int vcpu)
 	arch_vgic_set_level(d, vcpu, EVTCHN_UPCALL_INTID, true);
 }
 
-/* Only the guest's own RAM may hold FIFO control blocks and arrays. */
+/* FIFO control blocks and event arrays: a page the guest has mapped at
+ * gfn now, and one of its own (see domain_gfn_to_own_page()). */
 static void *map_gfn(struct evtchn_domain *ed, uint64_t gfn)
 {
-	struct domain *d = domain_of(ed);
+	uint64_t pa = domain_gfn_to_own_page(domain_of(ed), gfn);
 
-	if (!domain_gfn_is_ram(d, gfn))
-		return NULL;
-	return (void *)(uintptr_t)arch_gfn_to_pa(d, gfn);
+	return pa ? (void *)(uintptr_t)pa : NULL;
 }
 
 static const struct evtchn_env env = {
@@ -62,6 +61,9 @@ int xen_domain_init(struct domain *d, struct ram_map *ram)
 	}
 	arch_clear_memory(d->shared_info_pa, PAGE_SIZE);
 	arch_clear_memory(d->gnttab.frames_pa, frames);
+	d->shared_info_gfn = INVALID_GFN;
+	for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++)
+		d->gnttab.gfn[i] = INVALID_GFN;
 	d->gnttab.version = 1;
 	evtchn_domain_init(&d->evtchn, (uint16_t)d->id, d->nr_vcpus,
 			   (void *)(uintptr_t)d->shared_info_pa, &env);

@@ -53,13 +53,21 @@ void arch_vcpu_block(struct vcpu *v);
 void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
 			 unsigned int intid, bool level);
 
-/* Maps one 4 KiB host page at guest frame gfn, replacing what was there. */
+/* Stage-2 changes and lookups: the caller holds d->p2m_lock. Changes
+ * are break-before-make with the TLB invalidated on every CPU for d.
+ * Maps one 4 KiB host page at guest frame gfn, replacing what was there
+ * (a 2 MiB or 1 GiB block around it is split). 0 or -1. */
 int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa);
-/* Removes the page mapped on its own at gfn (by arch_p2m_map_page). */
-void arch_p2m_unmap_page(struct domain *d, uint64_t gfn);
+/* Removes the page mapping at gfn (splitting a block around it). 0, or
+ * -1 if nothing was mapped there. */
+int arch_p2m_unmap_page(struct domain *d, uint64_t gfn);
 /* Host physical address of guest frame gfn (RAM or a shared page), 0 if
  * unmapped. */
 uint64_t arch_gfn_to_pa(struct domain *d, uint64_t gfn);
+/* A stage-2 fault at ipa found the entry valid again (it met another
+ * vCPU's break-before-make): the access is to be retried, not injected.
+ * Takes d->p2m_lock itself. */
+bool arch_p2m_fault_is_stale(struct domain *d, uint64_t ipa);
 /* Translates a guest virtual address of the calling vCPU (which must be
  * the one running on this CPU) to a host physical address; 0 on fault. */
 uint64_t arch_gva_to_pa(uint64_t gva, bool write);

@@ -22,4 +22,7 @@ void console_rx_char(char c);
 /* Domains register for input; called once per domain at creation. */
 void console_register_domain(struct domain *d);
 
+/* From now on, output without taking the console lock (panic: this CPU
+ * may hold it, or another CPU that stopped may). */
+void console_panic(void);
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <arch/domain.h>
+#include <arch/spinlock.h>
 #include <arch/vcpu.h>
 #include <xenith/config.h>
 #include <xenith/evtchn.h>
@@ -14,10 +15,17 @@
 
 enum vcpu_power {
 	VCPU_OFF = 0,     /* powered off (PSCI), CPU idles */
+	VCPU_STARTING,    /* a CPU_ON won the race and is setting it up */
 	VCPU_ON_PENDING,  /* CPU_ON issued, its physical CPU will start it */
 	VCPU_ON,
 };
 
+/*
+ * Ownership (docs/architecture.md has the whole table): dom, id and pcpu
+ * are fixed at creation. power changes by atomic compare-and-swap only
+ * (vcpu_power_claim), or by the vCPU itself (CPU_OFF, start on its CPU).
+ * upcall_pending/upcall_level and arch belong to the vCPU's own CPU.
+ */
 struct vcpu {
 	struct domain *dom;
 	unsigned int id;
@@ -48,12 +56,16 @@ enum shutdown_reason {
 #define GNTTAB_MAX_FRAMES 64   /* Xen's default gnttab_max_frames */
 #define CONIO_LINE_MAX 256
 
-/* Grant table v1: frames preallocated at creation, mapped on request. */
+/* A guest frame number that no mapping has (gfn 0 is a valid frame). */
+#define INVALID_GFN (~0ULL)
+
+/* Grant table v1: frames preallocated at creation, mapped on request.
+ * nr_frames and gfn[] are the domain's, under its p2m_lock. */
 struct grant_table {
 	uint64_t frames_pa;          /* GNTTAB_MAX_FRAMES contiguous pages */
 	unsigned int nr_frames;      /* frames the guest has asked for so far */
 	unsigned int version;
-	uint64_t gfn[GNTTAB_MAX_FRAMES]; /* where each frame is mapped, 0: not */
+	uint64_t gfn[GNTTAB_MAX_FRAMES]; /* where each frame is mapped, or INVALID_GFN */
 };
 
 struct domain {
@@ -63,6 +75,11 @@ struct domain {
 	enum shutdown_reason reason;
 	struct vcpu *vcpu[MAX_DOM_VCPUS];
 	unsigned int nr_vcpus;
+	/* p2m_lock: the stage-2 tables, p2m_pool, shared_info_gfn and
+	 * gnttab.gfn[]/nr_frames. Taken by memory_op, by lookups of guest
+	 * frames the hypervisor will use, and by a stage-2 fault that may
+	 * have met a break-before-make in progress. */
+	spinlock_t p2m_lock;
 	struct page_pool p2m_pool;     /* stage-2 tables come only from here */
 	uint64_t p2m_root;             /* physical address of the root table */
 	struct mem_bank ram[2];        /* host RAM backing guest bank 0/1 */
@@ -71,13 +88,16 @@ struct domain {
 	struct vpl011 vpl011;
 	/* Xen PV interfaces */
 	uint64_t shared_info_pa;
-	uint64_t shared_info_gfn;      /* where the guest mapped it, 0: nowhere */
+	uint64_t shared_info_gfn;      /* where the guest mapped it, or INVALID_GFN */
 	struct evtchn_domain evtchn;
 	struct grant_table gnttab;
 	uint64_t runstate_gva[MAX_DOM_VCPUS];
 	bool vcpu_info_set[MAX_DOM_VCPUS];
 	bool runstate_update_flag;
-	char conio_line[CONIO_LINE_MAX];   /* console_io output, line-buffered */
+	/* console_io output, line-buffered: under conio_lock (any vCPU of
+	 * the domain may write at any time). */
+	spinlock_t conio_lock;
+	char conio_line[CONIO_LINE_MAX];
 	unsigned int conio_len;
 	struct arch_domain arch;
 };
@@ -92,6 +112,16 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why);
 /* Called on the physical CPU of v to start (or not) its vCPU. */
 void vcpu_schedule(unsigned int cpu) __attribute__((noreturn));
 
+/* A CPU_ON takes a powered-off vCPU (OFF -> STARTING) atomically: of two
+ * racing for the same vCPU exactly one gets it. */
+static inline bool vcpu_power_claim(struct vcpu *v)
+{
+	enum vcpu_power off = VCPU_OFF;
+
+	return __atomic_compare_exchange_n(&v->power, &off, VCPU_STARTING, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
 /* True while v may run: its domain is up and the vCPU is powered on. */
 static inline bool vcpu_running(const struct vcpu *v)
 {
@@ -101,6 +131,16 @@ static inline bool vcpu_running(const struct vcpu *v)
 struct domain *domain_by_id(uint32_t id);
 /* True if guest frame gfn lies in one of d's RAM banks. */
 bool domain_gfn_is_ram(const struct domain *d, uint64_t gfn);
+/*
+ * The host page that guest frame gfn maps now, for the hypervisor to
+ * write into (vcpu_info, FIFO control blocks): 0 unless gfn is mapped
+ * and the page is one of d's own (its RAM, shared_info, grant frames).
+ * Those pages belong to d for its whole life and are never given to
+ * anyone else, so the domain itself is the reference that keeps the page:
+ * if the guest later maps something else at gfn, the hypervisor goes on
+ * using the old page, as Xen does while it holds its page reference.
+ */
+uint64_t domain_gfn_to_own_page(struct domain *d, uint64_t gfn);
 /* True if a hypercall's domid field names the caller (DOMID_SELF or its id). */
 bool domain_is_self(const struct domain *d, uint16_t domid);
 /* Sets up shared_info, grant frames and event channels (common/xen). */

@@ -25,5 +25,7 @@ struct vpl011 {
 
 struct domain;
 void vpl011_init(struct domain *d);
+/* Prints the unfinished output line, if any (the domain stops). */
+void vpl011_flush(struct domain *d);
 /* Input from the console multiplexer; false if the FIFO is full. */
 bool vpl011_rx(struct domain *d, char c);

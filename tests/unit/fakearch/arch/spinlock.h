@@ -8,14 +8,28 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <xenith/lock_order.h>
 
 typedef struct {
 	int held;
 } spinlock_t;
 
-#define SPINLOCK_INIT { 0 }
+#define SPINLOCK_INIT_RANK(r) { 0 }
+#define SPINLOCK_INIT SPINLOCK_INIT_RANK(LOCK_UNRANKED)
+
+static inline void spin_lock_init(spinlock_t *l, enum lock_rank rank)
+{
+	(void)rank;
+	l->held = 0;
+}
+
+static inline bool spin_held(const spinlock_t *l)
+{
+	return l->held;
+}
 
 /* Set by a test (may stay NULL); `taking` is 1 for lock, 0 for unlock. */
 extern void (*fake_spin_hook)(spinlock_t *l, int taking);

@@ -7,6 +7,7 @@
 
 struct arch_domain {
 	uint64_t vttbr;       /* VMID << 48 | stage-2 root */
+	unsigned int vmid;    /* from the VMID allocator, not the domid */
 	uint64_t cntvoff;
 	struct vgic_dist vgic;
 };

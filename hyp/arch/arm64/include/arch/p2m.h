@@ -24,9 +24,10 @@ uint64_t p2m_new_root(struct page_pool *pool);
  * break-before-make). 0, or -1 if the pool runs out or the range is bad. */
 int p2m_map(uint64_t root, struct page_pool *pool, uint64_t ipa, uint64_t pa,
 	    uint64_t size, enum p2m_type t);
-/* Removes the 4 KiB page mapping at ipa (a page mapped on its own, not
- * part of a block). 0, or -1 if there is none. */
-int p2m_unmap_page(uint64_t root, uint64_t ipa);
+/* Removes the 4 KiB page mapping at ipa; a 1 GiB or 2 MiB block around it
+ * is split first. 0, -1 if nothing is mapped there, -2 if the pool has no
+ * page left for the split. */
+int p2m_unmap_page(uint64_t root, struct page_pool *pool, uint64_t ipa);
 /* Translates an IPA; returns 0 (and leaves *pa) if unmapped. */
 int p2m_lookup(uint64_t root, uint64_t ipa, uint64_t *pa);
 /* Invalidates the current VMID's stage-2 TLB entries on all CPUs after an

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor's locks, outermost first. A CPU holding a lock of rank r
+ * takes only locks of a higher rank; debug builds (make DEBUG=1) check
+ * this on every spin_lock and panic naming both ranks. The table of what
+ * each lock protects is in docs/architecture.md ("Ownership and locks").
+ */
+#pragma once
+
+enum lock_rank {
+	LOCK_UNRANKED = 0,  /* not checked */
+	LOCK_CONIO,         /* d->conio_lock: console_io line buffer */
+	LOCK_EVTCHN,        /* ed->lock; two at once, lower domid first */
+	LOCK_P2M,           /* d->p2m_lock: stage-2 tables, P2M pool, gfn records */
+	LOCK_VPL011,        /* d->vpl011.lock */
+	LOCK_VGIC,          /* d->arch.vgic.lock */
+	LOCK_VMID,          /* the VMID allocator */
+	LOCK_CONSOLE,       /* console output */
+	LOCK_RANKS
+};
