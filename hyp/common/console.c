@@ -102,6 +102,10 @@ void console_domain_line(struct domain *d, const char *line, size_t len)
 
 void console_register_domain(struct domain *d)
 {
+	/* Once per slot: a slot a failed construction used is used again. */
+	for (unsigned int i = 0; i < nr_inputs; i++)
+		if (inputs[i] == d)
+			return;
 	if (nr_inputs < MAX_DOMAINS)
 		inputs[nr_inputs++] = d;
 }

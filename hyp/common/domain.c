@@ -196,18 +196,12 @@ static void print_domain(const struct domain *d)
 	       d->layout.initrd_size ? ", initrd" : "");
 }
 
-int domain_create(const struct domain_config *c, const struct host_info *h,
-		  struct ram_map *ram, const void *host_fdt)
+static int build(struct domain *d, const struct domain_config *c,
+		 const struct host_info *h, struct ram_map *ram)
 {
-	struct domain *d = &domain_store[nr_domains];
 	struct kernel_info ki;
 	char err[CFG_ERR_LEN];
 
-	(void)host_fdt;
-	if (nr_vcpus_used + c->vcpus > MAX_CPUS)
-		return fail(c, "cpus: no physical CPU left");
-	/* The slot may hold what a failed construction left. */
-	memset(d, 0, sizeof(*d));
 	spin_lock_init(&d->p2m_lock, LOCK_P2M);
 	spin_lock_init(&d->conio_lock, LOCK_CONIO);
 	d->id = c->domid;
@@ -230,6 +224,26 @@ int domain_create(const struct domain_config *c, const struct host_info *h,
 	if (load_images(d, h))
 		return -1;
 	create_vcpus(d);
+	return 0;
+}
+
+int domain_create(const struct domain_config *c, const struct host_info *h,
+		  struct ram_map *ram, const void *host_fdt)
+{
+	/* A failed construction leaves its state in the slot the next
+	 * domain gets: cleared then (a fresh slot is zero already). */
+	static bool slot_dirty;
+	struct domain *d = &domain_store[nr_domains];
+
+	(void)host_fdt;
+	if (nr_vcpus_used + c->vcpus > MAX_CPUS)
+		return fail(c, "cpus: no physical CPU left");
+	if (slot_dirty)
+		memset(d, 0, sizeof(*d));
+	slot_dirty = true;
+	if (build(d, c, h, ram))
+		return -1;
+	slot_dirty = false;
 	domains[nr_domains++] = d;
 	print_domain(d);
 	return 0;
