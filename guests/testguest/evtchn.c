@@ -349,7 +349,7 @@ void mode_evtchn_client(void)
 
 /* ---- attacker ---- */
 
-#define NR_ATTACKS 24
+#define NR_ATTACKS 32
 
 struct attack {
 	char what[48];
@@ -381,6 +381,15 @@ static unsigned run_attacks(struct attack *out, uint16_t srv, uint16_t cli)
 	REC("alloc_unbound dom=%u remote=%u", cli, srv);
 	rc = alloc_unbound(nodom, DOMID_SELF, &p);
 	REC("alloc_unbound dom=%u remote=self", nodom);
+	/* Domain 0 (absent here) and Xen's system domains. */
+	rc = alloc_unbound(0, DOMID_SELF, &p);
+	REC("alloc_unbound dom=0 remote=self");
+	rc = alloc_unbound(0x7ff2, DOMID_SELF, &p);
+	REC("alloc_unbound dom=DOMID_XEN remote=self");
+	rc = alloc_unbound(0x7ff1, DOMID_SELF, &p);
+	REC("alloc_unbound dom=DOMID_IO remote=self");
+	rc = alloc_unbound(srv, 0x7ff2, &p);
+	REC("alloc_unbound dom=%u remote=DOMID_XEN", srv);
 
 	/* Binding to ports that are connected or offered to someone else. */
 	rc = bind_interdomain(srv, 1, &p);

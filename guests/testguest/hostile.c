@@ -78,6 +78,13 @@ void mode_hostile(void)
 	say("hostile xen hypercall 99 = %lld", (long long)rc);
 	rc = xen_hypercall(0xffff, 0, 0, 0, 0, 0);
 	say("hostile xen hypercall 0xffff = %lld", (long long)rc);
+	/* console_io's count is 32 bits in Xen: 2^62 writes nothing. The
+	 * escape sequence in the second call must not reach the terminal. */
+	static const char esc[] = "hostile console_io \x1b[2Jescape\n";
+	rc = xen_hypercall(18, 0, 1ULL << 62, (uint64_t)(uintptr_t)esc, 0, 0);
+	say("hostile console_io count 2^62 = %lld", (long long)rc);
+	rc = xen_hypercall(18, 0, sizeof(esc) - 1, (uint64_t)(uintptr_t)esc, 0, 0);
+	say("hostile console_io escape = %lld", (long long)rc);
 
 	uint64_t base, end;
 	if (!ram_info(&base, &end))

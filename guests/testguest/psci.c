@@ -71,6 +71,13 @@ void mode_psci(void)
 	show("AFFINITY_INFO(0)",
 	     psci_call(PSCI_AFFINITY_INFO_64, mpidr0, 0, 0));
 	show("UNKNOWN_SMCCC(0xc2001234)", psci_call(0xc2001234, 0, 0, 0));
+	show("SMCCC_ARCH_FEATURES(WORKAROUND_1)",
+	     psci_call(0x80000001, 0x80008000, 0, 0));
+	show("SMCCC_ARCH_FEATURES(WORKAROUND_2)",
+	     psci_call(0x80000001, 0x80007fff, 0, 0));
+	show("SMCCC_ARCH_FEATURES(WORKAROUND_3)",
+	     psci_call(0x80000001, 0x80003fff, 0, 0));
+	show("ARCH_WORKAROUND_1 x0", psci_call(0x80008000, 0, 0, 0));
 
 	if (cpu_mpidr(1, &mpidr1, &ncpu)) {
 		show("AFFINITY_INFO(1) before CPU_ON",
@@ -91,6 +98,21 @@ void mode_psci(void)
 		show("CPU_ON(bad mpidr 0xff)",
 		     psci_call(PSCI_CPU_ON_64, 0xff,
 			       (uint64_t)(uintptr_t)secondary_entry, 1));
+		/* Error paths, answered as Xen 4.17 answers them. */
+		show("CPU_ON(affinity 2)",
+		     psci_call(PSCI_CPU_ON_64, 2,
+			       (uint64_t)(uintptr_t)secondary_entry, 1));
+		show("CPU_ON(1, thumb entry)",
+		     psci_call(PSCI_CPU_ON_64, mpidr1,
+			       (uint64_t)(uintptr_t)secondary_entry | 1, 1));
+		show("AFFINITY_INFO(0xff)",
+		     psci_call(PSCI_AFFINITY_INFO_64, 0xff, 0, 0));
+		show("AFFINITY_INFO(0x100, level 1)",
+		     psci_call(PSCI_AFFINITY_INFO_64, 0x100, 1, 0));
+		show("AFFINITY_INFO(0, level 3)",
+		     psci_call(PSCI_AFFINITY_INFO_64, 0, 3, 0));
+		show("AFFINITY_INFO(0, level 4)",
+		     psci_call(PSCI_AFFINITY_INFO_64, 0, 4, 0));
 		/* Ask cpu1 to CPU_OFF itself, then poll until it is off. */
 		cpu_stop[1] = 1;
 		dsb();

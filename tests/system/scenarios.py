@@ -156,12 +156,23 @@ def _psci_expects() -> List[Expect]:
         line("MIGRATE_INFO_TYPE", "2"),
         line("AFFINITY_INFO(0)", "0"),
         line("UNKNOWN_SMCCC(0xc2001234)", "-1"),
+        # Xen 4.17's answers on a Cortex-A57 with QEMU's SMCCC 1.0 firmware
+        line("SMCCC_ARCH_FEATURES(WORKAROUND_1)", "0"),
+        line("SMCCC_ARCH_FEATURES(WORKAROUND_2)", "0"),
+        line("SMCCC_ARCH_FEATURES(WORKAROUND_3)", "-1"),
+        line("ARCH_WORKAROUND_1 x0", "0"),
         line("AFFINITY_INFO(1) before CPU_ON", "1"),
         line("CPU_ON(1)", "0"),
         expect(r"alpha: cpu1 up$", 1),
         line("AFFINITY_INFO(1)", "0"),
         line("CPU_ON(1) again", "-4"),                # ALREADY_ON
         line("CPU_ON(bad mpidr 0xff)", "-2"),         # INVALID_PARAMETERS
+        line("CPU_ON(affinity 2)", "-2"),             # no such vCPU
+        line("CPU_ON(1, thumb entry)", "-9"),         # checked before ALREADY_ON
+        line("AFFINITY_INFO(0xff)", "1"),             # nothing matches: OFF
+        line("AFFINITY_INFO(0x100, level 1)", "1"),
+        line("AFFINITY_INFO(0, level 3)", "0"),
+        line("AFFINITY_INFO(0, level 4)", "-2"),
         line("AFFINITY_INFO(1) after CPU_OFF", "1"),
         expect(r"alpha: PSCI DONE$", 1, label="done"),
         expect(r"alpha: tick 2$", 1, after="done"),
@@ -182,6 +193,18 @@ def sc_psci(kind: str) -> Scenario:
 HOST_DEVICES = ["0x0", "0x8000000", "0x8010000", "0x9000000", "0xa000000"]
 
 
+def _no_guest_escape(res: Result) -> List[str]:
+    """The raw console (the harness strips escapes from its lines) has no
+    escape sequence from the guest's console_io text."""
+    with open(res.log_path, "rb") as f:
+        raw = f.read()
+    if b"\x1b[2Jescape" in raw:
+        return ["the guest's escape sequence reached the console through console_io"]
+    if b"[2Jescape" not in raw:
+        return ["the console_io line with the escape sequence is missing"]
+    return []
+
+
 def sc_hostile(kind: str) -> Scenario:
     exp = [
         expect(r"alpha: hostile mrs s3_7_c15_c0_0: fault EC=0x0 ", 1),
@@ -190,6 +213,8 @@ def sc_hostile(kind: str) -> Scenario:
         expect(r"alpha: hostile smc #0 \(PSCI_VERSION\): ", 1),
         expect(r"alpha: hostile xen hypercall 99 = -38$", 1),
         expect(r"alpha: hostile xen hypercall 0xffff = -38$", 1),
+        expect(r"alpha: hostile console_io count 2\^62 = 0$", 1),
+        expect(r"alpha: hostile console_io escape = 0$", 1),
     ]
     for a in HOST_DEVICES:
         exp.append(expect(r"alpha: hostile load %s: fault EC=0x25 " % a, 1))
@@ -204,6 +229,7 @@ def sc_hostile(kind: str) -> Scenario:
         [tg("alpha", "hostile"), tg("beta", "hello")],
         expects=exp,
         forbid=COMMON_FORBID + [expect(r"hostile (load|store) 0x(0|8000000|8010000|9000000|a000000): no fault", 1)],
+        check=_no_guest_escape,
         timeout=40,
         description="undefined sysregs, bad HVC immediates, SMC, unknown "
                     "hypercalls, accesses to host devices: all contained")
@@ -376,6 +402,10 @@ EVTCHN_ATTACKS = [
     ("alloc_unbound dom=1 remote=2", -1),
     ("alloc_unbound dom=2 remote=1", -1),
     ("alloc_unbound dom=99 remote=self", -3),
+    ("alloc_unbound dom=0 remote=self", -3),          # no dom0 here
+    ("alloc_unbound dom=DOMID_XEN remote=self", -3),  # system domains: not found
+    ("alloc_unbound dom=DOMID_IO remote=self", -3),
+    ("alloc_unbound dom=1 remote=DOMID_XEN", -1),
     ("bind_interdomain d1 port 1", -22),      # connected to d2
     ("bind_interdomain d1 port 2", -22),      # offered to d2
     ("bind_interdomain d2 port 1", -22),      # connected to d1

@@ -10,6 +10,9 @@
 
 #define SMCCC_VERSION          0x80000000U
 #define SMCCC_ARCH_FEATURES    0x80000001U
+#define SMCCC_ARCH_WORKAROUND_1 0x80008000U
+#define SMCCC_ARCH_WORKAROUND_2 0x80007fffU
+#define SMCCC_ARCH_WORKAROUND_3 0x80003fffU
 #define PSCI_VERSION           0x84000000U
 #define PSCI_CPU_SUSPEND       0x84000001U
 #define PSCI_CPU_OFF           0x84000002U
@@ -93,13 +96,52 @@ static int64_t features(uint32_t fn)
 	}
 }
 
-/* Xenith does not (yet) implement the Spectre workaround calls, so it
- * says so: "not supported" makes a guest fall back to its own
- * mitigations, where "not required" would wrongly tell it the CPU is
- * safe (the Cortex-A57 QEMU emulates is affected by Spectre v2 and BHB). */
+/* Arm Ltd parts in Xen 4.17's Spectre tables (cpuerrata.c). */
+#define MIDR_PART(midr) (((midr) >> 4) & 0xfff)
+#define MIDR_IMPL(midr) ((midr) >> 24 & 0xff)
+#define MIDR_VARREV(midr) ((((midr) >> 16) & 0xf0) | ((midr) & 0xf))
+#define PART_A57 0xd07
+#define PART_A72 0xd08
+#define PART_A73 0xd09
+#define PART_A75 0xd0a
+
+/* Xen 4.17 marks these CPUs "branch predictor hardening" (WORKAROUND_1)
+ * or "firmware BHB workaround" (WORKAROUND_3) by MIDR alone. */
+static bool wa1_cpu(uint64_t midr)
+{
+	uint32_t part = (uint32_t)MIDR_PART(midr);
+
+	if (MIDR_IMPL(midr) != 0x41)
+		return false;
+	return part == PART_A57 || part == PART_A73 || part == PART_A75 ||
+	       (part == PART_A72 && MIDR_VARREV(midr) <= 0x10);
+}
+
+static bool wa3_cpu(uint64_t midr)
+{
+	uint32_t part = (uint32_t)MIDR_PART(midr);
+
+	return MIDR_IMPL(midr) == 0x41 && (part == PART_A73 || part == PART_A75);
+}
+
+/*
+ * The answers Xen 4.17 gives on the same CPU (docs/xen-abi.md, "SMCCC
+ * workarounds"): WORKAROUND_1 "implemented" on the CPUs of its list,
+ * WORKAROUND_2 "implemented" (Xen's default, dynamic SSBD, kept when the
+ * firmware is SMCCC 1.0 as QEMU's is), WORKAROUND_3 only on A73/A75. The
+ * calls themselves do nothing and return 0, as on Xen with such firmware.
+ */
 static int64_t arch_features(uint32_t fn)
 {
-	return fn == SMCCC_VERSION ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+	uint64_t midr = read_sysreg(midr_el1);
+
+	switch (fn) {
+	case SMCCC_VERSION:           return PSCI_SUCCESS;
+	case SMCCC_ARCH_WORKAROUND_1: return wa1_cpu(midr) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+	case SMCCC_ARCH_WORKAROUND_2: return PSCI_SUCCESS;
+	case SMCCC_ARCH_WORKAROUND_3: return wa3_cpu(midr) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+	default:                      return PSCI_NOT_SUPPORTED;
+	}
 }
 
 static int64_t psci_dispatch(struct vcpu *v, struct cpu_regs *r)
@@ -110,6 +152,9 @@ static int64_t psci_dispatch(struct vcpu *v, struct cpu_regs *r)
 	switch (fn) {
 	case SMCCC_VERSION:         return 0x10001;
 	case SMCCC_ARCH_FEATURES:   return arch_features((uint32_t)r->x[1]);
+	case SMCCC_ARCH_WORKAROUND_1: case SMCCC_ARCH_WORKAROUND_2:
+	case SMCCC_ARCH_WORKAROUND_3:
+		return 0;
 	case PSCI_VERSION:          return 0x10001;
 	case PSCI_FEATURES:         return features((uint32_t)r->x[1]);
 	case PSCI_MIGRATE_INFO_TYPE: return 2;

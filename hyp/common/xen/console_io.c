@@ -16,18 +16,26 @@
 
 #define CHUNK 128
 
+/* Printable ASCII, tab and newline reach the console; anything else (a
+ * terminal escape sequence, say) is dropped, as Xen does for domUs. */
+static bool printable(char c)
+{
+	return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n';
+}
+
 static void put_char(struct domain *d, char c)
 {
 	ASSERT_LOCKED(&d->conio_lock);
-	if (c != '\r')
-		d->conio_line[d->conio_len++] = c;
+	if (!printable(c))
+		return;
+	d->conio_line[d->conio_len++] = c;
 	if (c == '\n' || d->conio_len == CONIO_LINE_MAX) {
 		console_domain_line(d, d->conio_line, d->conio_len);
 		d->conio_len = 0;
 	}
 }
 
-static int64_t conio_write(struct vcpu *v, uint64_t count, uint64_t buf)
+static int64_t conio_write(struct vcpu *v, uint32_t count, uint64_t buf)
 {
 	char tmp[CHUNK];
 
@@ -46,7 +54,8 @@ static int64_t conio_write(struct vcpu *v, uint64_t count, uint64_t buf)
 	return 0;
 }
 
-int64_t do_console_io(struct vcpu *v, unsigned int cmd, uint64_t count,
+/* count is 32 bits wide in Xen's prototype: 2^62 writes nothing. */
+int64_t do_console_io(struct vcpu *v, unsigned int cmd, uint32_t count,
 		      uint64_t buf)
 {
 	switch (cmd) {
