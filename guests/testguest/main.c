@@ -322,6 +322,8 @@ void guest_main(const void *fdt)
 		mode_evtchn_attacker();
 	else if (!strcmp(test, "lrflood"))
 		mode_lrflood();
+	else if (!strcmp(test, "flood"))
+		mode_flood();
 	else if (!strcmp(test, "fuzz"))
 		mode_fuzz();
 	else if (!strcmp(test, "race"))

@@ -35,6 +35,7 @@ void mode_evtchn_server(void);
 void mode_evtchn_client(void);
 void mode_evtchn_attacker(void);
 void mode_lrflood(void);
+void mode_flood(void);
 void mode_fuzz(void);
 void mode_race(void);
 /* What a vCPU started with CPU_ON(secondary_entry) runs; psci_secondary

@@ -4,10 +4,17 @@
  * a domain's lines "(dN) ", as Xen 4.17 prints them, so logs and scripts
  * written for Xen read the same. One lock serialises whole lines so output
  * from different CPUs never interleaves within a line.
+ *
+ * A guest cannot flood the console: each domain may print CON_BURST lines
+ * at once and CON_RATE lines a second after that (vpl011 and console_io
+ * together); what is over is dropped and counted, and the count is
+ * printed (at most once a second) when the domain may print again. The hypervisor's own lines
+ * are never limited.
  */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <arch/spinlock.h>
+#include <xenith/arch-api.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
 #include <xenith/lib.h>
@@ -16,6 +23,9 @@
 
 #define CTRL_A 0x01
 #define SWITCH_PRESSES 3
+#define CON_BURST 256U      /* lines a domain may print at once */
+#define CON_RATE 1000U      /* lines a second after the burst */
+#define NS_PER_LINE (1000000000ULL / CON_RATE)
 
 static uint64_t uart;
 static spinlock_t out_lock = SPINLOCK_INIT_RANK(LOCK_CONSOLE);
@@ -44,15 +54,12 @@ static void put_raw(const char *s, size_t len)
 	}
 }
 
-/* Writes `len` bytes as lines, each starting with `prefix`. */
-static void put_lines(const char *prefix, const char *s, size_t len)
+/* Writes `len` bytes as lines, each starting with `prefix`; the caller
+ * holds out_lock (or the machine is panicking). */
+static void put_lines_locked(const char *prefix, const char *s, size_t len)
 {
 	size_t plen = strlen(prefix);
 
-	bool locked = !panicking;
-
-	if (locked)
-		spin_lock(&out_lock);
 	while (len) {
 		size_t n = 0;
 		bool nl = false;
@@ -67,8 +74,40 @@ static void put_lines(const char *prefix, const char *s, size_t len)
 		s += n;
 		len -= n;
 	}
+}
+
+static void put_lines(const char *prefix, const char *s, size_t len)
+{
+	bool locked = !panicking;
+
+	if (locked)
+		spin_lock(&out_lock);
+	put_lines_locked(prefix, s, len);
 	if (locked)
 		spin_unlock(&out_lock);
+}
+
+/* May d print one more line now? Refills d's bucket with the time that
+ * passed, whole lines only (the remainder stays in stamp_ns). */
+static bool budget_take(struct domain *d)
+{
+	uint64_t now = arch_time_ns();
+	uint64_t lines;
+
+	if (!d->con_budget.stamp_ns) {
+		d->con_budget.stamp_ns = now;
+		d->con_budget.tokens = CON_BURST;
+	}
+	lines = (now - d->con_budget.stamp_ns) / NS_PER_LINE;
+	if (lines) {
+		d->con_budget.stamp_ns += lines * NS_PER_LINE;
+		d->con_budget.tokens = lines >= CON_BURST ? CON_BURST :
+			(uint32_t)MIN(CON_BURST, d->con_budget.tokens + lines);
+	}
+	if (!d->con_budget.tokens)
+		return false;
+	d->con_budget.tokens--;
+	return true;
 }
 
 void console_panic(void)
@@ -95,9 +134,29 @@ int printk(const char *fmt, ...)
 void console_domain_line(struct domain *d, const char *line, size_t len)
 {
 	char prefix[16];
+	char note[64];
+	bool locked = !panicking;
 
 	snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
-	put_lines(prefix, line, len);
+	if (locked)
+		spin_lock(&out_lock);
+	if (!budget_take(d)) {
+		d->con_budget.dropped++;
+	} else {
+		/* The count of dropped lines: at most once a second. */
+		if (d->con_budget.dropped &&
+		    arch_time_ns() - d->con_budget.noted_ns >= 1000000000ULL) {
+			d->con_budget.noted_ns = arch_time_ns();
+			int n = snprintf(note, sizeof(note),
+					 "[%u lines dropped: console rate limit]\n",
+					 d->con_budget.dropped);
+			d->con_budget.dropped = 0;
+			put_lines_locked(prefix, note, (size_t)n);
+		}
+		put_lines_locked(prefix, line, len);
+	}
+	if (locked)
+		spin_unlock(&out_lock);
 }
 
 void console_register_domain(struct domain *d)

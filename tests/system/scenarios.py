@@ -586,6 +586,56 @@ sc_race_vcpuinfo = _race("vcpuinfo")
 sc_race_cpuon = _race("cpuon")
 
 
+# console_flood: the hypervisor's console budget per domain (common/console.c).
+CON_BURST, CON_RATE = 256, 1000      # lines, lines per second
+FLOOD_TICK_MS = 20
+
+
+def _flood_bounds(res: Result) -> List[str]:
+    """The flooder got no more console lines than its budget (burst plus
+    rate times the flood's duration, +25% and a few lines for the edges),
+    and the neighbour ticked at >= 80% of its pace meanwhile."""
+    lines = res.lines()
+    start = next((i for i, l in enumerate(lines) if re.search(r"alpha: flood start", l)), None)
+    end = next((i for i, l in enumerate(lines) if re.search(r"alpha: flood done", l)), None)
+    if start is None or end is None:
+        return ["flood start/done lines missing"]
+    m = re.search(r"flood done: (\d+) lines in (\d+) ms", lines[end])
+    sent, ms = int(m.group(1)), max(1, int(m.group(2)))
+    window = lines[start + 1:end]
+    printed = sum(1 for l in window if strip_dom(l)[0] == 1 and "flood " in l)
+    ticks = sum(1 for l in window if strip_dom(l)[0] == 2 and re.search(r"beta: tick \d+$", l))
+    # The report waits 500 ms after the flood: the window lasts ms + 500.
+    limit = CON_BURST + CON_RATE * (ms + 500) / 1000 * 1.25 + 10
+    want_ticks = (ms + 500) / FLOOD_TICK_MS * 0.8
+    out = []
+    if printed > limit:
+        out.append("d1 printed %d of %d flood lines in %d ms: more than the limit %d"
+                   % (printed, sent, ms, limit))
+    if printed >= sent:
+        out.append("nothing was dropped (%d lines sent, %d printed)" % (sent, printed))
+    if ticks < want_ticks:
+        out.append("the neighbour ticked %d times in %d ms (want >= %d)"
+                   % (ticks, ms + 500, want_ticks))
+    return out
+
+
+def sc_console_flood(kind: str) -> Scenario:
+    return Scenario(
+        "console_flood",
+        [tg("alpha", "flood", args="lines=20000"),
+         tg("beta", "hello", args="period=%d" % FLOOD_TICK_MS)],
+        expects=[expect(r"alpha: flood start", 1),
+                 expect(r"\[\d+ lines dropped: console rate limit\]", 1),
+                 expect(r"alpha: flood done: \d+ lines in \d+ ms", 1, label="done"),
+                 expect(r"beta: tick \d+$", 2, after="done", count=3)],
+        forbid=COMMON_FORBID, smp=2, timeout=60, check=_flood_bounds,
+        description="a guest printing 20,000 lines as fast as it can through console_io "
+                    "and its vpl011 gets at most %d lines at once and %d a second; "
+                    "the rest is dropped and counted; its neighbour keeps ticking every "
+                    "%d ms" % (CON_BURST, CON_RATE, FLOOD_TICK_MS))
+
+
 # name -> (factory, hypervisor kinds it applies to)
 SCENARIOS: Dict[str, tuple] = {
     "two_guests": (sc_two_guests, {"xen", "xenith"}),
@@ -616,6 +666,7 @@ SCENARIOS: Dict[str, tuple] = {
     # simultaneous calls both succeed (and a CPU_ON right after the target's
     # CPU_OFF can leave it "on" without running): Xenith only.
     "race_cpuon": (sc_race_cpuon, {"xenith"}),
+    "console_flood": (sc_console_flood, {"xenith"}),
     "linux_xen_guest": (sc_linux_xen_guest, {"xen", "xenith"}),
     "linux_plain": (sc_linux_plain, {"xen", "xenith"}),
     # Xen 4.17 panics ("Xenstore support requires dom0"): Xenith only.

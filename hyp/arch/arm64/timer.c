@@ -27,3 +27,13 @@ void timer_vcpu_enter(struct vcpu *v)
 {
 	write_sysreg(cntvoff_el2, v->dom->arch.cntvoff);
 }
+
+uint64_t arch_time_ns(void)
+{
+	uint64_t freq = read_sysreg(cntfrq_el0);
+	uint64_t t = read_sysreg(cntpct_el0);
+
+	if (!freq)
+		return 0;
+	return t / freq * 1000000000ULL + t % freq * 1000000000ULL / freq;
+}

@@ -27,6 +27,9 @@ void arch_cpu_kick(unsigned int cpu);
 void arch_system_off(void) __attribute__((noreturn));
 void arch_halt(void) __attribute__((noreturn));
 
+/* Nanoseconds since the machine started (the system counter). */
+uint64_t arch_time_ns(void);
+
 /* Interrupt lines of the host interrupt controller (SGIs+PPIs+SPIs). */
 unsigned int arch_irq_nr_lines(void);
 

@@ -94,6 +94,14 @@ struct domain {
 	uint64_t runstate_gva[MAX_DOM_VCPUS];
 	bool vcpu_info_set[MAX_DOM_VCPUS];
 	bool runstate_update_flag;
+	/* How many more lines the domain may print now (a token bucket),
+	 * and how many it lost: console.c's, under its output lock. */
+	struct {
+		uint64_t stamp_ns;      /* last refill; 0: never printed */
+		uint64_t noted_ns;      /* when the drop count was last printed */
+		uint32_t tokens;
+		uint32_t dropped;
+	} con_budget;
 	/* console_io output, line-buffered: under conio_lock (any vCPU of
 	 * the domain may write at any time). */
 	spinlock_t conio_lock;
