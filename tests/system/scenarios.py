@@ -41,6 +41,8 @@ def sc_two_guests(kind: str) -> Scenario:
     exp = [ticks(1, "alpha"), ticks(2, "beta")]
     if kind == "xenith":
         exp.append(Expect(r"Xenith"))
+        # W^X at EL2, read back from the live tables (write checked by AT).
+        exp.append(Expect(r"EL2 memory: text r-x, read-only data r--, data rw-, RAM rw-$"))
     return Scenario(
         "two_guests",
         [tg("alpha", "hello"), tg("beta", "hello")],

@@ -9,6 +9,7 @@
 #include <xenith/uart.h>
 
 void mmu_map_ram(const struct host_info *h);
+void mmu_report(const struct host_info *h);
 void timer_init_cpu(void);
 void psci_fw_init(bool smc);
 void irq_set_uart(uint64_t base, unsigned int intid);
@@ -50,6 +51,7 @@ void arch_init_primary(const void *fdt, const struct host_info *h)
 	(void)fdt;
 	psci_fw_init(h->psci_smc);
 	mmu_map_ram(h);
+	mmu_report(h);
 	gic_init_dist(h);
 	cpu_common_init(0);
 	irq_set_uart(h->uart_base, h->uart_irq);
