@@ -142,6 +142,8 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 	build_domains(fdt);
 	print_footprint();
 	start_cpus();
+	printk("Freed %llu KiB of boot-only code and constants (no longer mapped)\n",
+	       (unsigned long long)(arch_free_init() >> 10));
 	vcpu_schedule(0);
 }
 

@@ -43,11 +43,12 @@ def sc_two_guests(kind: str) -> Scenario:
         exp.append(Expect(r"Xenith"))
         # W^X at EL2, read back from the live tables (write checked by AT).
         exp.append(Expect(r"EL2 memory: text r-x, read-only data r--, data rw-, RAM rw-$"))
+        exp.append(Expect(r"Freed \d+ KiB of boot-only code and constants \(no longer mapped\)"))
     return Scenario(
         "two_guests",
         [tg("alpha", "hello"), tg("beta", "hello")],
         expects=exp,
-        forbid=COMMON_FORBID, smp=4, timeout=40,
+        forbid=COMMON_FORBID + [Expect(r"boot-only code is still mapped")], smp=4, timeout=40,
         description="2 domains with 1 vCPU each print ticks")
 
 

@@ -19,6 +19,7 @@
 #include <arch/asm.h>
 #include <arch/sysreg.h>
 #include <xenith/config.h>
+#include <xenith/arch-api.h>
 #include <xenith/console.h>
 
 void mmu_boot_tables(uint64_t image_start, uint64_t image_end);
@@ -179,4 +180,46 @@ void mmu_report(const struct host_info *h)
 	perms((uint64_t)(uintptr_t)&data_probe, d);
 	perms(ram, m);
 	printk("EL2 memory: text %s, read-only data %s, data %s, RAM %s\n", t, r, d, m);
+}
+
+extern char __init_text_start[], __init_text_end[];
+extern char __init_rodata_start[], __init_rodata_end[];
+
+/* Unmaps [start, end) of the image (page aligned): its L3 entries go. */
+static uint64_t unmap_image_range(uint64_t start, uint64_t end)
+{
+	for (uint64_t va = start; va < end; va += 1ULL << L3_SHIFT) {
+		uint64_t d = boot_l1[(va >> L1_SHIFT) & (ENTRIES - 1)];
+		uint64_t *l3;
+
+		if ((d & 3) != PTE_TABLE)
+			continue;
+		d = ((uint64_t *)(uintptr_t)(d & 0xfffffffff000ULL))
+			[(va >> L2_SHIFT) & (ENTRIES - 1)];
+		if ((d & 3) != PTE_TABLE)
+			continue;
+		l3 = (uint64_t *)(uintptr_t)(d & 0xfffffffff000ULL);
+		l3[(va >> L3_SHIFT) & (ENTRIES - 1)] = 0;
+	}
+	return end - start;
+}
+
+uint64_t arch_free_init(void)
+{
+	uint64_t n;
+
+	n = unmap_image_range((uint64_t)(uintptr_t)__init_text_start,
+			      (uint64_t)(uintptr_t)__init_text_end);
+	n += unmap_image_range((uint64_t)(uintptr_t)__init_rodata_start,
+			       (uint64_t)(uintptr_t)__init_rodata_end);
+	dsb(ishst);
+	__asm__ volatile("tlbi alle2is" ::: "memory");
+	dsb(ish);
+	isb();
+	/* The MMU must now refuse to read the first boot page. */
+	__asm__ volatile("at s1e2r, %0\n\tisb" :: "r"(__init_text_start));
+	if (!(read_sysreg(par_el1) & 1))
+		printk("boot-only code is still mapped at 0x%llx\n",
+		       (unsigned long long)(uintptr_t)__init_text_start);
+	return n;
 }

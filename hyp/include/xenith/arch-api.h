@@ -36,6 +36,9 @@ unsigned int arch_irq_nr_lines(void);
 /* ---- per-CPU bring-up ---- */
 void arch_init_primary(const void *fdt, const struct host_info *h);
 void arch_init_secondary(unsigned int cpu);
+/* Unmaps the boot-only code and constants once the domains are built;
+ * returns how many bytes went. */
+uint64_t arch_free_init(void);
 /* Free hypervisor memory range kept for itself (for the boot summary). */
 void arch_image_range(uint64_t *start, uint64_t *end);
 
