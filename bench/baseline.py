@@ -22,7 +22,8 @@ BASELINE = os.path.join(HERE, "baseline.json")
 TOLERANCE = 0.05
 
 # The runs that give Xenith's column (no Xen, no bare QEMU needed).
-XENITH_RUNS = ["xenith", "xenith-ipi", "xenith-evtchn", "linux-xenith", "linux-xenith-shape"]
+XENITH_RUNS = ["xenith", "xenith-ipi", "xenith-evtchn", "linux-xenith", "linux-xenith-shape",
+               "xenith-a76"]
 
 
 def figures(res: dict) -> Dict[str, float]:

@@ -136,8 +136,9 @@ class Run:
     same guest RAM, so the hypervisor sets the same CNTVOFF)."""
 
     def __init__(self, name: str, kind: str, smp: int, vcpus: int, bootargs: str,
-                 guest: str = "probe"):
+                 guest: str = "probe", cpu: Optional[str] = None):
         self.name, self.kind, self.smp, self.vcpus = name, kind, smp, vcpus
+        self.cpu = cpu or harness.CPU
         self.bootargs = bootargs
         self.guest = guest
         self.lines: List[str] = []
@@ -239,7 +240,7 @@ def linux_domain(run: Run) -> harness.Domain:
 
 def qemu_args(run: Run) -> List[str]:
     if run.kind == "bare":
-        args = [harness.QEMU, "-M", BARE_MACHINE, "-cpu", harness.CPU,
+        args = [harness.QEMU, "-M", BARE_MACHINE, "-cpu", run.cpu,
                 "-smp", str(run.smp), "-display", "none", "-monitor", "none",
                 "-serial", "stdio", "-nic", "none", "-no-reboot",
                 "-append", run.bootargs]
@@ -265,7 +266,7 @@ def qemu_args(run: Run) -> List[str]:
     else:
         doms = [linux_domain(run)]
     sc = harness.Scenario(name="bench-" + run.name, domains=doms, smp=run.smp,
-                          mem_mb=MEM_MB, hv_bootargs=hv_args)
+                          mem_mb=MEM_MB, hv_bootargs=hv_args, cpu=run.cpu)
     loader = harness.Loader()
     dtb = harness.build_dtb(sc, run.kind, run.workdir, loader)
     return harness.qemu_command(sc, harness.resolve_hv(run.kind), dtb, loader) + ICOUNT + RTC
@@ -579,6 +580,13 @@ ROWS = [
     ("boot_first_insn", "Power-on to first guest instruction", "boot", ("xenith", "xen", "bare")),
     ("linux_init", "Power-on to Linux /init (512 MiB, 1 vCPU, quiet)", "linux",
      ("linux-xenith", "linux-xen", "linux-bare")),
+    # key@suffix: the probe's figure `key`, from other runs.
+    ("hc_xen_version@a76", "Null hypercall on Cortex-A76 (Spectre-BHB loop of 24)", "op",
+     ("xenith-a76", "xen-a76", "bare-a76")),
+    ("mmio_read@a76", "Trapped MMIO read on Cortex-A76 (Spectre-BHB loop of 24)", "op",
+     ("xenith-a76", "xen-a76", "bare-a76")),
+    ("timer_wfi@a76", "vtimer IRQ latency in WFI on Cortex-A76 (loop of 24)", "stat",
+     ("xenith-a76", "xen-a76", "bare-a76")),
 ]
 
 
@@ -586,6 +594,7 @@ def figure(runs: Dict[str, Run], kind: str, key: str, name: Optional[str]) -> Op
     if not name or name not in runs or runs[name].error and not runs[name].bench:
         return None
     r = runs[name]
+    key = key.split("@")[0]
     if kind == "op":
         return op_figures(r, key)
     if kind == "stat":
@@ -754,6 +763,11 @@ RUNS = {
     "linux-xen": ("xen", 1, 1, LINUX_ARGS, "linux"),
     "linux-xen-shape": ("xen", 1, 1, LINUX_ARGS, "linux-shape"),
     "linux-bare": ("bare", 1, 1, LINUX_ARGS, "linux"),
+    # Spectre-BHB's cost: a Cortex-A76, where Xen 4.17 and Xenith run a
+    # loop of 24 branches on each exception from the guest (none on A57).
+    "xenith-a76": ("xenith", 1, 1, "tests=ops,timer", "probe", "cortex-a76"),
+    "xen-a76": ("xen", 1, 1, "tests=ops,timer", "probe", "cortex-a76"),
+    "bare-a76": ("bare", 1, 1, "tests=ops,timer nohyp", "probe", "cortex-a76"),
 }
 
 
@@ -783,8 +797,8 @@ def main() -> int:
             names = [n for n in names if not RUNS[n][4].startswith("linux")]
     runs: Dict[str, Run] = {}
     for name in names:
-        kind, smp, vcpus, bootargs, guest = RUNS[name]
-        r = Run(name, kind, smp, vcpus, bootargs, guest)
+        kind, smp, vcpus, bootargs, guest = RUNS[name][:5]
+        r = Run(name, kind, smp, vcpus, bootargs, guest, *RUNS[name][5:])
         print("bench: %-18s (%s, -smp %d, %d vCPU, %s) ..." % (name, kind, smp, vcpus, guest),
               end="", flush=True)
         execute(r, not args.no_xen_memory)

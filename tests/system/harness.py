@@ -178,6 +178,7 @@ class Scenario:
     forbid: List[Expect] = dataclasses.field(default_factory=list)
     smp: int = 4
     mem_mb: int = 2048
+    cpu: Optional[str] = None           # QEMU -cpu (default CPU, cortex-a57)
     timeout: float = 30.0
     hv_bootargs: Optional[str] = None   # None: per-hypervisor default
     # "direct": QEMU -kernel <hv>; "uboot": U-Boot loads and boots it
@@ -233,15 +234,17 @@ def run(cmd: Sequence[str], **kw) -> subprocess.CompletedProcess:
                           text=True, **kw)
 
 
-def qemu_machine_args(smp: int, mem_mb: int, extra_machine: str = "") -> List[str]:
+def qemu_machine_args(smp: int, mem_mb: int, extra_machine: str = "",
+                      cpu: Optional[str] = None) -> List[str]:
     m = MACHINE + (("," + extra_machine) if extra_machine else "")
-    return ["-M", m, "-cpu", CPU, "-smp", str(smp), "-m", "%dM" % mem_mb]
+    return ["-M", m, "-cpu", cpu or CPU, "-smp", str(smp), "-m", "%dM" % mem_mb]
 
 
-def dump_host_dts(smp: int, mem_mb: int, workdir: str, secure: bool = False) -> str:
+def dump_host_dts(smp: int, mem_mb: int, workdir: str, secure: bool = False,
+                  cpu: Optional[str] = None) -> str:
     """QEMU's own DT for these machine options, as DTS text."""
     dtb = os.path.join(workdir, "qemu-virt.dtb")
-    args = [QEMU] + qemu_machine_args(smp, mem_mb, "dumpdtb=" + dtb)
+    args = [QEMU] + qemu_machine_args(smp, mem_mb, "dumpdtb=" + dtb, cpu)
     args += ["-display", "none", "-nic", "none", "-monitor", "none",
              "-serial", "none"]
     run(args, timeout=30)
@@ -341,7 +344,7 @@ def add_to_chosen(dts: str, chosen_text: str) -> str:
 
 
 def build_dtb(sc: Scenario, hv: str, workdir: str, loader: Loader) -> str:
-    dts = dump_host_dts(sc.smp, sc.mem_mb, workdir)
+    dts = dump_host_dts(sc.smp, sc.mem_mb, workdir, cpu=sc.cpu)
     bootargs = sc.hv_bootargs
     if bootargs is None:
         bootargs = XEN_BOOTARGS if hv_kind(hv) == "xen" else XENITH_BOOTARGS
@@ -482,7 +485,7 @@ UBOOT_DTB_ADDR = 0x4a000000
 
 
 def qemu_command(sc: Scenario, hv_image: str, dtb: str, loader: Loader) -> List[str]:
-    args = [QEMU] + qemu_machine_args(sc.smp, sc.mem_mb)
+    args = [QEMU] + qemu_machine_args(sc.smp, sc.mem_mb, cpu=sc.cpu)
     args += ["-display", "none", "-monitor", "none", "-serial", "stdio",
              "-nic", "none", "-no-reboot"]
     if sc.boot == "uboot":

@@ -146,7 +146,7 @@ def sc_poweroff(kind: str) -> Scenario:
         description="PSCI SYSTEM_OFF stops only that domain")
 
 
-def _psci_expects() -> List[Expect]:
+def _psci_expects(wa1: str = "0") -> List[Expect]:
     def line(what: str, value: str, **kw) -> Expect:
         return expect(re.escape("alpha: %s = " % what) + value + r" \(", 1, **kw)
     return [
@@ -160,7 +160,7 @@ def _psci_expects() -> List[Expect]:
         line("AFFINITY_INFO(0)", "0"),
         line("UNKNOWN_SMCCC(0xc2001234)", "-1"),
         # Xen 4.17's answers on a Cortex-A57 with QEMU's SMCCC 1.0 firmware
-        line("SMCCC_ARCH_FEATURES(WORKAROUND_1)", "0"),
+        line("SMCCC_ARCH_FEATURES(WORKAROUND_1)", wa1),
         line("SMCCC_ARCH_FEATURES(WORKAROUND_2)", "0"),
         line("SMCCC_ARCH_FEATURES(WORKAROUND_3)", "-1"),
         line("ARCH_WORKAROUND_1 x0", "0"),
@@ -180,6 +180,23 @@ def _psci_expects() -> List[Expect]:
         expect(r"alpha: PSCI DONE$", 1, label="done"),
         expect(r"alpha: tick 2$", 1, after="done"),
     ]
+
+
+def sc_psci_a76(kind: str) -> Scenario:
+    """The same on a Cortex-A76: Xen 4.17 does not list it for WORKAROUND_1
+    (-1) and clears its branch history with a loop of 24 on guest exits."""
+    exp = _psci_expects(wa1="-1")
+    if kind == "xenith":
+        exp.append(Expect(r"Spectre-BHB: Cortex-A76: loop of 24 branches on every guest exit"))
+    return Scenario(
+        "psci_a76",
+        [tg("alpha", "psci", cpus=2)],
+        expects=exp, cpu="cortex-a76",
+        forbid=COMMON_FORBID + [Expect(r"cpu1 did not come up"),
+                                Expect(r"CPU_OFF returned")],
+        timeout=40,
+        description="the psci scenario on -cpu cortex-a76: SMCCC workaround answers as "
+                    "Xen 4.17 gives them there, Spectre-BHB loop of 24 installed")
 
 
 def sc_psci(kind: str) -> Scenario:
@@ -649,6 +666,7 @@ SCENARIOS: Dict[str, tuple] = {
     "spin_isolation": (sc_spin_isolation, {"xen", "xenith"}),
     "poweroff": (sc_poweroff, {"xen", "xenith"}),
     "psci": (sc_psci, {"xen", "xenith"}),
+    "psci_a76": (sc_psci_a76, {"xen", "xenith"}),
     "hostile": (sc_hostile, {"xen", "xenith"}),
     # Xen 4.17 panics on these (or, for vCPUs, overcommits): Xenith only.
     "bad_dt_overlap": (sc_bad_dt_overlap, {"xenith"}),

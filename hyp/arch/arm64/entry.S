@@ -91,15 +91,56 @@
 	isb
 .endm
 
-.macro vector target
+/*
+ * Spectre-BHB: on every exception from a guest, overwrite the branch
+ * history the guest trained before the hypervisor's first indirect
+ * branch, with the sequence Xen 4.17 uses for the CPU (spectre.c picks
+ * the table): a loop of k taken branches (k per CPU, in bhb_loop_count),
+ * the CLRBHB instruction, or the firmware's SMCCC_ARCH_WORKAROUND_3.
+ * Exceptions taken in the hypervisor itself need none: every way from a
+ * guest into EL2 passes a lower-EL vector first.
+ */
+.macro bhb_none
+.endm
+
+.macro bhb_loop
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2		/* CPU index */
+	adr_l	x1, bhb_loop_count
+	ldrb	w0, [x1, x0]
+1:	b	2f
+2:	subs	x0, x0, #1
+	b.ne	1b
+	dsb	nsh
+	isb
+	ldp	x0, x1, [sp], #16
+.endm
+
+.macro bhb_clrbhb
+	hint	#22			/* CLRBHB */
+	isb
+.endm
+
+.macro bhb_firmware
+	stp	x0, x1, [sp, #-32]!
+	stp	x2, x3, [sp, #16]
+	mov	w0, #0x3fff
+	movk	w0, #0x8000, lsl #16	/* SMCCC_ARCH_WORKAROUND_3 */
+	smc	#0
+	ldp	x2, x3, [sp, #16]
+	ldp	x0, x1, [sp], #32
+.endm
+
+.macro vector target, pre=bhb_none
 	.align 7
+	\pre
 	b	\target
 .endm
 
-	.text
+.macro vector_table name, pre
 	.align 11
-	.global hyp_vectors
-hyp_vectors:
+	.global \name
+\name:
 	vector	hyp_bad		/* current EL, SP_EL0 */
 	vector	hyp_bad
 	vector	hyp_bad
@@ -108,14 +149,21 @@ hyp_vectors:
 	vector	hyp_irq
 	vector	hyp_bad
 	vector	hyp_bad
-	vector	guest_sync	/* lower EL, AArch64 */
-	vector	guest_irq
-	vector	guest_fiq
-	vector	guest_serror
-	vector	guest_sync	/* lower EL, AArch32 (a guest's 32-bit EL0) */
-	vector	guest_irq
-	vector	guest_fiq
-	vector	guest_serror
+	vector	guest_sync, \pre	/* lower EL, AArch64 */
+	vector	guest_irq, \pre
+	vector	guest_fiq, \pre
+	vector	guest_serror, \pre
+	vector	guest_sync, \pre	/* lower EL, AArch32 (a guest's 32-bit EL0) */
+	vector	guest_irq, \pre
+	vector	guest_fiq, \pre
+	vector	guest_serror, \pre
+.endm
+
+	.text
+	vector_table hyp_vectors, bhb_none
+	vector_table hyp_vectors_bhb_loop, bhb_loop
+	vector_table hyp_vectors_bhb_clrbhb, bhb_clrbhb
+	vector_table hyp_vectors_bhb_firmware, bhb_firmware
 
 /*
  * Most exits (hypercalls, PSCI, WFI, interrupts) never look at the guest's

@@ -33,6 +33,9 @@ void arch_image_range(uint64_t *start, uint64_t *end)
 	*end = (uint64_t)(uintptr_t)_end;
 }
 
+void bhb_init_cpu(unsigned int cpu, bool smc_conduit);
+static bool fw_smc; /* the firmware's PSCI conduit is SMC (host DT) */
+
 static void cpu_common_init(unsigned int cpu)
 {
 	/* Traps we never want to leave at reset values: trap FP/SIMD? No:
@@ -43,6 +46,7 @@ static void cpu_common_init(unsigned int cpu)
 	write_sysreg(mdcr_el2, 0);
 	gic_init_cpu(cpu);
 	timer_init_cpu();
+	bhb_init_cpu(cpu, fw_smc);
 	isb();
 }
 
@@ -50,6 +54,7 @@ void arch_init_primary(const void *fdt, const struct host_info *h)
 {
 	(void)fdt;
 	psci_fw_init(h->psci_smc);
+	fw_smc = h->psci_smc;
 	mmu_map_ram(h);
 	mmu_report(h);
 	gic_init_dist(h);
