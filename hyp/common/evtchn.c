@@ -16,6 +16,7 @@
  * either lock keeps the pair together. env->upcall is called with locks
  * held; it must not call back into this module.
  */
+#include <xenith/assert.h>
 #include <xenith/errno.h>
 #include <xenith/lib.h>
 
@@ -113,6 +114,7 @@ void evtchn_mark_upcall(struct evtchn_domain *ed, unsigned int vcpu)
 static void set_pending(struct evtchn_domain *ed, unsigned int vcpu,
 			uint32_t port)
 {
+	ASSERT_LOCKED(&ed->lock);
 	if (!evtchn_usable(&ed->ch[port]))
 		return;
 	if (ed->fifo)
@@ -145,6 +147,7 @@ static bool port_busy(struct evtchn_domain *ed, uint32_t port)
  */
 static long alloc_port(struct evtchn_domain *ed)
 {
+	ASSERT_LOCKED(&ed->lock);
 	for (uint32_t port = 0; port < EVTCHN_MAX_PORTS; port++) {
 		if (!evtchn_port_valid(ed, port)) {
 			__atomic_store_n(&ed->valid_ports,
@@ -166,6 +169,7 @@ static struct evtchn *bind_port(struct evtchn_domain *ed, uint32_t port,
 {
 	struct evtchn *ch = &ed->ch[port];
 
+	ASSERT_LOCKED(&ed->lock);
 	ch->state = (uint8_t)state;
 	ch->notify_vcpu = (uint8_t)vcpu;
 	ch->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;

@@ -9,6 +9,7 @@
 #include <xenith/console.h>
 #include <xenith/domain.h>
 #include <xenith/lib.h>
+#include <xenith/assert.h>
 #include <xenith/vpl011.h>
 
 #define DR    0x00
@@ -35,6 +36,8 @@ static void update_irq(struct domain *d, struct vpl011 *u)
 {
 	bool level = (u->ris & u->imsc) != 0;
 
+	ASSERT_LOCKED(&u->lock);
+
 	if (level != u->irq_level) {
 		u->irq_level = level;
 		arch_vgic_set_level(d, 0, VPL011_INTID, level);
@@ -43,6 +46,7 @@ static void update_irq(struct domain *d, struct vpl011 *u)
 
 static void tx_byte(struct domain *d, struct vpl011 *u, char c)
 {
+	ASSERT_LOCKED(&u->lock);
 	if (c != '\r')
 		u->line[u->line_len++] = c;
 	if (c == '\n' || u->line_len == VPL011_LINE_MAX) {

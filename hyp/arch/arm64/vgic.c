@@ -13,6 +13,7 @@
 #include <arch/vgic_api.h>
 #include <arch/vgic_int.h>
 #include <xenith/arch-api.h>
+#include <xenith/assert.h>
 #include <xenith/domain.h>
 #include <xenith/lib.h>
 
@@ -59,6 +60,7 @@ void vgic_update(struct domain *d, struct vcpu *v, unsigned int intid)
 	struct vgic_irq *irq;
 	bool on;
 
+	ASSERT_LOCKED(&d->arch.vgic.lock);
 	if (intid >= VGIC_NR_PRIV)
 		v = vgic_spi_target(d, intid);
 	irq = vgic_irq(v, intid);
