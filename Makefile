@@ -7,7 +7,7 @@ override O := $(abspath $(O))
 CROSS_COMPILE ?= aarch64-linux-gnu-
 export O CROSS_COMPILE
 
-.PHONY: all hyp guests tools unit test check bench clean
+.PHONY: all hyp guests tools unit fuzz test check bench clean
 
 all: hyp guests tools
 
@@ -22,6 +22,13 @@ tools:
 
 unit:
 	$(MAKE) -C tests/unit O=$(O) check
+
+# Long fuzzing runs (tests/fuzz, clang's libFuzzer): FUZZ_SECONDS per
+# target (default 600); what the fuzzers learn is kept in $(O)/fuzz/corpus
+# and used again next time, crashes land in $(O)/fuzz/crashes.
+FUZZ_SECONDS ?= 600
+fuzz:
+	$(MAKE) -C tests/fuzz O=$(O) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_KEEP=1 run
 
 test check:
 	bash tests/run

@@ -52,6 +52,8 @@ HOST_PKGS=(
 	"u-boot-qemu:U-Boot for QEMU virt, the boot-loader scenario"
 	"python3:the system-test harness, the demo and make bench"
 	"cpio:packs the Linux guest's initramfs"
+	"clang:clang with libFuzzer, builds the host fuzzers (tests/fuzz)"
+	"libclang-rt-14-dev:libFuzzer and the ASan/UBSan runtimes clang links the fuzzers with"
 )
 
 # run_apt CMD...: apt-get with its output in the log; the log's tail on failure.

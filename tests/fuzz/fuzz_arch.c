@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The host's stand-in for the architecture and console under
+ * fuzz_hypercall: what hyp/common/{hypercall,domain,evtchn}.c, the
+ * evtchn_2l/evtchn_fifo files and hyp/common/xen call outside themselves.
+ *
+ * Stage 2 is the real table code (hyp/arch/arm64/p2m.c) over host memory:
+ * as in the hypervisor, which identity-maps RAM, a "physical address" is
+ * a host pointer, so a guest frame leads to real bytes the sanitizers
+ * watch. arch_gfn_to_pa, arch_p2m_map_page and arch_p2m_unmap_page are
+ * hyp/arch/arm64/vcpu.c's without the VTTBR switch. A guest virtual
+ * address is its guest-physical address (a guest with its MMU off), so
+ * arch_gva_to_pa is a stage-2 lookup in the calling vCPU's domain.
+ *
+ * Everything else the hypervisor would do to the hardware checks its
+ * arguments (an out-of-range vCPU or CPU aborts: the fuzzer reports it)
+ * and otherwise does nothing.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arch/p2m.h>
+#include <xenith/arch-api.h>
+#include <xenith/console.h>
+#include <xenith/domain.h>
+
+#include "fuzz_hyp.h"
+
+struct vcpu *fuzz_current;
+unsigned long fuzz_upcalls, fuzz_kicks, fuzz_lines, fuzz_blocks;
+
+int x_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "fuzz_arch: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	abort();
+}
+
+/* ---- stage 2, as hyp/arch/arm64/vcpu.c ---- */
+
+static bool gfn_valid(uint64_t gfn)
+{
+	return gfn < (1ULL << (P2M_IPA_BITS - 12));
+}
+
+uint64_t arch_gfn_to_pa(struct domain *d, uint64_t gfn)
+{
+	uint64_t pa;
+
+	if (!spin_held(&d->p2m_lock))
+		die("arch_gfn_to_pa without d%u's p2m_lock", d->id);
+	if (!gfn_valid(gfn))
+		return 0;
+	return p2m_lookup(d->p2m_root, gfn << 12, &pa) ? pa : 0;
+}
+
+int arch_p2m_unmap_page(struct domain *d, uint64_t gfn)
+{
+	if (!spin_held(&d->p2m_lock))
+		die("arch_p2m_unmap_page without d%u's p2m_lock", d->id);
+	if (!gfn_valid(gfn))
+		return -1;
+	return p2m_unmap_page(d->p2m_root, &d->p2m_pool, gfn << 12);
+}
+
+int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa)
+{
+	if (!spin_held(&d->p2m_lock))
+		die("arch_p2m_map_page without d%u's p2m_lock", d->id);
+	if (!gfn_valid(gfn))
+		return -1;
+	if (pa & 0xfff)
+		die("arch_p2m_map_page: pa %#llx not page aligned",
+		    (unsigned long long)pa);
+	return p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, P2M_RAM);
+}
+
+int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	return p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_RAM);
+}
+
+bool arch_p2m_fault_is_stale(struct domain *d, uint64_t ipa)
+{
+	(void)d;
+	(void)ipa;
+	return false;
+}
+
+void p2m_flush_tlb(void)
+{
+}
+
+/* Guest VA = IPA; the walk reads the tables without the lock, as the
+ * hardware's AT instruction does. */
+uint64_t arch_gva_to_pa(uint64_t gva, bool write)
+{
+	uint64_t pa;
+
+	(void)write;
+	if (!fuzz_current)
+		die("arch_gva_to_pa outside a hypercall");
+	if (gva >> P2M_IPA_BITS)
+		return 0;
+	return p2m_lookup(fuzz_current->dom->p2m_root, gva, &pa) ? pa : 0;
+}
+
+/* ---- CPUs, interrupts ---- */
+
+unsigned int arch_cpu_id(void)
+{
+	return fuzz_current ? fuzz_current->pcpu : 0;
+}
+
+void arch_cpu_kick(unsigned int cpu)
+{
+	if (cpu >= MAX_CPUS)
+		die("arch_cpu_kick(%u)", cpu);
+	fuzz_kicks++;
+}
+
+void arch_vcpu_block(struct vcpu *v)
+{
+	if (v != fuzz_current)
+		die("arch_vcpu_block of another vCPU");
+	fuzz_blocks++;
+}
+
+void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
+			 unsigned int intid, bool level)
+{
+	if (vcpu_id >= d->nr_vcpus)
+		die("arch_vgic_set_level: d%u has no vCPU %u", d->id, vcpu_id);
+	if (intid != 16 + GUEST_EVTCHN_PPI)
+		die("arch_vgic_set_level: INTID %u", intid);
+	fuzz_upcalls += level;
+}
+
+void arch_clear_memory(uint64_t pa, uint64_t size)
+{
+	memset((void *)(uintptr_t)pa, 0, size);
+}
+
+void arch_clean_dcache(uint64_t pa, uint64_t size)
+{
+	(void)pa;
+	(void)size;
+}
+
+/* Domain construction is done by fuzz_hypercall.c itself (domain.c's
+ * domain_create keeps its domains in a static store that cannot be
+ * reset between inputs); these are never reached. */
+int arch_domain_create(struct domain *d)
+{
+	die("arch_domain_create(d%u)", d->id);
+	return -1;
+}
+
+void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
+{
+	(void)entry;
+	(void)arg0;
+	die("arch_vcpu_init(vcpu %u)", v->id);
+}
+
+void arch_vcpu_run(struct vcpu *v)
+{
+	die("arch_vcpu_run(vcpu %u)", v->id);
+	abort();
+}
+
+void arch_cpu_idle(void)
+{
+	die("arch_cpu_idle");
+}
+
+/* ---- console ---- */
+
+int printk(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	/* The hypervisor's own vsnprintf (lib/printf.c), output dropped. */
+	va_start(ap, fmt);
+	n = x_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (getenv("FUZZ_VERBOSE"))
+		fputs(buf, stderr);
+	return n;
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "panic: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	abort();
+}
+
+/* A finished console_io line: printable, at most CONIO_LINE_MAX, ending
+ * in a newline unless it filled the buffer. */
+void console_domain_line(struct domain *d, const char *line, size_t len)
+{
+	if (!spin_held(&d->conio_lock))
+		die("console_domain_line without conio_lock");
+	if (len == 0 || len > CONIO_LINE_MAX)
+		die("console_domain_line: %zu bytes", len);
+	for (size_t i = 0; i < len; i++)
+		if (!((line[i] >= 0x20 && line[i] < 0x7f) || line[i] == '\t' ||
+		      line[i] == '\n'))
+			die("console_domain_line: byte %#x", (unsigned char)line[i]);
+	if (line[len - 1] != '\n' && len != CONIO_LINE_MAX)
+		die("console_domain_line: unfinished line of %zu bytes", len);
+	fuzz_lines++;
+}
+
+void vpl011_flush(struct domain *d)
+{
+	(void)d;
+}
+
+void vpl011_init(struct domain *d)
+{
+	(void)d;
+}

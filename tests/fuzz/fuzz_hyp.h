@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared between fuzz_hypercall.c and its fake arch layer, fuzz_arch.c. */
+#pragma once
+
+struct vcpu;
+
+/* The vCPU making the hypercall (the one "running on this CPU"). */
+extern struct vcpu *fuzz_current;
+/* What the fake hardware was asked to do, for the statistics. */
+extern unsigned long fuzz_upcalls, fuzz_kicks, fuzz_lines, fuzz_blocks;

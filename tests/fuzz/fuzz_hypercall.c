@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libFuzzer target: everything a guest reaches with HVC #0xEA1, from
+ * do_hypercall() (common/hypercall.c) down: xen_version, memory_op,
+ * console_io, grant_table_op, vm_assist, vcpu_op, sched_op,
+ * event_channel_op (common/evtchn*.c, both ABIs) and hvm_op, with the
+ * hypervisor's own guest-memory copies (common/xen/guest_access.c), its
+ * per-domain Xen state (xen_domain.c), its domain lookups (domain.c) and
+ * its stage-2 table code (arch/arm64/p2m.c). fuzz_arch.c stands in for
+ * the rest of the architecture.
+ *
+ * Each input builds three domains afresh, as domain_create() leaves them
+ * (d1: 2 vCPUs, d2: 1, d3: 3; 64 KiB of guest RAM at 0x40000000 each,
+ * an 8-page P2M pool, shared_info and 64 grant frames from a per-domain
+ * heap block), then runs up to MAX_OPS operations from the input:
+ *
+ *   byte 0  caller: domain (b % 3) and vCPU ((b / 3) % its vCPUs)
+ *   byte 1  what (b % 16): 0-8 the nine hypercalls above; 9 a hypercall
+ *           number from the next byte (unknown ones too); 10 a VIRQ
+ *           raised by the hypervisor; 11 the guest writes its memory
+ *           only; 12 the guest entry path (xen_vcpu_entry); 13 PSCI
+ *           CPU_ON / CPU_OFF of the caller's vCPU; 14, 15 event_channel_op
+ *   byte 2  command (>= 0xf0: a 32-bit command from the next 4 bytes)
+ *   byte 3  argument kinds, 2 bits each for a[1] and a[2] (0 a guest
+ *           address in RAM: 2 bytes of offset; 1 an address in the
+ *           grant-table window 0x38000000: page and offset / 16 bytes;
+ *           2 a number: 1 byte; 3 any 64 bits: 8 bytes), and in the
+ *           top 4 bits the length / 4 of bytes the guest writes first
+ *           (the argument struct) at a[1], or at a[2] if only that one
+ *           is an address
+ *   then    the arguments' bytes, then the struct's bytes, then for
+ *           what == 9 the hypercall number (every operation has the
+ *           four bytes, the arguments and the struct, used or not).
+ *
+ * Checked after every operation (a failure aborts, which libFuzzer
+ * reports as a crash): the return value is a result or a Xen errno; no
+ * lock is held; locks were taken in the documented order
+ * (lock_order.h); the event-channel tables are consistent (as in
+ * tests/unit/test_evtchn.c: peers mirror each other, VIRQ maps match);
+ * every page the hypervisor writes for a guest (vcpu_info, FIFO control
+ * blocks and event arrays) is one of that guest's own pages; where the
+ * domain's records say shared_info and each grant frame are mapped is
+ * what its stage-2 tables say. The sanitizers watch every byte besides:
+ * each domain's RAM, pool and Xen pages are separate heap blocks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arch/p2m.h>
+#include <public/xen_abi.h>
+#include <xenith/arch-api.h>
+#include <xenith/domain.h>
+#include <xenith/errno.h>
+#include <xenith/evtchn.h>
+#include <xenith/hypercall.h>
+
+#include "fuzz_hyp.h"
+
+#define PAGE 4096ULL
+#define NR_DOMS 3
+#define RAM_PAGES 16
+#define RAM_SIZE (RAM_PAGES * PAGE)
+#define POOL_PAGES 8
+#define XEN_PAGES (1 + GNTTAB_MAX_FRAMES)
+#define MAX_OPS 256
+
+#define CHECK(cond, ...)                                                     \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, \
+				__LINE__, #cond);                            \
+			fprintf(stderr, __VA_ARGS__);                        \
+			fprintf(stderr, " (operation %d)\n", op_index);      \
+			abort();                                             \
+		}                                                            \
+	} while (0)
+
+static const unsigned int dom_vcpus[NR_DOMS] = { 2, 1, 3 };
+
+struct fdom {
+	struct domain d;
+	struct domain_config cfg;
+	struct vcpu vcpu[MAX_DOM_VCPUS];
+	uint8_t *ram, *pool, *xen;  /* separate heap blocks */
+};
+
+static struct fdom *doms[NR_DOMS];
+static int op_index;
+static bool verbose; /* FUZZ_VERBOSE set: each hypercall and its result */
+
+/* ---- locks: balance and order ---- */
+
+void (*fake_spin_hook)(spinlock_t *l, int taking);
+static spinlock_t *held[8];
+static int nheld;
+
+static int rank_of(spinlock_t *l, uint32_t *domid)
+{
+	for (int i = 0; i < NR_DOMS; i++) {
+		struct domain *d = &doms[i]->d;
+
+		*domid = d->id;
+		if (l == &d->conio_lock)
+			return LOCK_CONIO;
+		if (l == &d->evtchn.lock)
+			return LOCK_EVTCHN;
+		if (l == &d->p2m_lock)
+			return LOCK_P2M;
+	}
+	return -1;
+}
+
+static void lock_hook(spinlock_t *l, int taking)
+{
+	uint32_t id, hid;
+	int r = rank_of(l, &id);
+
+	CHECK(r >= 0, "unknown lock %p", (void *)l);
+	if (!taking) {
+		for (int i = 0; i < nheld; i++)
+			if (held[i] == l) {
+				memmove(&held[i], &held[i + 1],
+					(size_t)(nheld - i - 1) * sizeof(held[0]));
+				nheld--;
+				return;
+			}
+		CHECK(0, "unlock of a lock not held");
+	}
+	CHECK(nheld < 8, "too many locks held");
+	for (int i = 0; i < nheld; i++) {
+		int hr = rank_of(held[i], &hid);
+
+		/* Outer ranks first; two event-channel locks: lower domid
+		 * first (lock_order.h, docs/architecture.md). */
+		CHECK(hr < r || (hr == r && r == LOCK_EVTCHN && hid < id),
+		      "lock rank %d (d%u) taken while holding rank %d (d%u)",
+		      r, id, hr, hid);
+	}
+	held[nheld++] = l;
+}
+
+/* ---- domains ---- */
+
+static void *page_alloc(size_t pages)
+{
+	void *p = aligned_alloc(PAGE, pages * PAGE);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+static void build_domains(void)
+{
+	static bool once;
+	unsigned int pcpu = 0;
+
+	if (!once) {
+		once = true;
+		for (int i = 0; i < NR_DOMS; i++) {
+			doms[i] = calloc(1, sizeof(*doms[i]));
+			doms[i]->ram = page_alloc(RAM_PAGES);
+			doms[i]->pool = page_alloc(POOL_PAGES);
+			doms[i]->xen = page_alloc(XEN_PAGES);
+		}
+	}
+	fake_spin_hook = NULL;
+	nheld = 0;
+	memset(cpu_vcpu, 0, sizeof(cpu_vcpu));
+	nr_domains = 0;
+	for (int i = 0; i < NR_DOMS; i++) {
+		struct fdom *f = doms[i];
+		struct domain *d = &f->d;
+		struct mem_bank xen = { (uintptr_t)f->xen, XEN_PAGES * PAGE };
+		struct ram_map m;
+
+		memset(d, 0, sizeof(*d));
+		memset(&f->cfg, 0, sizeof(f->cfg));
+		memset(f->vcpu, 0, sizeof(f->vcpu));
+		memset(f->ram, 0, RAM_SIZE);
+		snprintf(f->cfg.path, sizeof(f->cfg.path), "/chosen/domU%d", i + 1);
+		f->cfg.domid = (uint32_t)i + 1;
+		f->cfg.vcpus = dom_vcpus[i];
+		f->cfg.mem_kb = RAM_SIZE / 1024;
+		f->cfg.first_cpu = (int)pcpu;
+		f->cfg.ok = true;
+		/* domain.c: build() */
+		spin_lock_init(&d->p2m_lock, LOCK_P2M);
+		spin_lock_init(&d->conio_lock, LOCK_CONIO);
+		d->id = f->cfg.domid;
+		d->cfg = &f->cfg;
+		d->nr_vcpus = dom_vcpus[i];
+		d->layout.nr_ram = 1;
+		d->layout.ram[0] = (struct mem_bank){ GUEST_RAM0_BASE, RAM_SIZE };
+		d->ram[0] = (struct mem_bank){ (uintptr_t)f->ram, RAM_SIZE };
+		page_pool_init(&d->p2m_pool, (uintptr_t)f->pool, POOL_PAGES);
+		d->p2m_root = p2m_new_root(&d->p2m_pool);
+		if (!d->p2m_root ||
+		    arch_p2m_map_ram(d, GUEST_RAM0_BASE, d->ram[0].base, RAM_SIZE))
+			abort();
+		ram_map_init(&m, &xen, 1);
+		if (xen_domain_init(d, &m))
+			abort();
+		/* create_vcpus() */
+		for (unsigned int v = 0; v < d->nr_vcpus; v++) {
+			struct vcpu *vc = &f->vcpu[v];
+
+			vc->dom = d;
+			vc->id = v;
+			vc->pcpu = pcpu++;
+			vc->power = v == 0 ? VCPU_ON : VCPU_OFF;
+			vc->upcall_pending = d->evtchn.vcpu_info[v];
+			d->vcpu[v] = vc;
+			cpu_vcpu[vc->pcpu] = vc;
+		}
+		domains[nr_domains++] = d;
+	}
+	fake_spin_hook = lock_hook;
+}
+
+/* ---- invariants ---- */
+
+/* Is [p, p + n) inside one of d's own pages (RAM, shared_info, grant
+ * frames)? */
+static bool own(struct fdom *f, const void *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p;
+	struct domain *d = &f->d;
+
+	if (a / PAGE != (a + n - 1) / PAGE)
+		return false;
+	if (a >= (uintptr_t)f->ram && a + n <= (uintptr_t)f->ram + RAM_SIZE)
+		return true;
+	if (a >= d->shared_info_pa && a + n <= d->shared_info_pa + PAGE)
+		return true;
+	return a >= d->gnttab.frames_pa &&
+	       a + n <= d->gnttab.frames_pa + GNTTAB_MAX_FRAMES * PAGE;
+}
+
+/* full: every port, not only those below valid_ports (which must be all
+ * there is; a whole scan per operation would cost more than the call). */
+static void check_evtchn(struct fdom *f, bool full)
+{
+	const struct evtchn_domain *ed = &f->d.evtchn;
+	uint32_t end = full ? EVTCHN_MAX_PORTS : ed->valid_ports;
+
+	CHECK(ed->domid == f->d.id && ed->nr_vcpus == f->d.nr_vcpus, "d%u", f->d.id);
+	CHECK(ed->ch[0].state == ECS_RESERVED, "d%u port 0 state %u", ed->domid,
+	      ed->ch[0].state);
+	CHECK(ed->valid_ports % EVTCHN_BUCKET_PORTS == 0 &&
+	      ed->valid_ports <= EVTCHN_MAX_PORTS, "d%u valid_ports %u",
+	      ed->domid, ed->valid_ports);
+	for (uint32_t p = 1; p < end && p < EVTCHN_MAX_PORTS; p++) {
+		const struct evtchn *ch = &ed->ch[p];
+
+		if (ch->state == ECS_FREE)
+			continue;
+		CHECK(p < ed->valid_ports, "d%u port %u beyond valid", ed->domid, p);
+		CHECK(ch->state <= ECS_IPI && ch->state != ECS_RESERVED &&
+		      ch->state != ECS_PIRQ, "d%u port %u state %u", ed->domid, p,
+		      ch->state);
+		CHECK(ch->notify_vcpu < ed->nr_vcpus, "d%u port %u vcpu %u",
+		      ed->domid, p, ch->notify_vcpu);
+		CHECK(ch->priority < EVTCHN_FIFO_MAX_QUEUES, "d%u port %u prio %u",
+		      ed->domid, p, ch->priority);
+		if (ch->state == ECS_INTERDOMAIN) {
+			struct domain *rd = domain_by_id(ch->remote_dom);
+			const struct evtchn *rc;
+
+			CHECK(rd, "d%u port %u peer d%u", ed->domid, p, ch->remote_dom);
+			CHECK(ch->remote_port < rd->evtchn.valid_ports,
+			      "d%u port %u peer port %u", ed->domid, p, ch->remote_port);
+			rc = &rd->evtchn.ch[ch->remote_port];
+			CHECK(rc->state == ECS_INTERDOMAIN && rc->remote_dom == ed->domid &&
+			      rc->remote_port == p, "d%u port %u not mirrored by d%u port %u",
+			      ed->domid, p, ch->remote_dom, ch->remote_port);
+		}
+		if (ch->state == ECS_VIRQ) {
+			bool per_vcpu = ch->virq == VIRQ_TIMER || ch->virq == VIRQ_DEBUG ||
+					ch->virq == VIRQ_XENOPROF || ch->virq == VIRQ_XENPMU;
+			unsigned int v = per_vcpu ? ch->notify_vcpu : 0;
+
+			CHECK(ch->virq < NR_VIRQS, "d%u port %u virq %u", ed->domid, p,
+			      ch->virq);
+			CHECK(ed->virq_port[v][ch->virq] == p, "d%u virq port %u unmapped",
+			      ed->domid, p);
+		}
+	}
+	for (unsigned int v = 0; v < EVTCHN_MAX_VCPUS; v++)
+		for (unsigned int q = 0; q < NR_VIRQS; q++) {
+			uint32_t p = ed->virq_port[v][q];
+
+			CHECK(!p || (p < EVTCHN_MAX_PORTS && ed->ch[p].state == ECS_VIRQ &&
+				     ed->ch[p].virq == q), "d%u virq %u -> port %u",
+			      ed->domid, q, p);
+		}
+	/* What the hypervisor writes for the guest is the guest's. */
+	for (unsigned int v = 0; v < EVTCHN_MAX_VCPUS; v++) {
+		const void *vi = ed->vcpu_info[v];
+		const void *cb = ed->fifo_vcpu[v].control;
+
+		if (v >= ed->nr_vcpus) {
+			CHECK(!vi && !cb, "d%u vcpu %u has state", ed->domid, v);
+			continue;
+		}
+		CHECK(!vi || own(f, vi, VCPU_INFO_SIZE), "d%u vcpu_info %u at %p",
+		      ed->domid, v, vi);
+		CHECK(!cb || own(f, cb, sizeof(struct evtchn_fifo_control_block)),
+		      "d%u control block %u at %p", ed->domid, v, cb);
+		CHECK(f->d.vcpu[v]->upcall_pending == vi, "d%u vcpu %u upcall_pending",
+		      ed->domid, v);
+	}
+	CHECK(ed->fifo_array_pages <= EVTCHN_FIFO_MAX_PAGES, "d%u array pages %u",
+	      ed->domid, ed->fifo_array_pages);
+	for (unsigned int i = 0; i < ed->fifo_array_pages; i++)
+		CHECK(own(f, ed->fifo_array[i], PAGE), "d%u event array %u at %p",
+		      ed->domid, i, ed->fifo_array[i]);
+}
+
+static uint64_t lookup(struct domain *d, uint64_t gfn)
+{
+	uint64_t pa;
+
+	if (gfn >= (1ULL << (P2M_IPA_BITS - 12)))
+		return 0;
+	return p2m_lookup(d->p2m_root, gfn << 12, &pa) ? pa : 0;
+}
+
+static void check_memory(struct fdom *f)
+{
+	struct domain *d = &f->d;
+	uint64_t gfns[1 + GNTTAB_MAX_FRAMES];
+	int n = 0;
+
+	CHECK(d->p2m_pool.used <= d->p2m_pool.pages, "d%u pool", d->id);
+	CHECK(d->conio_len < CONIO_LINE_MAX, "d%u conio_len %u", d->id, d->conio_len);
+	CHECK(d->gnttab.nr_frames <= GNTTAB_MAX_FRAMES && d->gnttab.version == 1,
+	      "d%u gnttab nr_frames %u version %u", d->id, d->gnttab.nr_frames,
+	      d->gnttab.version);
+	if (d->shared_info_gfn != INVALID_GFN) {
+		CHECK(lookup(d, d->shared_info_gfn) == d->shared_info_pa,
+		      "d%u shared_info recorded at gfn %#llx, not mapped there", d->id,
+		      (unsigned long long)d->shared_info_gfn);
+		gfns[n++] = d->shared_info_gfn;
+	}
+	for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
+		uint64_t g = d->gnttab.gfn[i];
+
+		if (g == INVALID_GFN)
+			continue;
+		CHECK(lookup(d, g) == d->gnttab.frames_pa + i * PAGE,
+		      "d%u grant frame %u recorded at gfn %#llx, not mapped there",
+		      d->id, i, (unsigned long long)g);
+		for (int k = 0; k < n; k++)
+			CHECK(gfns[k] != g, "d%u gfn %#llx recorded twice", d->id,
+			      (unsigned long long)g);
+		gfns[n++] = g;
+	}
+}
+
+static void check_all(int64_t rc, bool full)
+{
+	CHECK(nheld == 0, "%d locks held after the operation", nheld);
+	CHECK(rc >= -200 && rc <= 0x7fffffff, "return value %lld",
+	      (long long)rc);
+	for (int i = 0; i < NR_DOMS; i++) {
+		check_evtchn(doms[i], full);
+		check_memory(doms[i]);
+	}
+}
+
+/* ---- the input ---- */
+
+struct input {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint64_t take(struct input *in, size_t bytes)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < bytes; i++) {
+		uint8_t b = 0;
+
+		if (in->n) {
+			b = *in->p++;
+			in->n--;
+		}
+		v |= (uint64_t)b << (8 * i);
+	}
+	return v;
+}
+
+static void skip(struct input *in, size_t bytes)
+{
+	bytes = bytes < in->n ? bytes : in->n;
+	in->p += bytes;
+	in->n -= bytes;
+}
+
+static uint64_t take_arg(struct input *in, unsigned int kind)
+{
+	switch (kind & 3) {
+	case 0:
+		return GUEST_RAM0_BASE + take(in, 2) % (RAM_SIZE + 64);
+	case 1:
+		return GUEST_GNTTAB_BASE + take(in, 1) * PAGE + take(in, 1) * 16;
+	case 2:
+		return take(in, 1);
+	default:
+		return take(in, 8);
+	}
+}
+
+/* The guest writes its own memory (through its stage 2, as its loads and
+ * stores would go); bytes that fall on no mapped frame are dropped. */
+static void guest_write(struct vcpu *v, uint64_t gva, struct input *in, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint8_t b = (uint8_t)take(in, 1);
+		uint64_t pa = lookup(v->dom, (gva + i) >> 12);
+
+		if (pa)
+			*(uint8_t *)(uintptr_t)(pa + ((gva + i) & 0xfff)) = b;
+	}
+}
+
+static const unsigned long calls[] = {
+	__HYPERVISOR_xen_version, __HYPERVISOR_memory_op,
+	__HYPERVISOR_console_io, __HYPERVISOR_grant_table_op,
+	__HYPERVISOR_vm_assist, __HYPERVISOR_vcpu_op, __HYPERVISOR_sched_op,
+	__HYPERVISOR_event_channel_op, __HYPERVISOR_hvm_op,
+};
+
+static int64_t one_op(struct input *in)
+{
+	unsigned int b0 = (unsigned int)take(in, 1);
+	struct fdom *f = doms[b0 % NR_DOMS];
+	struct vcpu *v = &f->vcpu[(b0 / NR_DOMS) % f->d.nr_vcpus];
+	unsigned int what = (unsigned int)take(in, 1) % 16;
+	uint64_t a[5] = { take(in, 1), 0, 0, 0, 0 };
+	unsigned int kinds, len;
+	unsigned long nr;
+	int64_t rc;
+
+	if (a[0] >= 0xf0)
+		a[0] = take(in, 4);
+	kinds = (unsigned int)take(in, 1);
+	a[1] = take_arg(in, kinds);
+	a[2] = take_arg(in, kinds >> 2);
+	/* The struct goes to the first argument that is a guest address
+	 * (a[2] for console_io and vcpu_op, whose a[1] is a number); only
+	 * a running vCPU writes. */
+	len = (kinds >> 4) * 4;
+	if (!vcpu_running(v))
+		skip(in, len);
+	else if ((kinds & 2) == 0)
+		guest_write(v, a[1], in, len);
+	else if ((kinds >> 2 & 2) == 0)
+		guest_write(v, a[2], in, len);
+	else
+		skip(in, len);
+	switch (what) {
+	case 10:
+		/* The hypervisor raises a VIRQ (timer, console, ...). */
+		return evtchn_send_virq(&v->dom->evtchn, v->id,
+					(uint32_t)a[0] % (NR_VIRQS + 2)) ? 0 : 1;
+	case 12:
+		fuzz_current = v;
+		xen_vcpu_entry(v);
+		fuzz_current = NULL;
+		return 0;
+	case 13:
+		/* PSCI CPU_ON from a running vCPU, or CPU_OFF by itself. */
+		if (v->power == VCPU_OFF)
+			v->power = VCPU_ON;
+		else if (v->id != 0)
+			v->power = VCPU_OFF;
+		return 0;
+	}
+	/* Only a running vCPU of a running domain makes hypercalls. */
+	if (!vcpu_running(v)) {
+		if (v->dom->state == DOM_RUNNING && v->power == VCPU_OFF)
+			v->power = VCPU_ON; /* another vCPU's CPU_ON */
+		return 0;
+	}
+	if (what == 11)
+		return 0;
+	nr = what < 9 ? calls[what] : what == 9 ? (unsigned long)take(in, 1)
+						 : __HYPERVISOR_event_channel_op;
+	fuzz_current = v;
+	rc = do_hypercall(v, nr, a);
+	fuzz_current = NULL;
+	if (verbose)
+		fprintf(stderr, "op %d: d%u vcpu%u hypercall %lu cmd %llu (%#llx, %#llx) = %lld\n",
+			op_index, v->dom->id, v->id, nr, (unsigned long long)a[0],
+			(unsigned long long)a[1], (unsigned long long)a[2],
+			(long long)rc);
+	return rc;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct input in = { data, size };
+
+	if (size > 16384)
+		return -1;
+	verbose = getenv("FUZZ_VERBOSE") != NULL;
+	build_domains();
+	op_index = -1;
+	check_all(0, false);
+	for (op_index = 0; op_index < MAX_OPS && in.n; op_index++)
+		check_all(one_op(&in), op_index % 32 == 31);
+	check_all(0, true);
+	fake_spin_hook = NULL;
+	return 0;
+}
