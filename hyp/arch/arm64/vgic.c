@@ -94,10 +94,13 @@ int vgic_domain_init(struct domain *d)
 	return vgic_mmio_init(d);
 }
 
+/* At construction and at every CPU_ON: under the domain's vGIC lock,
+ * since another vCPU may be sending this one an SGI meanwhile. */
 void vgic_vcpu_init(struct vcpu *v)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
 
+	spin_lock(&v->dom->arch.vgic.lock);
 	memset(c->priv, 0, sizeof(c->priv));
 	for (unsigned i = 0; i < VGIC_NR_PRIV; i++) {
 		c->priv[i].edge = i < 16; /* SGIs are edge, PPIs level */
@@ -106,6 +109,7 @@ void vgic_vcpu_init(struct vcpu *v)
 	c->pend = 0;
 	c->lr_used = 0;
 	c->fresh = true;
+	spin_unlock(&v->dom->arch.vgic.lock);
 }
 
 /* Walks one word of a candidate bitmap; true if one is deliverable. */

@@ -23,6 +23,7 @@
 #include <xenith/xen_ops.h>
 
 #define PAGE_SIZE 4096ULL
+#define MAX_GFN (1ULL << (39 - 12))   /* the 39-bit IPA space */
 #define XENMAPSPACE_gmfn        2
 #define XENMAPSPACE_gmfn_range  3
 #define XENMAPSPACE_gmfn_foreign 4
@@ -46,8 +47,10 @@ static int64_t map_shared(struct domain *d, uint64_t *where, uint64_t pa,
 	ASSERT_LOCKED(&d->p2m_lock);
 	if (*where != INVALID_GFN)
 		return -XEN_EBUSY; /* unmap it first (Xen 4.17) */
+	if (gfn >= MAX_GFN)
+		return -XEN_EINVAL; /* beyond the IPA space */
 	if (arch_p2m_map_page(d, gfn, pa))
-		return -XEN_EINVAL; /* beyond the IPA space, or pool empty */
+		return -XEN_ENOMEM; /* the P2M pool has no page for a split */
 	forget_gfn(d, gfn);
 	*where = gfn;
 	return 0;
@@ -133,12 +136,12 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 	if (rc)
 		return rc;
 	spin_lock(&d->p2m_lock);
-	if (!arch_gfn_to_pa(d, x.gpfn)) {
+	if (!arch_gfn_to_pa(d, x.gpfn))
 		rc = -XEN_ENOENT;
-	} else {
-		arch_p2m_unmap_page(d, x.gpfn);
+	else if (arch_p2m_unmap_page(d, x.gpfn))
+		rc = -XEN_ENOMEM; /* no page left to split the block around it */
+	else
 		forget_gfn(d, x.gpfn);
-	}
 	spin_unlock(&d->p2m_lock);
 	return rc;
 }
