@@ -326,6 +326,8 @@ void guest_main(const void *fdt)
 		mode_flood();
 	else if (!strcmp(test, "fuzz"))
 		mode_fuzz();
+	else if (!strcmp(test, "fuzzwatch"))
+		mode_fuzz_neighbour();
 	else if (!strcmp(test, "race"))
 		mode_race();
 	else

@@ -37,6 +37,7 @@ void mode_evtchn_attacker(void);
 void mode_lrflood(void);
 void mode_flood(void);
 void mode_fuzz(void);
+void mode_fuzz_neighbour(void);   /* test=fuzzwatch */
 void mode_race(void);
 /* What a vCPU started with CPU_ON(secondary_entry) runs; psci_secondary
  * when a test left it unset. */
