@@ -101,6 +101,8 @@ static int rank_of(spinlock_t *l, uint32_t *domid)
 		struct domain *d = &doms[i]->d;
 
 		*domid = d->id;
+		if (l == &d->vcpu_lock)
+			return LOCK_VCPUS;
 		if (l == &d->conio_lock)
 			return LOCK_CONIO;
 		if (l == &d->evtchn.lock)
@@ -188,6 +190,7 @@ static void build_domains(void)
 		/* domain.c: build() */
 		spin_lock_init(&d->p2m_lock, LOCK_P2M);
 		spin_lock_init(&d->conio_lock, LOCK_CONIO);
+		spin_lock_init(&d->vcpu_lock, LOCK_VCPUS);
 		d->id = f->cfg.domid;
 		d->cfg = &f->cfg;
 		d->nr_vcpus = dom_vcpus[i];

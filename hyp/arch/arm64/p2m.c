@@ -76,7 +76,10 @@ static uint64_t next_table(uint64_t *e, int level, struct page_pool *pool)
 		*e = 0;
 		p2m_flush_tlb();
 	}
-	*e = t | DESC_TABLE;
+	/* A release store: the table's contents (zeroes, or the split
+	 * block's pages) are visible to other CPUs' walkers before the
+	 * pointer to it is, so none caches a stale entry through it. */
+	__atomic_store_n(e, t | DESC_TABLE, __ATOMIC_RELEASE);
 	return t;
 }
 
@@ -101,8 +104,9 @@ static int map_level(uint64_t tbl, int level, struct page_pool *pool,
 				*e = 0;
 				p2m_flush_tlb();
 			}
-			*e = (pa & ADDR_MASK) | leaf_attrs(t) |
-			     (level == 3 ? DESC_PAGE : DESC_BLOCK);
+			__atomic_store_n(e, (pa & ADDR_MASK) | leaf_attrs(t) |
+					 (level == 3 ? DESC_PAGE : DESC_BLOCK),
+					 __ATOMIC_RELEASE);
 		} else {
 			uint64_t next = next_table(e, level, pool);
 

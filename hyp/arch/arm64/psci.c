@@ -53,10 +53,15 @@ static int64_t cpu_on(struct domain *d, uint64_t mpidr, uint64_t entry,
 	if (entry & 1)
 		return PSCI_INVALID_ADDRESS; /* Thumb bit: not for AArch64 */
 	/* Of two CPU_ONs racing for t, one wins; the other finds it on
-	 * (Xen 4.17 lets both succeed, the second overwriting the first). */
-	if (!vcpu_power_claim(t))
+	 * (Xen 4.17 lets both succeed, the second overwriting the first).
+	 * The domain's vcpu_lock keeps a vcpu_info move for t out. */
+	spin_lock(&d->vcpu_lock);
+	if (!vcpu_power_claim(t)) {
+		spin_unlock(&d->vcpu_lock);
 		return PSCI_ALREADY_ON;
+	}
 	arch_vcpu_init(t, entry, ctx);
+	spin_unlock(&d->vcpu_lock);
 	dsb(ish);
 	t->power = VCPU_ON_PENDING;
 	dsb(ish);
@@ -68,6 +73,19 @@ static int64_t cpu_on(struct domain *d, uint64_t mpidr, uint64_t entry,
 
 /* As Xen 4.17: ON (0) if any vCPU whose affinity matches `target` above
  * `level` is not powered off, else OFF (1), also when none matches. */
+/* PSCI 0.1's CPU_ON has no context argument and knows fewer errors:
+ * Xen 4.17 passes 0 and answers -2 for ALREADY_ON and INVALID_ADDRESS. */
+static int64_t cpu_on_call(struct domain *d, uint32_t fn, const struct cpu_regs *r)
+{
+	int64_t rc;
+
+	if (fn != PSCI_0_1_CPU_ON)
+		return cpu_on(d, r->x[1], r->x[2], r->x[3]);
+	rc = cpu_on(d, r->x[1], r->x[2], 0);
+	return rc == PSCI_ALREADY_ON || rc == PSCI_INVALID_ADDRESS ?
+	       PSCI_INVALID_PARAMETERS : rc;
+}
+
 static int64_t affinity_info(struct domain *d, uint64_t target, uint64_t level)
 {
 	uint64_t mask;
@@ -158,9 +176,9 @@ static int64_t psci_dispatch(struct vcpu *v, struct cpu_regs *r)
 	case PSCI_CPU_SUSPEND: case PSCI_64(PSCI_CPU_SUSPEND):
 		return PSCI_SUCCESS; /* a wake-up is allowed to be immediate */
 	case PSCI_CPU_ON: case PSCI_64(PSCI_CPU_ON): case PSCI_0_1_CPU_ON:
-		return cpu_on(d, r->x[1], r->x[2], r->x[3]);
+		return cpu_on_call(d, fn, r);
 	case PSCI_AFFINITY_INFO: case PSCI_64(PSCI_AFFINITY_INFO):
-		return affinity_info(d, r->x[1], r->x[2]);
+		return affinity_info(d, r->x[1], (uint32_t)r->x[2]); /* 32 bits, as Xen */
 	case PSCI_CPU_OFF: case PSCI_0_1_CPU_OFF:
 		v->power = VCPU_OFF;
 		return PSCI_SUCCESS;

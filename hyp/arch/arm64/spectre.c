@@ -63,7 +63,10 @@ static uint64_t fw_smc(uint64_t fn, uint64_t a1)
 	register uint64_t x0 __asm__("x0") = fn;
 	register uint64_t x1 __asm__("x1") = a1;
 
-	__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1) : : "x2", "x3", "memory");
+	/* SMCCC 1.0 firmware may change x0-x17 (1.1 keeps x4-x17). */
+	__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1) :
+			 : "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+			   "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
 	return x0;
 }
 

@@ -117,6 +117,9 @@ void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
 	v->arch.el1.sctlr = SCTLR_EL1_GUEST_INIT;
 	v->arch.vmpidr = (1UL << 31) | guest_vcpu_affinity(v->id); /* RES1 bit 31 */
 	vgic_vcpu_init(v);
+	/* The vGIC forgot the upcall line's level: the first entry must set
+	 * it again from evtchn_upcall_pending (xen_vcpu_entry). */
+	v->upcall_level = false;
 }
 
 static void el1_restore(const struct el1_sysregs *s)

@@ -146,13 +146,22 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 	return rc;
 }
 
-int64_t do_memory_op(struct vcpu *v, unsigned int cmd, uint64_t arg)
+#define MEMOP_CMD_MASK 0x3f
+#define MEMOP_EXTENT_SHIFT 6
+
+/* As Xen: the sub-op is the low 6 bits of cmd, the rest a continuation's
+ * start extent, which these calls have no use for. */
+int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
-	switch (cmd) {
+	uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
+
+	switch (cmd & MEMOP_CMD_MASK) {
 	case XENMEM_add_to_physmap:
+		if (start > 0xffff)
+			return -XEN_EDOM; /* beyond xen_add_to_physmap.size */
 		return add_to_physmap(v, arg);
 	case XENMEM_remove_from_physmap:
-		return remove_from_physmap(v, arg);
+		return start ? -XEN_EINVAL : remove_from_physmap(v, arg);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -20,25 +20,24 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 {
 	struct domain *d = v->dom;
 	struct vcpu_register_vcpu_info r;
-	uint64_t pa;
-	bool unset = false;
 	struct xen_vcpu_info *vi;
+	uint64_t pa;
 	void *old, *p;
 
 	if (copy_from_guest(&r, arg, sizeof(r)))
 		return -XEN_EFAULT;
 	if (r.offset > PAGE_SIZE - VCPU_INFO_SIZE || (r.offset & 7))
 		return -XEN_ENXIO;
-	if (t != v && t->power != VCPU_OFF)
+	/* Under the domain's vcpu_lock: no CPU_ON starts t meanwhile, and
+	 * of two registrations for t, one sees the other's. */
+	spin_lock(&d->vcpu_lock);
+	if (d->vcpu_info_set[t->id] || (t != v && t->power != VCPU_OFF)) {
+		spin_unlock(&d->vcpu_lock);
 		return -XEN_EINVAL;
-	/* Once per vCPU: of two vCPUs registering for the same (powered
-	 * off) target at once, one claims it. */
-	if (!__atomic_compare_exchange_n(&d->vcpu_info_set[t->id], &unset, true,
-					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return -XEN_EINVAL;
+	}
 	pa = domain_gfn_to_own_page(d, r.mfn);
 	if (!pa) {
-		__atomic_store_n(&d->vcpu_info_set[t->id], false, __ATOMIC_RELEASE);
+		spin_unlock(&d->vcpu_lock);
 		return -XEN_EINVAL; /* not mapped (Xen: get_page_from_gfn fails) */
 	}
 	p = (void *)(uintptr_t)(pa + r.offset);
@@ -47,6 +46,7 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 		memcpy(p, old, VCPU_INFO_SIZE);
 	else
 		memset(p, 0, VCPU_INFO_SIZE);
+	d->vcpu_info_set[t->id] = true;
 	t->upcall_pending = p; /* evtchn_upcall_pending is byte 0 */
 	evtchn_set_vcpu_info(&d->evtchn, t->id, p);
 	/* An event raised in the old place during the copy is not lost: as
@@ -54,6 +54,7 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 	vi = p;
 	__atomic_store_n(&vi->evtchn_pending_sel, ~0ULL, __ATOMIC_RELEASE);
 	__atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_RELEASE);
+	spin_unlock(&d->vcpu_lock);
 	return 0;
 }
 

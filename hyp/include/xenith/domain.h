@@ -102,6 +102,9 @@ struct domain {
 		uint32_t tokens;
 		uint32_t dropped;
 	} con_budget;
+	/* A vCPU's start (PSCI CPU_ON) and the move of its vcpu_info happen
+	 * one at a time (Xen serialises both under its domain lock). */
+	spinlock_t vcpu_lock;
 	/* console_io output, line-buffered: under conio_lock (any vCPU of
 	 * the domain may write at any time). */
 	spinlock_t conio_lock;

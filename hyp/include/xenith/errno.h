@@ -17,5 +17,6 @@
 #define XEN_ENODEV  19
 #define XEN_EINVAL  22
 #define XEN_ENOSPC  28
+#define XEN_EDOM    33
 #define XEN_ENOSYS  38
 #define XEN_EOPNOTSUPP 95

@@ -9,6 +9,7 @@
 
 enum lock_rank {
 	LOCK_UNRANKED = 0,  /* not checked */
+	LOCK_VCPUS,         /* d->vcpu_lock: CPU_ON vs register_vcpu_info */
 	LOCK_CONIO,         /* d->conio_lock: console_io line buffer */
 	LOCK_EVTCHN,        /* ed->lock; two at once, lower domid first */
 	LOCK_P2M,           /* d->p2m_lock: stage-2 tables, P2M pool, gfn records */

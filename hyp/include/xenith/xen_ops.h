@@ -8,7 +8,8 @@
 struct vcpu;
 
 int64_t do_xen_version(struct vcpu *v, unsigned int cmd, uint64_t arg);
-int64_t do_memory_op(struct vcpu *v, unsigned int cmd, uint64_t arg);
+/* cmd: the sub-op in bits 0-5, a continuation's start extent above (Xen). */
+int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 int64_t do_console_io(struct vcpu *v, unsigned int cmd, uint32_t count,
 		      uint64_t buf);
 int64_t do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t arg,
