@@ -5,11 +5,12 @@
  * written for Xen read the same. One lock serialises whole lines so output
  * from different CPUs never interleaves within a line.
  *
- * A guest cannot flood the console: each domain may print CON_BURST lines
- * at once and CON_RATE lines a second after that (vpl011 and console_io
- * together); what is over is dropped and counted, and the count is
- * printed (at most once a second) when the domain may print again. The hypervisor's own lines
- * are never limited.
+ * A guest cannot flood the console: each domain may print CON_BURST bytes
+ * at once and CON_RATE bytes a second after that (vpl011 and console_io
+ * together; bytes, not lines, since a line may be 1 or 256 bytes long and
+ * the UART's time goes by bytes). A line over the budget is dropped and
+ * counted, and the count is printed (at most once a second) when the
+ * domain may print again. The hypervisor's own lines are never limited.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -23,9 +24,9 @@
 
 #define CTRL_A 0x01
 #define SWITCH_PRESSES 3
-#define CON_BURST 256U      /* lines a domain may print at once */
-#define CON_RATE 1000U      /* lines a second after the burst */
-#define NS_PER_LINE (1000000000ULL / CON_RATE)
+#define CON_BURST 32768U    /* bytes a domain may print at once */
+#define CON_RATE 8192U      /* bytes a second after the burst */
+#define NS_PER_BYTE (1000000000ULL / CON_RATE)
 
 static uint64_t uart;
 static spinlock_t out_lock = SPINLOCK_INIT_RANK(LOCK_CONSOLE);
@@ -87,26 +88,28 @@ static void put_lines(const char *prefix, const char *s, size_t len)
 		spin_unlock(&out_lock);
 }
 
-/* May d print one more line now? Refills d's bucket with the time that
- * passed, whole lines only (the remainder stays in stamp_ns). */
-static bool budget_take(struct domain *d)
+/* May d print a line of len bytes now? Refills d's bucket with the time
+ * that passed, whole bytes only (the remainder stays in stamp_ns). A
+ * clock read that goes backwards (another CPU's counter) refills nothing. */
+static bool budget_take(struct domain *d, size_t len)
 {
 	uint64_t now = arch_time_ns();
-	uint64_t lines;
+	uint64_t bytes = 0;
 
 	if (!d->con_budget.stamp_ns) {
 		d->con_budget.stamp_ns = now;
 		d->con_budget.tokens = CON_BURST;
+	} else if (now > d->con_budget.stamp_ns) {
+		bytes = (now - d->con_budget.stamp_ns) / NS_PER_BYTE;
 	}
-	lines = (now - d->con_budget.stamp_ns) / NS_PER_LINE;
-	if (lines) {
-		d->con_budget.stamp_ns += lines * NS_PER_LINE;
-		d->con_budget.tokens = lines >= CON_BURST ? CON_BURST :
-			(uint32_t)MIN(CON_BURST, d->con_budget.tokens + lines);
+	if (bytes) {
+		d->con_budget.stamp_ns += bytes * NS_PER_BYTE;
+		d->con_budget.tokens = bytes >= CON_BURST ? CON_BURST :
+			(uint32_t)MIN(CON_BURST, d->con_budget.tokens + bytes);
 	}
-	if (!d->con_budget.tokens)
+	if (d->con_budget.tokens < len)
 		return false;
-	d->con_budget.tokens--;
+	d->con_budget.tokens -= (uint32_t)len;
 	return true;
 }
 
@@ -140,7 +143,7 @@ void console_domain_line(struct domain *d, const char *line, size_t len)
 	snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
 	if (locked)
 		spin_lock(&out_lock);
-	if (!budget_take(d)) {
+	if (!budget_take(d, len)) {
 		d->con_budget.dropped++;
 	} else {
 		/* The count of dropped lines: at most once a second. */

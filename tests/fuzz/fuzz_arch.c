@@ -238,3 +238,12 @@ void vpl011_init(struct domain *d)
 {
 	(void)d;
 }
+
+/* The guest would execute the hypercall again: fuzz_hypercall.c calls it
+ * once more while this is set. */
+int continued;
+
+void arch_hypercall_continue(void)
+{
+	continued = 1;
+}

@@ -8,3 +8,5 @@ struct vcpu;
 extern struct vcpu *fuzz_current;
 /* What the fake hardware was asked to do, for the statistics. */
 extern unsigned long fuzz_upcalls, fuzz_kicks, fuzz_lines, fuzz_blocks;
+/* Set by arch_hypercall_continue(): the call is to be made again. */
+extern int continued;

@@ -494,7 +494,14 @@ static int64_t one_op(struct input *in)
 	nr = what < 9 ? calls[what] : what == 9 ? (unsigned long)take(in, 1)
 						 : __HYPERVISOR_event_channel_op;
 	fuzz_current = v;
+	continued = 0;	/* fuzz_arch.c */
 	rc = do_hypercall(v, nr, a);
+	/* A continuation: the guest would execute the call again with the
+	 * arguments the handler left; a few rounds, then it counts as done. */
+	for (int i = 0; continued && i < 64; i++) {
+		continued = 0;
+		rc = do_hypercall(v, nr, a);
+	}
 	fuzz_current = NULL;
 	if (verbose)
 		fprintf(stderr, "op %d: d%u vcpu%u hypercall %lu cmd %llu (%#llx, %#llx) = %lld\n",

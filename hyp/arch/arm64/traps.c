@@ -4,6 +4,7 @@
  * to its handler. Anything not emulated becomes an exception in the guest
  * (undefined instruction or abort), never a hypervisor fault.
  */
+#include <arch/asm.h>
 #include <arch/gic.h>
 #include <arch/sysreg.h>
 #include <arch/traps.h>
@@ -23,6 +24,8 @@ void irq_handle_all(void);
 bool sysreg_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t iss);
 
 #define XEN_HYPERCALL_TAG 0xea1
+
+extern uint8_t cpu_stacks[MAX_CPUS][STACK_SIZE];
 
 /* TPIDR_EL2 holds an index head.S and PSCI start-up set, always below
  * MAX_CPUS: no range check on this path. */
@@ -102,6 +105,15 @@ static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 	if (!a.write)
 		dabt_complete_read(r, iss, a.value, a.size);
 	skip_insn(r, esr);
+}
+
+/* entry.S builds the frame of a guest exit at the top of the CPU's stack
+ * (the stack is empty while the guest runs). The HVC is 4 bytes. */
+void arch_hypercall_continue(void)
+{
+	struct cpu_regs *r = (struct cpu_regs *)(uintptr_t)cpu_stacks[this_cpu() + 1] - 1;
+
+	r->pc -= 4;
 }
 
 static void handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)

@@ -11,6 +11,7 @@
 #include <xenith/domain.h>
 #include <xenith/errno.h>
 #include <xenith/guest_access.h>
+#include <xenith/arch-api.h>
 #include <xenith/xen_ops.h>
 #include <xenith/assert.h>
 
@@ -35,13 +36,25 @@ static void put_char(struct domain *d, char c)
 	}
 }
 
-static int64_t conio_write(struct vcpu *v, uint32_t count, uint64_t buf)
+/* Chunks written per call before the rest continues: 2 KiB, so a guest
+ * asking for 4 GiB holds its CPU (and the console) for short turns. */
+#define CHUNKS_PER_CALL 16
+
+static int64_t conio_write(struct vcpu *v, uint64_t args[2])
 {
+	uint32_t count = (uint32_t)args[0];
+	uint64_t buf = args[1];
 	char tmp[CHUNK];
 
-	while (count) {
-		unsigned n = count < CHUNK ? (unsigned)count : CHUNK;
+	for (unsigned int chunks = 0; count; chunks++) {
+		unsigned n = count < CHUNK ? count : CHUNK;
 
+		if (chunks == CHUNKS_PER_CALL) {
+			args[0] = count;
+			args[1] = buf;
+			arch_hypercall_continue();
+			return CONSOLEIO_write; /* x0 keeps the command */
+		}
 		if (copy_from_guest(tmp, buf, n))
 			return -XEN_EFAULT;
 		spin_lock(&v->dom->conio_lock);
@@ -55,11 +68,10 @@ static int64_t conio_write(struct vcpu *v, uint32_t count, uint64_t buf)
 }
 
 /* count is 32 bits wide in Xen's prototype: 2^62 writes nothing. */
-int64_t do_console_io(struct vcpu *v, unsigned int cmd, uint32_t count,
-		      uint64_t buf)
+int64_t do_console_io(struct vcpu *v, unsigned int cmd, uint64_t args[2])
 {
 	switch (cmd) {
-	case CONSOLEIO_write: return conio_write(v, count, buf);
+	case CONSOLEIO_write: return conio_write(v, args);
 	case CONSOLEIO_read:  return 0; /* input goes to the vpl011 */
 	default:              return -XEN_ENOSYS;
 	}

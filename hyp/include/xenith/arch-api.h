@@ -59,6 +59,13 @@ void arch_vcpu_block(struct vcpu *v);
 void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
 			 unsigned int intid, bool level);
 
+/* A hypercall continuation, as Xen's: the guest executes the hypercall
+ * instruction again when it resumes. The handler has left its remaining
+ * work in the argument registers (args[] of do_hypercall) and returns
+ * the value x0 had, so the call comes back the same. Between the two,
+ * interrupts and other vCPUs waiting for a lock get their turn. */
+void arch_hypercall_continue(void);
+
 /* Stage-2 changes and lookups: the caller holds d->p2m_lock. Changes
  * are break-before-make with the TLB invalidated on every CPU for d.
  * Maps one 4 KiB host page at guest frame gfn, replacing what was there

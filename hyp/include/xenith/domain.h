@@ -94,8 +94,8 @@ struct domain {
 	uint64_t runstate_gva[MAX_DOM_VCPUS];
 	bool vcpu_info_set[MAX_DOM_VCPUS];
 	bool runstate_update_flag;
-	/* How many more lines the domain may print now (a token bucket),
-	 * and how many it lost: console.c's, under its output lock. */
+	/* How many more bytes the domain may print now (a token bucket),
+	 * and how many lines it lost: console.c's, under its output lock. */
 	struct {
 		uint64_t stamp_ns;      /* last refill; 0: never printed */
 		uint64_t noted_ns;      /* when the drop count was last printed */

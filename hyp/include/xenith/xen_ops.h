@@ -10,8 +10,9 @@ struct vcpu;
 int64_t do_xen_version(struct vcpu *v, unsigned int cmd, uint64_t arg);
 /* cmd: the sub-op in bits 0-5, a continuation's start extent above (Xen). */
 int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
-int64_t do_console_io(struct vcpu *v, unsigned int cmd, uint32_t count,
-		      uint64_t buf);
+/* args[0] = count (32 bits, as in Xen's prototype), args[1] = buffer;
+ * a long write continues (HYPERCALL_CONTINUE) with them updated. */
+int64_t do_console_io(struct vcpu *v, unsigned int cmd, uint64_t args[2]);
 int64_t do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t arg,
 			  uint64_t count);
 int64_t do_vm_assist(struct vcpu *v, unsigned int cmd, unsigned int type);
