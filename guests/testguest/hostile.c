@@ -85,6 +85,15 @@ void mode_hostile(void)
 	say("hostile console_io count 2^62 = %lld", (long long)rc);
 	rc = xen_hypercall(18, 0, sizeof(esc) - 1, (uint64_t)(uintptr_t)esc, 0, 0);
 	say("hostile console_io escape = %lld", (long long)rc);
+	/* 8 KiB in one call: more than the hypervisor writes in one go (it
+	 * continues the call), every line of it must come out in order. */
+	static char big[8192];
+	for (unsigned i = 0; i < sizeof(big) / 64; i++) {
+		snprintf(&big[i * 64], 64, "hostile long console_io line %03u %32s", i, "");
+		big[i * 64 + 63] = '\n';
+	}
+	rc = xen_hypercall(18, 0, sizeof(big), (uint64_t)(uintptr_t)big, 0, 0);
+	say("hostile console_io 8 KiB = %lld", (long long)rc);
 
 	uint64_t base, end;
 	if (!ram_info(&base, &end))

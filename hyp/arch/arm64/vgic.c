@@ -333,8 +333,16 @@ static bool fill(struct vcpu *v)
  * virtual CPU interface held before. */
 static void reset_hw(struct vgic_cpu *c)
 {
-	for (unsigned n = 0; lr_mask >> n; n++)
+	for (unsigned n = 0; lr_mask >> n; n++) {
+		uint64_t lr = read_lr(n);
+
+		/* A forwarded interrupt (the vtimer) still in a list register
+		 * is active on the host (EOImode 1): deactivate it, or it would
+		 * never fire again for the vCPU that starts here next. */
+		if ((lr & LR_HW) && (lr & LR_STATE_MASK))
+			write_sysreg(S3_0_C12_C11_1, (lr >> LR_PINTID_SHIFT) & 0x3ff);
 		write_lr(n, 0);
+	}
 	write_sysreg(S3_4_C12_C11_7, 0); /* ICH_VMCR_EL2 */
 	write_sysreg(S3_4_C12_C9_0, 0);  /* ICH_AP1R0_EL2 */
 	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN);
