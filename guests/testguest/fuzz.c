@@ -872,25 +872,6 @@ static void fuzz_secondary(uint64_t idx)
 	halt();
 }
 
-static unsigned dt_cpus(void)
-{
-	int root = dt_find_path(g_fdt, "/cpus");
-	unsigned n = 0;
-	struct dt_node it = { .off = -1 };
-	while (root >= 0 && dt_next(g_fdt, &it)) {
-		int len;
-		const char *t = dt_getprop(g_fdt, it.off, "device_type", &len);
-		const uint8_t *reg;
-		if (it.parent != root || !t || strcmp(t, "cpu") || n >= MAX_CPUS)
-			continue;
-		reg = dt_getprop(g_fdt, it.off, "reg", &len);
-		if (!reg)
-			continue;
-		mpidr[n++] = len == 8 ? ((uint64_t)be32(reg) << 32) | be32(reg + 4) : be32(reg);
-	}
-	return n;
-}
-
 static bool find_gicr(void)
 {
 	struct dt_node it = { .off = -1 };
@@ -933,8 +914,8 @@ static bool setup(void)
 			  (unsigned long long)ram_hi, (unsigned long long)fdt);
 		return false;
 	}
-	unsigned n = dt_cpus();
-	ncpus = n ? n : 1;
+	unsigned n = dt_cpu_mpidrs(mpidr, MAX_CPUS);
+	ncpus = n == 0 ? 1 : n < MAX_CPUS ? n : MAX_CPUS;
 	vt_intid = vtimer_intid();
 	if (!find_gicr() || !gic_init(g_fdt) || !timer_irq_init()) {
 		fuzz_fail("no GICv3 redistributor for the timer");

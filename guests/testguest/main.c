@@ -165,6 +165,28 @@ static void poll_input(void)
 	}
 }
 
+unsigned dt_cpu_mpidrs(uint64_t *mpidr, unsigned max)
+{
+	int cpus = dt_find_path(g_fdt, "/cpus");
+	unsigned n = 0;
+	struct dt_node it = { .off = -1 };
+
+	while (cpus >= 0 && dt_next(g_fdt, &it)) {
+		int len;
+		const char *t = dt_getprop(g_fdt, it.off, "device_type", &len);
+		const uint8_t *reg;
+
+		if (it.parent != cpus || !t || strcmp(t, "cpu"))
+			continue;
+		reg = dt_getprop(g_fdt, it.off, "reg", &len);
+		if (n < max)
+			mpidr[n] = !reg ? 0 : len == 8 ?
+				   ((uint64_t)be32(reg) << 32) | be32(reg + 4) : be32(reg);
+		n++;
+	}
+	return n;
+}
+
 /* The virtual timer's INTID: the third entry of the arch timer node's
  * interrupts (a PPI), 27 if the tree does not say. */
 uint32_t vtimer_intid(void)

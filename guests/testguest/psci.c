@@ -14,32 +14,6 @@ static void show(const char *what, int64_t r)
 	say("%s = %lld (%#llx)", what, (long long)r, (unsigned long long)r);
 }
 
-/* MPIDR (reg) of the idx-th cpu node under /cpus, or false. */
-static bool cpu_mpidr(int idx, uint64_t *mpidr, int *count)
-{
-	int cpus = dt_find_path(g_fdt, "/cpus");
-	int n = 0;
-	bool found = false;
-	struct dt_node it = { .off = -1 };
-	while (cpus >= 0 && dt_next(g_fdt, &it)) {
-		int len;
-		const char *t = dt_getprop(g_fdt, it.off, "device_type", &len);
-		if (it.parent != cpus || !t || strcmp(t, "cpu"))
-			continue;
-		if (n == idx) {
-			const uint8_t *reg = dt_getprop(g_fdt, it.off, "reg", &len);
-			if (reg && len == 4)
-				*mpidr = be32(reg), found = true;
-			else if (reg && len == 8)
-				*mpidr = ((uint64_t)be32(reg) << 32) | be32(reg + 4),
-				found = true;
-		}
-		n++;
-	}
-	*count = n;
-	return found;
-}
-
 static bool wait_flag(volatile uint32_t *f, uint64_t ms)
 {
 	uint64_t end = cntvct() + cntfrq() * ms / 1000;
@@ -65,9 +39,9 @@ void mode_psci(void)
 	show("SMCCC_VERSION", psci_call(SMCCC_VERSION, 0, 0, 0));
 	show("MIGRATE_INFO_TYPE", psci_call(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0));
 
-	uint64_t mpidr0 = 0, mpidr1 = 0;
-	int ncpu = 0;
-	cpu_mpidr(0, &mpidr0, &ncpu);
+	uint64_t mpidrs[2] = { 0, 0 };
+	unsigned ncpu = dt_cpu_mpidrs(mpidrs, 2);
+	uint64_t mpidr0 = mpidrs[0], mpidr1 = mpidrs[1];
 	show("AFFINITY_INFO(0)",
 	     psci_call(PSCI_AFFINITY_INFO_64, mpidr0, 0, 0));
 	show("UNKNOWN_SMCCC(0xc2001234)", psci_call(0xc2001234, 0, 0, 0));
@@ -79,7 +53,7 @@ void mode_psci(void)
 	     psci_call(0x80000001, 0x80003fff, 0, 0));
 	show("ARCH_WORKAROUND_1 x0", psci_call(0x80008000, 0, 0, 0));
 
-	if (cpu_mpidr(1, &mpidr1, &ncpu)) {
+	if (ncpu >= 2) {
 		show("AFFINITY_INFO(1) before CPU_ON",
 		     psci_call(PSCI_AFFINITY_INFO_64, mpidr1, 0, 0));
 		/* Print only once cpu1 has printed: the vCPUs share one UART
@@ -123,7 +97,7 @@ void mode_psci(void)
 			cpu_relax();
 		show("AFFINITY_INFO(1) after CPU_OFF", st);
 	} else {
-		say("only %d cpu(s) in the DT: CPU_ON not tested", ncpu);
+		say("only %u cpu(s) in the DT: CPU_ON not tested", ncpu);
 	}
 	say("PSCI DONE");
 }

@@ -125,27 +125,6 @@ static bool passed(uint64_t when)
 	return (int64_t)(cntvct() - when) > 0;
 }
 
-/* MPIDR (reg) of the idx-th cpu node under /cpus; the number of them. */
-static unsigned dt_cpus(void)
-{
-	int cpus = dt_find_path(g_fdt, "/cpus");
-	unsigned n = 0;
-	struct dt_node it = { .off = -1 };
-	while (cpus >= 0 && dt_next(g_fdt, &it)) {
-		int len;
-		const char *t = dt_getprop(g_fdt, it.off, "device_type", &len);
-		if (it.parent != cpus || !t || strcmp(t, "cpu"))
-			continue;
-		const uint8_t *reg = dt_getprop(g_fdt, it.off, "reg", &len);
-		if (n < MAX_CPUS && reg && len == 4)
-			mpidr[n] = be32(reg);
-		else if (n < MAX_CPUS && reg && len == 8)
-			mpidr[n] = ((uint64_t)be32(reg) << 32) | be32(reg + 4);
-		n++;
-	}
-	return n;
-}
-
 /*
  * Start barrier without atomics: each vCPU publishes its generation in
  * its own slot, vCPU 0 waits for all of them and releases. vCPU 0 gives
@@ -925,7 +904,7 @@ void mode_race(void)
 	rounds = (uint32_t)arg_num("rounds", 200);
 	if (!rounds)
 		rounds = 1;
-	unsigned dtn = dt_cpus();
+	unsigned dtn = dt_cpu_mpidrs(mpidr, MAX_CPUS);
 	ncpus = dtn < MAX_CPUS ? dtn : MAX_CPUS;
 	uint64_t seed = arg_num("seed", 0x9e3779b97f4a7c15ull);
 	for (unsigned i = 0; i < MAX_CPUS; i++)

@@ -22,6 +22,9 @@ uint32_t try_load32(uint64_t addr, uint32_t *val, struct fault_record *r);
 uint32_t try_load64(uint64_t addr, uint64_t *val, struct fault_record *r);
 uint32_t try_store32(uint64_t addr, uint32_t val, struct fault_record *r);
 
+/* The cpu nodes under /cpus, in DT order: the MPIDRs (their reg; 0 if
+ * none) of the first `max` go into mpidr[]; returns how many there are. */
+unsigned dt_cpu_mpidrs(uint64_t *mpidr, unsigned max);
 /* The virtual timer's INTID, from the DT (27 if it does not say). */
 uint32_t vtimer_intid(void);
 
