@@ -3,6 +3,7 @@
  * PSCI 1.1 and SMCCC 1.1 for guests, over HVC #0 or a trapped SMC, with the
  * function IDs and return codes of Xen 4.17 (see xen-arm-guest-abi.md A.6).
  */
+#include <arch/cputype.h>
 #include <arch/sysreg.h>
 #include <arch/traps.h>
 #include <xenith/arch-api.h>
@@ -52,18 +53,18 @@ static int64_t cpu_on(struct domain *d, uint64_t mpidr, uint64_t entry,
 		return PSCI_INVALID_PARAMETERS;
 	if (entry & 1)
 		return PSCI_INVALID_ADDRESS; /* Thumb bit: not for AArch64 */
-	/* Of two CPU_ONs racing for t, one wins; the other finds it on
-	 * (Xen 4.17 lets both succeed, the second overwriting the first).
-	 * The domain's vcpu_lock keeps a vcpu_info move for t out. */
+	/* Under the domain's vcpu_lock, of two CPU_ONs racing for t one
+	 * wins and the other finds it on (Xen 4.17 lets both succeed, the
+	 * second overwriting the first), and no vcpu_info move for t runs.
+	 * t's CPU starts it once it sees ON_PENDING, after its state. */
 	spin_lock(&d->vcpu_lock);
-	if (!vcpu_power_claim(t)) {
+	if (t->power != VCPU_OFF) {
 		spin_unlock(&d->vcpu_lock);
 		return PSCI_ALREADY_ON;
 	}
 	arch_vcpu_init(t, entry, ctx);
+	__atomic_store_n(&t->power, VCPU_ON_PENDING, __ATOMIC_RELEASE);
 	spin_unlock(&d->vcpu_lock);
-	dsb(ish);
-	t->power = VCPU_ON_PENDING;
 	dsb(ish);
 	arch_cpu_kick(t->pcpu);
 	return PSCI_SUCCESS;
@@ -114,32 +115,16 @@ static int64_t features(uint32_t fn)
 	}
 }
 
-/* Arm Ltd parts in Xen 4.17's Spectre tables (cpuerrata.c). */
-#define MIDR_PART(midr) (((midr) >> 4) & 0xfff)
-#define MIDR_IMPL(midr) ((midr) >> 24 & 0xff)
-#define MIDR_VARREV(midr) ((((midr) >> 16) & 0xf0) | ((midr) & 0xf))
-#define PART_A57 0xd07
-#define PART_A72 0xd08
-#define PART_A73 0xd09
-#define PART_A75 0xd0a
-
 /* Xen 4.17 marks these CPUs "branch predictor hardening" (WORKAROUND_1)
  * or "firmware BHB workaround" (WORKAROUND_3) by MIDR alone. */
 static bool wa1_cpu(uint64_t midr)
 {
 	uint32_t part = (uint32_t)MIDR_PART(midr);
 
-	if (MIDR_IMPL(midr) != 0x41)
+	if (MIDR_IMPL(midr) != IMPL_ARM)
 		return false;
 	return part == PART_A57 || part == PART_A73 || part == PART_A75 ||
 	       (part == PART_A72 && MIDR_VARREV(midr) <= 0x10);
-}
-
-static bool wa3_cpu(uint64_t midr)
-{
-	uint32_t part = (uint32_t)MIDR_PART(midr);
-
-	return MIDR_IMPL(midr) == 0x41 && (part == PART_A73 || part == PART_A75);
 }
 
 /*
@@ -157,7 +142,7 @@ static int64_t arch_features(uint32_t fn)
 	case SMCCC_VERSION:           return PSCI_SUCCESS;
 	case SMCCC_ARCH_WORKAROUND_1: return wa1_cpu(midr) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
 	case SMCCC_ARCH_WORKAROUND_2: return PSCI_SUCCESS;
-	case SMCCC_ARCH_WORKAROUND_3: return wa3_cpu(midr) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+	case SMCCC_ARCH_WORKAROUND_3: return bhb_firmware_cpu(midr) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
 	default:                      return PSCI_NOT_SUPPORTED;
 	}
 }

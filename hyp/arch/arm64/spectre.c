@@ -17,6 +17,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <arch/cputype.h>
 #include <arch/sysreg.h>
 #include <xenith/arch-api.h>
 #include <xenith/config.h>
@@ -36,14 +37,14 @@ extern char hyp_vectors[], hyp_vectors_bhb_loop[], hyp_vectors_bhb_clrbhb[],
 #define SMCCC_ARCH_WORKAROUND_3 0x80003fffULL
 
 struct bhb_part {
-	uint16_t part;       /* MIDR PartNum, implementer Arm (0x41) */
+	uint16_t part;       /* MIDR PartNum, implementer Arm */
 	uint8_t min_varrev;  /* lowest variant/revision affected, 0xVR */
 	uint8_t loops;       /* 0: firmware workaround */
 	const char *name;
 };
 
 static const struct bhb_part parts[] = {
-	{ 0xd08, 0x10, 8, "Cortex-A72" },
+	{ PART_A72, 0x10, 8, "Cortex-A72" },
 	{ 0xd0b, 0, 24, "Cortex-A76" },
 	{ 0xd0d, 0, 24, "Cortex-A77" },
 	{ 0xd0c, 0, 24, "Neoverse-N1" },
@@ -54,8 +55,8 @@ static const struct bhb_part parts[] = {
 	{ 0xd47, 0, 32, "Cortex-A710" },
 	{ 0xd49, 0, 32, "Neoverse-N2" },
 	{ 0xd40, 0, 32, "Neoverse-V1" },
-	{ 0xd09, 0, 0, "Cortex-A73" },
-	{ 0xd0a, 0, 0, "Cortex-A75" },
+	{ PART_A73, 0, 0, "Cortex-A73" },
+	{ PART_A75, 0, 0, "Cortex-A75" },
 };
 
 static uint64_t fw_smc(uint64_t fn, uint64_t a1)
@@ -80,15 +81,20 @@ static bool firmware_has_wa3(bool smc_conduit)
 
 static const struct bhb_part *affected_part(uint64_t midr)
 {
-	uint32_t part = (midr >> 4) & 0xfff;
-	uint8_t varrev = (uint8_t)((((midr >> 20) & 0xf) << 4) | (midr & 0xf));
-
-	if (((midr >> 24) & 0xff) != 0x41)
+	if (MIDR_IMPL(midr) != IMPL_ARM)
 		return NULL;
 	for (unsigned int i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		if (parts[i].part == part && varrev >= parts[i].min_varrev)
+		if (parts[i].part == MIDR_PART(midr) &&
+		    MIDR_VARREV(midr) >= parts[i].min_varrev)
 			return &parts[i];
 	return NULL;
+}
+
+bool bhb_firmware_cpu(uint64_t midr)
+{
+	const struct bhb_part *p = affected_part(midr);
+
+	return p && !p->loops;
 }
 
 void bhb_init_cpu(unsigned int cpu, bool smc_conduit)
