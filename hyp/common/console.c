@@ -77,23 +77,34 @@ static void put_lines_locked(const char *prefix, const char *s, size_t len)
 	}
 }
 
+/* The output lock, unless panicking; true if it was taken. */
+static bool out_lock_take(void)
+{
+	if (panicking)
+		return false;
+	spin_lock(&out_lock);
+	return true;
+}
+
+static void out_lock_drop(bool taken)
+{
+	if (taken)
+		spin_unlock(&out_lock);
+}
+
 static void put_lines(const char *prefix, const char *s, size_t len)
 {
-	bool locked = !panicking;
+	bool locked = out_lock_take();
 
-	if (locked)
-		spin_lock(&out_lock);
 	put_lines_locked(prefix, s, len);
-	if (locked)
-		spin_unlock(&out_lock);
+	out_lock_drop(locked);
 }
 
 /* May d print a line of len bytes now? Refills d's bucket with the time
  * that passed, whole bytes only (the remainder stays in stamp_ns). A
  * clock read that goes backwards (another CPU's counter) refills nothing. */
-static bool budget_take(struct domain *d, size_t len)
+static bool budget_take(struct domain *d, size_t len, uint64_t now)
 {
-	uint64_t now = arch_time_ns();
 	uint64_t bytes = 0;
 
 	if (!d->con_budget.stamp_ns) {
@@ -138,18 +149,19 @@ void console_domain_line(struct domain *d, const char *line, size_t len)
 {
 	char prefix[16];
 	char note[64];
-	bool locked = !panicking;
+	bool locked;
+	uint64_t now;
 
 	snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
-	if (locked)
-		spin_lock(&out_lock);
-	if (!budget_take(d, len)) {
+	locked = out_lock_take();
+	now = arch_time_ns();
+	if (!budget_take(d, len, now)) {
 		d->con_budget.dropped++;
 	} else {
 		/* The count of dropped lines: at most once a second. */
 		if (d->con_budget.dropped &&
-		    arch_time_ns() - d->con_budget.noted_ns >= 1000000000ULL) {
-			d->con_budget.noted_ns = arch_time_ns();
+		    now - d->con_budget.noted_ns >= 1000000000ULL) {
+			d->con_budget.noted_ns = now;
 			int n = snprintf(note, sizeof(note),
 					 "[%u lines dropped: console rate limit]\n",
 					 d->con_budget.dropped);
@@ -158,8 +170,7 @@ void console_domain_line(struct domain *d, const char *line, size_t len)
 		}
 		put_lines_locked(prefix, line, len);
 	}
-	if (locked)
-		spin_unlock(&out_lock);
+	out_lock_drop(locked);
 }
 
 void console_register_domain(struct domain *d)

@@ -136,18 +136,28 @@ void mmu_map_ram(const struct host_info *h)
 	}
 }
 
-/* The leaf descriptor the live tables give va (0 if unmapped). */
+/* The descriptor the live tables end at for va (a block or a page; an
+ * invalid one if unmapped), and its level. */
+static uint64_t *walk(uint64_t va, int *level)
+{
+	uint64_t *e = &boot_l1[(va >> L1_SHIFT) & (ENTRIES - 1)];
+
+	*level = 1;
+	for (unsigned int shift = L2_SHIFT; *level < 3 && (*e & 3) == PTE_TABLE;
+	     shift = L3_SHIFT) {
+		e = &((uint64_t *)(uintptr_t)(*e & 0xfffffffff000ULL))
+			[(va >> shift) & (ENTRIES - 1)];
+		++*level;
+	}
+	return e;
+}
+
+/* The leaf descriptor for va, 0 if unmapped. */
 static uint64_t leaf(uint64_t va)
 {
-	uint64_t d = boot_l1[(va >> L1_SHIFT) & (ENTRIES - 1)];
-	unsigned int shift = L2_SHIFT;
+	int level;
+	uint64_t d = *walk(va, &level);
 
-	for (int level = 2; level <= 3 && (d & 3) == PTE_TABLE; level++) {
-		const uint64_t *t = (const uint64_t *)(uintptr_t)(d & 0xfffffffff000ULL);
-
-		d = t[(va >> shift) & (ENTRIES - 1)];
-		shift = L3_SHIFT;
-	}
 	return (d & 1) ? d : 0;
 }
 
@@ -189,17 +199,11 @@ extern char __init_rodata_start[], __init_rodata_end[];
 static uint64_t unmap_image_range(uint64_t start, uint64_t end)
 {
 	for (uint64_t va = start; va < end; va += 1ULL << L3_SHIFT) {
-		uint64_t d = boot_l1[(va >> L1_SHIFT) & (ENTRIES - 1)];
-		uint64_t *l3;
+		int level;
+		uint64_t *e = walk(va, &level);
 
-		if ((d & 3) != PTE_TABLE)
-			continue;
-		d = ((uint64_t *)(uintptr_t)(d & 0xfffffffff000ULL))
-			[(va >> L2_SHIFT) & (ENTRIES - 1)];
-		if ((d & 3) != PTE_TABLE)
-			continue;
-		l3 = (uint64_t *)(uintptr_t)(d & 0xfffffffff000ULL);
-		l3[(va >> L3_SHIFT) & (ENTRIES - 1)] = 0;
+		if (level == 3)
+			*e = 0;
 	}
 	return end - start;
 }
