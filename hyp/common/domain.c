@@ -30,17 +30,6 @@ struct domain *domain_by_id(uint32_t id)
 	return NULL;
 }
 
-bool domain_gfn_is_ram(const struct domain *d, uint64_t gfn)
-{
-	uint64_t ipa = gfn << 12;
-
-	for (int i = 0; i < d->layout.nr_ram; i++)
-		if (ipa >= d->layout.ram[i].base &&
-		    ipa - d->layout.ram[i].base < d->layout.ram[i].size)
-			return true;
-	return false;
-}
-
 /* A page d owns for its whole life: its RAM, shared_info, grant frames. */
 static bool owns_page(const struct domain *d, uint64_t pa)
 {
@@ -291,9 +280,7 @@ void vcpu_schedule(unsigned int cpu)
 	struct vcpu *v = vcpu_of_cpu(cpu);
 
 	for (;;) {
-		/* Not while STARTING: its CPU_ON is still writing its state. */
-		if (v && v->dom->state == DOM_RUNNING &&
-		    (v->power == VCPU_ON || v->power == VCPU_ON_PENDING))
+		if (v && v->dom->state == DOM_RUNNING && v->power != VCPU_OFF)
 			arch_vcpu_run(v);
 		arch_cpu_idle();
 	}

@@ -81,7 +81,7 @@ int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa)
 	if (pa & 0xfff)
 		die("arch_p2m_map_page: pa %#llx not page aligned",
 		    (unsigned long long)pa);
-	return p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, P2M_RAM);
+	return p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, P2M_RAM) ? -2 : 0;
 }
 
 int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)

@@ -267,7 +267,7 @@ int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa)
 	old = p2m_enter(d);
 	rc = p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, P2M_RAM);
 	p2m_leave(d, old);
-	return rc;
+	return rc ? -2 : 0; /* a valid frame: only the pool can run out */
 }
 
 bool arch_p2m_fault_is_stale(struct domain *d, uint64_t ipa)

@@ -23,7 +23,6 @@
 #include <xenith/xen_ops.h>
 
 #define PAGE_SIZE 4096ULL
-#define MAX_GFN (1ULL << (39 - 12))   /* the 39-bit IPA space */
 #define XENMAPSPACE_gmfn        2
 #define XENMAPSPACE_gmfn_range  3
 #define XENMAPSPACE_gmfn_foreign 4
@@ -47,10 +46,11 @@ static int64_t map_shared(struct domain *d, uint64_t *where, uint64_t pa,
 	ASSERT_LOCKED(&d->p2m_lock);
 	if (*where != INVALID_GFN)
 		return -XEN_EBUSY; /* unmap it first (Xen 4.17) */
-	if (gfn >= MAX_GFN)
-		return -XEN_EINVAL; /* beyond the IPA space */
-	if (arch_p2m_map_page(d, gfn, pa))
-		return -XEN_ENOMEM; /* the P2M pool has no page for a split */
+	switch (arch_p2m_map_page(d, gfn, pa)) {
+	case 0:  break;
+	case -1: return -XEN_EINVAL; /* beyond the IPA space */
+	default: return -XEN_ENOMEM; /* the P2M pool has no page for a split */
+	}
 	forget_gfn(d, gfn);
 	*where = gfn;
 	return 0;

@@ -69,10 +69,11 @@ void arch_hypercall_continue(void);
 /* Stage-2 changes and lookups: the caller holds d->p2m_lock. Changes
  * are break-before-make with the TLB invalidated on every CPU for d.
  * Maps one 4 KiB host page at guest frame gfn, replacing what was there
- * (a 2 MiB or 1 GiB block around it is split). 0 or -1. */
+ * (a 2 MiB or 1 GiB block around it is split). 0, -1 if gfn is beyond the
+ * IPA space, -2 if the P2M pool has no page for a table. */
 int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa);
-/* Removes the page mapping at gfn (splitting a block around it). 0, or
- * -1 if nothing was mapped there. */
+/* Removes the page mapping at gfn (splitting a block around it). 0, -1 if
+ * nothing was mapped there, -2 if the pool has no page for the split. */
 int arch_p2m_unmap_page(struct domain *d, uint64_t gfn);
 /* Host physical address of guest frame gfn (RAM or a shared page), 0 if
  * unmapped. */

@@ -15,15 +15,15 @@
 
 enum vcpu_power {
 	VCPU_OFF = 0,     /* powered off (PSCI), CPU idles */
-	VCPU_STARTING,    /* a CPU_ON won the race and is setting it up */
 	VCPU_ON_PENDING,  /* CPU_ON issued, its physical CPU will start it */
 	VCPU_ON,
 };
 
 /*
  * Ownership (docs/architecture.md has the whole table): dom, id and pcpu
- * are fixed at creation. power changes by atomic compare-and-swap only
- * (vcpu_power_claim), or by the vCPU itself (CPU_OFF, start on its CPU).
+ * are fixed at creation. power goes OFF -> ON_PENDING only by a CPU_ON
+ * under the domain's vcpu_lock (after the vCPU's state is written), and
+ * otherwise only by the vCPU itself (CPU_OFF, start on its CPU).
  * upcall_pending/upcall_level and arch belong to the vCPU's own CPU.
  */
 struct vcpu {
@@ -123,16 +123,6 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why);
 /* Called on the physical CPU of v to start (or not) its vCPU. */
 void vcpu_schedule(unsigned int cpu) __attribute__((noreturn));
 
-/* A CPU_ON takes a powered-off vCPU (OFF -> STARTING) atomically: of two
- * racing for the same vCPU exactly one gets it. */
-static inline bool vcpu_power_claim(struct vcpu *v)
-{
-	enum vcpu_power off = VCPU_OFF;
-
-	return __atomic_compare_exchange_n(&v->power, &off, VCPU_STARTING, false,
-					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-}
-
 /* True while v may run: its domain is up and the vCPU is powered on. */
 static inline bool vcpu_running(const struct vcpu *v)
 {
@@ -140,8 +130,6 @@ static inline bool vcpu_running(const struct vcpu *v)
 }
 
 struct domain *domain_by_id(uint32_t id);
-/* True if guest frame gfn lies in one of d's RAM banks. */
-bool domain_gfn_is_ram(const struct domain *d, uint64_t gfn);
 /*
  * The host page that guest frame gfn maps now, for the hypervisor to
  * write into (vcpu_info, FIFO control blocks): 0 unless gfn is mapped
