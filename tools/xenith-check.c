@@ -7,10 +7,11 @@
  * the host, plus the kernel-image checks when the module files are given.
  *
  *   xenith-check system.dtb              check the tree
- *   xenith-check -v system.dtb           also list what would be built
+ *   xenith-check -v system.dtb           also list the CPU pools and what
+ *                                        would be built
  *
- * Exit status: 0 if every domain is good, 1 if any is rejected, 2 if the
- * tree itself cannot be used.
+ * Exit status: 0 if every pool and domain is good, 1 if any is rejected,
+ * 2 if the tree itself cannot be used.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,11 +41,60 @@ static void *read_file(const char *path, size_t *size)
 	return buf;
 }
 
-static void describe(const struct domain_config *d)
+/* "Pool-1 /chosen/big: null, CPUs 2 3 (MPIDR 0x2 0x3)" */
+static void describe_pool(const struct host_info *h, const struct pool_config *p)
 {
-	printf("d%u: %s: %u vCPU%s from CPU%d, %llu MiB RAM, P2M pool %u MiB%s%s\n",
-	       d->domid, d->path, d->vcpus, d->vcpus == 1 ? "" : "s",
-	       d->first_cpu, (unsigned long long)(d->mem_kb >> 10), d->p2m_mem_mb,
+	printf("Pool-%u", p->id);
+	if (p->node >= 0)
+		printf(" %s", p->path);
+	printf(": %s, CPU%s", sched_name(p->sched),
+	       p->cpus & (p->cpus - 1) ? "s" : "");
+	for (int i = 0; i < h->nr_cpus; i++) {
+		if (p->cpus & (1U << i))
+			printf(" %d", i);
+	}
+	printf(" (MPIDR");
+	for (int i = 0; i < h->nr_cpus; i++) {
+		if (p->cpus & (1U << i))
+			printf(" 0x%llx", (unsigned long long)h->cpu_mpidr[i]);
+	}
+	printf(")");
+	if (p->sched == SCHED_ARINC653 && p->a653_major_us)
+		printf(", major frame %u us", p->a653_major_us);
+	printf("\n");
+}
+
+/* The parameters of the pool's scheduler, as Xen's xl sched-* shows them. */
+static void describe_sched(const struct system_config *cfg,
+			   const struct domain_config *d)
+{
+	switch (cfg->pool[d->pool].sched) {
+	case SCHED_CREDIT2:
+		printf(", weight %u", d->sched_weight);
+		if (d->sched_cap)
+			printf(", cap %u%%", d->sched_cap);
+		break;
+	case SCHED_RTDS:
+		printf(", budget %u us / period %u us", d->rtds_budget_us,
+		       d->rtds_period_us);
+		break;
+	case SCHED_ARINC653:
+		printf(", window %u us", d->a653_window_us);
+		break;
+	default:
+		break;
+	}
+}
+
+static void describe(const struct system_config *cfg,
+		     const struct domain_config *d)
+{
+	printf("d%u: %s: %u vCPU%s in Pool-%d (%s", d->domid, d->path,
+	       d->vcpus, d->vcpus == 1 ? "" : "s", d->pool,
+	       sched_name(cfg->pool[d->pool].sched));
+	describe_sched(cfg, d);
+	printf("), %llu MiB RAM, P2M pool %u MiB%s%s\n",
+	       (unsigned long long)(d->mem_kb >> 10), d->p2m_mem_mb,
 	       d->vpl011 ? ", vpl011" : "",
 	       d->enhanced == ENHANCED_NO_XENSTORE ? ", xen,enhanced=no-xenstore" : "");
 }
@@ -58,7 +108,7 @@ int main(int argc, char **argv)
 	const char *path = argv[argc - 1];
 	size_t size;
 	void *fdt;
-	int n, bad = 0, rc;
+	int n, bad = 0, bad_pools = 0, rc;
 
 	if (argc < 2 || argc > 3) {
 		fprintf(stderr, "usage: xenith-check [-v] system.dtb\n");
@@ -84,14 +134,27 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	config_validate(&host, &cfg);
+	if (cfg.warn[0])
+		printf("warning: %s\n", cfg.warn);
+	for (int i = 0; i < cfg.nr_pools; i++) {
+		if (!cfg.pool[i].ok) {
+			printf("%s\n", cfg.pool[i].err);
+			bad_pools++;
+		} else if (verbose) {
+			describe_pool(&host, &cfg.pool[i]);
+		}
+	}
 	for (int i = 0; i < cfg.nr_domains; i++) {
 		if (!cfg.dom[i].ok) {
 			printf("%s\n", cfg.dom[i].err);
 			bad++;
 		} else if (verbose) {
-			describe(&cfg.dom[i]);
+			describe(&cfg, &cfg.dom[i]);
 		}
 	}
-	printf("%s: %d domain%s, %d rejected\n", path, n, n == 1 ? "" : "s", bad);
-	return bad ? 1 : 0;
+	printf("%s: %d domain%s, %d rejected", path, n, n == 1 ? "" : "s", bad);
+	if (bad_pools)
+		printf("; %d bad CPU pool%s", bad_pools, bad_pools == 1 ? "" : "s");
+	printf("\n");
+	return bad || bad_pools ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Boolean options of the hypervisor command line (see cmdline.h). */
+/* Boolean and string options of the hypervisor command line (see
+ * cmdline.h). */
 #include <xenith/cmdline.h>
 #include <xenith/lib.h>
 
@@ -51,4 +52,44 @@ bool cmdline_bool(const char *args, const char *name, bool dflt)
 		args += n;
 	}
 	return val;
+}
+
+/* The value of the last "name=value" word, as [*val, *val + *n); false if
+ * there is none. */
+static bool last_value(const char *args, const char *name, const char **val,
+		       size_t *n)
+{
+	size_t len = strlen(name);
+	bool found = false;
+
+	while (args && *args) {
+		size_t w = 0;
+
+		while (*args == ' ')
+			args++;
+		while (args[w] && args[w] != ' ')
+			w++;
+		if (w > len && !strncmp(args, name, len) && args[len] == '=') {
+			*val = args + len + 1;
+			*n = w - len - 1;
+			found = true;
+		}
+		args += w;
+	}
+	return found;
+}
+
+int cmdline_str(const char *args, const char *name, char *buf, size_t len)
+{
+	const char *val = NULL;
+	size_t n = 0, copy;
+
+	if (!last_value(args, name, &val, &n))
+		return -1;
+	if (buf && len) {
+		copy = MIN(n, len - 1);
+		memcpy(buf, val, copy);
+		buf[copy] = '\0';
+	}
+	return (int)MIN(n, (size_t)INT32_MAX);
 }

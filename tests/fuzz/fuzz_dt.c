@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target: the device-tree reader (common/boot/fdt.c), the host
- * and dom0less parsers and the validator (host_dt.c, dom0less.c,
- * validate.c), then, for every domain the validator accepts, the guest
- * layout and the guest device tree the hypervisor would write (kernel.c,
- * guest_dt.c, fdt_write.c). The sequence is tools/xenith-check.c's:
+ * libFuzzer target: the device-tree reader (common/boot/fdt.c), the host,
+ * CPU pool and dom0less parsers and the validator (host_dt.c, cpupool.c,
+ * dom0less.c, validate.c), then, for every domain the validator accepts,
+ * the guest layout and the guest device tree the hypervisor would write
+ * (kernel.c, guest_dt.c, fdt_write.c). The sequence is tools/xenith-check.c's:
  * dt_check, host_parse, config_parse, config_validate.
  *
  * An input is either
@@ -20,8 +20,11 @@
  * Checked beyond "no crash, no sanitizer report, no hang":
  *   - every node and property the iterators give can be read back, and
  *     dt_get_path/dt_path agree on the node;
- *   - a domain the validator accepts has 1..MAX_DOM_VCPUS vCPUs on
- *     physical CPUs that exist, and no two accepted domains share a CPU;
+ *   - the CPU pools: pool[i].id == i, Pool-0 is good, every host CPU is
+ *     in exactly one good pool and a bad pool has none; a null pool
+ *     holds no more accepted vCPUs than CPUs;
+ *   - a domain the validator accepts has 1..MAX_DOM_VCPUS vCPUs and is
+ *     in a good pool (an ARINC653 one: one CPU, one vCPU);
  *   - the guest device tree the writer produces passes dt_check and has
  *     a root and a /chosen.
  * A failed check aborts, which libFuzzer reports as a crash.
@@ -65,6 +68,12 @@ static const char *const names[] = {
 	"xen,multiboot-module", "xen,linux-zimage", "phandle",
 	"interrupt-parent", "#interrupt-cells", "ranges", "enable-method",
 	"psci", "/pl011@9000000", "serial0:115200n8", "/chosen/domU1",
+	"xen,cpupool", "cpupool-cpus", "cpupool-sched", "domain-cpupool",
+	"credit2", "null", "rtds", "arinc653", "credit", "pool0", "pool1",
+	"linux,phandle", "xenith,sched-weight", "xenith,sched-cap",
+	"xenith,rtds-budget-us", "xenith,rtds-period-us",
+	"xenith,arinc653-window-us", "xenith,arinc653-major-frame-us",
+	"sched=null", "sched=arinc653",
 };
 #define NR_NAMES (sizeof(names) / sizeof(names[0]))
 
@@ -310,13 +319,63 @@ static void check_guest_dt(const void *blob, int size)
 	CHECK(dt_path(blob, "/chosen") > 0);
 }
 
+/* Pool invariants (config.h): ids are indexes, Pool-0 is good, every
+ * host CPU is in exactly one good pool, bad pools have no CPUs. */
+static void check_pools(const struct host_info *host,
+			const struct system_config *cfg)
+{
+	uint32_t seen = 0;
+
+	CHECK(cfg->nr_pools >= 1 && cfg->nr_pools <= MAX_POOLS);
+	CHECK(cfg->pool[0].id == 0 && cfg->pool[0].ok);
+	for (int i = 0; i < cfg->nr_pools; i++) {
+		const struct pool_config *p = &cfg->pool[i];
+
+		CHECK(p->id == (uint32_t)i);
+		CHECK(memchr(p->path, 0, sizeof(p->path)) != NULL);
+		CHECK(memchr(p->err, 0, sizeof(p->err)) != NULL);
+		CHECK(p->ok ? p->err[0] == 0 : p->err[0] != 0 && p->cpus == 0);
+		CHECK((unsigned int)p->sched < NR_SCHED_KINDS);
+		CHECK(!(p->cpus & seen));
+		seen |= p->cpus;
+	}
+	CHECK(seen == (1U << host->nr_cpus) - 1);
+}
+
+/* Accepted domains: in a good pool; null pools not overcommitted;
+ * ARINC653 pools on one CPU with single-vCPU domains. */
+static void check_domain_pools(const struct system_config *cfg)
+{
+	uint32_t null_vcpus[MAX_POOLS] = { 0 };
+
+	for (int i = 0; i < cfg->nr_domains; i++) {
+		const struct domain_config *d = &cfg->dom[i];
+		const struct pool_config *p;
+
+		if (!d->ok)
+			continue;
+		CHECK(d->pool >= 0 && d->pool < cfg->nr_pools);
+		p = &cfg->pool[d->pool];
+		CHECK(p->ok);
+		CHECK(d->sched_weight >= 1 && d->sched_weight <= 65535);
+		CHECK(d->sched_cap <= 100 * d->vcpus);
+		CHECK(d->rtds_budget_us >= 10 && d->rtds_budget_us <= d->rtds_period_us);
+		CHECK(d->a653_window_us >= 1);
+		if (p->sched == SCHED_NULL) {
+			null_vcpus[d->pool] += d->vcpus;
+			CHECK(null_vcpus[d->pool] <= (uint32_t)__builtin_popcount(p->cpus));
+		}
+		if (p->sched == SCHED_ARINC653)
+			CHECK(d->vcpus == 1 && __builtin_popcount(p->cpus) == 1);
+	}
+}
+
 static void parse(const void *fdt)
 {
 	static struct system_config cfg;
 	static uint8_t gdt[GUEST_DTB_MAX];
 	struct host_info host;
 	char err[CFG_ERR_LEN];
-	bool cpu_used[MAX_CPUS] = { false };
 	int n;
 
 	if (host_parse(fdt, &host, err, sizeof(err))) {
@@ -327,6 +386,8 @@ static void parse(const void *fdt)
 	CHECK(host.nr_mem >= 0 && host.nr_mem <= MAX_MEM_BANKS);
 	CHECK(host.nr_reserved >= 0 && host.nr_reserved <= MAX_MEM_BANKS);
 	sink += cmdline_bool(host.xen_bootargs, "bootscrub", true);
+	for (int i = 0; i < host.nr_cpus; i++)
+		CHECK(host.cpu_node[i] > 0 && dt_name(fdt, host.cpu_node[i]));
 	/* The GIC driver's value on QEMU virt (the parser leaves it 0). */
 	host.gic_nr_lines = 288;
 	memset(&cfg, 0, sizeof(cfg));
@@ -336,7 +397,10 @@ static void parse(const void *fdt)
 		return;
 	}
 	CHECK(n == cfg.nr_domains && n <= MAX_DOMAINS);
+	CHECK(memchr(cfg.warn, 0, sizeof(cfg.warn)) != NULL);
+	check_pools(&host, &cfg);
 	config_validate(&host, &cfg);
+	check_domain_pools(&cfg);
 	for (int i = 0; i < cfg.nr_domains; i++) {
 		struct domain_config *d = &cfg.dom[i];
 		struct kernel_info ki = { 0, 0, 0xa };
@@ -347,12 +411,6 @@ static void parse(const void *fdt)
 		if (!d->ok)
 			continue;
 		CHECK(d->vcpus >= 1 && d->vcpus <= MAX_DOM_VCPUS);
-		CHECK(d->first_cpu >= 0 &&
-		      d->first_cpu + (int)d->vcpus <= host.nr_cpus);
-		for (unsigned int c = 0; c < d->vcpus; c++) {
-			CHECK(!cpu_used[d->first_cpu + c]);
-			cpu_used[d->first_cpu + c] = true;
-		}
 		CHECK(d->kernel.present);
 		/* What domain_create() does next, with a kernel image whose
 		 * header asks for nothing more than its file size. */

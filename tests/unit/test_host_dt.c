@@ -34,8 +34,15 @@ static void test_qemu_virt(void)
 	CHECK_EQ(h.mem[0].size, 0x80000000);
 	CHECK_EQ(h.nr_reserved, 0);
 	CHECK_EQ(h.nr_cpus, 4);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/cpus/cpu@%d", i);
 		CHECK_EQ(h.cpu_mpidr[i], i);
+		/* For the CPU pools: the node and its phandle. */
+		CHECK_EQ(h.cpu_node[i], fdt_path_offset(fdt, path));
+		CHECK_EQ(h.cpu_phandle[i], 0x8004 - i);
+	}
 	CHECK_EQ(h.cpu_compatible_len, sizeof("arm,cortex-a57"));
 	CHECK(h.cpu_compatible && memcmp(h.cpu_compatible, "arm,cortex-a57", 15) == 0);
 	CHECK_EQ(h.cpu_clock_freq, 0);
@@ -79,6 +86,8 @@ static void test_board(void)
 	CHECK_EQ(h.cpu_mpidr[0], 0);
 	CHECK_EQ(h.cpu_mpidr[1], 1);
 	CHECK_EQ(h.cpu_mpidr[2], 0x101);
+	CHECK_EQ(h.cpu_node[2], fdt_path_offset(fdt, "/cpus/cpu@101"));
+	CHECK_EQ(h.cpu_phandle[0], 0); /* no phandle */
 	CHECK_EQ(h.cpu_compatible_len, sizeof(compat));
 	CHECK(memcmp(h.cpu_compatible, compat, sizeof(compat)) == 0);
 	CHECK_EQ(h.cpu_clock_freq, 1500000000);
@@ -224,6 +233,19 @@ static void test_cpu_errors(void)
 	fdt = editable("qemu-virt");
 	fdt_delprop(fdt, node(fdt, "/cpus/cpu@0"), "compatible");
 	expect_error(fdt, "/cpus/cpu@0: compatible: missing (copied into guest cpu nodes)");
+
+	/* The older "linux,phandle" counts too; "phandle" first. */
+	fdt = editable("qemu-virt");
+	fdt_delprop(fdt, node(fdt, "/cpus/cpu@1"), "phandle");
+	fdt_setprop_u32(fdt, node(fdt, "/cpus/cpu@1"), "linux,phandle", 0x77);
+	fdt_setprop_u32(fdt, node(fdt, "/cpus/cpu@2"), "linux,phandle", 0x78);
+	fdt_delprop(fdt, node(fdt, "/cpus/cpu@3"), "phandle");
+	CHECK_EQ(host_parse(fdt, &h, err, sizeof(err)), 0);
+	CHECK_EQ(h.cpu_phandle[0], 0x8004);
+	CHECK_EQ(h.cpu_phandle[1], 0x77);
+	CHECK_EQ(h.cpu_phandle[2], 0x8002);
+	CHECK_EQ(h.cpu_phandle[3], 0);
+	free(fdt);
 
 	/* CPUs beyond MAX_CPUS stay offline, as with Xen's NR_CPUS. */
 	fdt = editable("qemu-virt");

@@ -35,38 +35,56 @@ static void test_good_config(void)
 	CHECK_EQ(load(fdt), 2);
 	CHECK(cfg.dom[0].ok);
 	CHECK(cfg.dom[1].ok);
-	CHECK_EQ(cfg.dom[0].first_cpu, 0); /* CPU 0 is given out too */
-	CHECK_EQ(cfg.dom[1].first_cpu, 2);
+	/* No pool nodes: both in Pool-0, all 4 CPUs, credit2. */
+	CHECK_EQ(cfg.nr_pools, 1);
+	CHECK_EQ(cfg.dom[0].pool, 0);
+	CHECK_EQ(cfg.dom[1].pool, 0);
 	free(fdt);
 }
 
 static void test_cpus(void)
 {
+	/* sched=null: one CPU per vCPU in Pool-0. */
 	void *fdt = load_dtb("bad-too-many-cpus", 0, NULL);
 
 	CHECK_EQ(load(fdt), 3);
+	CHECK_EQ(cfg.pool[0].sched, SCHED_NULL);
 	CHECK(cfg.dom[0].ok);
-	CHECK_EQ(cfg.dom[0].first_cpu, 0);
 	CHECK(!cfg.dom[1].ok);
-	CHECK_STR(cfg.dom[1].err, "/chosen/domU2: cpus: 2 vCPUs requested but only 1 physical CPU left");
-	/* The rejected domain took nothing: domU3 gets CPU 3. */
+	CHECK_STR(cfg.dom[1].err, "/chosen/domU2: cpus: 2 vCPUs requested but pool Pool-0 (null scheduler) has 4 CPUs and 3 vCPUs are already placed in it");
+	/* The rejected domain took nothing: domU3 has the last CPU. */
 	CHECK(cfg.dom[2].ok);
-	CHECK_EQ(cfg.dom[2].first_cpu, 3);
 	free(fdt);
 
+	/* credit2 (the default) schedules any number of vCPUs on the
+	 * pool's CPUs: 4 + 1 and 8 + 1 vCPUs on 4 CPUs are accepted. */
 	fdt = editable("dom0less");
 	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "cpus", 4);
 	load(fdt);
 	CHECK(cfg.dom[0].ok);
-	CHECK_STR(cfg.dom[1].err, "/chosen/domU2: cpus: 1 vCPUs requested but only 0 physical CPUs left");
+	CHECK(cfg.dom[1].ok);
+	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "cpus", 8);
+	load(fdt);
+	CHECK(cfg.dom[0].ok);
+	CHECK(cfg.dom[1].ok);
 	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "cpus", 9);
 	load(fdt);
 	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: cpus: 9 vCPUs requested, at most 8 are supported");
 	CHECK(cfg.dom[1].ok);
-	CHECK_EQ(cfg.dom[1].first_cpu, 0);
+	/* The same under null: 1 vCPU + 2 vCPUs on 4 CPUs fit; 4 + 1 do not. */
+	fdt_setprop_string(fdt, node(fdt, "/chosen"), "xen,xen-bootargs", "sched=null");
+	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "cpus", 3);
+	load(fdt);
+	CHECK(cfg.dom[0].ok);
+	CHECK(cfg.dom[1].ok);
+	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "cpus", 4);
+	load(fdt);
+	CHECK(cfg.dom[0].ok);
+	CHECK_STR(cfg.dom[1].err, "/chosen/domU2: cpus: 1 vCPU requested but pool Pool-0 (null scheduler) has 4 CPUs and 4 vCPUs are already placed in it");
 	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "cpus", 5);
 	load(fdt);
-	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: cpus: 5 vCPUs requested but only 4 physical CPUs left");
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: cpus: 5 vCPUs requested but pool Pool-0 (null scheduler) has 4 CPUs and 0 vCPUs are already placed in it");
+	CHECK(cfg.dom[1].ok);
 	free(fdt);
 }
 
@@ -79,7 +97,6 @@ static void test_memory_values(void)
 	load(fdt);
 	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: memory: 0 KiB is not a valid amount of RAM");
 	CHECK(cfg.dom[1].ok);
-	CHECK_EQ(cfg.dom[1].first_cpu, 0);
 	fdt_setprop_u64(fdt, d1, "memory", 1023);
 	load(fdt);
 	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: memory: 1023 KiB is not a multiple of 4 KiB (the page size)");
@@ -150,6 +167,18 @@ static void test_module_overlaps(void)
 
 /* ---- struct-level edge cases -------------------------------------------- */
 
+/* A configuration with one pool, Pool-0, of the given CPUs. */
+static void one_pool(uint32_t cpus, enum sched_kind sched)
+{
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.nr_pools = 1;
+	snprintf(cfg.pool[0].path, sizeof(cfg.pool[0].path), "Pool-0");
+	cfg.pool[0].node = -1;
+	cfg.pool[0].cpus = cpus;
+	cfg.pool[0].sched = sched;
+	cfg.pool[0].ok = true;
+}
+
 static struct domain_config *add_dom(const char *path, uint32_t vcpus,
 				     uint64_t mem_kb)
 {
@@ -161,6 +190,10 @@ static struct domain_config *add_dom(const char *path, uint32_t vcpus,
 	d->vcpus = vcpus;
 	d->mem_kb = mem_kb;
 	d->p2m_mem_mb = 1;
+	d->sched_weight = 256;
+	d->rtds_budget_us = 4000;
+	d->rtds_period_us = 10000;
+	d->a653_window_us = 10000;
 	d->ok = true;
 	return d;
 }
@@ -181,7 +214,7 @@ static void test_struct_edges(void)
 	host.mem[0] = (struct mem_bank){ 0x40000000, 0x10000000 };
 	host.mem[1] = (struct mem_bank){ 0x80000000, 0x10000000 };
 	host.nr_cpus = 2;
-	memset(&cfg, 0, sizeof(cfg));
+	one_pool(3, SCHED_CREDIT2);
 
 	struct domain_config *a = add_dom("/chosen/a", 1, 65536);
 	/* Ends exactly at the end of bank 0; the ramdisk is adjacent. */
@@ -201,7 +234,6 @@ static void test_struct_edges(void)
 
 	config_validate(&host, &cfg);
 	CHECK(a->ok);
-	CHECK_EQ(a->first_cpu, 0);
 	CHECK(!b->ok);
 	CHECK_STR(b->err, "/chosen/b: multiboot,kernel: reg [0x4fdff000, 0x4fe00001) overlaps /chosen/a/d");
 	CHECK(!c->ok);
@@ -210,22 +242,105 @@ static void test_struct_edges(void)
 	CHECK_STR(e->err, "/chosen/e: memory: missing"); /* left as it was */
 
 	/* A domain whose own dtb overlaps its own kernel. */
-	memset(&cfg, 0, sizeof(cfg));
+	one_pool(3, SCHED_CREDIT2);
 	a = add_dom("/chosen/a", 2, 4096);
 	set_mod(&a->kernel, 0x40000000, 0x2000, "k");
 	set_mod(&a->dtb, 0x40001000, 0x1000, "dt");
 	config_validate(&host, &cfg);
 	CHECK_STR(a->err, "/chosen/a: multiboot,device-tree: reg [0x40001000, 0x40002000) overlaps /chosen/a/k");
 
-	/* Exactly all CPUs and all memory: fits. */
-	memset(&cfg, 0, sizeof(cfg));
+	/* Exactly all memory: fits. */
+	one_pool(3, SCHED_CREDIT2);
 	a = add_dom("/chosen/a", 2, 2 * 0x10000000 / 1024 - 1024);
 	config_validate(&host, &cfg);
 	CHECK(a->ok);
-	memset(&cfg, 0, sizeof(cfg));
+	one_pool(3, SCHED_CREDIT2);
 	a = add_dom("/chosen/a", 2, 2 * 0x10000000 / 1024 - 1020);
 	config_validate(&host, &cfg);
 	CHECK(!a->ok);
+}
+
+/* Pools as validate sees them, built as structs: the domain's pool must
+ * exist and be good; null pools hold one vCPU per CPU; ARINC653 pools
+ * have one CPU, single-vCPU domains and windows within the major frame. */
+static void test_struct_pools(void)
+{
+	struct domain_config *a, *b, *c;
+
+	memset(&host, 0, sizeof(host));
+	host.nr_mem = 1;
+	host.mem[0] = (struct mem_bank){ 0x40000000, 0x40000000 };
+	host.nr_cpus = 4;
+
+	/* More vCPUs than CPUs: credit2 and RTDS take them. */
+	one_pool(0xf, SCHED_CREDIT2);
+	a = add_dom("/chosen/a", 8, 4096);
+	b = add_dom("/chosen/b", 8, 4096);
+	config_validate(&host, &cfg);
+	CHECK(a->ok);
+	CHECK(b->ok);
+	one_pool(0x1, SCHED_RTDS);
+	a = add_dom("/chosen/a", 3, 4096);
+	config_validate(&host, &cfg);
+	CHECK(a->ok);
+
+	/* Pool index out of range; a bad pool. */
+	one_pool(0xf, SCHED_CREDIT2);
+	a = add_dom("/chosen/a", 1, 4096);
+	a->pool = 1;
+	b = add_dom("/chosen/b", 1, 4096);
+	b->pool = -1;
+	cfg.nr_pools = 2;
+	cfg.pool[1] = (struct pool_config){ .path = "/chosen/p", .node = 7,
+		.id = 1, .ok = false,
+		.err = "/chosen/p: cpupool-cpus: missing" };
+	config_validate(&host, &cfg);
+	CHECK_STR(a->err, "/chosen/a: domain-cpupool: pool /chosen/p is invalid (cpupool-cpus: missing)");
+	CHECK_STR(b->err, "/chosen/b: domain-cpupool: pool index -1 does not exist (2 pools)");
+
+	/* null: a rejected domain takes no CPUs, so c still fits. */
+	one_pool(0x7, SCHED_NULL);
+	a = add_dom("/chosen/a", 2, 4096);
+	b = add_dom("/chosen/b", 2, 4096);
+	c = add_dom("/chosen/c", 1, 4096);
+	config_validate(&host, &cfg);
+	CHECK(a->ok);
+	CHECK_STR(b->err, "/chosen/b: cpus: 2 vCPUs requested but pool Pool-0 (null scheduler) has 3 CPUs and 2 vCPUs are already placed in it");
+	CHECK(c->ok);
+	one_pool(0x1, SCHED_NULL);
+	a = add_dom("/chosen/a", 1, 4096);
+	b = add_dom("/chosen/b", 1, 4096);
+	config_validate(&host, &cfg);
+	CHECK(a->ok);
+	CHECK_STR(b->err, "/chosen/b: cpus: 1 vCPU requested but pool Pool-0 (null scheduler) has 1 CPU and 1 vCPU is already placed in it");
+
+	/* ARINC653: windows 6 + 4 ms fill a 10 ms major frame exactly; 1 us
+	 * more does not fit; without a major frame everything fits. */
+	one_pool(0x1, SCHED_ARINC653);
+	cfg.pool[0].a653_major_us = 10000;
+	a = add_dom("/chosen/a", 1, 4096);
+	a->a653_window_us = 6000;
+	b = add_dom("/chosen/b", 1, 4096);
+	b->a653_window_us = 4000;
+	c = add_dom("/chosen/c", 1, 4096);
+	c->a653_window_us = 1;
+	config_validate(&host, &cfg);
+	CHECK(a->ok);
+	CHECK(b->ok);
+	CHECK_STR(c->err, "/chosen/c: xenith,arinc653-window-us: 1 us does not fit: pool Pool-0 has a major frame of 10000 us and windows of 10000 us are already placed in it");
+	cfg.pool[0].a653_major_us = 0;
+	a->ok = b->ok = c->ok = true;
+	config_validate(&host, &cfg);
+	CHECK(a->ok && b->ok && c->ok);
+	/* One CPU per pool, one vCPU per domain. */
+	one_pool(0x3, SCHED_ARINC653);
+	a = add_dom("/chosen/a", 1, 4096);
+	config_validate(&host, &cfg);
+	CHECK_STR(a->err, "/chosen/a: cpus: pool Pool-0 (arinc653 scheduler) has 2 CPUs; Xen 4.17's arinc653 scheduler runs a pool on one CPU");
+	one_pool(0x8, SCHED_ARINC653);
+	a = add_dom("/chosen/a", 2, 4096);
+	config_validate(&host, &cfg);
+	CHECK_STR(a->err, "/chosen/a: cpus: 2 vCPUs, but Xen 4.17's arinc653 scheduler (pool Pool-0) runs single-vCPU domains only");
 }
 
 int main(void)
@@ -236,5 +351,6 @@ int main(void)
 	RUN(test_memory_total);
 	RUN(test_module_overlaps);
 	RUN(test_struct_edges);
+	RUN(test_struct_pools);
 	return check_done("test_validate");
 }

@@ -4,13 +4,15 @@
  * booting.txt, "Creating Multiple Domains directly from Xen") read into
  * struct domain_config, one per "xen,domain" node under /chosen.
  *
- * This file checks each property on its own (type, range); what depends
- * on the whole system (CPU and memory totals, overlapping modules) is in
+ * This file checks each property on its own (type, range); the CPU pools
+ * the domains name are read first (cpupool.c); what depends on the whole
+ * system (vCPUs in null pools, memory totals, overlapping modules) is in
  * validate.c. A domain with a bad property is marked !ok with a one-line
  * message and the others are still parsed, so one boot reports all of
  * them. Properties this file does not know are ignored, as Xen does.
  */
 #include "cfg_msg.h"
+#include "cpupool.h"
 
 /* Xen's vGIC rounds nr_spis up to 32 and accepts at most 1020 - 32. */
 #define VGIC_MAX_SPIS 988
@@ -22,9 +24,11 @@
 struct dctx {
 	const void *fdt;
 	const struct host_info *h;
+	const struct system_config *cfg; /* for its pools */
 	struct domain_config *d;
 	int chosen;     /* /chosen, the parent of every domain node */
 	bool has_dom0;
+	int boot_bad;   /* bad pool node that named the boot CPU, or -1 */
 	char path[128]; /* scratch for module node paths */
 };
 
@@ -204,6 +208,112 @@ static int reject_unsupported(struct dctx *c)
 	return 0;
 }
 
+/* ---- scheduling ---------------------------------------------------------- */
+
+/*
+ * domain-cpupool: the phandle of a "xen,cpupool" node under /chosen;
+ * absent = Pool-0, the boot CPU's pool. Xen 4.17 ignores a phandle that
+ * leads nowhere (the domain goes to Pool-0); here it is an error, since
+ * the domain would run under a scheduler nobody chose for it.
+ */
+static const char pool_prop[] = "domain-cpupool";
+
+/* No domain-cpupool: Pool-0, unless the pool node that named the boot
+ * CPU (which Pool-0 would have been) is bad. */
+static int default_pool(struct dctx *c)
+{
+	int n = cpupool_by_node(c->cfg, c->boot_bad);
+
+	if (n >= 0)
+		return DFAIL(c, pool_prop, "absent, so the domain is in the boot CPU's pool %s, which is invalid (%s)",
+			     c->cfg->pool[n].path,
+			     cpupool_reason(&c->cfg->pool[n]));
+	c->d->pool = 0;
+	return 0;
+}
+
+static int parse_pool(struct dctx *c)
+{
+	const char *prop = pool_prop;
+	struct domain_config *d = c->d;
+	const struct pool_config *p;
+	int len, n, idx;
+	const void *v = dt_prop(c->fdt, d->node, prop, &len);
+	uint32_t ph;
+
+	if (!v)
+		return default_pool(c);
+	if (len != 4)
+		return DFAIL(c, prop, "must be one phandle (4 bytes), not %d bytes", len);
+	ph = dt_be32(v);
+	n = dt_find_phandle(c->fdt, ph);
+	if (n < 0)
+		return DFAIL(c, prop, "0x%x is not a xen,cpupool node (no node has this phandle)", ph);
+	if (!dt_is_compatible(c->fdt, n, "xen,cpupool"))
+		return DFAIL(c, prop, "0x%x is not a xen,cpupool node (it is %s)",
+			     ph, cfg_path(c->fdt, n, c->path, sizeof(c->path)));
+	idx = cpupool_by_node(c->cfg, n);
+	if (idx < 0)
+		return DFAIL(c, prop, "0x%x (%s) is not a xen,cpupool node under /chosen",
+			     ph, cfg_path(c->fdt, n, c->path, sizeof(c->path)));
+	p = &c->cfg->pool[idx];
+	if (!p->ok)
+		return DFAIL(c, prop, "pool %s is invalid (%s)", p->path,
+			     cpupool_reason(p));
+	d->pool = idx;
+	return 0;
+}
+
+/* One of Xenith's scheduling parameters: u32, dflt when absent, and in
+ * [lo, hi]; `what` describes the range in the message. */
+static int sched_param(struct dctx *c, const char *prop, uint32_t *out,
+		       uint32_t dflt, uint32_t lo, uint32_t hi,
+		       const char *what)
+{
+	bool present;
+
+	*out = dflt;
+	if (optional_u32(c, prop, out, &present))
+		return -1;
+	if (*out < lo || *out > hi)
+		return DFAIL(c, prop, "%u is out of range (%s)", *out, what);
+	return 0;
+}
+
+/*
+ * The parameters Xen 4.17 sets only through xl (sched-credit2,
+ * sched-rtds) or the ARINC653 schedule, with Xen's defaults and limits:
+ * credit2 weight 1..65535 (a 16-bit field, 0 meaning "unchanged") and
+ * cap at most 100 per vCPU (credit2.c); RTDS period and budget at least
+ * 10 us, budget at most the period (rt.c; its maximum period, 2^62 ns,
+ * is beyond any 32-bit count of us). Each is checked whatever the pool's
+ * scheduler, so a mistake shows before the domain is moved.
+ */
+static int parse_sched_params(struct dctx *c)
+{
+	struct domain_config *d = c->d;
+	uint32_t max_cap = (uint32_t)MIN(100ULL * d->vcpus, 65535ULL);
+	char cap_range[48];
+
+	snprintf(cap_range, sizeof(cap_range), "0 for none, or up to %u: 100 per vCPU",
+		 max_cap);
+	if (sched_param(c, "xenith,sched-weight", &d->sched_weight, 256, 1,
+			65535, "1 to 65535") ||
+	    sched_param(c, "xenith,sched-cap", &d->sched_cap, 0, 0, max_cap,
+			cap_range) ||
+	    sched_param(c, "xenith,rtds-period-us", &d->rtds_period_us, 10000,
+			10, UINT32_MAX, "at least 10 us") ||
+	    sched_param(c, "xenith,rtds-budget-us", &d->rtds_budget_us, 4000,
+			10, UINT32_MAX, "at least 10 us") ||
+	    sched_param(c, "xenith,arinc653-window-us", &d->a653_window_us,
+			10000, 1, UINT32_MAX, "at least 1 us"))
+		return -1;
+	if (d->rtds_budget_us > d->rtds_period_us)
+		return DFAIL(c, "xenith,rtds-budget-us", "%u us is more than the period (%u us)",
+			     d->rtds_budget_us, d->rtds_period_us);
+	return 0;
+}
+
 /* ---- module sub-nodes ---------------------------------------------------- */
 
 /* Which domain slot a module node fills, with its compatible for messages. */
@@ -340,10 +450,12 @@ static void parse_domain(struct dctx *c)
 
 	set_path(c);
 	d->vpl011 = dt_has_prop(c->fdt, d->node, "vpl011");
-	/* Order: the properties every domain needs first. */
+	/* Order: the properties every domain needs first; the scheduling
+	 * parameters need the vCPU count. */
 	d->ok = !(parse_cpus(c) || parse_memory(c) || parse_modules(c) ||
 		  parse_nr_spis(c) || parse_p2m(c) || parse_enhanced(c) ||
-		  reject_unsupported(c));
+		  reject_unsupported(c) || parse_pool(c) ||
+		  parse_sched_params(c));
 	if (d->ok)
 		d->err[0] = '\0';
 }
@@ -376,13 +488,16 @@ int config_parse(const void *fdt, const struct host_info *h,
 		 struct system_config *cfg, char *err, size_t errlen)
 {
 	int chosen = dt_path(fdt, "/chosen");
-	struct dctx c = { .fdt = fdt, .h = h, .chosen = chosen };
+	struct dctx c = { .fdt = fdt, .h = h, .cfg = cfg, .chosen = chosen };
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (chosen < 0)
 		return cfg_fail(err, errlen, "/chosen", "node", "%s",
 				chosen == DT_ERR_NOTFOUND ? "missing"
 							  : dt_strerror(chosen));
+	/* Pools first: domains name them. */
+	if (cpupool_parse(fdt, h, chosen, cfg, &c.boot_bad, err, errlen) < 0)
+		return -1;
 	c.has_dom0 = has_dom0_kernel(fdt, chosen);
 	for (int n = dt_first_child(fdt, chosen); n >= 0;
 	     n = dt_next_sibling(fdt, n)) {

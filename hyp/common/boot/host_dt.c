@@ -218,8 +218,21 @@ static bool is_cpu_node(const void *fdt, int node)
 	return type && strcmp(type, "cpu") == 0;
 }
 
-/* Records one enabled cpu node; CPUs beyond MAX_CPUS are left offline,
- * as Xen leaves CPUs beyond NR_CPUS. */
+/* The node's phandle: "phandle", or the older "linux,phandle" (dtc -H
+ * legacy), as dt_find_phandle looks them up; 0 if it has none. */
+static uint32_t node_phandle(const void *fdt, int node)
+{
+	uint32_t ph;
+
+	if (dt_prop_u32(fdt, node, "phandle", &ph) ||
+	    dt_prop_u32(fdt, node, "linux,phandle", &ph))
+		return ph;
+	return 0;
+}
+
+/* Records one enabled cpu node, with its offset and phandle for the CPU
+ * pools that name it; CPUs beyond MAX_CPUS are left offline, as Xen
+ * leaves CPUs beyond NR_CPUS. */
 static int add_cpu(struct hctx *c, int cpus, int node)
 {
 	struct host_info *h = c->h;
@@ -236,8 +249,11 @@ static int add_cpu(struct hctx *c, int cpus, int node)
 			return HFAIL(c, node, "compatible", "missing (copied into guest cpu nodes)");
 		dt_prop_u32(c->fdt, node, "clock-frequency", &h->cpu_clock_freq);
 	}
-	if (h->nr_cpus < MAX_CPUS)
+	if (h->nr_cpus < MAX_CPUS) {
+		h->cpu_node[h->nr_cpus] = node;
+		h->cpu_phandle[h->nr_cpus] = node_phandle(c->fdt, node);
 		h->cpu_mpidr[h->nr_cpus++] = mpidr;
+	}
 	return 0;
 }
 

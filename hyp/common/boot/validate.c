@@ -6,17 +6,25 @@
  *
  * Domains are taken in domid order. Each check that fails marks that
  * domain !ok with a one-line message; a rejected domain then takes no
- * CPUs or memory, so later domains are judged against what will actually
- * be built. Its modules still count for overlaps: they are in memory.
+ * place in its pool and no memory, so later domains are judged against
+ * what will actually be built. Its modules still count for overlaps:
+ * they are in memory.
+ *
+ * vCPUs are scheduled on the CPUs of their domain's pool, so their
+ * number is not limited by the CPUs, except under the null scheduler
+ * (one CPU per vCPU) and ARINC653 (Xen 4.17's runs one CPU per pool and
+ * single-vCPU domains).
  */
 #include "cfg_msg.h"
+#include "cpupool.h"
 
 /* What the domains accepted so far have taken. */
 struct tally {
-	int next_cpu;          /* physical CPUs are handed out in order */
 	uint64_t mem_left_kb;  /* host RAM minus reserved minus given */
 	uint64_t given_kb;     /* guest RAM + P2M pools of accepted domains */
 	uint64_t host_kb;      /* host RAM minus reserved, for messages */
+	uint32_t pool_vcpus[MAX_POOLS];     /* vCPUs placed in each pool */
+	uint64_t pool_window_us[MAX_POOLS]; /* ARINC653 windows placed */
 };
 
 #define VFAIL(d, prop, ...) \
@@ -119,18 +127,70 @@ static int check_modules(const struct host_info *h, struct system_config *cfg,
 	return 0;
 }
 
-/* ---- system totals ------------------------------------------------------------ */
+/* ---- pools -------------------------------------------------------------------- */
 
-static int check_cpus(const struct host_info *h, struct domain_config *d,
-		      const struct tally *t)
+static const char *plural(uint64_t n)
 {
-	int left = h->nr_cpus - t->next_cpu;
+	return n == 1 ? "" : "s";
+}
 
-	if ((int64_t)d->vcpus > left)
-		return VFAIL(d, "cpus", "%u vCPUs requested but only %d physical CPU%s left",
-			     d->vcpus, left, left == 1 ? "" : "s");
+/* The null scheduler gives each vCPU a CPU of its own for good (Xen's
+ * would leave the vCPUs beyond the pool's CPUs waiting, never run). */
+static int check_null(struct domain_config *d, const struct pool_config *p,
+		      uint32_t placed)
+{
+	int cpus = cpupool_weight(p->cpus);
+
+	if ((uint64_t)placed + d->vcpus > (uint64_t)cpus)
+		return VFAIL(d, "cpus", "%u vCPU%s requested but pool %s (null scheduler) has %d CPU%s and %u vCPU%s %s already placed in it",
+			     d->vcpus, plural(d->vcpus), p->path, cpus,
+			     plural((uint64_t)cpus), placed, plural(placed),
+			     placed == 1 ? "is" : "are");
 	return 0;
 }
+
+/* Xen 4.17's arinc653 scheduler: one CPU per pool (its Kconfig: "for
+ * single cores"; one schedule and one major-frame clock per pool) and
+ * single-vCPU domains (SUPPORT.md); the windows must fit in the major
+ * frame (arinc653_sched_set()), when one is given. */
+static int check_a653(struct domain_config *d, const struct pool_config *p,
+		      uint64_t placed_us)
+{
+	int cpus = cpupool_weight(p->cpus);
+
+	if (cpus != 1)
+		return VFAIL(d, "cpus", "pool %s (arinc653 scheduler) has %d CPU%s; Xen 4.17's arinc653 scheduler runs a pool on one CPU",
+			     p->path, cpus, plural((uint64_t)cpus));
+	if (d->vcpus != 1)
+		return VFAIL(d, "cpus", "%u vCPUs, but Xen 4.17's arinc653 scheduler (pool %s) runs single-vCPU domains only",
+			     d->vcpus, p->path);
+	if (p->a653_major_us && placed_us + d->a653_window_us > p->a653_major_us)
+		return VFAIL(d, "xenith,arinc653-window-us", "%u us does not fit: pool %s has a major frame of %u us and windows of %llu us are already placed in it",
+			     d->a653_window_us, p->path, p->a653_major_us,
+			     (unsigned long long)placed_us);
+	return 0;
+}
+
+static int check_pool(const struct system_config *cfg,
+		      struct domain_config *d, const struct tally *t)
+{
+	const struct pool_config *p;
+
+	if (d->pool < 0 || d->pool >= cfg->nr_pools)
+		return VFAIL(d, "domain-cpupool", "pool index %d does not exist (%d pool%s)",
+			     d->pool, cfg->nr_pools, plural((uint64_t)cfg->nr_pools));
+	p = &cfg->pool[d->pool];
+	if (!p->ok)
+		return VFAIL(d, "domain-cpupool", "pool %s is invalid (%s)",
+			     p->path, cpupool_reason(p));
+	if (p->sched == SCHED_NULL)
+		return check_null(d, p, t->pool_vcpus[d->pool]);
+	if (p->sched == SCHED_ARINC653)
+		return check_a653(d, p, t->pool_window_us[d->pool]);
+	return 0;
+}
+
+/* ---- system totals ------------------------------------------------------------ */
 
 /* Guest RAM and the domain's P2M pool both come out of host RAM. */
 static uint64_t mem_need_kb(const struct domain_config *d)
@@ -152,8 +212,8 @@ static int check_mem_total(struct domain_config *d, const struct tally *t)
 /* Only once every check passed does the domain take its share. */
 static void take(struct domain_config *d, struct tally *t)
 {
-	d->first_cpu = t->next_cpu;
-	t->next_cpu += (int)d->vcpus;
+	t->pool_vcpus[d->pool] += d->vcpus;
+	t->pool_window_us[d->pool] += d->a653_window_us;
 	t->mem_left_kb -= mem_need_kb(d);
 	t->given_kb += mem_need_kb(d);
 }
@@ -198,7 +258,7 @@ void config_validate(const struct host_info *h, struct system_config *cfg)
 		if (!d->ok)
 			continue;
 		d->ok = !(check_vcpus(d) || check_memory(d) ||
-			  check_modules(h, cfg, i) || check_cpus(h, d, &t) ||
+			  check_modules(h, cfg, i) || check_pool(cfg, d, &t) ||
 			  check_mem_total(d, &t));
 		if (d->ok)
 			take(d, &t);

@@ -38,6 +38,8 @@ struct host_info {
 	const char *cpu_compatible; /* first cpu's compatible (pointer into DT) */
 	int cpu_compatible_len;     /* whole property length (string list) */
 	uint32_t cpu_clock_freq;    /* first cpu's clock-frequency, 0 if absent */
+	int cpu_node[MAX_CPUS];     /* DT offset of each enabled cpu node */
+	uint32_t cpu_phandle[MAX_CPUS]; /* its phandle, 0 if none */
 
 	uint64_t uart_base;         /* first arm,pl011 node (stdout-path preferred) */
 	uint64_t uart_size;
@@ -94,25 +96,75 @@ struct domain_config {
 	struct boot_module ramdisk;  /* "multiboot,ramdisk" */
 	struct boot_module dtb;      /* "multiboot,device-tree" (partial DT) */
 
+	/* Scheduling (docs/configuration.md): the pool, and the parameters
+	 * Xen 4.17 only offers through xl, in Xenith's own namespace. */
+	int pool;             /* index into system_config.pool[] ("domain-cpupool"; default Pool-0) */
+	uint32_t sched_weight;    /* "xenith,sched-weight" credit2 weight (256) */
+	uint32_t sched_cap;       /* "xenith,sched-cap" credit2 cap, % of a CPU (0: none) */
+	uint32_t rtds_budget_us;  /* "xenith,rtds-budget-us" (4000) */
+	uint32_t rtds_period_us;  /* "xenith,rtds-period-us" (10000) */
+	uint32_t a653_window_us;  /* "xenith,arinc653-window-us" (10000) */
+
 	/* Filled by validation / construction. */
-	int first_cpu;        /* physical CPU of vCPU 0; vCPU i on first_cpu+i */
 	bool ok;              /* false: this domain is not built */
+	char err[CFG_ERR_LEN];
+};
+
+/* Schedulers, named as Xen names them in sched= and cpupool-sched. */
+enum sched_kind {
+	SCHED_CREDIT2 = 0,
+	SCHED_NULL,
+	SCHED_RTDS,
+	SCHED_ARINC653,
+	NR_SCHED_KINDS,
+};
+
+/* Every "xen,cpupool" node needs a CPU of its own, so there are at most
+ * MAX_CPUS of them; plus the pool Xen makes of the CPUs none names. */
+#define MAX_POOL_NODES MAX_CPUS
+#define MAX_POOLS (MAX_POOL_NODES + 1)
+
+/* A CPU pool: Xen 4.17's "xen,cpupool" node under /chosen, or the extra
+ * pool Xen makes of every CPU no good pool node names (docs/
+ * configuration.md, "CPU pools and schedulers"). */
+struct pool_config {
+	char path[96];        /* "/chosen/pool1", or "Pool-<id>" for the extra pool */
+	int node;             /* DT offset, -1 for the extra pool */
+	uint32_t id;          /* Xen's cpupool id: 0 is the boot CPU's pool */
+	enum sched_kind sched;   /* "cpupool-sched" (default: sched= / credit2) */
+	uint32_t cpus;        /* bit i: host CPU index i (host_info.cpu_mpidr[i]) */
+	uint32_t a653_major_us;  /* "xenith,arinc653-major-frame-us" (0: sum of windows) */
+	bool ok;              /* false: reported in err, has no CPUs; domains in it are refused */
 	char err[CFG_ERR_LEN];
 };
 
 struct system_config {
 	struct domain_config dom[MAX_DOMAINS];
 	int nr_domains;
+	struct pool_config pool[MAX_POOLS];
+	int nr_pools;         /* pool[i].id == i; pool[0] (Pool-0) is always ok */
+	enum sched_kind default_sched; /* sched= in xen,xen-bootargs */
+	char warn[CFG_ERR_LEN];  /* "" or a warning for the boot log (unknown sched=) */
 };
 
-/* Parses every "xen,domain" node under /chosen. Per-domain problems mark
- * that domain !ok with err set; returns the number of domains found or -1
- * (with err) if /chosen itself is unusable. */
+/* Scheduler name as Xen spells it ("credit2", "null", "rtds",
+ * "arinc653"), and back (-1 if unknown). */
+const char *sched_name(enum sched_kind k);
+int sched_from_name(const char *name, size_t len);
+
+/* Parses the "xen,cpupool" nodes under /chosen (every CPU ends up in
+ * exactly one ok pool; a bad pool is !ok with err set), then every
+ * "xen,domain" node. Per-domain problems mark that domain !ok with err
+ * set; returns the number of domains found or -1 (with err) if /chosen
+ * itself is unusable or has more than MAX_DOMAINS domains or
+ * MAX_POOL_NODES pools. */
 int config_parse(const void *fdt, const struct host_info *h,
 		 struct system_config *cfg, char *err, size_t errlen);
 
-/* Cross-domain checks: total vCPUs vs CPUs (assigns first_cpu), memory
- * totals vs host RAM, module overlaps. Marks offending domains !ok. */
+/* Cross-domain checks: each domain's pool (it must be ok; null pools
+ * with no more vCPUs than CPUs; ARINC653 pools on one CPU, single-vCPU
+ * domains, windows within the major frame), memory totals vs host RAM,
+ * module overlaps. Marks offending domains !ok. */
 void config_validate(const struct host_info *h, struct system_config *cfg);
 
 /* ---- guest memory layout and device tree ------------------------------ */
