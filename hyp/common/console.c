@@ -17,6 +17,7 @@
 #include <arch/spinlock.h>
 #include <xenith/arch-api.h>
 #include <xenith/console.h>
+#include <xenith/sched.h>
 #include <xenith/domain.h>
 #include <xenith/lib.h>
 #include <xenith/uart.h>
@@ -210,4 +211,6 @@ void console_rx_char(char c)
 			vpl011_rx(inputs[focus - 1], CTRL_A);
 	if (focus)
 		vpl011_rx(inputs[focus - 1], c);
+	else if (c == 'r')
+		sched_dump(); /* Xen's debug key: dump run queues */
 }

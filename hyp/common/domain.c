@@ -16,11 +16,10 @@
 
 static struct domain domain_store[MAX_DOMAINS];
 bool boot_scrub = true;
-static struct vcpu vcpu_store[MAX_CPUS];
+static struct vcpu vcpu_store[MAX_DOMAINS * MAX_DOM_VCPUS];
 static unsigned int nr_vcpus_used;
 struct domain *domains[MAX_DOMAINS];
 unsigned int nr_domains;
-struct vcpu *cpu_vcpu[MAX_CPUS];
 
 struct domain *domain_by_id(uint32_t id)
 {
@@ -143,7 +142,7 @@ static int load_images(struct domain *d, const struct host_info *h)
 	return 0;
 }
 
-static void create_vcpus(struct domain *d)
+static int create_vcpus(struct domain *d)
 {
 	const struct domain_config *c = d->cfg;
 
@@ -153,10 +152,10 @@ static void create_vcpus(struct domain *d)
 
 		v->dom = d;
 		v->id = i;
-		v->pcpu = (unsigned)c->first_cpu + i;
 		v->power = i == 0 ? VCPU_ON_PENDING : VCPU_OFF;
 		d->vcpu[i] = v;
-		cpu_vcpu[v->pcpu] = v;
+		if (sched_add_vcpu(v))
+			return fail(c, "cpus: the pool's scheduler has no room for this vCPU");
 		/* vCPU 0 starts with the legacy vcpu_info slot in shared_info
 		 * (byte 0 is evtchn_upcall_pending); the others get theirs
 		 * when the guest registers one. */
@@ -164,16 +163,17 @@ static void create_vcpus(struct domain *d)
 		arch_vcpu_init(v, i == 0 ? d->layout.kernel_ipa : 0,
 			       i == 0 ? d->layout.dtb_ipa : 0);
 	}
+	return 0;
 }
 
 static void print_domain(const struct domain *d)
 {
 	const struct domain_config *c = d->cfg;
 
-	printk("d%u: %s: %u vCPU%s on CPU%u%s, %llu MiB RAM at host 0x%llx, "
+	printk("d%u: %s: %u vCPU%s in Pool-%u (%s), %llu MiB RAM at host 0x%llx, "
 	       "P2M pool %llu pages (%llu used)%s\n",
-	       d->id, c->path, c->vcpus, c->vcpus > 1 ? "s" : "", c->first_cpu,
-	       c->vcpus > 1 ? "+" : "", (unsigned long long)(c->mem_kb >> 10),
+	       d->id, c->path, c->vcpus, c->vcpus > 1 ? "s" : "", d->pool->id,
+	       d->pool->ops->name, (unsigned long long)(c->mem_kb >> 10),
 	       (unsigned long long)d->ram[0].base,
 	       (unsigned long long)d->p2m_pool.pages,
 	       (unsigned long long)d->p2m_pool.used,
@@ -213,8 +213,8 @@ static int build(struct domain *d, const struct domain_config *c,
 		vpl011_init(d);
 	if (load_images(d, h))
 		return -1;
-	create_vcpus(d);
-	return 0;
+	d->pool = &sched_pools[c->pool];
+	return create_vcpus(d);
 }
 
 int domain_create(const struct domain_config *c, const struct host_info *h,
@@ -226,8 +226,8 @@ int domain_create(const struct domain_config *c, const struct host_info *h,
 	struct domain *d = &domain_store[nr_domains];
 
 	(void)host_fdt;
-	if (nr_vcpus_used + c->vcpus > MAX_CPUS)
-		return fail(c, "cpus: no physical CPU left");
+	if (nr_vcpus_used + c->vcpus > ARRAY_SIZE(vcpu_store))
+		return fail(c, "cpus: no vCPU slot left");
 	if (slot_dirty)
 		memset(d, 0, sizeof(*d));
 	slot_dirty = true;
@@ -264,9 +264,14 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why)
 	d->reason = why;
 	vpl011_flush(d);
 	printk("d%u: domain %s\n", d->id, reason_name(why));
-	for (unsigned i = 0; i < d->nr_vcpus; i++)
-		if (d->vcpu[i]->pcpu != arch_cpu_id())
-			arch_cpu_kick(d->vcpu[i]->pcpu);
+	/* Running vCPUs leave at their next exit; blocked ones are never
+	 * woken again (sched_wake checks the domain). */
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		if (v->sched.run == RUN_RUNNING && v->sched.cpu != arch_cpu_id())
+			arch_cpu_kick(v->sched.cpu);
+	}
 	for (unsigned i = 0; i < nr_domains; i++)
 		if (domains[i]->state != DOM_SHUTDOWN)
 			all_down = false;
@@ -274,14 +279,9 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why)
 		printk("All domains have stopped.\n");
 }
 
-/* One vCPU per physical CPU: run ours when it is on, else idle. */
-void vcpu_schedule(unsigned int cpu)
+/* Boot: every built domain's vCPU 0 becomes runnable. */
+void domains_start(void)
 {
-	struct vcpu *v = vcpu_of_cpu(cpu);
-
-	for (;;) {
-		if (v && v->dom->state == DOM_RUNNING && v->power != VCPU_OFF)
-			arch_vcpu_run(v);
-		arch_cpu_idle();
-	}
+	for (unsigned i = 0; i < nr_domains; i++)
+		sched_vcpu_start(domains[i]->vcpu[0]);
 }

@@ -121,6 +121,16 @@ static void set_pending(struct evtchn_domain *ed, unsigned int vcpu,
 		evtchn_fifo_set_pending(ed, vcpu, port);
 	else
 		evtchn_2l_set_pending(ed, vcpu, port);
+	if (ed->env->port_pending)
+		ed->env->port_pending(ed);
+}
+
+bool evtchn_port_pending(struct evtchn_domain *ed, uint32_t port)
+{
+	if (!evtchn_port_valid(ed, port))
+		return false;
+	return ed->fifo ? evtchn_fifo_is_pending(ed, port)
+			: evtchn_2l_is_pending(ed, port);
 }
 
 static void clear_pending(struct evtchn_domain *ed, uint32_t port)

@@ -168,6 +168,13 @@ bool evtchn_fifo_is_busy(struct evtchn_domain *ed, uint32_t port)
 	return w && (GUEST_LOAD(w) & LINKED);
 }
 
+bool evtchn_fifo_is_pending(struct evtchn_domain *ed, uint32_t port)
+{
+	uint32_t *w = event_word(ed, port);
+
+	return w && (GUEST_LOAD(w) & PENDING);
+}
+
 long evtchn_fifo_set_priority(struct evtchn_domain *ed, uint32_t port,
 			      uint32_t priority)
 {

@@ -47,6 +47,7 @@ void evtchn_fifo_set_pending(struct evtchn_domain *ed, unsigned int vcpu,
 void evtchn_fifo_clear_pending(struct evtchn_domain *ed, uint32_t port);
 void evtchn_fifo_unmask(struct evtchn_domain *ed, uint32_t port);
 bool evtchn_fifo_is_busy(struct evtchn_domain *ed, uint32_t port);
+bool evtchn_fifo_is_pending(struct evtchn_domain *ed, uint32_t port);
 long evtchn_fifo_init_control(struct evtchn_domain *ed,
 			      struct evtchn_init_control *ic);
 long evtchn_fifo_expand_array(struct evtchn_domain *ed,

@@ -17,6 +17,7 @@ static const char *const rank_name[LOCK_RANKS] = {
 	[LOCK_UNRANKED] = "unranked", [LOCK_VCPUS] = "vcpus", [LOCK_CONIO] = "conio",
 	[LOCK_EVTCHN] = "evtchn", [LOCK_P2M] = "p2m",
 	[LOCK_VPL011] = "vpl011", [LOCK_VGIC] = "vgic",
+	[LOCK_SCHED] = "sched", [LOCK_TIMER] = "timer",
 	[LOCK_VMID] = "vmid", [LOCK_CONSOLE] = "console",
 };
 

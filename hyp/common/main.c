@@ -13,6 +13,7 @@
 #include <xenith/fdt.h>
 #include <xenith/lib.h>
 #include <xenith/page_alloc.h>
+#include <xenith/sched.h>
 
 #ifndef EARLY_UART_BASE
 #define EARLY_UART_BASE 0x09000000ULL /* QEMU virt; make EARLY_UART_BASE=... */
@@ -69,6 +70,11 @@ static void parse_config(const void *fdt)
 		return;
 	}
 	config_validate(&host, &sys);
+	if (sys.warn[0])
+		printk("%s\n", sys.warn);
+	for (int i = 0; i < sys.nr_pools; i++)
+		if (!sys.pool[i].ok)
+			printk("%s\n", sys.pool[i].err);
 	printk("dom0less: %d domain%s in the device tree\n", n, n == 1 ? "" : "s");
 	for (int i = 0; i < sys.nr_domains; i++)
 		if (!sys.dom[i].ok)
@@ -138,17 +144,20 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 	if (!boot_scrub)
 		printk("bootscrub=off: guest RAM is not scrubbed at boot\n");
 	parse_config(fdt);
+	sched_init(&sys, host.nr_cpus);
+	sched_print_pools();
 	reserve_in_use(fdt, fdt_pa);
 	build_domains(fdt);
 	print_footprint();
 	start_cpus();
 	printk("Freed %llu KiB of boot-only code and constants (no longer mapped)\n",
 	       (unsigned long long)(arch_free_init() >> 10));
-	vcpu_schedule(0);
+	domains_start();
+	sched_run_cpu();
 }
 
 void start_secondary(unsigned int cpu)
 {
 	arch_init_secondary(cpu);
-	vcpu_schedule(cpu);
+	sched_run_cpu();
 }

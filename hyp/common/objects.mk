@@ -1,6 +1,7 @@
 objs-y += common/main.o common/console.o common/domain.o common/mmio.o \
 	common/vpl011.o common/page_alloc.o common/panic.o common/cmdline.o \
-	common/hypercall.o common/evtchn.o common/evtchn_2l.o common/evtchn_fifo.o \
+	common/hypercall.o common/timer.o common/sched/core.o common/sched/credit2.o \
+	common/sched/null.o common/sched/rtds.o common/sched/arinc653.o common/evtchn.o common/evtchn_2l.o common/evtchn_fifo.o \
 	common/lib/string.o common/lib/printf.o \
 	common/boot/fdt.o common/boot/fdt_write.o common/boot/host_dt.o common/boot/dom0less.o \
-	common/boot/validate.o common/boot/kernel.o common/boot/guest_dt.o
+	common/boot/cpupool.o common/boot/validate.o common/boot/kernel.o common/boot/guest_dt.o

@@ -118,7 +118,7 @@ uint64_t arch_gva_to_pa(uint64_t gva, bool write)
 
 unsigned int arch_cpu_id(void)
 {
-	return fuzz_current ? fuzz_current->pcpu : 0;
+	return fuzz_current ? fuzz_current->sched.cpu : 0;
 }
 
 void arch_cpu_kick(unsigned int cpu)
@@ -133,6 +133,70 @@ void arch_vcpu_block(struct vcpu *v)
 	if (v != fuzz_current)
 		die("arch_vcpu_block of another vCPU");
 	fuzz_blocks++;
+}
+
+/* ---- the scheduler's side (common/sched is not fuzzed here) ---- */
+
+void sched_block(struct vcpu *v)
+{
+	if (v != fuzz_current)
+		die("sched_block of another vCPU");
+	fuzz_blocks++;
+}
+
+void sched_vcpu_yield(struct vcpu *v)
+{
+	if (v != fuzz_current)
+		die("sched_vcpu_yield of another vCPU");
+}
+
+void sched_wake(struct vcpu *v)
+{
+	if (!v || !v->dom)
+		die("sched_wake of nothing");
+	v->sched.polling = false;
+}
+
+void sched_poll_notify(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i]->sched.polling)
+			sched_wake(d->vcpu[i]);
+}
+
+void sched_runstate(struct vcpu *v, unsigned int *state, uint64_t *entry,
+		    uint64_t time[4])
+{
+	(void)v;
+	*state = 0;
+	*entry = 0;
+	for (int i = 0; i < 4; i++)
+		time[i] = 0;
+}
+
+/* domain.c's construction side, never reached from a hypercall. */
+struct sched_pool sched_pools[MAX_POOLS];
+
+int sched_add_vcpu(struct vcpu *v)
+{
+	(void)v;
+	return 0;
+}
+
+void sched_vcpu_start(struct vcpu *v)
+{
+	(void)v;
+}
+
+void timer_set(struct timer *t, uint64_t expires)
+{
+	t->expires = expires;
+	t->cpu = 0;
+}
+
+void timer_stop(struct timer *t)
+{
+	t->cpu = -1;
 }
 
 void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,

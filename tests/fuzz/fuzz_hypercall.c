@@ -169,7 +169,6 @@ static void build_domains(void)
 	}
 	fake_spin_hook = NULL;
 	nheld = 0;
-	memset(cpu_vcpu, 0, sizeof(cpu_vcpu));
 	nr_domains = 0;
 	for (int i = 0; i < NR_DOMS; i++) {
 		struct fdom *f = doms[i];
@@ -185,7 +184,6 @@ static void build_domains(void)
 		f->cfg.domid = (uint32_t)i + 1;
 		f->cfg.vcpus = dom_vcpus[i];
 		f->cfg.mem_kb = RAM_SIZE / 1024;
-		f->cfg.first_cpu = (int)pcpu;
 		f->cfg.ok = true;
 		/* domain.c: build() */
 		spin_lock_init(&d->p2m_lock, LOCK_P2M);
@@ -211,11 +209,11 @@ static void build_domains(void)
 
 			vc->dom = d;
 			vc->id = v;
-			vc->pcpu = pcpu++;
+			vc->sched.cpu = pcpu++;
+			vc->sched.run = v == 0 ? RUN_RUNNING : RUN_OFFLINE;
 			vc->power = v == 0 ? VCPU_ON : VCPU_OFF;
 			vc->upcall_pending = d->evtchn.vcpu_info[v];
 			d->vcpu[v] = vc;
-			cpu_vcpu[vc->pcpu] = vc;
 		}
 		domains[nr_domains++] = d;
 	}

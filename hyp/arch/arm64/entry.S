@@ -3,7 +3,7 @@
  * EL2 exception vectors. A trap from the guest pushes one struct cpu_regs
  * frame at the top of this CPU's stack, calls one C dispatcher and returns
  * through guest_return; nothing else is saved on the hot path (EL1 state
- * stays live in the CPU because each vCPU owns its physical CPU).
+ * stays live in the CPU until the scheduler switches to another vCPU).
  */
 #include <arch/asm.h>
 
@@ -188,12 +188,14 @@ guest_sync:
 1:	save_caller_saved
 	mov	x0, sp
 	bl	trap_guest_sync
+	cbnz	w0, guest_resched_partial
 	b	guest_return_partial
 
 guest_sync_full:
 	save_rest_of_frame
 	mov	x0, sp
 	bl	trap_guest_sync
+	cbnz	w0, guest_resched
 	b	guest_return
 
 guest_irq:
@@ -202,7 +204,26 @@ guest_irq:
 	save_caller_saved
 	mov	x0, sp
 	bl	trap_guest_irq
+	cbnz	w0, guest_resched_partial
 	b	guest_return_partial
+
+/*
+ * The handler asked the scheduler to decide (the vCPU blocked, stopped
+ * or its slice ended). A partial frame is completed first: x19-x29 hold
+ * the guest's values again now that the C code has returned. The
+ * scheduler copies the frame into the vCPU and enters whatever runs
+ * next, from the top of this stack.
+ */
+guest_resched_partial:
+	str	x19, [sp, #16 * 9 + 8]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+guest_resched:
+	bl	sched_from_trap
+	b	.
 
 guest_return_partial:
 	restore_return_state
@@ -218,6 +239,7 @@ guest_serror:
 	save_frame
 	mov	x0, sp
 	bl	trap_guest_other
+	cbnz	w0, guest_resched
 	b	guest_return
 
 	.global guest_return

@@ -170,3 +170,12 @@ unsigned int gic_nr_lrs(void)
 {
 	return (unsigned int)(read_sysreg(S3_4_C12_C11_1) & 0x1f) + 1; /* ICH_VTR_EL2 */
 }
+
+/* For the 'r' debug key: this CPU's pending and active SGI/PPI bits. */
+void gic_ppi_state(unsigned int cpu, uint32_t *pending, uint32_t *active)
+{
+	volatile uint32_t *sgi = (volatile uint32_t *)(uintptr_t)(gicr_of_cpu[cpu] + GICR_SGI);
+
+	*pending = sgi[0x200 / 4]; /* GICR_ISPENDR0 */
+	*active = sgi[0x300 / 4];  /* GICR_ISACTIVER0 */
+}

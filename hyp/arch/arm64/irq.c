@@ -6,15 +6,24 @@
 #include <xenith/arch-api.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
+#include <xenith/sched.h>
+#include <xenith/timer.h>
 #include <xenith/uart.h>
 
 void irq_handle_all(void);
 void irq_set_uart(uint64_t base, unsigned int intid);
+void irq_set_hyp_timer(unsigned int intid);
 
 #define VTIMER_INTID 27
 
 static uint64_t uart_base;
 static unsigned int uart_intid;
+static unsigned int hyp_timer_intid = 26;
+
+void irq_set_hyp_timer(unsigned int intid)
+{
+	hyp_timer_intid = intid;
+}
 
 void irq_set_uart(uint64_t base, unsigned int intid)
 {
@@ -30,17 +39,31 @@ static void uart_rx(void)
 		console_rx_char((char)c);
 }
 
+/* The virtual timer of the vCPU whose context is loaded here fired. */
+static void vtimer_fired(struct vcpu *v)
+{
+	/* Forwarded: the guest's EOI deactivates it (HW list register). */
+	vgic_vtimer_fired(v);
+	/* Blocked with its context kept on this idle CPU: wake it. */
+	if (v->sched.run == RUN_BLOCKED)
+		sched_wake(v);
+}
+
 static void dispatch(unsigned int intid)
 {
-	struct vcpu *v = vcpu_of_cpu(this_cpu());
+	if (intid == VTIMER_INTID) {
+		struct vcpu *v = pcpu[this_cpu()].held;
 
-	if (intid == VTIMER_INTID && v) {
-		/* Forwarded: the guest's EOI deactivates it (HW list register). */
-		vgic_vtimer_fired(v);
-		return;
-	}
-	if (intid == uart_intid && uart_base)
+		if (v) {
+			vtimer_fired(v);
+			return;
+		}
+		/* Nobody's timer is live here (a save silenced it): stale. */
+	} else if (intid == hyp_timer_intid) {
+		timer_expire(); /* reprograms or disables the timer first */
+	} else if (intid == uart_intid && uart_base) {
 		uart_rx();
+	}
 	/* GIC_SGI_KICK needs no action: returning re-checks the vCPU. */
 	write_sysreg(S3_0_C12_C11_1, intid); /* ICC_DIR_EL1: deactivate */
 }

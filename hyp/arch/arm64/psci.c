@@ -8,6 +8,7 @@
 #include <arch/traps.h>
 #include <xenith/arch-api.h>
 #include <xenith/domain.h>
+#include <xenith/sched.h>
 
 #define SMCCC_VERSION          0x80000000U
 #define SMCCC_ARCH_FEATURES    0x80000001U
@@ -62,11 +63,15 @@ static int64_t cpu_on(struct domain *d, uint64_t mpidr, uint64_t entry,
 		spin_unlock(&d->vcpu_lock);
 		return PSCI_ALREADY_ON;
 	}
+	/* A CPU_OFF just made: t's CPU is on its way to take it off and
+	 * save its context; only then is t ours to reset. */
+	while (t->sched.run != RUN_OFFLINE ||
+	       __atomic_load_n(&t->sched.ctx_cpu, __ATOMIC_ACQUIRE) >= 0)
+		__asm__ volatile("yield" ::: "memory");
 	arch_vcpu_init(t, entry, ctx);
 	__atomic_store_n(&t->power, VCPU_ON_PENDING, __ATOMIC_RELEASE);
 	spin_unlock(&d->vcpu_lock);
-	dsb(ish);
-	arch_cpu_kick(t->pcpu);
+	sched_vcpu_start(t);
 	return PSCI_SUCCESS;
 }
 
@@ -159,7 +164,9 @@ static int64_t psci_dispatch(struct vcpu *v, struct cpu_regs *r)
 	case PSCI_FEATURES:         return features((uint32_t)r->x[1]);
 	case PSCI_MIGRATE_INFO_TYPE: return 2;
 	case PSCI_CPU_SUSPEND: case PSCI_64(PSCI_CPU_SUSPEND):
-		return PSCI_SUCCESS; /* a wake-up is allowed to be immediate */
+		/* As Xen: a standby until an interrupt, like WFI. */
+		arch_vcpu_block(v);
+		return PSCI_SUCCESS;
 	case PSCI_CPU_ON: case PSCI_64(PSCI_CPU_ON): case PSCI_0_1_CPU_ON:
 		return cpu_on_call(d, fn, r);
 	case PSCI_AFFINITY_INFO: case PSCI_64(PSCI_AFFINITY_INFO):

@@ -10,7 +10,9 @@
 
 void mmu_map_ram(const struct host_info *h);
 void mmu_report(const struct host_info *h);
-void timer_init_cpu(void);
+void timer_init_cpu(unsigned int hyp_intid);
+void vcpu_init_cpu(void);
+void irq_set_hyp_timer(unsigned int intid);
 void psci_fw_init(bool smc);
 void irq_set_uart(uint64_t base, unsigned int intid);
 extern char _start[], _end[];
@@ -35,17 +37,16 @@ void arch_image_range(uint64_t *start, uint64_t *end)
 
 void bhb_init_cpu(unsigned int cpu, bool smc_conduit);
 static bool fw_smc; /* the firmware's PSCI conduit is SMC (host DT) */
+static unsigned int hyp_timer_intid = 26; /* the Arm-recommended PPI */
 
 static void cpu_common_init(unsigned int cpu)
 {
-	/* Traps we never want to leave at reset values: trap FP/SIMD? No:
-	 * guests use FP freely; the hypervisor never touches FP registers
-	 * (-mgeneral-regs-only), so no FP state needs switching while each
-	 * vCPU owns its CPU. */
-	write_sysreg(cptr_el2, 0x33ff);  /* RES1 bits only, no FP/SVE trap */
-	write_sysreg(mdcr_el2, 0);
+	/* FP/SIMD is not trapped until a vCPU is loaded (vcpu.c switches
+	 * it; the hypervisor itself never touches FP registers). */
+	write_sysreg(cptr_el2, 0x33ff);  /* RES1 bits only, SVE trapped */
 	gic_init_cpu(cpu);
-	timer_init_cpu();
+	timer_init_cpu(hyp_timer_intid);
+	vcpu_init_cpu();
 	bhb_init_cpu(cpu, fw_smc);
 	isb();
 }
@@ -55,6 +56,9 @@ void arch_init_primary(const void *fdt, const struct host_info *h)
 	(void)fdt;
 	psci_fw_init(h->psci_smc);
 	fw_smc = h->psci_smc;
+	if (h->timer_irq_hyp)
+		hyp_timer_intid = h->timer_irq_hyp;
+	irq_set_hyp_timer(hyp_timer_intid);
 	mmu_map_ram(h);
 	mmu_report(h);
 	gic_init_dist(h);

@@ -14,10 +14,12 @@
 #include <xenith/domain.h>
 #include <xenith/hypercall.h>
 #include <xenith/mmio.h>
+#include <xenith/sched.h>
 
-void trap_guest_sync(struct cpu_regs *r);
-void trap_guest_irq(struct cpu_regs *r);
-void trap_guest_other(struct cpu_regs *r);
+int trap_guest_sync(struct cpu_regs *r);
+int trap_guest_irq(struct cpu_regs *r);
+int trap_guest_other(struct cpu_regs *r);
+void arch_fp_trap(struct vcpu *v);
 void trap_hyp_sync(struct cpu_regs *r);
 void trap_hyp_bad(struct cpu_regs *r);
 void irq_handle_all(void);
@@ -31,7 +33,7 @@ extern uint8_t cpu_stacks[MAX_CPUS][STACK_SIZE];
  * MAX_CPUS: no range check on this path. */
 struct vcpu *current_vcpu(void)
 {
-	return cpu_vcpu[this_cpu()];
+	return pcpu[this_cpu()].curr;
 }
 
 /* Steps over the trapped instruction: 4 bytes, or 2 for a 16-bit T32
@@ -133,15 +135,35 @@ static void handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
 	}
 }
 
-/* Sleeps until a virtual interrupt is pending for this vCPU (even one
- * masked by PSTATE, as WFI's definition says), or something stops it. */
+/*
+ * Waits until a virtual interrupt is pending for this vCPU (even one
+ * masked by PSTATE, as WFI's definition says). While nobody else in the
+ * pool wants this CPU, the vCPU idles in place: it stays current with its
+ * context loaded and resumes without a switch (the time counts as
+ * blocked). A vCPU of the pool becoming runnable sets resched here (the
+ * CPU counts as idle for tickling), and the vCPU then really blocks.
+ */
 void arch_vcpu_block(struct vcpu *v)
 {
-	xen_vcpu_entry(v);
-	while (!vgic_vcpu_pending(v) && vcpu_running(v)) {
-		arch_cpu_idle();
-		xen_vcpu_entry(v);
+	struct pcpu *pc = &pcpu[this_cpu()];
+	const struct sched_pool *p = v->dom->pool;
+
+	if (arch_vcpu_wants_wake(v))
+		return;
+	pc->idle_in_place = true;
+	dmb(ish); /* announced before nr_queued is read (sched.c) */
+	if (!pc->resched && (p->ops->cpu_owned || !p->nr_queued)) {
+		uint64_t t0 = read_sysreg(cntpct_el0);
+
+		do
+			arch_cpu_idle();
+		while (!arch_vcpu_wants_wake(v) && vcpu_running(v) && !pc->resched);
+		v->sched.idle_ticks += read_sysreg(cntpct_el0) - t0;
 	}
+	pc->idle_in_place = false;
+	if (!vcpu_running(v) || arch_vcpu_wants_wake(v))
+		return;
+	sched_block(v);
 }
 
 static void handle_wfx(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
@@ -154,14 +176,14 @@ static void handle_wfx(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 	arch_vcpu_block(v);
 }
 
-/* After any trap: keep running this vCPU, or give the CPU up. */
-static void maybe_leave(struct vcpu *v)
+/* After any trap: 1 if the scheduler must decide before the guest
+ * resumes (entry.S then completes the frame and calls it). */
+static inline int must_leave(struct vcpu *v)
 {
-	if (!vcpu_running(v))
-		vcpu_schedule(this_cpu());
+	return !vcpu_running(v) || pcpu[this_cpu()].resched;
 }
 
-void trap_guest_sync(struct cpu_regs *r)
+int trap_guest_sync(struct cpu_regs *r)
 {
 	struct vcpu *v = current_vcpu();
 	uint64_t esr = read_sysreg(esr_el2);
@@ -194,27 +216,35 @@ void trap_guest_sync(struct cpu_regs *r)
 		else
 			inject_undef(r);
 		break;
+	case ESR_EC_FP:
+		arch_fp_trap(v); /* lazy switch: the instruction runs again */
+		break;
 	default:
 		inject_undef(r);
 		break;
 	}
-	maybe_leave(v); /* CPU_OFF, SYSTEM_OFF, shutdown: state says so */
+	/* CPU_OFF, SYSTEM_OFF, shutdown, blocking, a slice's end */
+	if (must_leave(v))
+		return 1;
 	xen_vcpu_entry(v);
 	vgic_flush(v);
+	return 0;
 }
 
-void trap_guest_irq(struct cpu_regs *r)
+int trap_guest_irq(struct cpu_regs *r)
 {
 	struct vcpu *v = current_vcpu();
 
 	(void)r;
 	irq_handle_all();
-	maybe_leave(v);
+	if (must_leave(v))
+		return 1;
 	xen_vcpu_entry(v);
 	vgic_flush(v);
+	return 0;
 }
 
-void trap_guest_other(struct cpu_regs *r)
+int trap_guest_other(struct cpu_regs *r)
 {
 	struct vcpu *v = current_vcpu();
 
@@ -222,7 +252,7 @@ void trap_guest_other(struct cpu_regs *r)
 	       v->dom->id, v->id, (unsigned long long)read_sysreg(esr_el2));
 	(void)r;
 	domain_shutdown(v->dom, SHUTDOWN_crash);
-	maybe_leave(v);
+	return 1;
 }
 
 static void dump_hyp(const char *what, const struct cpu_regs *r)

@@ -3,6 +3,7 @@
  * Arm64 domain and vCPU set-up: stage-2 (VMID, root table from the P2M
  * pool), EL2 trap configuration, and the EL1 context a vCPU carries.
  */
+#include <arch/gic.h>
 #include <arch/p2m.h>
 #include <arch/sysreg.h>
 #include <arch/vgic_api.h>
@@ -14,7 +15,9 @@
 
 void vcpu_enter(const struct cpu_regs *regs, uint64_t stack_top)
 	__attribute__((noreturn));
-void timer_vcpu_enter(struct vcpu *v);
+void vcpu_init_cpu(void);
+void arch_fp_trap(struct vcpu *v);
+static void vtimer_wake(void *data);
 extern uint8_t cpu_stacks[MAX_CPUS][0x4000];
 
 /* Xen's default trap set for guests (traps.c get_default_hcr_flags),
@@ -116,6 +119,11 @@ void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
 	v->arch.regs.pstate = PSR_GUEST64_INIT;
 	v->arch.el1.sctlr = SCTLR_EL1_GUEST_INIT;
 	v->arch.vmpidr = (1UL << 31) | guest_vcpu_affinity(v->id); /* RES1 bit 31 */
+	memset(&v->arch.fp, 0, sizeof(v->arch.fp));
+	v->arch.fp_live = false;
+	v->arch.fp_cpu = -1;
+	if (!v->arch.vtimer_wake.fn)
+		timer_init(&v->arch.vtimer_wake, vtimer_wake, v);
 	vgic_vcpu_init(v);
 	/* The vGIC forgot the upcall line's level: the first entry must set
 	 * it again from evtchn_upcall_pending (xen_vcpu_entry). */
@@ -150,9 +158,8 @@ static void el1_restore(const struct el1_sysregs *s)
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
 }
 
-/* Saved when a vCPU leaves its CPU for good or for another vCPU. */
-void el1_save(struct el1_sysregs *s);
-void el1_save(struct el1_sysregs *s)
+/* Saved when a vCPU leaves its CPU for another vCPU. */
+static void el1_save(struct el1_sysregs *s)
 {
 	s->sctlr = read_sysreg(sctlr_el1);
 	s->ttbr0 = read_sysreg(ttbr0_el1);
@@ -180,27 +187,143 @@ void el1_save(struct el1_sysregs *s)
 	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
 }
 
-/* Loads the vCPU's whole context on this CPU and enters it. */
-void arch_vcpu_run(struct vcpu *v)
+/* ---- context switch ------------------------------------------------- */
+
+#define CPTR_TFP (1UL << 10)        /* trap FP/SIMD to EL2 */
+#define CPTR_RES1 0x33ffUL          /* RES1 bits, SVE trapped (TZ) */
+#define CNTV_ENABLE (1UL << 0)
+#define CNTV_IMASK  (1UL << 1)
+
+void fpsimd_save(struct fpsimd_state *s);
+void fpsimd_restore(const struct fpsimd_state *s);
+
+/* The vCPU whose FP state this CPU's registers hold (even after its
+ * save: then they still equal it). Each entry belongs to its CPU. */
+static struct vcpu *fp_owner[MAX_CPUS];
+/* Eager FP switching (xen,xen-bootargs "fp-eager"): measured against
+ * lazy in docs/performance.md. */
+bool fp_eager;
+
+static void vtimer_wake(void *data)
+{
+	sched_wake(data);
+}
+
+static void timer_save(struct vcpu *v)
+{
+	uint64_t ctl = v->arch.el1.cntv_ctl;
+
+	/* Silence it for whoever runs here next; if it was armed, a
+	 * hypervisor timer wakes the vCPU when it would have fired (the
+	 * hardware raises the interrupt itself once it is loaded again). */
+	write_sysreg(cntv_ctl_el0, 0);
+	if ((ctl & CNTV_ENABLE) && !(ctl & CNTV_IMASK))
+		timer_set(&v->arch.vtimer_wake,
+			  arch_ticks_to_ns(v->arch.el1.cntv_cval + v->dom->arch.cntvoff));
+}
+
+static void fp_load(struct vcpu *v, unsigned int cpu)
+{
+	if (fp_eager) {
+		fpsimd_restore(&v->arch.fp);
+		v->arch.fp_live = true;
+	} else if (fp_owner[cpu] == v && v->arch.fp_cpu == (int)cpu) {
+		v->arch.fp_live = true; /* the registers still hold its state */
+	} else {
+		v->arch.fp_live = false;
+		write_sysreg(cptr_el2, CPTR_RES1 | CPTR_TFP);
+		return;
+	}
+	fp_owner[cpu] = v;
+	v->arch.fp_cpu = (int)cpu;
+	write_sysreg(cptr_el2, CPTR_RES1);
+}
+
+/* The first FP/SIMD instruction since the vCPU was loaded (lazy). */
+void arch_fp_trap(struct vcpu *v)
 {
 	unsigned int cpu = arch_cpu_id();
 
-	if (v->power == VCPU_ON_PENDING)
-		v->power = VCPU_ON;
-	write_sysreg(vtcr_el2, VTCR_GUEST);
-	write_sysreg(vttbr_el2, v->dom->arch.vttbr);
+	write_sysreg(cptr_el2, CPTR_RES1);
+	isb();
+	fpsimd_restore(&v->arch.fp);
+	fp_owner[cpu] = v;
+	v->arch.fp_cpu = (int)cpu;
+	v->arch.fp_live = true;
+}
+
+void arch_vcpu_load(struct vcpu *v)
+{
+	struct domain *d = v->dom;
+	unsigned int cpu = arch_cpu_id();
+
+	timer_stop(&v->arch.vtimer_wake);
+	write_sysreg(vttbr_el2, d->arch.vttbr);
 	write_sysreg(hcr_el2, HCR_GUEST);
-	write_sysreg(mdcr_el2, MDCR_GUEST);
-	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, v->arch.vmpidr);
 	isb();
-	__asm__ volatile("tlbi vmalls12e1\n dsb nsh" ::: "memory");
+	if (d->arch.last_ran[cpu] != v->id + 1) {
+		/* Another vCPU of d ran here: its entries tagged with our VMID
+		 * may be stale for this one. */
+		__asm__ volatile("tlbi vmalls12e1\n dsb nsh" ::: "memory");
+		d->arch.last_ran[cpu] = (uint8_t)(v->id + 1);
+	}
+	write_sysreg(cntvoff_el2, d->arch.cntvoff);
 	el1_restore(&v->arch.el1);
-	timer_vcpu_enter(v);
+	vgic_restore(v);
+	fp_load(v, cpu);
+	isb();
+}
+
+void arch_vcpu_save(struct vcpu *v)
+{
+	el1_save(&v->arch.el1);
+	timer_save(v);
+	vgic_save(v);
+	if (v->arch.fp_live) {
+		if (read_sysreg(cptr_el2) & CPTR_TFP) { /* never true: fp_live */
+			write_sysreg(cptr_el2, CPTR_RES1);
+			isb();
+		}
+		fpsimd_save(&v->arch.fp);
+		v->arch.fp_live = false;
+	}
+}
+
+static struct cpu_regs *trap_frame(void)
+{
+	return (struct cpu_regs *)(uintptr_t)cpu_stacks[arch_cpu_id() + 1] - 1;
+}
+
+void arch_vcpu_frame_save(struct vcpu *v)
+{
+	memcpy(&v->arch.regs, trap_frame(), sizeof(v->arch.regs));
+}
+
+bool arch_vcpu_wants_wake(struct vcpu *v)
+{
+	xen_vcpu_entry(v);
+	return vgic_vcpu_pending(v);
+}
+
+/* Enters v, whose context is loaded here, from its saved registers. */
+void arch_vcpu_enter(struct vcpu *v)
+{
+	if (v->power == VCPU_ON_PENDING)
+		v->power = VCPU_ON;
 	xen_vcpu_entry(v);
 	vgic_flush_slow(v); /* also resets the virtual CPU interface if fresh */
 	isb();
-	vcpu_enter(&v->arch.regs, (uint64_t)(uintptr_t)cpu_stacks[cpu + 1]);
+	vcpu_enter(&v->arch.regs, (uint64_t)(uintptr_t)cpu_stacks[arch_cpu_id() + 1]);
+}
+
+/* Per CPU, once: the EL2 controls every guest shares. */
+void vcpu_init_cpu(void)
+{
+	write_sysreg(vtcr_el2, VTCR_GUEST);
+	write_sysreg(mdcr_el2, MDCR_GUEST);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	isb();
 }
 
 void p2m_flush_tlb(void)
@@ -280,4 +403,23 @@ bool arch_p2m_fault_is_stale(struct domain *d, uint64_t ipa)
 	mapped = p2m_lookup(d->p2m_root, ipa, &pa);
 	spin_unlock(&d->p2m_lock);
 	return mapped;
+}
+
+
+/* The 'r' debug key, on the CPU that took the key: its hardware view. */
+void arch_dump_cpu(void)
+{
+	unsigned int cpu = arch_cpu_id();
+	uint32_t pend, act;
+
+	gic_ppi_state(cpu, &pend, &act);
+	printk("CPU%u hardware: CNTV_CTL %llx CVAL %llx CNTVCT %llx, PPIs pending %x "
+	       "active %x, ICH_HCR %llx ELRSR %llx LR0 %llx LR1 %llx\n", cpu,
+	       (unsigned long long)read_sysreg(cntv_ctl_el0),
+	       (unsigned long long)read_sysreg(cntv_cval_el0),
+	       (unsigned long long)read_sysreg(cntvct_el0), pend, act,
+	       (unsigned long long)read_sysreg(S3_4_C12_C11_0),
+	       (unsigned long long)read_sysreg(ICH_ELRSR_EL2),
+	       (unsigned long long)read_sysreg(S3_4_C12_C12_0),
+	       (unsigned long long)read_sysreg(S3_4_C12_C12_1));
 }

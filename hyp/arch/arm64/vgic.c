@@ -15,6 +15,7 @@
 #include <xenith/arch-api.h>
 #include <xenith/assert.h>
 #include <xenith/domain.h>
+#include <xenith/sched.h>
 #include <xenith/lib.h>
 
 #define LR_STATE_SHIFT 62
@@ -74,8 +75,8 @@ void vgic_update(struct domain *d, struct vcpu *v, unsigned int intid)
 		set_bit32(dist->pend, intid - VGIC_NR_PRIV, on);
 		set_bit32(&dist->pend_words, w, dist->pend[w] != 0);
 	}
-	if (on && irq->enabled && v->pcpu != arch_cpu_id())
-		arch_cpu_kick(v->pcpu);
+	if (on && irq->enabled)
+		vcpu_kick(v);
 }
 
 int vgic_domain_init(struct domain *d)
@@ -162,7 +163,11 @@ static void sync_lrs(struct vcpu *v)
 
 		irq->active = 0;
 		irq->in_lr = 0;
+		/* The guest's EOI of an HW entry deactivated the physical one. */
+		if (c->lr_hw & (1U << n))
+			irq->hw = 0;
 		c->lr_used &= ~(1U << n);
+		c->lr_hw &= ~(1U << n);
 		/* An empty LR needs no clearing: it is simply free again. Its
 		 * candidate bit is already right unless it wants delivery
 		 * again (line still high, or a new edge came meanwhile). */
@@ -193,6 +198,10 @@ static bool load_lr(struct vcpu *v, struct vgic_irq *irq, unsigned intid)
 	n = (unsigned)__builtin_ctz(free);
 	write_lr(n, make_lr(irq, intid));
 	c->lr_used |= 1U << n;
+	if (irq->hw)
+		c->lr_hw |= 1U << n;
+	else
+		c->lr_hw &= ~(1U << n);
 	c->lr_intid[n] = (uint16_t)intid;
 	irq->in_lr = 1;
 	irq->lr = (uint8_t)n;
@@ -307,6 +316,7 @@ static bool evict_for(struct vcpu *v, uint8_t prio)
 	if (irq->edge || irq->hw)
 		irq->pending = 1; /* back to the candidates; a level line re-pends by itself */
 	c->lr_used &= ~(1U << victim);
+	c->lr_hw &= ~(1U << victim); /* still active on the host: hw stays */
 	vgic_update(v->dom, v, c->lr_intid[victim]);
 	return true;
 }
@@ -347,7 +357,70 @@ static void reset_hw(struct vgic_cpu *c)
 	write_sysreg(S3_4_C12_C9_0, 0);  /* ICH_AP1R0_EL2 */
 	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN);
 	c->uie = false;
+	c->lr_hw = 0;
 	c->fresh = false;
+}
+
+/* ICH_AP0R<n>/AP1R<n>: 1, 2 or 4 of each, from ICH_VTR_EL2.PREbits. */
+static unsigned int nr_aprs(void)
+{
+	unsigned int pre = (unsigned int)((read_sysreg(S3_4_C12_C11_1) >> 26) & 7) + 1;
+
+	return pre >= 7 ? 4 : pre == 6 ? 2 : 1;
+}
+
+#define APR_R(n) case n: c->ap0r[n] = (uint32_t)read_sysreg(S3_4_C12_C8_##n); \
+	c->ap1r[n] = (uint32_t)read_sysreg(S3_4_C12_C9_##n); break
+#define APR_W(n) case n: write_sysreg(S3_4_C12_C8_##n, c->ap0r[n]); \
+	write_sysreg(S3_4_C12_C9_##n, c->ap1r[n]); break
+
+/*
+ * The vtimer's physical interrupt stays active on this CPU until the
+ * guest's EOI of an HW list register: if that has not happened, it is
+ * deactivated here, where it is active (its timer output is already
+ * silenced), and the guest finishes the virtual one alone, wherever it
+ * runs next. Left active, it would never fire again on this CPU.
+ */
+void vgic_save(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+	struct vgic_irq *t = &c->priv[VTIMER_INTID];
+
+	for (unsigned int n = 0; lr_mask >> n; n++) {
+		uint64_t lr = (c->lr_used >> n) & 1 ? read_lr(n) : 0;
+
+		c->lr_saved[n] = lr & ~(LR_HW | (0x3ffULL << LR_PINTID_SHIFT));
+		write_lr(n, 0);
+	}
+	c->lr_hw = 0;
+	spin_lock(&v->dom->arch.vgic.lock);
+	if (t->hw) {
+		write_sysreg(S3_0_C12_C11_1, VTIMER_INTID); /* ICC_DIR_EL1 */
+		t->hw = 0;
+	}
+	spin_unlock(&v->dom->arch.vgic.lock);
+	c->vmcr = read_sysreg(S3_4_C12_C11_7);
+	for (unsigned int n = 0; n < nr_aprs(); n++) {
+		switch (n) { APR_R(0); APR_R(1); APR_R(2); APR_R(3); }
+	}
+	write_sysreg(S3_4_C12_C11_0, 0); /* ICH_HCR_EL2: interface off */
+}
+
+void vgic_restore(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+
+	if (c->fresh) {
+		reset_hw(c);
+		return;
+	}
+	for (unsigned int n = 0; lr_mask >> n; n++)
+		write_lr(n, (c->lr_used >> n) & 1 ? c->lr_saved[n] : 0);
+	write_sysreg(S3_4_C12_C11_7, c->vmcr);
+	for (unsigned int n = 0; n < nr_aprs(); n++) {
+		switch (n) { APR_W(0); APR_W(1); APR_W(2); APR_W(3); }
+	}
+	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (c->uie ? ICH_HCR_UIE : 0));
 }
 
 /* Out of list registers: ask for a maintenance interrupt once they drain,
@@ -409,7 +482,9 @@ void vgic_vtimer_fired(struct vcpu *v)
 	 * register still assigned to it; write the new tick there. */
 	if (irq->in_lr && (empty & (1U << irq->lr)) && irq->enabled) {
 		irq->active = 0;
+		irq->hw = 1;
 		write_lr(irq->lr, make_lr(irq, VTIMER_INTID));
+		v->arch.vgic.lr_hw |= 1U << irq->lr;
 		spin_unlock(&dist->lock);
 		return;
 	}

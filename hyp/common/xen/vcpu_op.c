@@ -58,18 +58,47 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 	return 0;
 }
 
-/* Written once, when registered: each vCPU owns its CPU, so it is
- * always running and never accumulates runnable/blocked time. */
+#define XEN_RUNSTATE_UPDATE (1ULL << 63)
+
+/*
+ * As Xen: written at every context switch, for the vCPU leaving (its new
+ * state) and the one arriving (running), through the guest's own page
+ * tables while its context is loaded here. With VMASST runstate_update_flag
+ * the guest sees bit 63 of state_entry_time set while the copy is torn.
+ * Failures are ignored, as on Xen.
+ */
+void xen_runstate_update(struct vcpu *v)
+{
+	uint64_t gva = v->dom->runstate_gva[v->id];
+	struct vcpu_runstate_info rs = { 0 };
+	unsigned int state;
+
+	if (!gva)
+		return;
+	sched_runstate(v, &state, &rs.state_entry_time, rs.time);
+	rs.state = (int)state;
+	if (!v->dom->runstate_update_flag) {
+		copy_to_guest(gva, &rs, sizeof(rs));
+		return;
+	}
+	rs.state_entry_time |= XEN_RUNSTATE_UPDATE;
+	copy_to_guest(gva, &rs, sizeof(rs));
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	rs.state_entry_time &= ~XEN_RUNSTATE_UPDATE;
+	copy_to_guest(gva + offsetof(struct vcpu_runstate_info, state_entry_time),
+		      &rs.state_entry_time, sizeof(rs.state_entry_time));
+}
+
+/* Remembered for every switch to come; written now if it is ours. */
 static int64_t register_runstate(struct vcpu *v, struct vcpu *t, uint64_t arg)
 {
-	struct vcpu_runstate_info rs = { .state = RUNSTATE_running };
 	uint64_t gva;
 
 	if (copy_from_guest(&gva, arg, sizeof(gva)))
 		return -XEN_EFAULT;
 	v->dom->runstate_gva[t->id] = gva;
-	if (t == v && gva)
-		copy_to_guest(gva, &rs, sizeof(rs)); /* failures ignored, as Xen */
+	if (t == v)
+		xen_runstate_update(t);
 	return 0;
 }
 

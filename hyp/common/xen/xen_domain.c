@@ -42,9 +42,15 @@ static void *map_gfn(struct evtchn_domain *ed, uint64_t gfn)
 	return pa ? (void *)(uintptr_t)pa : NULL;
 }
 
+static void port_pending(struct evtchn_domain *ed)
+{
+	sched_poll_notify(domain_of(ed));
+}
+
 static const struct evtchn_env env = {
 	.lookup = lookup,
 	.upcall = upcall,
+	.port_pending = port_pending,
 	.map_gfn = map_gfn,
 };
 

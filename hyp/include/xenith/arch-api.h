@@ -29,6 +29,13 @@ void arch_halt(void) __attribute__((noreturn));
 
 /* Nanoseconds since the machine started (the system counter). */
 uint64_t arch_time_ns(void);
+/* The system counter's raw value and its conversion to ns. */
+uint64_t arch_counter(void);
+uint64_t arch_ticks_to_ns(uint64_t ticks);
+
+/* The 'r' debug key: this CPU's hardware scheduling state (timer,
+ * interrupt controller), printed. */
+void arch_dump_cpu(void);
 
 /* Interrupt lines of the host interrupt controller (SGIs+PPIs+SPIs). */
 unsigned int arch_irq_nr_lines(void);
@@ -50,10 +57,21 @@ int arch_domain_create(struct domain *d);
 int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
 /* Initial vCPU state: entry point, x0 argument, EL1 reset values. */
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0);
-/* Enters the vCPU on the calling CPU. Does not return. */
-void arch_vcpu_run(struct vcpu *v) __attribute__((noreturn));
-/* Blocks the calling vCPU until an interrupt is pending for it or it is
- * stopped (WFI semantics, used by SCHEDOP_block/poll). */
+/* Context switch, on the calling CPU: load v's whole context (EL1
+ * registers, timer, vGIC, stage 2; FP/SIMD lazily), save it back (its
+ * virtual timer becomes a hypervisor timer that wakes it), copy the
+ * trap frame of the vCPU that just exited into v, and enter v from its
+ * saved registers (does not return). */
+void arch_vcpu_load(struct vcpu *v);
+void arch_vcpu_save(struct vcpu *v);
+void arch_vcpu_frame_save(struct vcpu *v);
+void arch_vcpu_enter(struct vcpu *v) __attribute__((noreturn));
+/* True if a virtual interrupt is pending for v, whose context is loaded
+ * on this CPU (WFI's wake-up condition, even if masked by PSTATE). */
+bool arch_vcpu_wants_wake(struct vcpu *v);
+/* Blocks the calling vCPU until arch_vcpu_wants_wake() (WFI semantics,
+ * used by SCHEDOP_block/poll): idles in place while nobody else wants
+ * the CPU, else gives it up to the scheduler. */
 void arch_vcpu_block(struct vcpu *v);
 /* Raises (level=true) or lowers a virtual interrupt line of a domain. */
 void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,

@@ -11,6 +11,7 @@
 #include <xenith/evtchn.h>
 #include <xenith/mmio.h>
 #include <xenith/page_alloc.h>
+#include <xenith/sched.h>
 #include <xenith/vpl011.h>
 
 enum vcpu_power {
@@ -20,22 +21,23 @@ enum vcpu_power {
 };
 
 /*
- * Ownership (docs/architecture.md has the whole table): dom, id and pcpu
- * are fixed at creation. power goes OFF -> ON_PENDING only by a CPU_ON
+ * Ownership (docs/architecture.md has the whole table): dom and id are
+ * fixed at creation. power goes OFF -> ON_PENDING only by a CPU_ON
  * under the domain's vcpu_lock (after the vCPU's state is written), and
- * otherwise only by the vCPU itself (CPU_OFF, start on its CPU).
- * upcall_pending/upcall_level and arch belong to the vCPU's own CPU.
+ * otherwise only by the vCPU itself (CPU_OFF, first entry).
+ * upcall_pending/upcall_level and arch belong to the CPU running the
+ * vCPU (or holding its context); sched is the scheduler's (sched.h).
  */
 struct vcpu {
 	struct domain *dom;
 	unsigned int id;
-	unsigned int pcpu;          /* physical CPU it is pinned to */
 	volatile enum vcpu_power power;
 	/* evtchn_upcall_pending of its current vcpu_info (NULL: none yet),
 	 * and the level last given to its event-upcall interrupt. Kept here
 	 * because the entry path checks them on every trap. */
 	const volatile uint8_t *upcall_pending;
 	volatile bool upcall_level;
+	struct sched_vcpu sched;
 	struct arch_vcpu arch;
 };
 
@@ -75,6 +77,11 @@ struct domain {
 	enum shutdown_reason reason;
 	struct vcpu *vcpu[MAX_DOM_VCPUS];
 	unsigned int nr_vcpus;
+	struct sched_pool *pool;       /* fixed at creation */
+	/* credit2 cap: budget left in this period and when the next begins
+	 * (ns), under pool->lock. */
+	int64_t cap_budget;
+	uint64_t cap_next;
 	/* p2m_lock: the stage-2 tables, p2m_pool, shared_info_gfn and
 	 * gnttab.gfn[]/nr_frames. Taken by memory_op, by lookups of guest
 	 * frames the hypervisor will use, and by a stage-2 fault that may
@@ -118,10 +125,13 @@ struct domain {
  * line naming the node and what failed. */
 int domain_create(const struct domain_config *cfg, const struct host_info *h,
 		  struct ram_map *ram, const void *host_fdt);
+/* Boot: vCPU 0 of every domain becomes runnable. */
+void domains_start(void);
 /* Stops every vCPU of d and reports it on the console. */
 void domain_shutdown(struct domain *d, enum shutdown_reason why);
-/* Called on the physical CPU of v to start (or not) its vCPU. */
-void vcpu_schedule(unsigned int cpu) __attribute__((noreturn));
+/* Writes v's runstate into the area its guest registered (if any); on
+ * the CPU holding v's context, at each switch (common/xen/vcpu_op.c). */
+void xen_runstate_update(struct vcpu *v);
 
 /* True while v may run: its domain is up and the vCPU is powered on. */
 static inline bool vcpu_running(const struct vcpu *v)
@@ -156,13 +166,6 @@ static inline void xen_vcpu_entry(struct vcpu *v)
 
 	if (pending != v->upcall_level)
 		xen_upcall_set_level(v, pending);
-}
-extern struct vcpu *cpu_vcpu[MAX_CPUS];
-
-/* The vCPU pinned to physical CPU `cpu`, or NULL (on every trap). */
-static inline struct vcpu *vcpu_of_cpu(unsigned int cpu)
-{
-	return cpu < MAX_CPUS ? cpu_vcpu[cpu] : NULL;
 }
 extern struct domain *domains[MAX_DOMAINS];
 /* Scrub guest RAM at construction (command line bootscrub, default on). */

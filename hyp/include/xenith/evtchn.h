@@ -50,6 +50,9 @@ struct evtchn_env {
 	/* vCPU `vcpu` of ed has evtchn_upcall_pending set: raise its upcall
 	 * interrupt (and wake it). */
 	void (*upcall)(struct evtchn_domain *ed, unsigned int vcpu);
+	/* A port of ed became pending, masked or not (wakes SCHEDOP_poll
+	 * waiters); may be NULL. Called with ed->lock held. */
+	void (*port_pending)(struct evtchn_domain *ed);
 	/* Host pointer to the 4 KiB guest page at gfn if it is the guest's
 	 * RAM, else NULL (FIFO control blocks and event-array pages). */
 	void *(*map_gfn)(struct evtchn_domain *ed, uint64_t gfn);
@@ -112,5 +115,8 @@ size_t evtchn_op_size(int cmd);
 long evtchn_op(struct evtchn_domain *ed, unsigned int vcpu, int cmd, void *arg);
 /* Raises a VIRQ bound on (vcpu); false if it is not bound. */
 bool evtchn_send_virq(struct evtchn_domain *ed, unsigned int vcpu, uint32_t virq);
+/* True if port exists and is pending (SCHEDOP_poll), under either ABI. */
+bool evtchn_port_pending(struct evtchn_domain *ed, uint32_t port);
+bool evtchn_port_valid(const struct evtchn_domain *ed, uint32_t port);
 /* vcpu_info->evtchn_upcall_pending of the vCPU (false without vcpu_info). */
 bool evtchn_upcall_pending(struct evtchn_domain *ed, unsigned int vcpu);

@@ -15,6 +15,8 @@ enum lock_rank {
 	LOCK_P2M,           /* d->p2m_lock: stage-2 tables, P2M pool, gfn records */
 	LOCK_VPL011,        /* d->vpl011.lock */
 	LOCK_VGIC,          /* d->arch.vgic.lock */
+	LOCK_SCHED,         /* pool->lock: run queues, vCPU run states, per-CPU current */
+	LOCK_TIMER,         /* a CPU's timer list */
 	LOCK_VMID,          /* the VMID allocator */
 	LOCK_CONSOLE,       /* console output */
 	LOCK_RANKS

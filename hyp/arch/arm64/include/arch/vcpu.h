@@ -5,6 +5,13 @@
 #include <stdint.h>
 #include <arch/regs.h>
 #include <arch/vgic.h>
+#include <xenith/timer.h>
+
+/* FP/SIMD registers of a vCPU (q0-q31, FPSR, FPCR). */
+struct fpsimd_state {
+	__uint128_t q[32];
+	uint64_t fpsr, fpcr;
+} __attribute__((aligned(16)));
 
 /* EL1 state that belongs to the guest and must survive a switch away. */
 struct el1_sysregs {
@@ -19,4 +26,10 @@ struct arch_vcpu {
 	struct el1_sysregs el1;
 	uint64_t vmpidr;
 	struct vgic_cpu vgic;
+	struct fpsimd_state fp;     /* valid while !fp_live */
+	bool fp_live;               /* the CPU's FP registers hold the truth */
+	int fp_cpu;                 /* CPU its FP state was last loaded on */
+	/* While the vCPU is switched out with its virtual timer armed,
+	 * this hypervisor timer wakes it at the same moment. */
+	struct timer vtimer_wake;
 };

@@ -23,7 +23,9 @@ struct vgic_irq {
 	uint8_t active : 1;
 	uint8_t edge : 1;      /* ICFGR: 1 = edge-triggered */
 	uint8_t group1 : 1;
-	uint8_t hw : 1;        /* forwarded physical interrupt (vtimer) */
+	uint8_t hw : 1;        /* vtimer: the physical interrupt is active on
+				* this vCPU's CPU until the guest's EOI of an
+				* HW list register deactivates it */
 	uint8_t in_lr : 1;
 	uint8_t lr;            /* list register holding it, if in_lr */
 	uint8_t target;        /* SPIs: vCPU index from IROUTER */
@@ -33,10 +35,15 @@ struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIV]; /* SGIs and PPIs, banked */
 	uint32_t pend;          /* priv IRQs pending or with line high */
 	uint32_t lr_used;       /* bitmap of list registers in use */
+	uint32_t lr_hw;         /* of those, loaded with the HW bit */
 	uint16_t lr_intid[VGIC_NR_LRS_MAX];
 	bool sleeping;          /* GICR_WAKER.ProcessorSleep */
 	bool fresh;             /* reset: hardware LRs still hold old state */
 	bool uie;               /* underflow interrupt requested */
+	/* The virtual CPU interface while the vCPU is switched out. */
+	uint64_t lr_saved[VGIC_NR_LRS_MAX];
+	uint64_t vmcr;
+	uint32_t ap0r[4], ap1r[4];
 };
 
 struct vgic_dist {

@@ -14,6 +14,10 @@ void vgic_vcpu_init(struct vcpu *v);
 /* True if an enabled virtual interrupt is pending for v (WFI wake-up). */
 bool vgic_vcpu_pending(struct vcpu *v);
 void vgic_flush_slow(struct vcpu *v);
+/* Context switch: the virtual CPU interface (list registers, VMCR,
+ * active priorities) of v, on the CPU it is loaded on. */
+void vgic_save(struct vcpu *v);
+void vgic_restore(struct vcpu *v);
 
 /* Syncs list registers with the interrupt state; call before guest entry.
  * Runs on every trap, so the common case is inline: nothing new to deliver

@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Scheduler core: vCPU run states, blocking and waking, the per-CPU loop
+ * that picks what runs next, and the context switch. Policies (credit2,
+ * null, rtds, arinc653) only order the run queue of their pool; all of
+ * them run under the pool's lock, called from here.
+ *
+ * A context stays loaded on its CPU after its vCPU stops (pcpu.held)
+ * until that CPU runs someone else or another CPU wants the vCPU, so a
+ * vCPU that blocks on an otherwise idle CPU resumes without a reload.
+ */
+#include <xenith/arch-api.h>
+#include <xenith/assert.h>
+#include <xenith/console.h>
+#include <xenith/domain.h>
+#include <xenith/lib.h>
+#include <xenith/sched.h>
+
+struct pcpu pcpu[MAX_CPUS];
+struct sched_pool sched_pools[MAX_POOLS];
+unsigned int nr_sched_pools;
+
+static const struct sched_ops *const ops_of[NR_SCHED_KINDS] = {
+	[SCHED_CREDIT2] = &sched_credit2_ops,
+	[SCHED_NULL] = &sched_null_ops,
+	[SCHED_RTDS] = &sched_rtds_ops,
+	[SCHED_ARINC653] = &sched_arinc653_ops,
+};
+
+static inline void smp_mb(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static struct sched_pool *pool_of(const struct vcpu *v)
+{
+	return v->dom->pool;
+}
+
+/* Powered on (or being started by CPU_ON) in a domain that runs. */
+static bool may_run(const struct vcpu *v)
+{
+	return v->dom->state == DOM_RUNNING && v->power != VCPU_OFF;
+}
+
+/* ---- run queue --------------------------------------------------------- */
+
+void runq_insert(struct sched_pool *p, struct vcpu *v)
+{
+	v->sched.q_next = NULL;
+	v->sched.q_prev = p->q_tail;
+	if (p->q_tail)
+		p->q_tail->sched.q_next = v;
+	else
+		p->q_head = v;
+	p->q_tail = v;
+	p->nr_queued++;
+}
+
+void runq_remove(struct sched_pool *p, struct vcpu *v)
+{
+	struct sched_vcpu *s = &v->sched;
+
+	if (s->q_prev)
+		s->q_prev->sched.q_next = s->q_next;
+	else
+		p->q_head = s->q_next;
+	if (s->q_next)
+		s->q_next->sched.q_prev = s->q_prev;
+	else
+		p->q_tail = s->q_prev;
+	s->q_next = s->q_prev = NULL;
+	p->nr_queued--;
+}
+
+int sched_idle_cpu(struct sched_pool *p, unsigned int prefer, int self)
+{
+	int in_place = -1;
+
+	if ((p->cpus >> prefer) & 1 && !pcpu[prefer].curr && (int)prefer != self)
+		return (int)prefer;
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		if (!((p->cpus >> c) & 1) || (int)c == self)
+			continue;
+		if (!pcpu[c].curr)
+			return (int)c;
+		if (pcpu[c].idle_in_place && (in_place < 0 || c == prefer))
+			in_place = (int)c;
+	}
+	return in_place;
+}
+
+uint64_t sched_ran_ns(const struct vcpu *v, uint64_t now)
+{
+	uint64_t ran = now > v->sched.ran_since ? now - v->sched.ran_since : 0;
+	uint64_t idle = arch_ticks_to_ns(v->sched.idle_ticks);
+
+	return ran > idle ? ran - idle : 0;
+}
+
+/* ---- run states and Xen's runstate accounting ---------------------------- */
+
+static void rs_account(struct vcpu *v, unsigned int state, uint64_t now)
+{
+	struct sched_vcpu *s = &v->sched;
+
+	if (now > s->rs_entry)
+		s->rs_time[s->rs_state] += now - s->rs_entry;
+	/* Time spent idling in place was counted as running: it was blocked. */
+	if (s->rs_state == RS_RUNNING && s->idle_ticks) {
+		uint64_t idle = arch_ticks_to_ns(s->idle_ticks);
+
+		idle = MIN(idle, s->rs_time[RS_RUNNING]);
+		s->rs_time[RS_RUNNING] -= idle;
+		s->rs_time[RS_BLOCKED] += idle;
+		s->idle_ticks = 0;
+	}
+	s->rs_state = state;
+	s->rs_entry = now;
+}
+
+static void set_run(struct vcpu *v, enum vcpu_run run, uint64_t now)
+{
+	static const unsigned int rs[] = {
+		[RUN_OFFLINE] = RS_OFFLINE, [RUN_BLOCKED] = RS_BLOCKED,
+		[RUN_RUNNABLE] = RS_RUNNABLE, [RUN_RUNNING] = RS_RUNNING,
+	};
+
+	ASSERT_LOCKED(&pool_of(v)->lock);
+	if (rs[run] != v->sched.rs_state)
+		rs_account(v, rs[run], now);
+	v->sched.run = run;
+}
+
+void sched_runstate(struct vcpu *v, unsigned int *state, uint64_t *entry,
+		    uint64_t time[4])
+{
+	const struct sched_vcpu *s = &v->sched;
+	uint64_t now = arch_time_ns();
+
+	*state = s->rs_state;
+	*entry = s->rs_entry;
+	for (int i = 0; i < 4; i++)
+		time[i] = s->rs_time[i];
+	if (now > s->rs_entry)
+		time[s->rs_state] += now - s->rs_entry;
+}
+
+/* ---- rescheduling and waking ----------------------------------------------- */
+
+void sched_set_resched(unsigned int cpu)
+{
+	pcpu[cpu].resched = true;
+	if (cpu != arch_cpu_id()) {
+		smp_mb(); /* arch_cpu_kick orders the flag before the IPI */
+		arch_cpu_kick(cpu);
+	}
+}
+
+/* v joins the run queue; returns the CPU to tell, or -1. Lock held. */
+static int make_runnable(struct sched_pool *p, struct vcpu *v, uint64_t now)
+{
+	set_run(v, RUN_RUNNABLE, now);
+	p->ops->enqueue(p, v, now);
+	/* The queue is published before tickle reads which CPUs idle in
+	 * place; such a CPU reads nr_queued after announcing itself. */
+	smp_mb();
+	return p->ops->tickle(p, v, now, -1);
+}
+
+void sched_wake(struct vcpu *v)
+{
+	struct sched_pool *p = pool_of(v);
+	bool polled = false;
+	int cpu = -1;
+
+	if (v->sched.run != RUN_BLOCKED)
+		return;
+	spin_lock(&p->lock);
+	if (v->sched.run == RUN_BLOCKED && may_run(v)) {
+		polled = v->sched.polling;
+		v->sched.polling = false;
+		cpu = make_runnable(p, v, arch_time_ns());
+	}
+	spin_unlock(&p->lock);
+	if (polled)
+		timer_stop(&v->sched.poll_timer);
+	if (cpu >= 0)
+		sched_set_resched((unsigned int)cpu);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	/* The interrupt state was written before; the run state is read
+	 * after (sched_block does the mirror image). */
+	smp_mb();
+	switch (v->sched.run) {
+	case RUN_BLOCKED:
+		sched_wake(v);
+		break;
+	case RUN_RUNNING:
+		if (v->sched.cpu != arch_cpu_id())
+			arch_cpu_kick(v->sched.cpu);
+		break;
+	default:
+		break;
+	}
+}
+
+void sched_vcpu_start(struct vcpu *v)
+{
+	struct sched_pool *p = pool_of(v);
+	int cpu = -1;
+
+	spin_lock(&p->lock);
+	if (v->sched.run == RUN_OFFLINE)
+		cpu = make_runnable(p, v, arch_time_ns());
+	spin_unlock(&p->lock);
+	if (cpu >= 0)
+		sched_set_resched((unsigned int)cpu);
+}
+
+void sched_block(struct vcpu *v)
+{
+	struct sched_pool *p = pool_of(v);
+
+	spin_lock(&p->lock);
+	if (v->sched.run == RUN_RUNNING) {
+		uint64_t now = arch_time_ns();
+
+		p->ops->charge(p, v, now);
+		set_run(v, RUN_BLOCKED, now);
+	}
+	spin_unlock(&p->lock);
+	pcpu[arch_cpu_id()].resched = true;
+	/* An interrupt made pending before we were BLOCKED found us
+	 * running and did not wake us: look once more. */
+	smp_mb();
+	if (arch_vcpu_wants_wake(v))
+		sched_wake(v);
+}
+
+void sched_vcpu_yield(struct vcpu *v)
+{
+	v->sched.yielded = true;
+	pcpu[arch_cpu_id()].resched = true;
+}
+
+void sched_poll_notify(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i]->sched.polling)
+			sched_wake(d->vcpu[i]);
+}
+
+/* ---- deciding --------------------------------------------------------------- */
+
+static void slice_expired(void *data)
+{
+	pcpu[(uintptr_t)data].resched = true;
+}
+
+/* What CPU c runs next; updates run states. */
+static struct vcpu *decide(unsigned int c)
+{
+	struct pcpu *pc = &pcpu[c];
+	struct sched_pool *p = pc->pool;
+	struct vcpu *prev, *next, *requeued = NULL;
+	uint64_t now, until = 0;
+	int tell = -1;
+
+	pc->resched = false;
+	if (!p)
+		return NULL;
+	now = arch_time_ns();
+	spin_lock(&p->lock);
+	prev = pc->curr;
+	/* Still running here: it is preempted or stopped. Otherwise it
+	 * blocked (and was charged then), and may since have been woken and
+	 * even picked by another CPU, which now waits for its context. */
+	if (prev && prev->sched.run == RUN_RUNNING && prev->sched.cpu == c) {
+		p->ops->charge(p, prev, now);
+		if (may_run(prev)) {
+			make_runnable(p, prev, now); /* tickled below if not picked */
+			requeued = prev;
+		} else
+			set_run(prev, RUN_OFFLINE, now);
+	} else if (prev && prev->sched.run == RUN_BLOCKED && !may_run(prev)) {
+		set_run(prev, RUN_OFFLINE, now);
+	}
+	for (;;) {
+		next = p->ops->pick(p, c, now, &until);
+		if (!next || may_run(next))
+			break;
+		set_run(next, RUN_OFFLINE, now); /* its domain stopped meanwhile */
+	}
+	if (next) {
+		set_run(next, RUN_RUNNING, now);
+		next->sched.cpu = c;
+		next->sched.ran_since = now;
+		next->sched.idle_ticks = 0;
+		next->sched.yielded = false;
+	}
+	pc->curr = next;
+	/* Preempted and left waiting: another CPU may owe it its turn (one
+	 * that runs a vCPU alone has no slice timer to notice otherwise). */
+	if (requeued && requeued != next) {
+		tell = p->ops->tickle(p, requeued, now, (int)c);
+	}
+	spin_unlock(&p->lock);
+	if (tell >= 0)
+		sched_set_resched((unsigned int)tell);
+	if (until)
+		timer_set(&pc->slice, until);
+	else
+		timer_stop(&pc->slice);
+	return next;
+}
+
+/* ---- switching ---------------------------------------------------------------- */
+
+static void save_held(struct pcpu *pc)
+{
+	struct vcpu *h = pc->held;
+
+	xen_runstate_update(h); /* its new state, while its tables are loaded */
+	arch_vcpu_save(h);
+	pc->held = NULL;
+	__atomic_store_n(&h->sched.ctx_cpu, -1, __ATOMIC_RELEASE);
+}
+
+/* Waits until no other CPU holds v's context (it saves it promptly: a
+ * running CPU is on its way here, an idle one is woken by the kick). */
+static void wait_for_context(struct vcpu *v, unsigned int c)
+{
+	int holder = __atomic_load_n(&v->sched.ctx_cpu, __ATOMIC_ACQUIRE);
+
+	if (holder < 0 || holder == (int)c)
+		return;
+	arch_cpu_kick((unsigned int)holder);
+	while (__atomic_load_n(&v->sched.ctx_cpu, __ATOMIC_ACQUIRE) >= 0)
+		__asm__ volatile("yield" ::: "memory");
+}
+
+static void __attribute__((noreturn)) switch_to(struct pcpu *pc, unsigned int c,
+						struct vcpu *next)
+{
+	if (pc->held != next) {
+		if (pc->held)
+			save_held(pc);
+		wait_for_context(next, c);
+		arch_vcpu_load(next);
+		next->sched.ctx_cpu = (int)c;
+		pc->held = next;
+	}
+	xen_runstate_update(next);
+	arch_vcpu_enter(next);
+}
+
+/* An idle CPU keeps the last context only while it may still use it. */
+static void release_unwanted(struct pcpu *pc, unsigned int c)
+{
+	struct vcpu *h = pc->held;
+
+	if (!h)
+		return;
+	if (h->sched.run == RUN_OFFLINE || !may_run(h) ||
+	    (h->sched.run == RUN_RUNNING && h->sched.cpu != c))
+		save_held(pc);
+}
+
+void sched_run_cpu(void)
+{
+	unsigned int c = arch_cpu_id();
+	struct pcpu *pc = &pcpu[c];
+
+	for (;;) {
+		struct vcpu *next = decide(c);
+
+		if (next)
+			switch_to(pc, c, next);
+		release_unwanted(pc, c);
+		if (!pc->resched)
+			arch_cpu_idle(); /* interrupts run in here */
+	}
+}
+
+void sched_from_trap(void)
+{
+	struct vcpu *v = pcpu[arch_cpu_id()].curr;
+
+	if (v)
+		arch_vcpu_frame_save(v);
+	sched_run_cpu();
+}
+
+/* ---- boot --------------------------------------------------------------------- */
+
+static struct pool_config implicit_pool = {
+	.path = "Pool-0", .node = -1, .id = 0, .sched = SCHED_CREDIT2, .ok = true,
+};
+
+void sched_init(const struct system_config *sys, int nr_cpus)
+{
+	int nr = sys->nr_pools;
+
+	timers_init();
+	if (!nr) {
+		implicit_pool.cpus = (uint32_t)((1ULL << nr_cpus) - 1);
+		implicit_pool.sched = sys->default_sched;
+		nr = 1;
+	}
+	for (int i = 0; i < nr; i++) {
+		const struct pool_config *pc = sys->nr_pools ? &sys->pool[i] : &implicit_pool;
+		struct sched_pool *p = &sched_pools[i];
+
+		spin_lock_init(&p->lock, LOCK_SCHED);
+		p->cfg = pc;
+		p->id = pc->id;
+		p->ops = ops_of[pc->sched];
+		if (!pc->ok)
+			continue;
+		p->cpus = pc->cpus;
+		for (unsigned int c = 0; c < MAX_CPUS; c++) {
+			if (!((pc->cpus >> c) & 1))
+				continue;
+			pcpu[c].pool = p;
+			timer_init(&pcpu[c].slice, slice_expired, (void *)(uintptr_t)c);
+		}
+		p->ops->init_pool(p);
+	}
+	nr_sched_pools = (unsigned int)nr;
+}
+
+static void poll_timeout(void *data)
+{
+	sched_wake(data);
+}
+
+int sched_add_vcpu(struct vcpu *v)
+{
+	struct sched_pool *p = pool_of(v);
+	struct sched_vcpu *s = &v->sched;
+	int rc;
+
+	s->run = RUN_OFFLINE;
+	s->ctx_cpu = -1;
+	s->null_cpu = -1;
+	s->rs_state = RS_OFFLINE;
+	s->rs_entry = arch_time_ns();
+	timer_init(&s->poll_timer, poll_timeout, v);
+	/* Start near where the previous vCPU of the pool went. */
+	s->cpu = (unsigned int)__builtin_ctz(p->cpus ? p->cpus : 1);
+	spin_lock(&p->lock);
+	rc = p->ops->add_vcpu(p, v);
+	if (!rc && p->nr_vcpus < ARRAY_SIZE(p->all))
+		p->all[p->nr_vcpus++] = v;
+	spin_unlock(&p->lock);
+	return rc;
+}
+
+static void print_cpus(uint32_t mask, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned int c = 0; c < MAX_CPUS && n + 4 < len; c++)
+		if ((mask >> c) & 1)
+			n += (size_t)snprintf(buf + n, len - n, "%s%u", n ? "," : "", c);
+}
+
+void sched_print_pools(void)
+{
+	char cpus[40];
+
+	for (unsigned int i = 0; i < nr_sched_pools; i++) {
+		const struct sched_pool *p = &sched_pools[i];
+
+		if (!p->cfg->ok)
+			continue;
+		print_cpus(p->cpus, cpus, sizeof(cpus));
+		printk("Pool-%u (%s): scheduler %s, CPUs %s\n", p->id,
+		       p->cfg->node >= 0 ? p->cfg->path : "implicit",
+		       sched_name(p->cfg->sched), cpus[0] ? cpus : "none");
+	}
+}
+
+static const char *const run_name[] = {
+	[RUN_OFFLINE] = "offline", [RUN_BLOCKED] = "blocked",
+	[RUN_RUNNABLE] = "runnable", [RUN_RUNNING] = "running",
+};
+
+/* Read without locks: a snapshot for a human, as Xen's is. */
+void sched_dump(void)
+{
+	uint64_t now = arch_time_ns();
+
+	printk("'r' pressed -> dumping run queues (now %llu ns)\n",
+	       (unsigned long long)now);
+	for (unsigned int i = 0; i < nr_sched_pools; i++) {
+		const struct sched_pool *p = &sched_pools[i];
+
+		if (!p->cfg->ok)
+			continue;
+		printk("Pool-%u (%s): %u vCPUs, %u queued\n", p->id,
+		       p->ops->name, p->nr_vcpus, p->nr_queued);
+		for (unsigned int j = 0; j < p->nr_vcpus; j++) {
+			const struct vcpu *v = p->all[j];
+			const struct sched_vcpu *s = &v->sched;
+
+			printk("  d%uv%u: %s cpu %u ctx %d%s power %d credit %lld "
+			       "deadline %llu budget %lld\n", v->dom->id, v->id,
+			       run_name[s->run], s->cpu, s->ctx_cpu,
+			       s->polling ? " polling" : "", (int)v->power,
+			       (long long)s->credit, (unsigned long long)s->deadline,
+			       (long long)s->budget_left);
+		}
+	}
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		const struct pcpu *pc = &pcpu[c];
+
+		if (!pc->pool)
+			continue;
+		printk("CPU%u: curr %s%u/%u held %s%u/%u%s%s slice %s\n", c,
+		       pc->curr ? "d" : "-", pc->curr ? pc->curr->dom->id : 0,
+		       pc->curr ? pc->curr->id : 0, pc->held ? "d" : "-",
+		       pc->held ? pc->held->dom->id : 0, pc->held ? pc->held->id : 0,
+		       pc->resched ? " resched" : "",
+		       pc->idle_in_place ? " idling-in-place" : "",
+		       pc->slice.cpu >= 0 ? "armed" : "off");
+	}
+	arch_dump_cpu();
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/*
+ * credit2, Xen's default scheduler: every vCPU holds credit (ns) that it
+ * burns while running, faster the lower its weight; the runnable vCPU with
+ * the most credit runs; when the best has none left, everyone's credit is
+ * topped up. A domain's cap limits it to cap% of one CPU per 10 ms period.
+ * One run queue per pool (Xen's default, one per socket, is one queue on
+ * QEMU virt), so any CPU of the pool runs any of its vCPUs: load
+ * balancing and migration come from the shared queue.
+ */
+#include <xenith/domain.h>
+#include <xenith/lib.h>
+#include <xenith/sched.h>
+
+#define MS 1000000LL
+#define CREDIT_INIT (10 * MS)     /* CSCHED2_CREDIT_INIT */
+#define MIN_TIMER (500 * 1000LL)  /* CSCHED2_MIN_TIMER */
+#define MAX_TIMER (10 * MS)       /* CSCHED2_MAX_TIMER */
+#define YIELD_BIAS (1 * MS)       /* a yielding vCPU goes behind */
+#define CAP_PERIOD (10 * MS)      /* CSCHED2_BDGT_REPL_PERIOD */
+
+static void c2_init_pool(struct sched_pool *p)
+{
+	p->max_weight = 1;
+}
+
+static uint32_t weight_of(const struct vcpu *v)
+{
+	return v->dom->cfg->sched_weight ? v->dom->cfg->sched_weight : 256;
+}
+
+static int c2_add_vcpu(struct sched_pool *p, struct vcpu *v)
+{
+	struct domain *d = v->dom;
+
+	p->max_weight = MAX(p->max_weight, weight_of(v));
+	v->sched.credit = CREDIT_INIT;
+	if (d->cfg->sched_cap && v->id == 0) {
+		d->cap_budget = (int64_t)d->cfg->sched_cap * CAP_PERIOD / 100;
+		d->cap_next = 0;
+	}
+	return 0;
+}
+
+static void c2_enqueue(struct sched_pool *p, struct vcpu *v, uint64_t now)
+{
+	(void)now;
+	runq_insert(p, v);
+}
+
+static void c2_charge(struct sched_pool *p, struct vcpu *v, uint64_t now)
+{
+	int64_t ran = (int64_t)sched_ran_ns(v, now);
+
+	/* A low weight burns credit faster: shares follow the weights. */
+	v->sched.credit -= ran * p->max_weight / weight_of(v);
+	if (v->dom->cfg->sched_cap)
+		v->dom->cap_budget -= ran;
+	v->sched.ran_since = now;
+	v->sched.idle_ticks = 0;
+}
+
+/* Caps: the domain's budget comes back every period. */
+static bool capped_out(struct domain *d, uint64_t now, uint64_t *wake)
+{
+	int64_t full;
+
+	if (!d->cfg->sched_cap)
+		return false;
+	full = (int64_t)d->cfg->sched_cap * CAP_PERIOD / 100;
+	if (now >= d->cap_next) {
+		d->cap_budget = MIN(d->cap_budget + full, full);
+		d->cap_next = now + CAP_PERIOD;
+	}
+	if (d->cap_budget > 0)
+		return false;
+	if (!*wake || d->cap_next < *wake)
+		*wake = d->cap_next;
+	return true;
+}
+
+static int64_t score(const struct vcpu *v)
+{
+	return v->sched.credit - (v->sched.yielded ? YIELD_BIAS : 0);
+}
+
+static void reset_credit(struct sched_pool *p)
+{
+	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
+		struct sched_vcpu *s = &p->all[i]->sched;
+
+		s->credit = MIN(s->credit, 0) + CREDIT_INIT;
+	}
+}
+
+static struct vcpu *c2_pick(struct sched_pool *p, unsigned int cpu, uint64_t now,
+			    uint64_t *until)
+{
+	struct vcpu *best = NULL, *second = NULL;
+	uint64_t capwake = 0;
+	int64_t run;
+
+	(void)cpu;
+	for (struct vcpu *v = p->q_head; v; v = v->sched.q_next) {
+		if (capped_out(v->dom, now, &capwake))
+			continue;
+		if (!best || score(v) > score(best)) {
+			second = best;
+			best = v;
+		} else if (!second || score(v) > score(second)) {
+			second = v;
+		}
+	}
+	*until = capwake;
+	if (!best)
+		return NULL;
+	if (best->sched.credit <= 0)
+		reset_credit(p);
+	runq_remove(p, best);
+	/* Alone in the queue: no slice, a wake-up will tickle us. */
+	if (!second && !best->dom->cfg->sched_cap)
+		return best;
+	run = MAX_TIMER;
+	if (second)
+		run = (best->sched.credit - second->sched.credit) *
+		      weight_of(best) / p->max_weight;
+	run = MIN(MAX(run, MIN_TIMER), MAX_TIMER);
+	if (best->dom->cfg->sched_cap)
+		run = MIN(run, MAX(best->dom->cap_budget, 1));
+	if (!*until || now + (uint64_t)run < *until)
+		*until = now + (uint64_t)run;
+	return best;
+}
+
+/* An idle CPU of the pool, else the one running the vCPU with the least
+ * credit: it decides again with v in the queue (a vCPU that ran alone
+ * had no slice timer until now). */
+static int c2_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int self)
+{
+	int cpu = sched_idle_cpu(p, v->sched.cpu, self), victim = -1;
+	int64_t low = INT64_MAX;
+
+	if (cpu >= 0)
+		return cpu;
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		struct vcpu *r = (p->cpus >> c) & 1 && (int)c != self ? pcpu[c].curr : NULL;
+		int64_t credit;
+
+		if (!r)
+			continue;
+		/* What it has left now, not at its last charge. */
+		credit = r->sched.credit - (int64_t)sched_ran_ns(r, now) *
+					   p->max_weight / weight_of(r);
+		if (credit < low) {
+			low = credit;
+			victim = (int)c;
+		}
+	}
+	return victim;
+}
+
+const struct sched_ops sched_credit2_ops = {
+	.kind = SCHED_CREDIT2,
+	.name = "credit2",
+	.init_pool = c2_init_pool,
+	.add_vcpu = c2_add_vcpu,
+	.enqueue = c2_enqueue,
+	.charge = c2_charge,
+	.pick = c2_pick,
+	.tickle = c2_tickle,
+};

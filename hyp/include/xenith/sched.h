@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scheduler: vCPUs run on the physical CPUs of their domain's CPU
+ * pool, chosen by the pool's policy (credit2, null, rtds, arinc653).
+ *
+ * Ownership (docs/architecture.md, "The run path"):
+ *  - a pool's run queue, every vCPU's `run` state, policy data and
+ *    runstate times, and pcpu[c].curr of the pool's CPUs: pool->lock;
+ *  - a vCPU's registers and loaded context: the CPU in v->ctx_cpu while
+ *    it is loaded there (>= 0), else whoever runs it next, after waiting
+ *    for ctx_cpu to become -1 (the save is published by a release store);
+ *  - pcpu[c].held, .resched and .idle_in_place: CPU c (others only set
+ *    resched, then kick c).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <arch/spinlock.h>
+#include <xenith/config.h>
+#include <xenith/timer.h>
+
+struct vcpu;
+struct domain;
+struct sched_pool;
+
+enum vcpu_run {
+	RUN_OFFLINE = 0,  /* powered off, or its domain stopped */
+	RUN_BLOCKED,      /* waiting for an interrupt, event or timeout */
+	RUN_RUNNABLE,     /* in its pool's run queue */
+	RUN_RUNNING,      /* current on CPU `cpu` */
+};
+
+/* Xen's runstates (public/vcpu.h). */
+enum { RS_RUNNING = 0, RS_RUNNABLE = 1, RS_BLOCKED = 2, RS_OFFLINE = 3 };
+
+/* A vCPU's scheduling state, embedded in struct vcpu. */
+struct sched_vcpu {
+	volatile enum vcpu_run run;
+	unsigned int cpu;            /* CPU it runs on, or ran on last */
+	volatile int ctx_cpu;        /* CPU holding its context, -1: saved */
+	struct vcpu *q_next, *q_prev; /* run queue links (RUNNABLE only) */
+	uint64_t ran_since;          /* ns: start of the current run */
+	uint64_t idle_ticks;         /* of this run, spent idling in place (counter ticks) */
+	bool yielded;                /* SCHEDOP_yield: others go first once */
+	volatile bool polling;       /* blocked in SCHEDOP_poll */
+	struct timer poll_timer;     /* SCHEDOP_poll timeout */
+	/* runstate accounting (Xen's four states), ns */
+	unsigned int rs_state;
+	uint64_t rs_entry;
+	uint64_t rs_time[4];
+	/* policy data */
+	int64_t credit;              /* credit2: ns of credit */
+	uint64_t deadline;           /* rtds: end of the current period */
+	int64_t budget_left;         /* rtds: ns left in this period */
+	int null_cpu;                /* null: its CPU, -1 waiting */
+};
+
+/* One policy. Every hook runs with pool->lock held. */
+struct sched_ops {
+	enum sched_kind kind;
+	const char *name;            /* as Xen names it */
+	/* A CPU's vCPU is the only one that may ever run there (null): it
+	 * idles in place even while others wait for their own CPUs. */
+	bool cpu_owned;
+	void (*init_pool)(struct sched_pool *p);
+	/* A new vCPU joins the pool (offline). 0, or -1 if it cannot. */
+	int (*add_vcpu)(struct sched_pool *p, struct vcpu *v);
+	/* v became runnable (woken or preempted): queue it. */
+	void (*enqueue)(struct sched_pool *p, struct vcpu *v, uint64_t now);
+	/* v ran on its CPU from ran_since to now (minus idle_ns): charge it. */
+	void (*charge)(struct sched_pool *p, struct vcpu *v, uint64_t now);
+	/* The vCPU CPU `cpu` runs next (taken off the queue), or NULL to
+	 * idle; *until is when to decide again (0: not before an event). */
+	struct vcpu *(*pick)(struct sched_pool *p, unsigned int cpu, uint64_t now,
+			     uint64_t *until);
+	/* A CPU of the pool, other than `self` (-1: none excluded), that
+	 * should reschedule now that v is runnable, or -1. */
+	int (*tickle)(struct sched_pool *p, struct vcpu *v, uint64_t now, int self);
+};
+
+struct sched_pool {
+	spinlock_t lock;
+	const struct sched_ops *ops;
+	const struct pool_config *cfg;
+	unsigned int id;
+	uint32_t cpus;               /* CPUs of the pool that are up */
+	struct vcpu *q_head, *q_tail; /* run queue (policy decides order use) */
+	volatile unsigned int nr_queued;
+	unsigned int nr_vcpus;
+	struct vcpu *all[MAX_DOMAINS * MAX_DOM_VCPUS]; /* every vCPU of the pool */
+	/* policy data */
+	uint32_t max_weight;         /* credit2 */
+	uint64_t frame_start;        /* arinc653: start of the current major frame */
+	uint64_t major_ns;
+	struct domain *a653_dom[MAX_DOMAINS]; /* arinc653: windows in order */
+	uint64_t a653_len[MAX_DOMAINS];
+	unsigned int a653_nr;
+	unsigned int null_next;      /* null: CPUs handed out */
+};
+
+struct pcpu {
+	struct vcpu *curr;           /* running vCPU, NULL when idle (pool lock) */
+	struct vcpu *held;           /* vCPU whose context is loaded here */
+	struct sched_pool *pool;
+	volatile bool resched;       /* decide again before entering a guest */
+	volatile bool idle_in_place; /* curr waits in WFI with its context kept */
+	struct timer slice;
+} __attribute__((aligned(64)));
+
+extern struct pcpu pcpu[MAX_CPUS];
+extern struct sched_pool sched_pools[MAX_POOLS];
+extern unsigned int nr_sched_pools;
+
+extern const struct sched_ops sched_credit2_ops, sched_null_ops,
+	sched_rtds_ops, sched_arinc653_ops;
+
+/* Boot: one pool per valid pool_config, its CPUs given to it (without
+ * any, one credit2 Pool-0 of all nr_cpus CPUs). */
+void sched_init(const struct system_config *sys, int nr_cpus);
+/* Construction: v joins its domain's pool, offline. */
+int sched_add_vcpu(struct vcpu *v);
+/* v is powered on (boot vCPU 0, PSCI CPU_ON): make it runnable. */
+void sched_vcpu_start(struct vcpu *v);
+/* Makes a BLOCKED vCPU runnable (events, interrupts, timers). */
+void sched_wake(struct vcpu *v);
+/* The calling vCPU waits until vcpu_wants_to_wake() (or a poll wake). */
+void sched_block(struct vcpu *v);
+void sched_vcpu_yield(struct vcpu *v);
+/* Each CPU ends here after boot and whenever it has nothing to run. */
+void sched_run_cpu(void) __attribute__((noreturn));
+/* From the trap return path with the guest frame complete: decide again,
+ * then enter whatever runs next (possibly the same vCPU). */
+void sched_from_trap(void) __attribute__((noreturn));
+/* Interrupts: a new interrupt is pending for v. Wakes it if blocked,
+ * kicks its CPU if it runs elsewhere. */
+void vcpu_kick(struct vcpu *v);
+/* Accumulated runstate of v as of now, for the guest's area. */
+void sched_runstate(struct vcpu *v, unsigned int *state, uint64_t *entry,
+		    uint64_t time[4]);
+/* A port of d became pending: wake its vCPUs blocked in SCHEDOP_poll. */
+void sched_poll_notify(struct domain *d);
+void sched_set_resched(unsigned int cpu);
+/* Xen's 'r' debug key: every pool, CPU and vCPU with its state. */
+void sched_dump(void);
+/* Boot log: each pool, its scheduler and CPUs. */
+void sched_print_pools(void);
+
+/* Shared helpers for the policies (pool lock held). */
+void runq_insert(struct sched_pool *p, struct vcpu *v);
+void runq_remove(struct sched_pool *p, struct vcpu *v);
+/* An idle CPU of the pool but `self` (none running, else one idling in
+ * place), `prefer` first if it qualifies; -1 if every CPU is busy. */
+int sched_idle_cpu(struct sched_pool *p, unsigned int prefer, int self);
+/* ns v has run since it was last picked, not counting idling in place. */
+uint64_t sched_ran_ns(const struct vcpu *v, uint64_t now);
