@@ -352,6 +352,12 @@ void guest_main(const void *fdt)
 		mode_fuzz_neighbour();
 	else if (!strcmp(test, "race"))
 		mode_race();
+	else if (!strcmp(test, "hog"))
+		mode_hog();
+	else if (!strcmp(test, "rt"))
+		mode_rt();
+	else if (!strcmp(test, "bursts"))
+		mode_bursts();
 	else
 		say("unknown test '%s'", test);
 	hello_loop();

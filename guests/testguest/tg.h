@@ -42,6 +42,10 @@ void mode_flood(void);
 void mode_fuzz(void);
 void mode_fuzz_neighbour(void);   /* test=fuzzwatch */
 void mode_race(void);
+/* sched.c: test=hog, test=rt, test=bursts (scheduler measurements) */
+void mode_hog(void);
+void mode_rt(void);
+void mode_bursts(void);
 /* What a vCPU started with CPU_ON(secondary_entry) runs; psci_secondary
  * when a test left it unset. */
 extern void (*secondary_hook)(uint64_t idx);

@@ -2,14 +2,16 @@
 """System-test harness: boots a hypervisor (Xen 4.17 or Xenith) with
 dom0less domains on QEMU's virt board and checks its serial console.
 
-A Scenario describes the machine (QEMU -smp/-m), the hypervisor image and
-the domains (kernel file, memory, vCPUs, vpl011, bootargs, ramdisk, extra
+A Scenario describes the machine (QEMU -smp/-m, optionally clusters and
+-icount), the hypervisor image, boot-time CPU pools and the domains
+(kernel file, memory, vCPUs, vpl011, bootargs, ramdisk, pool, extra
 properties). run_scenario() then:
 
  1. dumps QEMU's own device tree for exactly these machine options
     (-M virt,...,dumpdtb=...), decompiles it with dtc;
  2. adds the dom0less nodes under /chosen the way Xen's ImageBuilder does
-    (xen,xen-bootargs, one "xen,domain" node per domain, modules as
+    (xen,xen-bootargs, "xen,cpupool" nodes naming the cpu nodes by
+    phandle, one "xen,domain" node per domain, modules as
     "multiboot,kernel"/"multiboot,ramdisk" sub-nodes with their load
     address and size);
  3. recompiles it and starts QEMU with -kernel <hypervisor> -dtb <dtb>,
@@ -58,6 +60,9 @@ UBOOT_BIN = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 # and hypervisor lines in order, guest_loglvl=all shows guest-caused
 # messages (e.g. bad hypercalls) that are rate limited otherwise.
 XEN_BOOTARGS = "console=dtuart sync_console loglvl=all guest_loglvl=all"
+# Scenario.icount: deterministic virtual time (bench/bench.py runs the
+# same way).
+ICOUNT = ["-icount", "shift=0,sleep=off"]
 XENITH_BOOTARGS = "console=dtuart"
 
 
@@ -154,6 +159,33 @@ class Module:
 
 
 @dataclasses.dataclass
+class Pool:
+    """A boot-time CPU pool: a "xen,cpupool" node under /chosen (Xen 4.17's
+    docs/misc/arm/device-tree/cpupools.txt), with the label pool_<name>
+    that domains name in domain-cpupool = <&pool_<name>>.
+
+    cpus: host CPU indexes; cpupool-cpus lists the phandles of
+          /cpus/cpu@N (an empty list writes an empty property).
+    cpu_refs: instead of cpus, the cells of cpupool-cpus as DTS text
+          ("&cpu1", "&{/intc@8000000}", "0x1234"), for broken pools.
+    sched: cpupool-sched (None: no property, the default scheduler).
+    extra: more properties, name -> DTS value text as in Domain.extra.
+    node: node name (default cpupool_<name>).
+    """
+
+    name: str
+    cpus: List[int] = dataclasses.field(default_factory=list)
+    sched: Optional[str] = None
+    extra: Dict[str, str] = dataclasses.field(default_factory=dict)
+    node: Optional[str] = None
+    cpu_refs: Optional[List[str]] = None
+
+    @property
+    def label(self) -> str:
+        return "pool_" + re.sub(r"[^A-Za-z0-9_]", "_", self.name)
+
+
+@dataclasses.dataclass
 class Domain:
     kernel: Optional[str] = TESTGUEST   # None: no kernel module at all
     bootargs: str = ""
@@ -168,6 +200,9 @@ class Domain:
     kernel_size: Optional[int] = None   # force the size in "reg"
     ramdisk_addr: Optional[int] = None  # force a load address
     ramdisk_load: bool = True           # False: only in the DT, not in RAM
+    # name of a Scenario pool: domain-cpupool = <&pool_<name>> (None: no
+    # property, the domain goes to Pool-0)
+    pool: Optional[str] = None
 
 
 @dataclasses.dataclass
@@ -177,7 +212,17 @@ class Scenario:
     expects: List[Expect] = dataclasses.field(default_factory=list)
     forbid: List[Expect] = dataclasses.field(default_factory=list)
     smp: int = 4
+    # QEMU -smp N,clusters=C (0: plain -smp N): the DT's cpu-map then
+    # groups the CPUs in C clusters (e.g. the big and LITTLE halves)
+    clusters: int = 0
     mem_mb: int = 2048
+    # QEMU -icount shift=0,sleep=off: one instruction is one ns of virtual
+    # time and idle time is skipped, so guests measuring time see the same
+    # figures whatever the host's load (QEMU then runs all vCPUs in one
+    # host thread, round-robin)
+    icount: bool = False
+    # boot-time CPU pools (xen,cpupool nodes under /chosen, in this order)
+    pools: List["Pool"] = dataclasses.field(default_factory=list)
     cpu: Optional[str] = None           # QEMU -cpu (default CPU, cortex-a57)
     timeout: float = 30.0
     hv_bootargs: Optional[str] = None   # None: per-hypervisor default
@@ -235,16 +280,17 @@ def run(cmd: Sequence[str], **kw) -> subprocess.CompletedProcess:
 
 
 def qemu_machine_args(smp: int, mem_mb: int, extra_machine: str = "",
-                      cpu: Optional[str] = None) -> List[str]:
+                      cpu: Optional[str] = None, clusters: int = 0) -> List[str]:
     m = MACHINE + (("," + extra_machine) if extra_machine else "")
-    return ["-M", m, "-cpu", cpu or CPU, "-smp", str(smp), "-m", "%dM" % mem_mb]
+    smp_arg = str(smp) + (",clusters=%d" % clusters if clusters else "")
+    return ["-M", m, "-cpu", cpu or CPU, "-smp", smp_arg, "-m", "%dM" % mem_mb]
 
 
 def dump_host_dts(smp: int, mem_mb: int, workdir: str, secure: bool = False,
-                  cpu: Optional[str] = None) -> str:
+                  cpu: Optional[str] = None, clusters: int = 0) -> str:
     """QEMU's own DT for these machine options, as DTS text."""
     dtb = os.path.join(workdir, "qemu-virt.dtb")
-    args = [QEMU] + qemu_machine_args(smp, mem_mb, "dumpdtb=" + dtb, cpu)
+    args = [QEMU] + qemu_machine_args(smp, mem_mb, "dumpdtb=" + dtb, cpu, clusters)
     args += ["-display", "none", "-nic", "none", "-monitor", "none",
              "-serial", "none"]
     run(args, timeout=30)
@@ -310,6 +356,8 @@ def domain_nodes(domains: Sequence[Domain], loader: Loader, ncells: int) -> str:
                 "cpus = <0x%x>;" % d.cpus]
         if d.vpl011:
             body.append("vpl011 = <0x1>;")
+        if d.pool is not None:
+            body.append("domain-cpupool = <&%s>;" % Pool(d.pool).label)
         for k, v in d.extra.items():
             body.append("%s;" % k if v == "" else "%s = %s;" % (k, v))
         mods = []
@@ -331,6 +379,35 @@ def domain_nodes(domains: Sequence[Domain], loader: Loader, ncells: int) -> str:
     return "\n".join(out)
 
 
+def pool_nodes(pools: Sequence[Pool]) -> str:
+    """DTS text of the xen,cpupool nodes (to go inside /chosen)."""
+    out = []
+    for p in pools:
+        refs = p.cpu_refs if p.cpu_refs is not None else ["&cpu%d" % c for c in p.cpus]
+        body = ['compatible = "xen,cpupool";',
+                "cpupool-cpus = <%s>;" % " ".join(refs)]
+        if p.sched is not None:
+            body.append("cpupool-sched = %s;" % dts_string(p.sched))
+        for k, v in p.extra.items():
+            body.append("%s;" % k if v == "" else "%s = %s;" % (k, v))
+        out.append("%s: %s {\n\t%s\n};" % (p.label, p.node or "cpupool_" + p.name,
+                                           "\n\t".join(body)))
+    return "\n".join(out)
+
+
+def label_cpus(dts: str) -> str:
+    """Gives each /cpus/cpu@N node the label cpuN, so that pool nodes can
+    name them as <&cpuN>: dtc then uses the node's phandle, or adds one
+    (phandle = <...>) when QEMU's tree has none."""
+    m = re.search(r"^\tcpus \{\n(.*?)^\t\};\n", dts, re.S | re.M)
+    if not m:
+        return dts
+    body = re.sub(r"^\t\tcpu@([0-9a-f]+) \{",
+                  lambda c: "\t\tcpu%d: cpu@%s {" % (int(c.group(1), 16), c.group(1)),
+                  m.group(1), flags=re.M)
+    return dts[:m.start(1)] + body + dts[m.end(1):]
+
+
 def add_to_chosen(dts: str, chosen_text: str) -> str:
     """Inserts text at the end of the /chosen node of a dtc-decompiled DTS."""
     m = re.search(r"^\tchosen \{\n(.*?)^\t\};\n", dts, re.S | re.M)
@@ -344,12 +421,15 @@ def add_to_chosen(dts: str, chosen_text: str) -> str:
 
 
 def build_dtb(sc: Scenario, hv: str, workdir: str, loader: Loader) -> str:
-    dts = dump_host_dts(sc.smp, sc.mem_mb, workdir, cpu=sc.cpu)
+    dts = dump_host_dts(sc.smp, sc.mem_mb, workdir, cpu=sc.cpu, clusters=sc.clusters)
     bootargs = sc.hv_bootargs
     if bootargs is None:
         bootargs = XEN_BOOTARGS if hv_kind(hv) == "xen" else XENITH_BOOTARGS
     chosen = ["#address-cells = <0x2>;", "#size-cells = <0x2>;",
               "xen,xen-bootargs = %s;" % dts_string(bootargs)]
+    if sc.pools:
+        dts = label_cpus(dts)
+        chosen.append(pool_nodes(sc.pools))
     chosen.append(domain_nodes(sc.domains, loader, sc.dom_cells))
     # dtc output has "#address-cells" etc. at root level only; /chosen of
     # QEMU's DT carries no cells, so adding them is safe.
@@ -485,9 +565,11 @@ UBOOT_DTB_ADDR = 0x4a000000
 
 
 def qemu_command(sc: Scenario, hv_image: str, dtb: str, loader: Loader) -> List[str]:
-    args = [QEMU] + qemu_machine_args(sc.smp, sc.mem_mb, cpu=sc.cpu)
+    args = [QEMU] + qemu_machine_args(sc.smp, sc.mem_mb, cpu=sc.cpu, clusters=sc.clusters)
     args += ["-display", "none", "-monitor", "none", "-serial", "stdio",
              "-nic", "none", "-no-reboot"]
+    if sc.icount:
+        args += ICOUNT
     if sc.boot == "uboot":
         args += ["-bios", UBOOT_BIN]
         args += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (hv_image, UBOOT_HV_ADDR)]

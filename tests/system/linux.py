@@ -451,3 +451,87 @@ def sc_linux_enhanced_enabled(kind: str) -> Scenario:
         timeout=40, check=_one_error_line,
         description="xen,enhanced = \"enabled\" needs a dom0 with xenstore: the domain "
                     "is refused on one line naming node and property, the other boots")
+
+
+# ---------------------------------------------------------------------------
+# sched_linux_steal (Xenith: Xen 4.17's Debian build has no boot-time pools)
+# ---------------------------------------------------------------------------
+# Busy loops, one per CPU, each short enough for ~1 s of TCG time alone.
+STEAL_LOOP = 10000
+
+
+def parse_proc_stat(lines: List[str]) -> Dict[str, List[int]]:
+    """{"cpu0": [user, nice, system, idle, iowait, irq, softirq, steal, ...]}"""
+    out: Dict[str, List[int]] = {}
+    for l in lines:
+        f = l.split()
+        if f and re.match(r"^cpu\d+$", f[0]) and all(x.isdigit() for x in f[1:]):
+            out[f[0]] = [int(x) for x in f[1:]]
+    return out
+
+
+def _steal_interact(facts: Dict[str, object]):
+    def interact(con: Console, deadline: float) -> Optional[str]:
+        err = wait_init(con, deadline, last=r"XENITH-INIT: hypervisor ") or \
+            focus_dom1(con, deadline)
+        if err:
+            return err
+        sh = Shell(con, 1, deadline)
+        try:
+            if not sh.wait_ready(min(30, deadline - time.monotonic())):
+                return "the shell on DOM1 does not answer"
+            errors = []
+            out = sh.run("cat /sys/devices/system/cpu/online")
+            facts["cpus_online"] = out
+            if out is None or [l.strip() for l in out] != ["0-3"]:
+                errors.append("cpu/online: %r, expected ['0-3']" % out)
+            before = sh.run("cat /proc/stat")
+            t0 = time.monotonic()
+            loop = ("for c in 0 1 2 3; do taskset -c $c sh -c 'i=0; while [ $i -lt %d ]; "
+                    "do i=$((i+1)); done' & done; wait" % STEAL_LOOP)
+            if sh.run(loop, timeout=max(1.0, deadline - time.monotonic() - 8)) is None:
+                return "the busy loops did not finish"
+            facts["busy_loops_s"] = round(time.monotonic() - t0, 1)
+            after = sh.run("cat /proc/stat")
+            if before is None or after is None:
+                return "no answer to 'cat /proc/stat'"
+            s0, s1 = parse_proc_stat(before), parse_proc_stat(after)
+            steal = {c: v[7] for c, v in sorted(s1.items()) if len(v) > 7}
+            grown = {c: v[7] - s0[c][7] for c, v in sorted(s1.items())
+                     if c in s0 and len(v) > 7 and len(s0[c]) > 7}
+            facts["steal"] = steal
+            facts["steal_during_loops"] = grown
+            if sorted(steal) != ["cpu0", "cpu1", "cpu2", "cpu3"]:
+                errors.append("/proc/stat lists %s, expected cpu0..cpu3" % sorted(steal))
+            if not any(v > 0 for v in steal.values()):
+                errors.append("no steal time on any CPU in /proc/stat: %r" % steal)
+            elif not any(v > 0 for v in grown.values()):
+                errors.append("steal time did not grow on any CPU during the busy loops: "
+                              "%r -> %r" % ({c: v[7] for c, v in s0.items()}, steal))
+            return "; ".join(errors) or None
+        finally:
+            facts["transcript"] = sh.transcript
+    return interact
+
+
+def sc_sched_linux_steal(kind: str) -> Scenario:
+    from scenarios import SCHED_FORBID, tg, pool_line, dom_pool_line
+    from harness import Pool
+    facts: Dict[str, object] = {}
+    lx = linux_domain("console=ttyAMA0", "no-xenstore", cpus=4)
+    lx.pool = "lx"
+    # The hog outlasts the scenario: the pool stays overcommitted.
+    hog = tg("hog", "hog", pool="lx", memory_kb=16 * 1024, args="ms=600000")
+    return Scenario(
+        "sched_linux_steal", [lx, hog],
+        expects=[pool_line(0, "/chosen/cpupool_lx", "credit2", "0,1"),
+                 dom_pool_line(1, "domU0", 4, 0, "credit2"),
+                 expect(r"smp: Brought up 1 node, 4 CPUs$", 1),
+                 expect(r"XENITH-INIT: reached init", 1)],
+        forbid=SCHED_FORBID + [Expect(r"Kernel panic|Oops|BUG:|Unable to handle kernel")],
+        pools=[Pool("lx", cpus=[0, 1])], smp=2, timeout=90,
+        interact=_steal_interact(facts), facts=facts,
+        description="Linux with 4 vCPUs and a hog (1 vCPU) in one credit2 pool of 2 CPUs: "
+                    "cpu/online is 0-3, a busy loop pinned to each CPU finishes, and "
+                    "/proc/stat shows steal time (8th value) > 0 on at least one CPU, grown "
+                    "during the loops")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from typing import Callable, Dict, List, Optional
 
-from harness import (Domain, Expect, Result, Scenario, expect, run_scenario,
+from harness import (Domain, Expect, Pool, Result, Scenario, expect, run_scenario,
                      strip_dom, build_dtb, Loader)
-from linux import sc_linux_enhanced_enabled, sc_linux_plain, sc_linux_xen_guest
+from linux import (sc_linux_enhanced_enabled, sc_linux_plain, sc_linux_xen_guest,
+                   sc_sched_linux_steal)
 
 # Lines that must never appear in any scenario.
 COMMON_FORBID = [
@@ -276,12 +277,6 @@ def sc_bad_dt_overlap(kind: str) -> Scenario:
     return _bad_dt("bad_dt_overlap", bad,
                    r"/chosen/domU1(/module@[0-9a-f]+)?: [^:]+: .*(?i:overlap)",
                    "overlapping boot modules are rejected by node and property")
-
-
-def sc_bad_dt_vcpus(kind: str) -> Scenario:
-    return _bad_dt("bad_dt_vcpus", tg("bad", "hello", cpus=5),
-                   r"/chosen/domU1: cpus: ",
-                   "a domain with more vCPUs than physical CPUs is rejected")
 
 
 def sc_bad_dt_nokernel(kind: str) -> Scenario:
@@ -710,6 +705,507 @@ def sc_console_flood(kind: str) -> Scenario:
                     "%d ms" % (CON_BURST, CON_RATE, FLOOD_TICK_MS))
 
 
+# --- the scheduler ---------------------------------------------------------------
+# testguest test=hog / rt / bursts (guests/testguest/sched.c) measure what
+# each vCPU got with the virtual counter. The measuring scenarios run
+# QEMU with -icount shift=0,sleep=off: one instruction is one ns of
+# virtual time and idle time is skipped, so the figures do not depend on
+# the host's load. QEMU then runs all vCPUs round-robin in one host
+# thread, each until the machine's next timer deadline (divided by the
+# number of vCPUs): where several CPUs are busy at once, every busy guest
+# passes tether_us=20 (its virtual timer armed 20 us ahead with its output
+# masked), so no CPU runs longer than a few us while another's counter
+# jumps; the guests count a gap only above 50 us. On one busy CPU nothing
+# of this matters and work (loop iterations, 2 instructions each) is
+# proportional to CPU time. Pools that are not Pool-0 use CPU 1 and leave
+# CPU 0 (Pool-0) idle unless a scenario says otherwise.
+SCHED_MS = 1000          # the measuring window of hog/bursts, virtual ms
+TETHER = "tether_us=20"
+
+
+def hog_results(res: Result, dom: int, name: str) -> Optional[Dict[str, object]]:
+    """test=hog's report of domain dom: work and CPU us per vCPU, total,
+    progress samples [(t_ms, [count per vCPU])]; None without HOG DONE."""
+    work: Dict[int, int] = {}
+    cpu: Dict[int, int] = {}
+    prog = []
+    total = None
+    done = False
+    for text in res.dom_lines(dom):
+        m = re.match(r"%s: hog: vcpu (\d+) work (\d+) cpu (\d+) us$" % re.escape(name), text)
+        if m:
+            work[int(m.group(1))] = int(m.group(2))
+            cpu[int(m.group(1))] = int(m.group(3))
+        m = re.match(r"%s: hog: progress (\d+)((?: \d+)+)$" % re.escape(name), text)
+        if m:
+            prog.append((int(m.group(1)), [int(x) for x in m.group(2).split()]))
+        m = re.match(r"%s: hog: total (\d+)$" % re.escape(name), text)
+        if m:
+            total = int(m.group(1))
+        if text == "%s: HOG DONE" % name:
+            done = True
+    if not done or total is None:
+        return None
+    n = len(work)
+    return {"work": [work[i] for i in range(n)], "cpu_us": [cpu[i] for i in range(n)],
+            "total": total, "progress": prog}
+
+
+def bursts_results(res: Result, dom: int, name: str) -> Optional[Dict[str, int]]:
+    """test=bursts's report: bursts, min/max complete burst, min/max gap,
+    time run and measured (us)."""
+    out: Dict[str, int] = {}
+    for text in res.dom_lines(dom):
+        m = re.match(r"%s: bursts: (\d+) bursts, min (\d+) us, max (\d+) us, "
+                     r"gaps min (\d+) us max (\d+) us$" % re.escape(name), text)
+        if m:
+            out.update(zip(("n", "bmin", "bmax", "gmin", "gmax"), map(int, m.groups())))
+        m = re.match(r"%s: bursts: ran (\d+) us of (\d+) us, longest step (\d+) us"
+                     % re.escape(name), text)
+        if m:
+            out.update(zip(("ran", "span", "step"), map(int, m.groups())))
+    return out if len(out) == 8 else None
+
+
+def progress_failures(name: str, prog, min_gap_ms: int = 200, min_windows: int = 3) -> List[str]:
+    """Every vCPU's count grew across each stretch of >= min_gap_ms
+    between two progress samples."""
+    if not prog:
+        return ["%s printed no progress lines" % name]
+    fails = []
+    windows = 0
+    anchor = prog[0]
+    for t, counts in prog[1:]:
+        if t - anchor[0] < min_gap_ms:
+            continue
+        windows += 1
+        stuck = [i for i, (a, b) in enumerate(zip(anchor[1], counts)) if b <= a]
+        if stuck or len(counts) != len(anchor[1]):
+            fails.append("%s: vCPU(s) %s made no progress between %d ms and %d ms (%s -> %s)"
+                         % (name, stuck, anchor[0], t, anchor[1], counts))
+        anchor = (t, counts)
+    if windows < min_windows:
+        fails.append("%s: only %d progress windows of >= %d ms (want %d)"
+                     % (name, windows, min_gap_ms, min_windows))
+    return fails
+
+
+def pool_line(pid: int, path: str, sched: str, cpus: str) -> Expect:
+    return Expect(r"^\(XEN\) Pool-%d \(%s\): scheduler %s, CPUs %s$"
+                  % (pid, re.escape(path), sched, cpus))
+
+
+def dom_pool_line(dom: int, node: str, vcpus: int, pid: int, sched: str) -> Expect:
+    return Expect(r"^\(XEN\) d%d: /chosen/%s: %d vCPUs? in Pool-%d \(%s\)"
+                  % (dom, node, vcpus, pid, sched))
+
+
+SCHED_FORBID = COMMON_FORBID + [Expect(r"hog: FAIL")]
+
+
+# sched_overcommit ------------------------------------------------------------------
+OVERCOMMIT_MIN_RATIO = 0.8   # min(total) / max(total) of the two domains
+
+
+def _overcommit_check(res: Result) -> List[str]:
+    fails = []
+    totals = []
+    for dom, name in ((1, "alpha"), (2, "beta")):
+        r = hog_results(res, dom, name)
+        if r is None:
+            return ["%s's hog report is missing" % name]
+        res.facts["%s_work" % name] = r["work"]
+        res.facts["%s_total" % name] = r["total"]
+        totals.append(r["total"])
+        fails += progress_failures(name, r["progress"])
+        if min(r["work"]) <= 0:
+            fails.append("%s: a vCPU did no work in the window: %s" % (name, r["work"]))
+    ratio = min(totals) / max(totals) if max(totals) else 0.0
+    res.facts["total_ratio"] = round(ratio, 4)
+    if ratio < OVERCOMMIT_MIN_RATIO:
+        fails.append("the domains' totals %s differ by more than 20%% (min/max %.3f < %.2f)"
+                     % (totals, ratio, OVERCOMMIT_MIN_RATIO))
+    return fails
+
+
+def sc_sched_overcommit(kind: str) -> Scenario:
+    args = "ms=%d progress=1" % SCHED_MS
+    return Scenario(
+        "sched_overcommit",
+        [tg("alpha", "hog", cpus=2, args=args), tg("beta", "hog", cpus=2, args=args)],
+        expects=[expect(r"alpha: HOG DONE$", 1), expect(r"beta: HOG DONE$", 2)],
+        forbid=SCHED_FORBID, smp=1, icount=True, timeout=60, check=_overcommit_check,
+        # No sync_console (its 3 s countdown is a busy loop under icount)
+        # and no scrubbing of 2 GiB (seconds of instructions) for Xen.
+        hv_bootargs="console=dtuart bootscrub=off" if kind == "xen" else None,
+        description="2 domains x 2 vCPUs on one CPU (credit2 Pool-0, icount), hog "
+                    "progress=1: every vCPU's count grows in every >= 200 ms between "
+                    "progress lines, and min/max of the two domains' work >= 0.8")
+
+
+# sched_weights ---------------------------------------------------------------------
+WEIGHTS = [("w64", 64), ("w128", 128), ("w256", 256)]
+WEIGHT_TOLERANCE = 0.05      # |share - expected| <= 5% of the expected share
+
+
+def _weights_check(res: Result) -> List[str]:
+    works = []
+    for i, (name, _) in enumerate(WEIGHTS):
+        r = hog_results(res, i + 1, name)
+        if r is None:
+            return ["%s's hog report is missing" % name]
+        works.append(r["total"])
+    total = sum(works)
+    wsum = sum(w for _, w in WEIGHTS)
+    fails = []
+    shares = []
+    for (name, w), work in zip(WEIGHTS, works):
+        share, want = work / total, w / wsum
+        shares.append(round(share, 5))
+        if abs(share - want) > WEIGHT_TOLERANCE * want:
+            fails.append("%s (weight %d) got %.4f of the work, want %.4f +- %.4f"
+                         % (name, w, share, want, WEIGHT_TOLERANCE * want))
+    res.facts["work"] = works
+    res.facts["shares"] = shares
+    return fails
+
+
+def sc_sched_weights(kind: str) -> Scenario:
+    doms = [tg(n, "hog", args="ms=%d" % SCHED_MS, pool="c2",
+               extra={"xenith,sched-weight": "<%d>" % w}) for n, w in WEIGHTS]
+    exp = [pool_line(1, "/chosen/cpupool_c2", "credit2", "1")]
+    exp += [dom_pool_line(i + 1, "domU%d" % i, 1, 1, "credit2") for i in range(3)]
+    exp += [expect(r"%s: HOG DONE$" % n, i + 1) for i, (n, _) in enumerate(WEIGHTS)]
+    return Scenario(
+        "sched_weights", doms, expects=exp, forbid=SCHED_FORBID,
+        pools=[Pool("c2", cpus=[1], sched="credit2")], smp=2, icount=True, timeout=60,
+        check=_weights_check,
+        description="3 hogs with xenith,sched-weight 64/128/256 on one CPU of a credit2 "
+                    "pool (icount, 1 s): each one's share of the total work is within "
+                    "5% of 1/7, 2/7, 4/7 (|share - w/448| <= 0.05 w/448)")
+
+
+# sched_rtds ------------------------------------------------------------------------
+RT_JOBS, RT_PERIOD_US, RT_WORK_US = 100, 10000, 1000
+
+
+def _rtds_check(res: Result) -> List[str]:
+    for text in res.dom_lines(1):
+        m = re.match(r"rta: rt: (\d+) jobs, (\d+) missed, worst response (\d+) us$", text)
+        if m:
+            res.facts["jobs"], res.facts["missed"], res.facts["worst_response_us"] = \
+                map(int, m.groups())
+    r = hog_results(res, 2, "hogb")
+    if r:
+        res.facts["hog_cpu_us"] = r["cpu_us"][0]
+    return []
+
+
+def sc_sched_rtds(kind: str) -> Scenario:
+    rt = tg("rta", "rt", pool="rt",
+            args="period_us=%d work_us=%d jobs=%d" % (RT_PERIOD_US, RT_WORK_US, RT_JOBS),
+            extra={"xenith,rtds-budget-us": "<2000>", "xenith,rtds-period-us": "<10000>"})
+    # The hog spins for longer than the 100 jobs take (1 s + start).
+    hog = tg("hogb", "hog", pool="rt", args="ms=%d" % (RT_JOBS * RT_PERIOD_US // 1000 + 300))
+    return Scenario(
+        "sched_rtds", [rt, hog],
+        expects=[pool_line(1, "/chosen/cpupool_rt", "rtds", "1"),
+                 dom_pool_line(1, "domU0", 1, 1, "rtds"),
+                 dom_pool_line(2, "domU1", 1, 1, "rtds"),
+                 expect(r"rta: rt: %d jobs, 0 missed, worst response \d+ us$" % RT_JOBS, 1),
+                 expect(r"rta: RT DONE$", 1, label="rt"),
+                 expect(r"hogb: HOG DONE$", 2, after="rt")],
+        forbid=SCHED_FORBID + [expect(r"rta: rt: \d+ jobs, [1-9]\d* missed", 1)],
+        pools=[Pool("rt", cpus=[1], sched="rtds")], smp=2, icount=True, timeout=60,
+        check=_rtds_check,
+        description="rtds pool of one CPU: a periodic task (budget 2000/period 10000 us; "
+                    "jobs of 1000 us every 10000 us, 100 jobs) beside a hog (4000/10000 us, "
+                    "extratime), icount: no job completes later than its release + period; "
+                    "the hog is still spinning when the jobs end")
+
+
+# sched_arinc653 --------------------------------------------------------------------
+A653_MAJOR_US = 10000
+A653_WINDOWS = [("part1", 5000), ("part2", 3000)]
+A653_TOLERANCE = 0.10
+
+
+def _a653_check(res: Result) -> List[str]:
+    fails = []
+    for i, (name, win) in enumerate(A653_WINDOWS):
+        b = bursts_results(res, i + 1, name)
+        if b is None:
+            fails.append("%s's bursts report is missing" % name)
+            continue
+        res.facts[name] = b
+        gap = A653_MAJOR_US - win
+        lo, hi = win * (1 - A653_TOLERANCE), win * (1 + A653_TOLERANCE)
+        if not (lo <= b["bmin"] and b["bmax"] <= hi):
+            fails.append("%s: complete bursts %d..%d us, want within %d..%d (window %d us)"
+                         % (name, b["bmin"], b["bmax"], lo, hi, win))
+        glo, ghi = gap * (1 - A653_TOLERANCE), gap * (1 + A653_TOLERANCE)
+        if not (glo <= b["gmin"] and b["gmax"] <= ghi):
+            fails.append("%s: gaps %d..%d us, want within %d..%d (major frame - window)"
+                         % (name, b["gmin"], b["gmax"], glo, ghi))
+        want_n = SCHED_MS * 1000 // A653_MAJOR_US
+        if b["n"] < want_n * 0.9:
+            fails.append("%s: %d bursts in %d ms, want >= %d" % (name, b["n"], SCHED_MS,
+                                                               want_n * 0.9))
+    return fails
+
+
+def sc_sched_arinc653(kind: str) -> Scenario:
+    doms = [tg(n, "bursts", pool="a653", args="ms=%d" % SCHED_MS,
+               extra={"xenith,arinc653-window-us": "<%d>" % w}) for n, w in A653_WINDOWS]
+    return Scenario(
+        "sched_arinc653", doms,
+        expects=[pool_line(1, "/chosen/cpupool_a653", "arinc653", "1"),
+                 dom_pool_line(1, "domU0", 1, 1, "arinc653"),
+                 dom_pool_line(2, "domU1", 1, 1, "arinc653"),
+                 expect(r"part1: BURSTS DONE$", 1), expect(r"part2: BURSTS DONE$", 2)],
+        forbid=SCHED_FORBID,
+        pools=[Pool("a653", cpus=[1], sched="arinc653",
+                    extra={"xenith,arinc653-major-frame-us": "<%d>" % A653_MAJOR_US})],
+        smp=2, icount=True, timeout=60, check=_a653_check,
+        description="arinc653 pool of one CPU, major frame 10000 us, windows 5000 and "
+                    "3000 us, two bursts guests (icount, 1 s): every complete burst within "
+                    "10% of the domain's window, every gap within 10% of frame - window "
+                    "(5000, 7000 us), >= 90 bursts each")
+
+
+# sched_null ------------------------------------------------------------------------
+NULL_MAX_GAP_US = 100        # the null-pool domain: no gap longer than this
+NULL_CONTROL_MIN_GAP_US = 400  # the credit2 control: some gap at least this long
+
+
+def _null_check(res: Result) -> List[str]:
+    fails = []
+    nul = bursts_results(res, 4, "alone")
+    ctl = bursts_results(res, 3, "shared")
+    if nul is None or ctl is None:
+        return ["a bursts report is missing"]
+    res.facts["null_domain"] = nul
+    res.facts["credit2_control"] = ctl
+    if nul["gmax"] >= NULL_MAX_GAP_US:
+        fails.append("the null-pool domain lost its CPU for %d us (want every gap < %d us): %s"
+                     % (nul["gmax"], NULL_MAX_GAP_US, nul))
+    if ctl["gmax"] < NULL_CONTROL_MIN_GAP_US:
+        fails.append("the control in the saturated credit2 pool saw no gap of %d us or more "
+                     "(%s): the measurement does not see descheduling"
+                     % (NULL_CONTROL_MIN_GAP_US, ctl))
+    return fails
+
+
+def sc_sched_null(kind: str) -> Scenario:
+    # The hogs spin for 1.6 s from their start, the null-pool guest
+    # measures from 100 ms to 1100 ms after its own: the other pool is
+    # saturated all along (checked: the hogs finish after it).
+    hog_args = "ms=%d %s" % (SCHED_MS + 400, TETHER)
+    bargs = "ms=%d start_ms=100 %s" % (SCHED_MS, TETHER)
+    doms = [tg("hog1", "hog", args=hog_args), tg("hog2", "hog", args=hog_args),
+            tg("shared", "bursts", args=bargs),
+            tg("alone", "bursts", args=bargs, pool="nul")]
+    return Scenario(
+        "sched_null", doms,
+        expects=[pool_line(0, "implicit", "credit2", "0"),
+                 pool_line(1, "/chosen/cpupool_nul", "null", "1"),
+                 dom_pool_line(4, "domU3", 1, 1, "null"),
+                 expect(r"alone: BURSTS DONE$", 4, label="null"),
+                 expect(r"shared: BURSTS DONE$", 3),
+                 expect(r"hog1: HOG DONE$", 1, after="null"),
+                 expect(r"hog2: HOG DONE$", 2, after="null")],
+        forbid=SCHED_FORBID,
+        pools=[Pool("nul", cpus=[1], sched="null")], smp=2, icount=True, timeout=60,
+        check=_null_check,
+        description="Pool-0 (credit2, CPU 0) saturated by 2 hogs and a bursts control, a "
+                    "null pool (CPU 1) with one bursts guest (icount, 1 s): the null guest "
+                    "never loses its CPU for %d us or more, while the control beside the "
+                    "hogs has gaps of >= %d us" % (NULL_MAX_GAP_US, NULL_CONTROL_MIN_GAP_US))
+
+
+# sched_cap -------------------------------------------------------------------------
+CAP_PCT = 25
+CAP_TOLERANCE = 0.03         # capped/uncapped CPU time within 25% +- 3 points
+
+
+def _cap_check(res: Result) -> List[str]:
+    cap = hog_results(res, 1, "capped")
+    free = hog_results(res, 2, "free")
+    if cap is None or free is None:
+        return ["a hog report is missing"]
+    ratio = cap["cpu_us"][0] / free["cpu_us"][0]
+    res.facts.update(capped_cpu_us=cap["cpu_us"][0], free_cpu_us=free["cpu_us"][0],
+                     cpu_ratio=round(ratio, 4), capped_work=cap["total"],
+                     free_work=free["total"])
+    fails = []
+    if abs(ratio - CAP_PCT / 100) > CAP_TOLERANCE:
+        fails.append("the capped domain ran %d us, the uncapped %d us: ratio %.4f, want "
+                     "%.2f +- %.2f" % (cap["cpu_us"][0], free["cpu_us"][0], ratio,
+                                       CAP_PCT / 100, CAP_TOLERANCE))
+    if free["cpu_us"][0] < SCHED_MS * 1000 * 0.95:
+        fails.append("the uncapped domain alone on its CPU ran only %d of %d us"
+                     % (free["cpu_us"][0], SCHED_MS * 1000))
+    return fails
+
+
+def sc_sched_cap(kind: str) -> Scenario:
+    args = "ms=%d %s" % (SCHED_MS, TETHER)
+    return Scenario(
+        "sched_cap",
+        [tg("capped", "hog", args=args, pool="capped",
+            extra={"xenith,sched-cap": "<%d>" % CAP_PCT}),
+         tg("free", "hog", args=args)],
+        expects=[pool_line(1, "/chosen/cpupool_capped", "credit2", "1"),
+                 dom_pool_line(1, "domU0", 1, 1, "credit2"),
+                 dom_pool_line(2, "domU1", 1, 0, "credit2"),
+                 expect(r"capped: HOG DONE$", 1), expect(r"free: HOG DONE$", 2)],
+        forbid=SCHED_FORBID,
+        pools=[Pool("capped", cpus=[1], sched="credit2")], smp=2, icount=True,
+        timeout=60, check=_cap_check,
+        description="a hog with xenith,sched-cap 25 alone on CPU 1 (credit2 pool) and an "
+                    "uncapped hog alone on CPU 0 (icount, 1 s): the capped one's time on its "
+                    "CPU is 25% +- 3 points of the uncapped one's (time, not loop counts: "
+                    "with both CPUs busy, icount shares instructions between them)")
+
+
+# sched_pool_errors -----------------------------------------------------------------
+# One broken pool or pool reference per domain (d2..d7); d1 (Pool-0) and
+# d8 (a good pool) must boot and tick. Messages: docs/configuration.md,
+# "CPU pools and schedulers", "When something is wrong".
+POOL_ERRORS = [
+    # (domain node, pool-level line or None, domain-level line)
+    ("domU1", r"/chosen/cpupool_b: cpupool-cpus: /cpus/cpu@1 is already in pool /chosen/cpupool_a$",
+     r"/chosen/domU1: domain-cpupool: pool /chosen/cpupool_b is invalid \(cpupool-cpus: "
+     r"/cpus/cpu@1 is already in pool /chosen/cpupool_a\)$"),
+    ("domU2", r'/chosen/cpupool_u: cpupool-sched: unknown scheduler "fifo" \(known: credit2, '
+              r'null, rtds, arinc653\)$',
+     r'/chosen/domU2: domain-cpupool: pool /chosen/cpupool_u is invalid \(cpupool-sched: '
+     r'unknown scheduler "fifo"'),
+    ("domU3", r"/chosen/cpupool_e: cpupool-cpus: empty \(list the phandles of the pool's cpu "
+              r"nodes\)$",
+     r"/chosen/domU3: domain-cpupool: pool /chosen/cpupool_e is invalid \(cpupool-cpus: empty"),
+    ("domU4", r"/chosen/cpupool_n: cpupool-cpus: 0x[0-9a-f]+ \(/intc@8000000\) is not a cpu "
+              r"node$",
+     r"/chosen/domU4: domain-cpupool: pool /chosen/cpupool_n is invalid \(cpupool-cpus: "
+     r"0x[0-9a-f]+ \(/intc@8000000\) is not a cpu node\)$"),
+    ("domU5", None,
+     r"/chosen/domU5: domain-cpupool: 0x[0-9a-f]+ is not a xen,cpupool node \(it is "
+     r"/intc@8000000\)$"),
+    ("domU6", None,
+     r"/chosen/domU6: cpus: 2 vCPUs requested but pool /chosen/cpupool_nl \(null scheduler\) "
+     r"has 1 CPU and 0 vCPUs are already placed in it$"),
+]
+
+
+def sc_sched_pool_errors(kind: str) -> Scenario:
+    doms = [tg("good", "hello"),
+            tg("twice", "hello", pool="b"),
+            tg("unknown", "hello", pool="u"),
+            tg("empty", "hello", pool="e"),
+            tg("notcpu", "hello", pool="n"),
+            tg("notpool", "hello", extra={"domain-cpupool": "<&{/intc@8000000}>"}),
+            tg("nullover", "hello", cpus=2, pool="nl"),
+            tg("ok", "hello", pool="a")]
+    pools = [Pool("a", cpus=[1]), Pool("b", cpus=[1]), Pool("u", cpus=[2], sched="fifo"),
+             Pool("e", cpus=[]), Pool("n", cpu_refs=["&{/intc@8000000}"]),
+             Pool("nl", cpus=[3], sched="null")]
+    exp = []
+    for _, pool_err, dom_err in POOL_ERRORS:
+        if pool_err:
+            exp.append(Expect(r"^\(XEN\) " + pool_err))
+        exp.append(Expect(r"^\(XEN\) " + dom_err))
+    exp += [
+        # Pool ids as Xen numbers them: nodes 0..5 in tree order, the
+        # CPUs no good pool holds (0, and 2 named by the bad "u") form
+        # pool 6, which has the boot CPU and swaps with pool 0.
+        pool_line(0, "implicit", "credit2", "0,2"),
+        pool_line(5, "/chosen/cpupool_nl", "null", "3"),
+        pool_line(6, "/chosen/cpupool_a", "credit2", "1"),
+        dom_pool_line(1, "domU0", 1, 0, "credit2"),
+        dom_pool_line(8, "domU7", 1, 6, "credit2"),
+        ticks(1, "good", 3), ticks(8, "ok", 3)]
+    # An unknown default scheduler is only a warning, as in Xen 4.17.
+    exp.append(Expect(r"^\(XEN\) /chosen: xen,xen-bootargs: sched=fifo: unknown scheduler; "
+                      r"using credit2"))
+    return Scenario(
+        "sched_pool_errors", doms, expects=exp,
+        forbid=COMMON_FORBID + [Expect(r"^\(d[2-7]\) "),
+                                Expect(r"^\(XEN\) d[2-7]: /chosen/")],
+        pools=pools, smp=4, timeout=30, hv_bootargs="console=dtuart sched=fifo",
+        description="pool mistakes, each named as <node>: <property>: <what>: a CPU in two "
+                    "pools, an unknown cpupool-sched, an empty cpupool-cpus, a phandle to a "
+                    "non-cpu node, a domain-cpupool to a non-pool node, 2 vCPUs in a 1-CPU "
+                    "null pool: only those domains are refused, Pool-0 and a good pool's "
+                    "domains tick; sched=fifo on the command line: a warning, credit2")
+
+
+# sched_pool_zero_swap --------------------------------------------------------------
+def sc_sched_pool_zero_swap(kind: str) -> Scenario:
+    # -smp 4,clusters=2: cpu-map has cluster0 (CPUs 0,1: "little", with the
+    # boot CPU) and cluster1 (CPUs 2,3: "big"); the big pool is listed
+    # first, so it has ID 0 until the boot CPU's pool swaps with it.
+    # sched=null names the default scheduler: the little pool has no
+    # cpupool-sched and gets it.
+    return Scenario(
+        "sched_pool_zero_swap",
+        [tg("bigdom", "hog", cpus=3, pool="big", args="ms=300 progress=1 " + TETHER),
+         tg("littledom", "hello", cpus=2, pool="little")],
+        expects=[pool_line(0, "/chosen/cpupool_little", "null", "0,1"),
+                 pool_line(1, "/chosen/cpupool_big", "credit2", "2,3"),
+                 dom_pool_line(1, "domU0", 3, 1, "credit2"),
+                 dom_pool_line(2, "domU1", 2, 0, "null"),
+                 expect(r"bigdom: HOG DONE$", 1),
+                 ticks(1, "bigdom", 3), ticks(2, "littledom", 3)],
+        forbid=SCHED_FORBID,
+        pools=[Pool("big", cpus=[2, 3], sched="credit2"), Pool("little", cpus=[0, 1])],
+        smp=4, clusters=2, icount=True, timeout=40, hv_bootargs="console=dtuart sched=null",
+        check=lambda res: progress_failures("bigdom", (hog_results(res, 1, "bigdom") or
+                                                       {"progress": []})["progress"],
+                                            min_gap_ms=100, min_windows=2),
+        description="-smp 4,clusters=2; the pool of cluster 1 (credit2) is listed before "
+                    "the boot CPU's (cluster 0, no cpupool-sched, sched=null): the boot log "
+                    "names the boot CPU's pool Pool-0 with the null scheduler; a 3-vCPU hog "
+                    "in the other pool (all 3 vCPUs progress) and a 2-vCPU guest in Pool-0 "
+                    "both run")
+
+
+# overcommit_vcpus (was bad_dt_vcpus: more vCPUs than CPUs was an error) ------------
+def _overcommit_vcpus_check(res: Result) -> List[str]:
+    r = hog_results(res, 2, "over")
+    if r is None:
+        return ["over's hog report is missing"]
+    res.facts["work"] = r["work"]
+    res.facts["cpu_us"] = r["cpu_us"]
+    fails = progress_failures("over", r["progress"])
+    if len(r["work"]) != 3 or min(r["work"]) <= 0:
+        return fails + ["over: want work from 3 vCPUs, got %s" % r["work"]]
+    # Equal weights: credit2 shares the 2 CPUs equally among the 3 vCPUs
+    # (2/3 of a CPU each), whichever CPU each started on.
+    ratio = min(r["cpu_us"]) / max(r["cpu_us"])
+    res.facts["cpu_ratio"] = round(ratio, 4)
+    if ratio < OVERCOMMIT_MIN_RATIO:
+        fails.append("over: the 3 vCPUs' time on a CPU %s us differs by more than 20%% "
+                     "(min/max %.3f < %.2f)" % (r["cpu_us"], ratio, OVERCOMMIT_MIN_RATIO))
+    return fails
+
+
+def sc_overcommit_vcpus(kind: str) -> Scenario:
+    return Scenario(
+        "overcommit_vcpus",
+        [tg("good", "hello"),
+         tg("over", "hog", cpus=3, args="ms=%d progress=1 %s" % (SCHED_MS, TETHER))],
+        expects=[dom_pool_line(2, "domU1", 3, 0, "credit2"),
+                 expect(r"over: hog: 3 vCPUs", 2),
+                 expect(r"over: HOG DONE$", 2, label="done"),
+                 ticks(1, "good", 3)],
+        forbid=SCHED_FORBID + [Expect(r"/chosen/domU1: cpus: ")],
+        smp=2, icount=True, timeout=60, check=_overcommit_vcpus_check,
+        description="a domain with 3 vCPUs on -smp 2 (credit2 overcommits, no error) boots, "
+                    "all 3 vCPUs make progress (hog progress=1, icount) beside a ticking "
+                    "domain, and share the 2 CPUs equally: min/max of their time on a CPU "
+                    ">= 0.8")
+
+
 # name -> (factory, hypervisor kinds it applies to)
 SCENARIOS: Dict[str, tuple] = {
     "two_guests": (sc_two_guests, {"xen", "xenith"}),
@@ -724,7 +1220,9 @@ SCENARIOS: Dict[str, tuple] = {
     "hostile": (sc_hostile, {"xen", "xenith"}),
     # Xen 4.17 panics on these (or, for vCPUs, overcommits): Xenith only.
     "bad_dt_overlap": (sc_bad_dt_overlap, {"xenith"}),
-    "bad_dt_vcpus": (sc_bad_dt_vcpus, {"xenith"}),
+    # Xen 4.17 allows more vCPUs than CPUs too, but needs icount-friendly
+    # boot options: the scheduler scenarios are Xenith's (see below).
+    "overcommit_vcpus": (sc_overcommit_vcpus, {"xenith"}),
     "bad_dt_nokernel": (sc_bad_dt_nokernel, {"xenith"}),
     "bad_dt_mem0": (sc_bad_dt_mem0, {"xenith"}),
     "uboot": (sc_uboot, {"xen", "xenith"}),
@@ -745,12 +1243,25 @@ SCENARIOS: Dict[str, tuple] = {
     "linux_plain": (sc_linux_plain, {"xen", "xenith"}),
     # Xen 4.17 panics ("Xenstore support requires dom0"): Xenith only.
     "linux_enhanced_enabled": (sc_linux_enhanced_enabled, {"xenith"}),
+    # The scheduler. Debian's Xen 4.17 has credit and credit2 only and no
+    # boot-time pools (CONFIG_BOOT_TIME_CPUPOOLS): only the credit2
+    # overcommit runs there too.
+    "sched_overcommit": (sc_sched_overcommit, {"xen", "xenith"}),
+    "sched_weights": (sc_sched_weights, {"xenith"}),
+    "sched_rtds": (sc_sched_rtds, {"xenith"}),
+    "sched_arinc653": (sc_sched_arinc653, {"xenith"}),
+    "sched_null": (sc_sched_null, {"xenith"}),
+    "sched_cap": (sc_sched_cap, {"xenith"}),
+    "sched_pool_errors": (sc_sched_pool_errors, {"xenith"}),
+    "sched_pool_zero_swap": (sc_sched_pool_zero_swap, {"xenith"}),
+    "sched_linux_steal": (sc_sched_linux_steal, {"xenith"}),
 }
 
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
 # reference ("[xen reference]"); with a scenario-level `compare`, Xenith's
 # result must then match Xen's (same DTB when the scenario sets hv_bootargs).
-XEN_REFERENCE = ["two_guests", "idle_wfi", "evtchn_isolation", "linux_xen_guest"]
+XEN_REFERENCE = ["two_guests", "idle_wfi", "evtchn_isolation", "linux_xen_guest",
+                 "sched_overcommit"]
 
 
 # --- xen_compat: same DTB, same guest, two hypervisors -----------------------
