@@ -157,6 +157,11 @@ void sched_wake(struct vcpu *v)
 	v->sched.polling = false;
 }
 
+void sched_poll_begin(struct vcpu *v)
+{
+	v->sched.polling = true;
+}
+
 void sched_poll_notify(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)

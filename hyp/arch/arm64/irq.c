@@ -19,6 +19,7 @@ void irq_set_hyp_timer(unsigned int intid);
 static uint64_t uart_base;
 static unsigned int uart_intid;
 static unsigned int hyp_timer_intid = 26;
+uint32_t arch_dump_request; /* CPUs asked to print their hardware view */
 
 void irq_set_hyp_timer(unsigned int intid)
 {
@@ -64,7 +65,12 @@ static void dispatch(unsigned int intid)
 	} else if (intid == uart_intid && uart_base) {
 		uart_rx();
 	}
-	/* GIC_SGI_KICK needs no action: returning re-checks the vCPU. */
+	/* GIC_SGI_KICK needs no action: returning re-checks the vCPU; the
+	 * 'r' debug key may have asked every CPU for its hardware view. */
+	if (intid == GIC_SGI_KICK &&
+	    (__atomic_fetch_and(&arch_dump_request, ~(1U << this_cpu()),
+				__ATOMIC_ACQ_REL) >> this_cpu()) & 1)
+		arch_dump_cpu();
 	write_sysreg(S3_0_C12_C11_1, intid); /* ICC_DIR_EL1: deactivate */
 }
 

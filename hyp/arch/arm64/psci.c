@@ -173,6 +173,7 @@ static int64_t psci_dispatch(struct vcpu *v, struct cpu_regs *r)
 		return affinity_info(d, r->x[1], (uint32_t)r->x[2]); /* 32 bits, as Xen */
 	case PSCI_CPU_OFF: case PSCI_0_1_CPU_OFF:
 		v->power = VCPU_OFF;
+		*v->sched.resched = true; /* leave the CPU at this exit */
 		return PSCI_SUCCESS;
 	case PSCI_SYSTEM_OFF:
 		domain_shutdown(d, SHUTDOWN_poweroff);

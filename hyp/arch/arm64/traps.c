@@ -135,6 +135,19 @@ static void handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
 	}
 }
 
+bool arch_vcpu_wants_wake(struct vcpu *v)
+{
+	xen_vcpu_entry(v);
+	return vgic_vcpu_pending(v);
+}
+
+/* The same, inline on the wake-up path of a vCPU idling in place. */
+static inline bool wants_wake(struct vcpu *v)
+{
+	xen_vcpu_entry(v);
+	return vgic_vcpu_pending(v);
+}
+
 /*
  * Waits until a virtual interrupt is pending for this vCPU (even one
  * masked by PSTATE, as WFI's definition says). While nobody else in the
@@ -145,25 +158,31 @@ static void handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
  */
 void arch_vcpu_block(struct vcpu *v)
 {
-	struct pcpu *pc = &pcpu[this_cpu()];
-	const struct sched_pool *p = v->dom->pool;
+	struct pcpu *pc;
+	const struct sched_pool *p;
 
-	if (arch_vcpu_wants_wake(v))
+	if (wants_wake(v))
 		return;
+	pc = &pcpu[this_cpu()];
+	p = v->dom->pool;
 	pc->idle_in_place = true;
 	dmb(ish); /* announced before nr_queued is read (sched.c) */
 	if (!pc->resched && (p->ops->cpu_owned || !p->nr_queued)) {
 		uint64_t t0 = read_sysreg(cntpct_el0);
+		bool woken;
 
-		do
+		do {
 			arch_cpu_idle();
-		while (!arch_vcpu_wants_wake(v) && vcpu_running(v) && !pc->resched);
+			woken = wants_wake(v);
+		} while (!woken && !pc->resched);
 		v->sched.idle_ticks += read_sysreg(cntpct_el0) - t0;
+		pc->idle_in_place = false;
+		if (woken)
+			return;
 	}
 	pc->idle_in_place = false;
-	if (!vcpu_running(v) || arch_vcpu_wants_wake(v))
-		return;
-	sched_block(v);
+	if (!arch_vcpu_wants_wake(v))
+		sched_block(v);
 }
 
 static void handle_wfx(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
@@ -177,10 +196,12 @@ static void handle_wfx(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 }
 
 /* After any trap: 1 if the scheduler must decide before the guest
- * resumes (entry.S then completes the frame and calls it). */
+ * resumes (entry.S then completes the frame and calls it). Everything
+ * that stops a vCPU (blocking, CPU_OFF, a shutdown, a slice's end, a
+ * wake-up that wants the CPU) sets this one flag. */
 static inline int must_leave(struct vcpu *v)
 {
-	return !vcpu_running(v) || pcpu[this_cpu()].resched;
+	return *v->sched.resched;
 }
 
 int trap_guest_sync(struct cpu_regs *r)
@@ -216,11 +237,12 @@ int trap_guest_sync(struct cpu_regs *r)
 		else
 			inject_undef(r);
 		break;
-	case ESR_EC_FP:
-		arch_fp_trap(v); /* lazy switch: the instruction runs again */
-		break;
 	default:
-		inject_undef(r);
+		/* Off the switch's compares, so the hot cases keep their cost. */
+		if (esr >> ESR_EC_SHIFT == ESR_EC_FP)
+			arch_fp_trap(v); /* lazy switch: the instruction runs again */
+		else
+			inject_undef(r);
 		break;
 	}
 	/* CPU_OFF, SYSTEM_OFF, shutdown, blocking, a slice's end */

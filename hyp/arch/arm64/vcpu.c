@@ -300,11 +300,6 @@ void arch_vcpu_frame_save(struct vcpu *v)
 	memcpy(&v->arch.regs, trap_frame(), sizeof(v->arch.regs));
 }
 
-bool arch_vcpu_wants_wake(struct vcpu *v)
-{
-	xen_vcpu_entry(v);
-	return vgic_vcpu_pending(v);
-}
 
 /* Enters v, whose context is loaded here, from its saved registers. */
 void arch_vcpu_enter(struct vcpu *v)
@@ -406,7 +401,19 @@ bool arch_p2m_fault_is_stale(struct domain *d, uint64_t ipa)
 }
 
 
-/* The 'r' debug key, on the CPU that took the key: its hardware view. */
+/* The 'r' debug key: every CPU prints its own hardware view (the others
+ * when their kick arrives, irq.c). */
+void arch_dump_cpus(void)
+{
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		if (c == arch_cpu_id() || !pcpu[c].pool)
+			continue;
+		__atomic_fetch_or(&arch_dump_request, 1U << c, __ATOMIC_ACQ_REL);
+		arch_cpu_kick(c);
+	}
+	arch_dump_cpu();
+}
+
 void arch_dump_cpu(void)
 {
 	unsigned int cpu = arch_cpu_id();

@@ -109,6 +109,7 @@ void vgic_vcpu_init(struct vcpu *v)
 	}
 	c->pend = 0;
 	c->lr_used = 0;
+	c->lr_hw = 0;
 	c->fresh = true;
 	spin_unlock(&v->dom->arch.vgic.lock);
 }
@@ -127,20 +128,20 @@ static bool any_enabled(struct vcpu *v, uint32_t bits, unsigned base)
 	return false;
 }
 
-bool vgic_vcpu_pending(struct vcpu *v)
+static void sync_lrs(struct vcpu *v);
+
+bool vgic_vcpu_pending_slow(struct vcpu *v)
 {
 	struct vgic_dist *dist = &v->dom->arch.vgic;
-	const struct vgic_cpu *c = &v->arch.vgic;
 	bool found;
 
-	/* A list register the guest has not finished with, or no candidate
-	 * at all: answered without the lock (a racing setter kicks us). */
-	if (c->lr_used & ~(uint32_t)read_sysreg(ICH_ELRSR_EL2))
-		return true;
-	if (!c->pend && !dist->pend_words)
-		return false;
 	spin_lock(&dist->lock);
-	found = any_enabled(v, c->pend, 0);
+	/* A list register the guest emptied still marks its interrupt
+	 * in_lr until synced, which would hide it if it is pending again
+	 * (a vtimer tick acknowledged on the host meanwhile). */
+	if (v->arch.vgic.lr_used & (uint32_t)read_sysreg(ICH_ELRSR_EL2))
+		sync_lrs(v);
+	found = any_enabled(v, v->arch.vgic.pend, 0);
 	for (uint32_t ws = dist->pend_words; !found && ws; ws &= ws - 1) {
 		unsigned w = (unsigned)__builtin_ctz(ws);
 

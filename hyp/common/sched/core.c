@@ -73,21 +73,30 @@ void runq_remove(struct sched_pool *p, struct vcpu *v)
 	p->nr_queued--;
 }
 
+/* Idle and not yet told to decide: a CPU already told has a vCPU coming
+ * (two wake-ups at once would otherwise pile onto one idle CPU). */
+static bool idle_untold(unsigned int c)
+{
+	return !pcpu[c].curr && !pcpu[c].resched;
+}
+
 int sched_idle_cpu(struct sched_pool *p, unsigned int prefer, int self)
 {
-	int in_place = -1;
+	int in_place = -1, told = -1;
 
-	if ((p->cpus >> prefer) & 1 && !pcpu[prefer].curr && (int)prefer != self)
+	if ((p->cpus >> prefer) & 1 && (int)prefer != self && idle_untold(prefer))
 		return (int)prefer;
 	for (unsigned int c = 0; c < MAX_CPUS; c++) {
 		if (!((p->cpus >> c) & 1) || (int)c == self)
 			continue;
-		if (!pcpu[c].curr)
+		if (idle_untold(c))
 			return (int)c;
+		if (!pcpu[c].curr && told < 0)
+			told = (int)c;
 		if (pcpu[c].idle_in_place && (in_place < 0 || c == prefer))
 			in_place = (int)c;
 	}
-	return in_place;
+	return in_place >= 0 ? in_place : told;
 }
 
 uint64_t sched_ran_ns(const struct vcpu *v, uint64_t now)
@@ -179,7 +188,10 @@ void sched_wake(struct vcpu *v)
 	spin_lock(&p->lock);
 	if (v->sched.run == RUN_BLOCKED && may_run(v)) {
 		polled = v->sched.polling;
-		v->sched.polling = false;
+		if (polled) {
+			v->sched.polling = false;
+			__atomic_sub_fetch(&v->dom->nr_polling, 1, __ATOMIC_RELAXED);
+		}
 		cpu = make_runnable(p, v, arch_time_ns());
 	}
 	spin_unlock(&p->lock);
@@ -220,6 +232,12 @@ void sched_vcpu_start(struct vcpu *v)
 		sched_set_resched((unsigned int)cpu);
 }
 
+void sched_poll_begin(struct vcpu *v)
+{
+	v->sched.polling = true;
+	__atomic_add_fetch(&v->dom->nr_polling, 1, __ATOMIC_SEQ_CST);
+}
+
 void sched_block(struct vcpu *v)
 {
 	struct sched_pool *p = pool_of(v);
@@ -248,6 +266,8 @@ void sched_vcpu_yield(struct vcpu *v)
 
 void sched_poll_notify(struct domain *d)
 {
+	if (!__atomic_load_n(&d->nr_polling, __ATOMIC_ACQUIRE))
+		return;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (d->vcpu[i]->sched.polling)
 			sched_wake(d->vcpu[i]);
@@ -297,6 +317,7 @@ static struct vcpu *decide(unsigned int c)
 	if (next) {
 		set_run(next, RUN_RUNNING, now);
 		next->sched.cpu = c;
+		next->sched.resched = &pc->resched;
 		next->sched.ran_since = now;
 		next->sched.idle_ticks = 0;
 		next->sched.yielded = false;
@@ -432,6 +453,22 @@ void sched_init(const struct system_config *sys, int nr_cpus)
 	nr_sched_pools = (unsigned int)nr;
 }
 
+/* CPU n (modulo the count) of a pool's mask. */
+static unsigned int nth_cpu_of(uint32_t mask, unsigned int n)
+{
+	unsigned int count = 0;
+
+	for (uint32_t m = mask; m; m &= m - 1)
+		count++;
+	if (!count)
+		return 0;
+	n %= count;
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		if ((mask >> c) & 1 && n-- == 0)
+			return c;
+	return 0;
+}
+
 static void poll_timeout(void *data)
 {
 	sched_wake(data);
@@ -449,8 +486,8 @@ int sched_add_vcpu(struct vcpu *v)
 	s->rs_state = RS_OFFLINE;
 	s->rs_entry = arch_time_ns();
 	timer_init(&s->poll_timer, poll_timeout, v);
-	/* Start near where the previous vCPU of the pool went. */
-	s->cpu = (unsigned int)__builtin_ctz(p->cpus ? p->cpus : 1);
+	/* Spread the pool's vCPUs over its CPUs to start with. */
+	s->cpu = nth_cpu_of(p->cpus, p->nr_vcpus);
 	spin_lock(&p->lock);
 	rc = p->ops->add_vcpu(p, v);
 	if (!rc && p->nr_vcpus < ARRAY_SIZE(p->all))
@@ -529,5 +566,5 @@ void sched_dump(void)
 		       pc->idle_in_place ? " idling-in-place" : "",
 		       pc->slice.cpu >= 0 ? "armed" : "off");
 	}
-	arch_dump_cpu();
+	arch_dump_cpus();
 }

@@ -66,7 +66,7 @@ static int64_t poll(struct vcpu *v, uint64_t arg)
 		return rc < 0 ? rc : 0;
 	if (p.timeout)
 		timer_set(&v->sched.poll_timer, p.timeout);
-	v->sched.polling = true;
+	sched_poll_begin(v);
 	sched_block(v);
 	/* A port raised between the check and the block found us running. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);

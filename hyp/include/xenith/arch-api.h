@@ -36,6 +36,7 @@ uint64_t arch_ticks_to_ns(uint64_t ticks);
 /* The 'r' debug key: this CPU's hardware scheduling state (timer,
  * interrupt controller), printed. */
 void arch_dump_cpu(void);
+void arch_dump_cpus(void);
 
 /* Interrupt lines of the host interrupt controller (SGIs+PPIs+SPIs). */
 unsigned int arch_irq_nr_lines(void);

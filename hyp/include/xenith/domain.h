@@ -78,6 +78,9 @@ struct domain {
 	struct vcpu *vcpu[MAX_DOM_VCPUS];
 	unsigned int nr_vcpus;
 	struct sched_pool *pool;       /* fixed at creation */
+	/* vCPUs blocked in SCHEDOP_poll (atomic): a port raised in a domain
+	 * where none polls costs one load. */
+	unsigned int nr_polling;
 	/* credit2 cap: budget left in this period and when the next begins
 	 * (ns), under pool->lock. */
 	int64_t cap_budget;

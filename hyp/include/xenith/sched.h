@@ -38,6 +38,9 @@ enum { RS_RUNNING = 0, RS_RUNNABLE = 1, RS_BLOCKED = 2, RS_OFFLINE = 3 };
 struct sched_vcpu {
 	volatile enum vcpu_run run;
 	unsigned int cpu;            /* CPU it runs on, or ran on last */
+	/* pcpu[cpu].resched of the CPU it runs on: read on every exit, so
+	 * one load away instead of a per-CPU lookup. */
+	volatile bool *resched;
 	volatile int ctx_cpu;        /* CPU holding its context, -1: saved */
 	struct vcpu *q_next, *q_prev; /* run queue links (RUNNABLE only) */
 	uint64_t ran_since;          /* ns: start of the current run */
@@ -103,7 +106,9 @@ struct pcpu {
 	struct vcpu *curr;           /* running vCPU, NULL when idle (pool lock) */
 	struct vcpu *held;           /* vCPU whose context is loaded here */
 	struct sched_pool *pool;
-	volatile bool resched;       /* decide again before entering a guest */
+	/* Decide again before entering a guest: set by whoever wants the
+	 * CPU back (a wake-up, the slice's end, CPU_OFF, a shutdown). */
+	volatile bool resched;
 	volatile bool idle_in_place; /* curr waits in WFI with its context kept */
 	struct timer slice;
 } __attribute__((aligned(64)));
@@ -127,6 +132,8 @@ void sched_wake(struct vcpu *v);
 /* The calling vCPU waits until vcpu_wants_to_wake() (or a poll wake). */
 void sched_block(struct vcpu *v);
 void sched_vcpu_yield(struct vcpu *v);
+/* Before sched_block() in SCHEDOP_poll: port events wake v too. */
+void sched_poll_begin(struct vcpu *v);
 /* Each CPU ends here after boot and whenever it has nothing to run. */
 void sched_run_cpu(void) __attribute__((noreturn));
 /* From the trap return path with the guest frame complete: decide again,

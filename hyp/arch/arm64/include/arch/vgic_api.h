@@ -11,8 +11,22 @@
 
 int vgic_domain_init(struct domain *d);
 void vgic_vcpu_init(struct vcpu *v);
-/* True if an enabled virtual interrupt is pending for v (WFI wake-up). */
-bool vgic_vcpu_pending(struct vcpu *v);
+bool vgic_vcpu_pending_slow(struct vcpu *v);
+
+/* True if an enabled virtual interrupt is pending for v, whose context is
+ * loaded here (WFI's wake-up). A list register the guest has not finished
+ * with, or no candidate at all, is answered inline without the lock (a
+ * racing setter kicks us). */
+static inline bool vgic_vcpu_pending(struct vcpu *v)
+{
+	const struct vgic_cpu *c = &v->arch.vgic;
+
+	if (c->lr_used & ~(uint32_t)read_sysreg(ICH_ELRSR_EL2))
+		return true;
+	if (!c->pend && !v->dom->arch.vgic.pend_words)
+		return false;
+	return vgic_vcpu_pending_slow(v);
+}
 void vgic_flush_slow(struct vcpu *v);
 /* Context switch: the virtual CPU interface (list registers, VMCR,
  * active priorities) of v, on the CPU it is loaded on. */
