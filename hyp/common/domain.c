@@ -16,8 +16,6 @@
 
 static struct domain domain_store[MAX_DOMAINS];
 bool boot_scrub = true;
-static struct vcpu vcpu_store[MAX_DOMAINS * MAX_DOM_VCPUS];
-static unsigned int nr_vcpus_used;
 struct domain *domains[MAX_DOMAINS];
 unsigned int nr_domains;
 
@@ -142,13 +140,20 @@ static int load_images(struct domain *d, const struct host_info *h)
 	return 0;
 }
 
-static int create_vcpus(struct domain *d)
+/* vCPUs come from host RAM, as many as the domain has: a static array
+ * sized for the worst case would be zeroed at every boot. */
+static int create_vcpus(struct domain *d, struct ram_map *ram)
 {
 	const struct domain_config *c = d->cfg;
+	uint64_t size = ALIGN_UP(sizeof(struct vcpu), 64) * c->vcpus;
+	uint64_t pa = ram_map_alloc(ram, ALIGN_UP(size, PAGE_SIZE), PAGE_SIZE);
 
+	if (!pa)
+		return fail(c, "cpus: not enough free host RAM for the vCPUs");
+	memset((void *)(uintptr_t)pa, 0, size);
 	d->nr_vcpus = c->vcpus;
 	for (unsigned i = 0; i < c->vcpus; i++) {
-		struct vcpu *v = &vcpu_store[nr_vcpus_used++];
+		struct vcpu *v = (struct vcpu *)(uintptr_t)(pa + i * ALIGN_UP(sizeof(struct vcpu), 64));
 
 		v->dom = d;
 		v->id = i;
@@ -214,7 +219,7 @@ static int build(struct domain *d, const struct domain_config *c,
 	if (load_images(d, h))
 		return -1;
 	d->pool = &sched_pools[c->pool];
-	return create_vcpus(d);
+	return create_vcpus(d, ram);
 }
 
 int domain_create(const struct domain_config *c, const struct host_info *h,
@@ -226,8 +231,6 @@ int domain_create(const struct domain_config *c, const struct host_info *h,
 	struct domain *d = &domain_store[nr_domains];
 
 	(void)host_fdt;
-	if (nr_vcpus_used + c->vcpus > ARRAY_SIZE(vcpu_store))
-		return fail(c, "cpus: no vCPU slot left");
 	if (slot_dirty)
 		memset(d, 0, sizeof(*d));
 	slot_dirty = true;

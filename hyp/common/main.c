@@ -96,15 +96,20 @@ static void print_footprint(void)
 	uint64_t start, end, pools = 0, xen = 0;
 
 	arch_image_range(&start, &end);
+	uint64_t vcpus = 0;
+
 	for (unsigned i = 0; i < nr_domains; i++) {
 		pools += domains[i]->p2m_pool.pages * 4096;
 		xen += (1 + GNTTAB_MAX_FRAMES) * 4096ULL; /* shared_info + grant frames */
+		vcpus += ALIGN_UP(ALIGN_UP(sizeof(struct vcpu), 64) * domains[i]->nr_vcpus,
+				  4096);
 	}
 	printk("Hypervisor memory: %llu KiB (image and data %llu KiB, P2M pools %llu KiB, "
-	       "shared_info and grant frames %llu KiB)\n",
-	       (unsigned long long)((end - start + pools + xen) >> 10),
+	       "shared_info and grant frames %llu KiB, vCPUs %llu KiB)\n",
+	       (unsigned long long)((end - start + pools + xen + vcpus) >> 10),
 	       (unsigned long long)((end - start) >> 10),
-	       (unsigned long long)(pools >> 10), (unsigned long long)(xen >> 10));
+	       (unsigned long long)(pools >> 10), (unsigned long long)(xen >> 10),
+	       (unsigned long long)(vcpus >> 10));
 	printk("Free host RAM after construction: %llu MiB\n",
 	       (unsigned long long)(ram_map_free_bytes(&ram) >> 20));
 }

@@ -205,7 +205,15 @@ guest_irq:
 	mov	x0, sp
 	bl	trap_guest_irq
 	cbnz	w0, guest_resched_partial
-	b	guest_return_partial
+	/* falls through to guest_return_partial */
+guest_return_partial:
+	restore_return_state
+	restore_x0_x17
+	ldr	x18, [sp, #16 * 9]
+	add	sp, sp, #FRAME_SIZE
+	eret
+	dsb	nsh
+	isb
 
 /*
  * The handler asked the scheduler to decide (the vCPU blocked, stopped
@@ -224,15 +232,6 @@ guest_resched_partial:
 guest_resched:
 	bl	sched_from_trap
 	b	.
-
-guest_return_partial:
-	restore_return_state
-	restore_x0_x17
-	ldr	x18, [sp, #16 * 9]
-	add	sp, sp, #FRAME_SIZE
-	eret
-	dsb	nsh
-	isb
 
 guest_fiq:
 guest_serror:

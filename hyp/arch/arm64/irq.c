@@ -11,6 +11,7 @@
 #include <xenith/uart.h>
 
 void irq_handle_all(void);
+void irq_handle_guest(struct vcpu *v);
 void irq_set_uart(uint64_t base, unsigned int intid);
 void irq_set_hyp_timer(unsigned int intid);
 
@@ -19,7 +20,7 @@ void irq_set_hyp_timer(unsigned int intid);
 static uint64_t uart_base;
 static unsigned int uart_intid;
 static unsigned int hyp_timer_intid = 26;
-uint32_t arch_dump_request; /* CPUs asked to print their hardware view */
+volatile uint32_t arch_dump_request; /* CPUs asked to print their hardware view */
 
 void irq_set_hyp_timer(unsigned int intid)
 {
@@ -50,13 +51,12 @@ static void vtimer_fired(struct vcpu *v)
 		sched_wake(v);
 }
 
-static void dispatch(unsigned int intid)
+/* `held`: the vCPU whose context is loaded on this CPU, if any. */
+static void dispatch(unsigned int intid, struct vcpu *held)
 {
 	if (intid == VTIMER_INTID) {
-		struct vcpu *v = pcpu[this_cpu()].held;
-
-		if (v) {
-			vtimer_fired(v);
+		if (held) {
+			vtimer_fired(held);
 			return;
 		}
 		/* Nobody's timer is live here (a save silenced it): stale. */
@@ -67,7 +67,7 @@ static void dispatch(unsigned int intid)
 	}
 	/* GIC_SGI_KICK needs no action: returning re-checks the vCPU; the
 	 * 'r' debug key may have asked every CPU for its hardware view. */
-	if (intid == GIC_SGI_KICK &&
+	if (intid == GIC_SGI_KICK && arch_dump_request &&
 	    (__atomic_fetch_and(&arch_dump_request, ~(1U << this_cpu()),
 				__ATOMIC_ACQ_REL) >> this_cpu()) & 1)
 		arch_dump_cpu();
@@ -77,7 +77,7 @@ static void dispatch(unsigned int intid)
 /* One interrupt per exception: if another is pending, the CPU takes the
  * next exception right after the eret, which is rare and saves every
  * exit a second acknowledge that would only read "spurious". */
-void irq_handle_all(void)
+static inline void handle_one(struct vcpu *held)
 {
 	uint64_t iar = read_sysreg(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
 	unsigned int intid = (unsigned int)(iar & 0xffffff);
@@ -86,5 +86,17 @@ void irq_handle_all(void)
 		return;
 	write_sysreg(S3_0_C12_C12_1, iar); /* ICC_EOIR1_EL1: priority drop */
 	isb();
-	dispatch(intid);
+	dispatch(intid, held);
+}
+
+/* Taken while the hypervisor idles (entry.S hyp_irq). */
+void irq_handle_all(void)
+{
+	handle_one(pcpu[this_cpu()].held);
+}
+
+/* Taken from the guest: v is running here, so its context is held. */
+void irq_handle_guest(struct vcpu *v)
+{
+	handle_one(v);
 }

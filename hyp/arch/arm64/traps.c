@@ -22,7 +22,7 @@ int trap_guest_other(struct cpu_regs *r);
 void arch_fp_trap(struct vcpu *v);
 void trap_hyp_sync(struct cpu_regs *r);
 void trap_hyp_bad(struct cpu_regs *r);
-void irq_handle_all(void);
+void irq_handle_guest(struct vcpu *v);
 bool sysreg_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t iss);
 
 #define XEN_HYPERCALL_TAG 0xea1
@@ -258,7 +258,7 @@ int trap_guest_irq(struct cpu_regs *r)
 	struct vcpu *v = current_vcpu();
 
 	(void)r;
-	irq_handle_all();
+	irq_handle_guest(v);
 	if (must_leave(v))
 		return 1;
 	xen_vcpu_entry(v);

@@ -317,7 +317,6 @@ static struct vcpu *decide(unsigned int c)
 	if (next) {
 		set_run(next, RUN_RUNNING, now);
 		next->sched.cpu = c;
-		next->sched.resched = &pc->resched;
 		next->sched.ran_since = now;
 		next->sched.idle_ticks = 0;
 		next->sched.yielded = false;
@@ -374,6 +373,9 @@ static void __attribute__((noreturn)) switch_to(struct pcpu *pc, unsigned int c,
 		next->sched.ctx_cpu = (int)c;
 		pc->held = next;
 	}
+	/* Only now: until its context is ours, the CPU it ran on may still
+	 * be leaving it and must see its own flag. */
+	next->sched.resched = &pc->resched;
 	xen_runstate_update(next);
 	arch_vcpu_enter(next);
 }

@@ -16,6 +16,8 @@
 #define CREDIT_INIT (10 * MS)     /* CSCHED2_CREDIT_INIT */
 #define MIN_TIMER (500 * 1000LL)  /* CSCHED2_MIN_TIMER */
 #define MAX_TIMER (10 * MS)       /* CSCHED2_MAX_TIMER */
+#define CREDIT_MIN (-CREDIT_INIT)  /* CSCHED2_CREDIT_MIN */
+#define CARRYOVER_MAX MIN_TIMER    /* CSCHED2_CARRYOVER_MAX */
 #define YIELD_BIAS (1 * MS)       /* a yielding vCPU goes behind */
 #define CAP_PERIOD (10 * MS)      /* CSCHED2_BDGT_REPL_PERIOD */
 
@@ -54,6 +56,7 @@ static void c2_charge(struct sched_pool *p, struct vcpu *v, uint64_t now)
 
 	/* A low weight burns credit faster: shares follow the weights. */
 	v->sched.credit -= ran * p->max_weight / weight_of(v);
+	v->sched.credit = MAX(v->sched.credit, CREDIT_MIN);
 	if (v->dom->cfg->sched_cap)
 		v->dom->cap_budget -= ran;
 	v->sched.ran_since = now;
@@ -84,12 +87,16 @@ static int64_t score(const struct vcpu *v)
 	return v->sched.credit - (v->sched.yielded ? YIELD_BIAS : 0);
 }
 
-static void reset_credit(struct sched_pool *p)
+/* As Xen: everyone gets CREDIT_INIT more (twice that if the best had
+ * hit the floor), keeping at most a little carried over. */
+static void reset_credit(struct sched_pool *p, int64_t best)
 {
+	int64_t add = best == CREDIT_MIN ? 2 * CREDIT_INIT : CREDIT_INIT;
+
 	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
 		struct sched_vcpu *s = &p->all[i]->sched;
 
-		s->credit = MIN(s->credit, 0) + CREDIT_INIT;
+		s->credit = MIN(s->credit + add, CREDIT_INIT + CARRYOVER_MAX);
 	}
 }
 
@@ -115,7 +122,7 @@ static struct vcpu *c2_pick(struct sched_pool *p, unsigned int cpu, uint64_t now
 	if (!best)
 		return NULL;
 	if (best->sched.credit <= 0)
-		reset_credit(p);
+		reset_credit(p, best->sched.credit);
 	runq_remove(p, best);
 	/* Alone in the queue: no slice, a wake-up will tickle us. */
 	if (!second && !best->dom->cfg->sched_cap)

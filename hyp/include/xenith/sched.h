@@ -38,8 +38,9 @@ enum { RS_RUNNING = 0, RS_RUNNABLE = 1, RS_BLOCKED = 2, RS_OFFLINE = 3 };
 struct sched_vcpu {
 	volatile enum vcpu_run run;
 	unsigned int cpu;            /* CPU it runs on, or ran on last */
-	/* pcpu[cpu].resched of the CPU it runs on: read on every exit, so
-	 * one load away instead of a per-CPU lookup. */
+	/* pcpu[c].resched of the CPU c whose context it is in: read on
+	 * every exit, so one load away instead of a per-CPU lookup. Set by
+	 * c when it enters the vCPU, never by the CPU that picks it. */
 	volatile bool *resched;
 	volatile int ctx_cpu;        /* CPU holding its context, -1: saved */
 	struct vcpu *q_next, *q_prev; /* run queue links (RUNNABLE only) */

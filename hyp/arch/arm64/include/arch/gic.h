@@ -20,4 +20,4 @@ unsigned int gic_nr_spis(void);
 uint64_t gic_cpu_mpidr(unsigned int cpu);
 
 /* CPUs the 'r' debug key asked for their hardware view (irq.c). */
-extern uint32_t arch_dump_request;
+extern volatile uint32_t arch_dump_request;
