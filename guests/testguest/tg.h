@@ -42,6 +42,7 @@ void mode_flood(void);
 void mode_fuzz(void);
 void mode_fuzz_neighbour(void);   /* test=fuzzwatch */
 void mode_race(void);
+void mode_fp(void);             /* test=fp: FP/SIMD state across switches */
 /* sched.c: test=hog, test=rt, test=bursts (scheduler measurements) */
 void mode_hog(void);
 void mode_rt(void);

@@ -27,6 +27,21 @@ static struct system_config sys;
 static struct ram_map ram;
 static char errbuf[CFG_ERR_LEN];
 
+/* sched-fp=lazy|eager: how a context switch moves FP/SIMD state. */
+static void fp_switch_mode(void)
+{
+	char mode[8];
+
+	if (cmdline_str(host.xen_bootargs, "sched-fp", mode, sizeof(mode)) < 0)
+		return;
+	if (!strcmp(mode, "eager")) {
+		arch_fp_switch_eager(true);
+		printk("sched-fp=eager: FP/SIMD registers switched on every context switch\n");
+	} else if (strcmp(mode, "lazy")) {
+		printk("sched-fp=%s: unknown (lazy or eager); using lazy\n", mode);
+	}
+}
+
 static void print_host(void)
 {
 	for (int i = 0; i < host.nr_mem; i++)
@@ -146,6 +161,7 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 	if (host.xen_bootargs)
 		printk("Command line: %s\n", host.xen_bootargs);
 	boot_scrub = cmdline_bool(host.xen_bootargs, "bootscrub", true);
+	fp_switch_mode();
 	if (!boot_scrub)
 		printk("bootscrub=off: guest RAM is not scrubbed at boot\n");
 	parse_config(fdt);

@@ -1206,9 +1206,34 @@ def sc_overcommit_vcpus(kind: str) -> Scenario:
                     ">= 0.8")
 
 
+def _fp_scenario(name: str, bootargs: Optional[str], what: str):
+    def factory(kind: str) -> Scenario:
+        exp = []
+        for i, g in enumerate(("fpa", "fpb")):
+            exp.append(expect(r"%s: fp: [1-9]\d* rounds, 0 mismatches$" % g, i + 1))
+            exp.append(expect(r"%s: FP DONE$" % g, i + 1))
+        if bootargs and kind == "xenith":
+            exp.append(Expect(r"sched-fp=eager: FP/SIMD registers switched on every context switch"))
+        return Scenario(
+            name, [tg("fpa", "fp", args="secs=1"), tg("fpb", "fp", args="secs=1")],
+            expects=exp, forbid=COMMON_FORBID, smp=1, timeout=60,
+            hv_bootargs=bootargs,
+            description="two domains on one CPU fill q0-q31 and FPCR with patterns of "
+                        "their own, yield and get preempted, and find them intact "
+                        "(%s FP switching)" % what)
+    return factory
+
+
+XENITH_BOOTARGS_FP_EAGER = "console=dtuart sched-fp=eager"
+sc_sched_fp = _fp_scenario("sched_fp", None, "lazy, the default")
+sc_sched_fp_eager = _fp_scenario("sched_fp_eager", XENITH_BOOTARGS_FP_EAGER, "eager")
+
+
 # name -> (factory, hypervisor kinds it applies to)
 SCENARIOS: Dict[str, tuple] = {
     "two_guests": (sc_two_guests, {"xen", "xenith"}),
+    "sched_fp": (sc_sched_fp, {"xen", "xenith"}),
+    "sched_fp_eager": (sc_sched_fp_eager, {"xenith"}),
     "four_guests": (sc_four_guests, {"xen", "xenith"}),
     "cells1": (sc_cells1, {"xen", "xenith"}),
     "idle_wfi": (sc_idle_wfi, {"xen", "xenith"}),

@@ -200,9 +200,14 @@ void fpsimd_restore(const struct fpsimd_state *s);
 /* The vCPU whose FP state this CPU's registers hold (even after its
  * save: then they still equal it). Each entry belongs to its CPU. */
 static struct vcpu *fp_owner[MAX_CPUS];
-/* Eager FP switching (xen,xen-bootargs "fp-eager"): measured against
- * lazy in docs/performance.md. */
-bool fp_eager;
+/* Eager FP switching (command line sched-fp=eager): measured against
+ * lazy in docs/performance.md. Written once at boot. */
+static bool fp_eager;
+
+void arch_fp_switch_eager(bool eager)
+{
+	fp_eager = eager;
+}
 
 static void vtimer_wake(void *data)
 {

@@ -67,6 +67,10 @@ void arch_vcpu_load(struct vcpu *v);
 void arch_vcpu_save(struct vcpu *v);
 void arch_vcpu_frame_save(struct vcpu *v);
 void arch_vcpu_enter(struct vcpu *v) __attribute__((noreturn));
+/* FP/SIMD registers switched eagerly (every switch saves and restores
+ * them) instead of lazily (restored on the vCPU's first FP instruction):
+ * command line "sched-fp=eager" (docs/performance.md has both costs). */
+void arch_fp_switch_eager(bool eager);
 /* True if a virtual interrupt is pending for v, whose context is loaded
  * on this CPU (WFI's wake-up condition, even if masked by PSTATE). */
 bool arch_vcpu_wants_wake(struct vcpu *v);
