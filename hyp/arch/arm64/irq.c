@@ -51,8 +51,10 @@ static void vtimer_fired(struct vcpu *v)
 		sched_wake(v);
 }
 
-/* `held`: the vCPU whose context is loaded on this CPU, if any. */
-static void dispatch(unsigned int intid, struct vcpu *held)
+/* `held`: the vCPU whose context is loaded on this CPU, if any. Inlined
+ * into both callers: it is most of an interrupt exit. */
+static inline __attribute__((always_inline)) void dispatch(unsigned int intid,
+							   struct vcpu *held)
 {
 	if (intid == VTIMER_INTID) {
 		if (held) {
@@ -77,7 +79,7 @@ static void dispatch(unsigned int intid, struct vcpu *held)
 /* One interrupt per exception: if another is pending, the CPU takes the
  * next exception right after the eret, which is rare and saves every
  * exit a second acknowledge that would only read "spurious". */
-static inline void handle_one(struct vcpu *held)
+static inline __attribute__((always_inline)) void handle_one(struct vcpu *held)
 {
 	uint64_t iar = read_sysreg(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
 	unsigned int intid = (unsigned int)(iar & 0xffffff);

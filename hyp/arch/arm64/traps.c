@@ -33,7 +33,7 @@ extern uint8_t cpu_stacks[MAX_CPUS][STACK_SIZE];
  * MAX_CPUS: no range check on this path. */
 struct vcpu *current_vcpu(void)
 {
-	return pcpu[this_cpu()].curr;
+	return cpu_current[this_cpu()];
 }
 
 /* Steps over the trapped instruction: 4 bytes, or 2 for a 16-bit T32

@@ -17,6 +17,7 @@
 #include <xenith/sched.h>
 
 struct pcpu pcpu[MAX_CPUS];
+struct vcpu *cpu_current[MAX_CPUS];
 struct sched_pool sched_pools[MAX_POOLS];
 unsigned int nr_sched_pools;
 
@@ -376,6 +377,7 @@ static void __attribute__((noreturn)) switch_to(struct pcpu *pc, unsigned int c,
 	/* Only now: until its context is ours, the CPU it ran on may still
 	 * be leaving it and must see its own flag. */
 	next->sched.resched = &pc->resched;
+	cpu_current[c] = next;
 	xen_runstate_update(next);
 	arch_vcpu_enter(next);
 }

@@ -115,6 +115,9 @@ struct pcpu {
 } __attribute__((aligned(64)));
 
 extern struct pcpu pcpu[MAX_CPUS];
+/* The vCPU each CPU has entered (its trap's vCPU), written by that CPU
+ * when it enters one: a dense array, since every exit reads it. */
+extern struct vcpu *cpu_current[MAX_CPUS];
 extern struct sched_pool sched_pools[MAX_POOLS];
 extern unsigned int nr_sched_pools;
 
