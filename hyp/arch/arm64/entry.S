@@ -230,8 +230,8 @@ guest_resched_partial:
 	stp	x26, x27, [sp, #16 * 13]
 	stp	x28, x29, [sp, #16 * 14]
 guest_resched:
-	bl	sched_from_trap
-	b	.
+	bl	sched_from_trap		/* returns if the same vCPU goes on */
+	b	guest_return
 
 guest_fiq:
 guest_serror:
@@ -299,17 +299,44 @@ hyp_bad:
 
 /*
  * void vcpu_enter(const struct cpu_regs *regs, uint64_t stack_top)
- * Copies the guest frame to the top of this CPU's stack and erets into
- * the guest. Never returns; the C frames below are abandoned.
+ * Enters the guest straight from a vCPU's saved registers, with this
+ * CPU's stack empty for the next trap. Never returns; the C frames
+ * below are abandoned.
  */
 	.global vcpu_enter
 vcpu_enter:
-	sub	x1, x1, #FRAME_SIZE
-	mov	x2, #0
-1:	ldr	x3, [x0, x2]
-	str	x3, [x1, x2]
-	add	x2, x2, #8
-	cmp	x2, #FRAME_SIZE
-	b.lo	1b
 	mov	sp, x1
-	b	guest_return
+	ldp	x30, x2, [x0, #16 * 15]	/* x30, ELR */
+	ldr	x3, [x0, #16 * 16]	/* SPSR */
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	ldp	x2, x3, [x0, #16 * 1]
+	ldp	x4, x5, [x0, #16 * 2]
+	ldp	x6, x7, [x0, #16 * 3]
+	ldp	x8, x9, [x0, #16 * 4]
+	ldp	x10, x11, [x0, #16 * 5]
+	ldp	x12, x13, [x0, #16 * 6]
+	ldp	x14, x15, [x0, #16 * 7]
+	ldp	x16, x17, [x0, #16 * 8]
+	ldp	x18, x19, [x0, #16 * 9]
+	ldp	x20, x21, [x0, #16 * 10]
+	ldp	x22, x23, [x0, #16 * 11]
+	ldp	x24, x25, [x0, #16 * 12]
+	ldp	x26, x27, [x0, #16 * 13]
+	ldp	x28, x29, [x0, #16 * 14]
+	ldp	x0, x1, [x0, #16 * 0]
+	eret
+	dsb	nsh
+	isb
+
+/*
+ * void regs_copy(struct cpu_regs *dst, const struct cpu_regs *src)
+ * The trap frame into the vCPU when it leaves its CPU (272 bytes).
+ */
+	.global regs_copy
+regs_copy:
+	.irp off, 0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256
+	ldp	x2, x3, [x1, #\off]
+	stp	x2, x3, [x0, #\off]
+	.endr
+	ret

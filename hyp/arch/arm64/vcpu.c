@@ -300,9 +300,18 @@ static struct cpu_regs *trap_frame(void)
 	return (struct cpu_regs *)(uintptr_t)cpu_stacks[arch_cpu_id() + 1] - 1;
 }
 
+void regs_copy(struct cpu_regs *dst, const struct cpu_regs *src);
+
 void arch_vcpu_frame_save(struct vcpu *v)
 {
-	memcpy(&v->arch.regs, trap_frame(), sizeof(v->arch.regs));
+	regs_copy(&v->arch.regs, trap_frame());
+}
+
+/* The vCPU that trapped goes on here: its frame is still on the stack. */
+void arch_vcpu_resume(struct vcpu *v)
+{
+	xen_vcpu_entry(v);
+	vgic_flush(v);
 }
 
 
@@ -320,6 +329,7 @@ void arch_vcpu_enter(struct vcpu *v)
 /* Per CPU, once: the EL2 controls every guest shares. */
 void vcpu_init_cpu(void)
 {
+	vgic_init_cpu();
 	write_sysreg(vtcr_el2, VTCR_GUEST);
 	write_sysreg(mdcr_el2, MDCR_GUEST);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));

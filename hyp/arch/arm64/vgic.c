@@ -363,11 +363,22 @@ static void reset_hw(struct vgic_cpu *c)
 }
 
 /* ICH_AP0R<n>/AP1R<n>: 1, 2 or 4 of each, from ICH_VTR_EL2.PREbits. */
-static unsigned int nr_aprs(void)
+static unsigned int apr_count = 1;
+
+void vgic_init_cpu(void)
 {
 	unsigned int pre = (unsigned int)((read_sysreg(S3_4_C12_C11_1) >> 26) & 7) + 1;
 
-	return pre >= 7 ? 4 : pre == 6 ? 2 : 1;
+	apr_count = pre >= 7 ? 4 : pre == 6 ? 2 : 1;
+	lr_mask = (1U << MIN(gic_nr_lrs(), 8U)) - 1;
+	for (unsigned int n = 0; lr_mask >> n; n++)
+		write_lr(n, 0);
+	write_sysreg(S3_4_C12_C11_0, 0); /* ICH_HCR_EL2 */
+}
+
+static unsigned int nr_aprs(void)
+{
+	return apr_count;
 }
 
 #define APR_R(n) case n: c->ap0r[n] = (uint32_t)read_sysreg(S3_4_C12_C8_##n); \
@@ -387,11 +398,11 @@ void vgic_save(struct vcpu *v)
 	struct vgic_cpu *c = &v->arch.vgic;
 	struct vgic_irq *t = &c->priv[VTIMER_INTID];
 
-	for (unsigned int n = 0; lr_mask >> n; n++) {
-		uint64_t lr = (c->lr_used >> n) & 1 ? read_lr(n) : 0;
+	for (uint32_t used = c->lr_used; used; used &= used - 1) {
+		unsigned int n = (unsigned int)__builtin_ctz(used);
 
-		c->lr_saved[n] = lr & ~(LR_HW | (0x3ffULL << LR_PINTID_SHIFT));
-		write_lr(n, 0);
+		c->lr_saved[n] = read_lr(n) & ~(LR_HW | (0x3ffULL << LR_PINTID_SHIFT));
+		write_lr(n, 0); /* all zero again while no context is here */
 	}
 	c->lr_hw = 0;
 	spin_lock(&v->dom->arch.vgic.lock);
@@ -415,8 +426,11 @@ void vgic_restore(struct vcpu *v)
 		reset_hw(c);
 		return;
 	}
-	for (unsigned int n = 0; lr_mask >> n; n++)
-		write_lr(n, (c->lr_used >> n) & 1 ? c->lr_saved[n] : 0);
+	for (uint32_t used = c->lr_used; used; used &= used - 1) {
+		unsigned int n = (unsigned int)__builtin_ctz(used);
+
+		write_lr(n, c->lr_saved[n]);
+	}
 	write_sysreg(S3_4_C12_C11_7, c->vmcr);
 	for (unsigned int n = 0; n < nr_aprs(); n++) {
 		switch (n) { APR_W(0); APR_W(1); APR_W(2); APR_W(3); }

@@ -85,10 +85,12 @@ int sched_idle_cpu(struct sched_pool *p, unsigned int prefer, int self)
 {
 	int in_place = -1, told = -1;
 
+	unsigned int c;
+
 	if ((p->cpus >> prefer) & 1 && (int)prefer != self && idle_untold(prefer))
 		return (int)prefer;
-	for (unsigned int c = 0; c < MAX_CPUS; c++) {
-		if (!((p->cpus >> c) & 1) || (int)c == self)
+	for_each_cpu(c, p->cpus) {
+		if ((int)c == self)
 			continue;
 		if (idle_untold(c))
 			return (int)c;
@@ -394,29 +396,43 @@ static void release_unwanted(struct pcpu *pc, unsigned int c)
 		save_held(pc);
 }
 
-void sched_run_cpu(void)
+/* The CPU's loop from a decision on: run it, or idle until there is
+ * something to decide again. */
+static void __attribute__((noreturn)) cpu_loop(unsigned int c, struct vcpu *next)
 {
-	unsigned int c = arch_cpu_id();
 	struct pcpu *pc = &pcpu[c];
 
 	for (;;) {
-		struct vcpu *next = decide(c);
-
 		if (next)
 			switch_to(pc, c, next);
 		release_unwanted(pc, c);
 		if (!pc->resched)
 			arch_cpu_idle(); /* interrupts run in here */
+		next = decide(c);
 	}
 }
 
+void sched_run_cpu(void)
+{
+	unsigned int c = arch_cpu_id();
+
+	cpu_loop(c, decide(c));
+}
+
+/* Returns when the vCPU that trapped goes on: its frame is still on the
+ * stack, nothing needs copying. */
 void sched_from_trap(void)
 {
-	struct vcpu *v = pcpu[arch_cpu_id()].curr;
+	unsigned int c = arch_cpu_id();
+	struct vcpu *v = cpu_current[c];
+	struct vcpu *next = decide(c);
 
-	if (v)
-		arch_vcpu_frame_save(v);
-	sched_run_cpu();
+	if (next == v && pcpu[c].held == v) {
+		arch_vcpu_resume(v);
+		return;
+	}
+	arch_vcpu_frame_save(v);
+	cpu_loop(c, next);
 }
 
 /* ---- boot --------------------------------------------------------------------- */

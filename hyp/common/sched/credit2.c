@@ -146,11 +146,12 @@ static int c2_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int sel
 {
 	int cpu = sched_idle_cpu(p, v->sched.cpu, self), victim = -1;
 	int64_t low = INT64_MAX;
+	unsigned int c;
 
 	if (cpu >= 0)
 		return cpu;
-	for (unsigned int c = 0; c < MAX_CPUS; c++) {
-		struct vcpu *r = (p->cpus >> c) & 1 && (int)c != self ? pcpu[c].curr : NULL;
+	for_each_cpu(c, p->cpus) {
+		struct vcpu *r = (int)c != self ? pcpu[c].curr : NULL;
 		int64_t credit;
 
 		if (!r)

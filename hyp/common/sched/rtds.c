@@ -109,12 +109,13 @@ static int rt_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int sel
 {
 	int cpu = sched_idle_cpu(p, v->sched.cpu, self), victim = -1;
 	uint64_t latest = v->sched.deadline;
+	unsigned int c;
 
 	(void)now;
 	if (cpu >= 0 || v->sched.budget_left <= 0)
 		return cpu;
-	for (unsigned int c = 0; c < MAX_CPUS; c++) {
-		struct vcpu *r = (p->cpus >> c) & 1 && (int)c != self ? pcpu[c].curr : NULL;
+	for_each_cpu(c, p->cpus) {
+		struct vcpu *r = (int)c != self ? pcpu[c].curr : NULL;
 		/* One running on extratime gives way to anyone with budget. */
 		uint64_t dl = r && r->sched.budget_left <= 0 ? UINT64_MAX :
 			      r ? r->sched.deadline : 0;

@@ -67,6 +67,9 @@ void arch_vcpu_load(struct vcpu *v);
 void arch_vcpu_save(struct vcpu *v);
 void arch_vcpu_frame_save(struct vcpu *v);
 void arch_vcpu_enter(struct vcpu *v) __attribute__((noreturn));
+/* The vCPU that trapped on this CPU goes on without a switch (its frame
+ * is still on the stack): the last steps of a guest entry. */
+void arch_vcpu_resume(struct vcpu *v);
 /* FP/SIMD registers switched eagerly (every switch saves and restores
  * them) instead of lazily (restored on the vCPU's first FP instruction):
  * command line "sched-fp=eager" (docs/performance.md has both costs). */

@@ -140,9 +140,10 @@ void sched_vcpu_yield(struct vcpu *v);
 void sched_poll_begin(struct vcpu *v);
 /* Each CPU ends here after boot and whenever it has nothing to run. */
 void sched_run_cpu(void) __attribute__((noreturn));
-/* From the trap return path with the guest frame complete: decide again,
- * then enter whatever runs next (possibly the same vCPU). */
-void sched_from_trap(void) __attribute__((noreturn));
+/* From the trap return path with the guest frame complete: decide again;
+ * returns if the same vCPU goes on (the frame is restored from the
+ * stack), else switches and does not return. */
+void sched_from_trap(void);
 /* Interrupts: a new interrupt is pending for v. Wakes it if blocked,
  * kicks its CPU if it runs elsewhere. */
 void vcpu_kick(struct vcpu *v);
@@ -156,6 +157,11 @@ void sched_set_resched(unsigned int cpu);
 void sched_dump(void);
 /* Boot log: each pool, its scheduler and CPUs. */
 void sched_print_pools(void);
+
+/* Each CPU c of a mask, lowest first. */
+#define for_each_cpu(c, mask) \
+	for (uint32_t __m = (mask); __m && ((c) = (unsigned int)__builtin_ctz(__m), 1); \
+	     __m &= __m - 1)
 
 /* Shared helpers for the policies (pool lock held). */
 void runq_insert(struct sched_pool *p, struct vcpu *v);

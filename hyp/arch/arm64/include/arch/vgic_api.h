@@ -31,6 +31,10 @@ void vgic_flush_slow(struct vcpu *v);
 /* Context switch: the virtual CPU interface (list registers, VMCR,
  * active priorities) of v, on the CPU it is loaded on. */
 void vgic_save(struct vcpu *v);
+/* Per CPU at boot: an empty virtual CPU interface (list registers are
+ * UNKNOWN at reset; afterwards they are all zero whenever no vCPU's
+ * context is loaded, so a switch writes only the ones in use). */
+void vgic_init_cpu(void);
 void vgic_restore(struct vcpu *v);
 
 /* Syncs list registers with the interrupt state; call before guest entry.
