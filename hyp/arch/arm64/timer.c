@@ -12,6 +12,7 @@
 #include <xenith/timer.h>
 
 void timer_init_cpu(unsigned int hyp_intid);
+static void time_init(void);
 
 #define CNTHCTL_EL1PCTEN (1UL << 0)
 #define VTIMER_INTID 27
@@ -20,6 +21,7 @@ void timer_init_cpu(unsigned int hyp_intid);
  * slices, budgets and the wake-ups of descheduled vCPUs. */
 void timer_init_cpu(unsigned int hyp_intid)
 {
+	time_init();
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	write_sysreg(cntv_ctl_el0, 0);
 	write_sysreg(cnthp_ctl_el2, 0);
@@ -32,13 +34,25 @@ uint64_t arch_counter(void)
 	return read_sysreg(cntpct_el0);
 }
 
-uint64_t arch_ticks_to_ns(uint64_t t)
+/* ns = ticks * 10^9 / CNTFRQ as one multiply: 32.32 fixed-point factors
+ * computed once (the frequency is fixed; all CPUs share it). */
+static uint64_t ns_per_tick_q32, ticks_per_ns_q32;
+
+static void time_init(void)
 {
 	uint64_t freq = read_sysreg(cntfrq_el0);
 
-	if (!freq)
-		return 0;
-	return t / freq * 1000000000ULL + t % freq * 1000000000ULL / freq;
+	if (!freq || ns_per_tick_q32)
+		return;
+	/* Both fit in 64 bits for any counter up to 4 GHz (Armv8.6 fixes
+	 * it at 1 GHz; QEMU's is 62.5 MHz). */
+	ns_per_tick_q32 = (1000000000ULL << 32) / freq;
+	ticks_per_ns_q32 = (freq << 32) / 1000000000ULL;
+}
+
+uint64_t arch_ticks_to_ns(uint64_t t)
+{
+	return (uint64_t)(((__uint128_t)t * ns_per_tick_q32) >> 32);
 }
 
 uint64_t arch_time_ns(void)
@@ -48,9 +62,7 @@ uint64_t arch_time_ns(void)
 
 static uint64_t ns_to_ticks(uint64_t ns)
 {
-	uint64_t freq = read_sysreg(cntfrq_el0);
-
-	return ns / 1000000000ULL * freq + ns % 1000000000ULL * freq / 1000000000ULL;
+	return (uint64_t)(((__uint128_t)ns * ticks_per_ns_q32) >> 32);
 }
 
 void arch_timer_program(uint64_t ns)

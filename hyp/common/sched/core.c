@@ -327,7 +327,7 @@ static struct vcpu *decide(unsigned int c)
 	pc->curr = next;
 	/* Preempted and left waiting: another CPU may owe it its turn (one
 	 * that runs a vCPU alone has no slice timer to notice otherwise). */
-	if (requeued && requeued != next) {
+	if (requeued && requeued != next && (p->cpus & (p->cpus - 1))) {
 		tell = p->ops->tickle(p, requeued, now, (int)c);
 	}
 	spin_unlock(&p->lock);

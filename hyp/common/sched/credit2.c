@@ -144,10 +144,17 @@ static struct vcpu *c2_pick(struct sched_pool *p, unsigned int cpu, uint64_t now
  * had no slice timer until now). */
 static int c2_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int self)
 {
-	int cpu = sched_idle_cpu(p, v->sched.cpu, self), victim = -1;
+	int cpu, victim = -1;
 	int64_t low = INT64_MAX;
 	unsigned int c;
 
+	/* One CPU: it decides again (it keeps its vCPU if that has more
+	 * credit); nothing to choose between. */
+	if (!(p->cpus & (p->cpus - 1))) {
+		c = (unsigned int)__builtin_ctz(p->cpus);
+		return (int)c == self ? -1 : (int)c;
+	}
+	cpu = sched_idle_cpu(p, v->sched.cpu, self);
 	if (cpu >= 0)
 		return cpu;
 	for_each_cpu(c, p->cpus) {
