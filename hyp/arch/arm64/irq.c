@@ -51,12 +51,16 @@ static void vtimer_fired(struct vcpu *v)
 		sched_wake(v);
 }
 
-/* `held`: the vCPU whose context is loaded on this CPU, if any. Inlined
- * into both callers: it is most of an interrupt exit. */
+/* `guest`: the vCPU the interrupt came from, NULL if it came while the
+ * hypervisor idled. Inlined into both callers: it is most of an
+ * interrupt exit. */
 static inline __attribute__((always_inline)) void dispatch(unsigned int intid,
-							   struct vcpu *held)
+							   struct vcpu *guest)
 {
 	if (intid == VTIMER_INTID) {
+		/* The vCPU whose context (and so timer) is loaded here. */
+		struct vcpu *held = guest ? guest : pcpu[this_cpu()].held;
+
 		if (held) {
 			vtimer_fired(held);
 			return;
@@ -79,7 +83,7 @@ static inline __attribute__((always_inline)) void dispatch(unsigned int intid,
 /* One interrupt per exception: if another is pending, the CPU takes the
  * next exception right after the eret, which is rare and saves every
  * exit a second acknowledge that would only read "spurious". */
-static inline __attribute__((always_inline)) void handle_one(struct vcpu *held)
+static inline __attribute__((always_inline)) void handle_one(struct vcpu *guest)
 {
 	uint64_t iar = read_sysreg(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
 	unsigned int intid = (unsigned int)(iar & 0xffffff);
@@ -88,13 +92,13 @@ static inline __attribute__((always_inline)) void handle_one(struct vcpu *held)
 		return;
 	write_sysreg(S3_0_C12_C12_1, iar); /* ICC_EOIR1_EL1: priority drop */
 	isb();
-	dispatch(intid, held);
+	dispatch(intid, guest);
 }
 
 /* Taken while the hypervisor idles (entry.S hyp_irq). */
 void irq_handle_all(void)
 {
-	handle_one(pcpu[this_cpu()].held);
+	handle_one(NULL);
 }
 
 /* Taken from the guest: v is running here, so its context is held. */

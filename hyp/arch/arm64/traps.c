@@ -185,14 +185,13 @@ void arch_vcpu_block(struct vcpu *v)
 		sched_block(v);
 }
 
-static void handle_wfx(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
+/* WFE: a guest spinning on a lock lets the pool's waiting vCPUs go
+ * first (Xen: vcpu_yield), else it simply goes on. */
+static void handle_wfe(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 {
-	uint64_t iss = esr & ESR_ISS_MASK;
-
 	skip_insn(r, esr);
-	if (iss & 1)
-		return; /* WFE: nothing to wait for while we own the CPU */
-	arch_vcpu_block(v);
+	if (v->dom->pool->nr_queued)
+		sched_vcpu_yield(v);
 }
 
 /* After any trap: 1 if the scheduler must decide before the guest
@@ -229,8 +228,18 @@ int trap_guest_sync(struct cpu_regs *r)
 		vpsci_call(v, r);
 		break;
 	case ESR_EC_WFX:
-		handle_wfx(v, r, esr);
-		break;
+		if (iss & 1) {
+			handle_wfe(v, r, esr);
+			break;
+		}
+		/* WFI: arch_vcpu_block has just synced the upcall level, so
+		 * only the list registers are left to fill. */
+		skip_insn(r, esr);
+		arch_vcpu_block(v);
+		if (must_leave(v))
+			return 1;
+		vgic_flush(v);
+		return 0;
 	case ESR_EC_SYSREG:
 		if (sysreg_emulate(v, r, iss))
 			skip_insn(r, esr);
