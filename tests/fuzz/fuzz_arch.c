@@ -193,6 +193,13 @@ void sched_vcpu_start(struct vcpu *v)
 	(void)v;
 }
 
+/* domain_shutdown tells the CPUs of running vCPUs to leave. */
+void sched_set_resched(unsigned int cpu)
+{
+	if (cpu >= MAX_CPUS)
+		die("sched_set_resched(%u)", cpu);
+}
+
 void timer_set(struct timer *t, uint64_t expires)
 {
 	t->expires = expires;

@@ -89,7 +89,8 @@ void xen_runstate_update(struct vcpu *v)
 		      &rs.state_entry_time, sizeof(rs.state_entry_time));
 }
 
-/* Remembered for every switch to come; written now if it is ours. */
+/* Remembered for every switch to come, and written now, as Xen does,
+ * through the caller's page tables (also for another vCPU's area). */
 static int64_t register_runstate(struct vcpu *v, struct vcpu *t, uint64_t arg)
 {
 	uint64_t gva;
@@ -97,8 +98,7 @@ static int64_t register_runstate(struct vcpu *v, struct vcpu *t, uint64_t arg)
 	if (copy_from_guest(&gva, arg, sizeof(gva)))
 		return -XEN_EFAULT;
 	v->dom->runstate_gva[t->id] = gva;
-	if (t == v)
-		xen_runstate_update(t);
+	xen_runstate_update(t);
 	return 0;
 }
 
@@ -108,15 +108,15 @@ int64_t do_vcpu_op(struct vcpu *v, unsigned int cmd, unsigned int vcpuid,
 	struct domain *d = v->dom;
 	struct vcpu *t;
 
+	/* As Xen 4.17 on Arm: the command first (only these two exist
+	 * there, anything else is -EINVAL), then the vCPU (-ENOENT). */
+	if (cmd != VCPUOP_register_vcpu_info &&
+	    cmd != VCPUOP_register_runstate_memory_area)
+		return -XEN_EINVAL;
 	if (vcpuid >= d->nr_vcpus)
 		return -XEN_ENOENT;
 	t = d->vcpu[vcpuid];
-	switch (cmd) {
-	case VCPUOP_register_vcpu_info:
+	if (cmd == VCPUOP_register_vcpu_info)
 		return register_vcpu_info(v, t, arg);
-	case VCPUOP_register_runstate_memory_area:
-		return register_runstate(v, t, arg);
-	default:
-		return -XEN_ENOSYS;
-	}
+	return register_runstate(v, t, arg);
 }
