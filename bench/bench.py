@@ -13,9 +13,16 @@ every run):
   *-ipi    Xenith and bare again with -smp 2 and a 2-vCPU guest for the
            IPI row (Xen 4.17 hangs under icount with -smp 2)
   *-evtchn two probe domains (1 vCPU each) with an event channel between
-           them, for the event-channel row: Xenith with -smp 2 (it gives
-           every vCPU its own CPU), Xen with -smp 1 (both vCPUs share
-           the CPU: its scheduler switches between them)
+           them: xenith-evtchn with -smp 2 (one domain per CPU; Xen 4.17
+           hangs under icount with -smp 2), xenith-evtchn1 and xen-evtchn
+           with -smp 1 (both domains share the CPU: the scheduler switches
+           from the sender to the receiver)
+  *-yield  two probe domains on one CPU (-smp 1), both calling
+           SCHEDOP_yield in a loop: each yield switches to the other
+           domain and back (tests=yield and tests=yielder); *-yield0:
+           the same yield with the probe alone (no switch)
+  *-hog    two probe domains on one CPU (-smp 1): the vtimer test in d1,
+           a spinning CPU hog in d2 (tests=timer and tests=hog)
   linux-*  Debian's Linux 6.1 with a one-program initramfs
            (bench/linux/init.c) under each, for power-on to /init;
            linux-<hv>-shape boots the probe in Linux's place to learn the
@@ -25,13 +32,15 @@ and prints one table (also build/bench/results.json, and results.md for
 docs/performance.md). Sizes: lines of the C/assembly files the hypervisor
 build compiles (from its .d files), image sizes, memory footprint.
 
-  bench/bench.py                   everything (about 20 s)
+  bench/bench.py                   everything (about 30 s)
   bench/bench.py --only xenith xen just some runs (names: see RUNS)
   bench/bench.py --no-xen-memory   do not ask Xen for its memory use ('m' key)
   bench/bench.py --check           Xenith's runs only, each figure held to
                                    bench/baseline.json (+5%; tests/run does this)
   bench/bench.py --write-baseline  Xenith's runs only, their figures written
                                    to bench/baseline.json
+  bench/bench.py --add-baseline    Xenith's runs only, only the figures the
+                                   baseline does not have yet added to it
 
 Environment: XENITH_BUILD (build dir, default build/), XENITH_CACHE, QEMU.
 Logs: build/bench/<run>/console.log and qemu.cmd.
@@ -98,7 +107,13 @@ HV_BOOTARGS = {"xen": os.environ.get("BENCH_XEN_ARGS", XEN_ARGS),
 # Host seconds per boot before giving up (the runs take 0.1-15 s; Xen's
 # event-channel run waits out a 3 s warning countdown, "SILO mode is not
 # enabled", in virtual time).
-TIMEOUT = {"probe": 60.0, "linux-shape": 60.0, "linux": 150.0, "evtchn": 60.0}
+TIMEOUT = {"probe": 60.0, "linux-shape": 60.0, "linux": 150.0, "evtchn": 60.0,
+           "yield": 60.0, "yield_fp": 60.0, "hog": 60.0}
+# Runs with a partner domain (d2) that only keeps the CPU busy: its BENCH
+# lines (boot, info) are left out of the figures.
+PARTNER_GUESTS = ("yield", "yield_fp", "hog")
+# The vtimer test next to a hog: samples per variant (spinning, WFI).
+HOG_TIMER_SAMPLES = 500
 # The event-channel runs: both domains need the /hypervisor node and the
 # event-channel ABI (xen,enhanced), and Debian's Xen 4.17 must run its
 # classic XSM policy: the default (SILO) refuses channels between two
@@ -136,9 +151,10 @@ class Run:
     same guest RAM, so the hypervisor sets the same CNTVOFF)."""
 
     def __init__(self, name: str, kind: str, smp: int, vcpus: int, bootargs: str,
-                 guest: str = "probe", cpu: Optional[str] = None):
+                 guest: str = "probe", cpu: Optional[str] = None, hv_extra: str = ""):
         self.name, self.kind, self.smp, self.vcpus = name, kind, smp, vcpus
         self.cpu = cpu or harness.CPU
+        self.hv_extra = hv_extra   # added to the hypervisor's command line
         self.bootargs = bootargs
         self.guest = guest
         self.lines: List[str] = []
@@ -203,7 +219,9 @@ def parse_kv(text: str) -> Dict[str, str]:
 def collect(run: Run) -> None:
     """BENCH lines -> run.bench[key] = {k: v}; info lines are merged."""
     for line in run.lines:
-        _, text = harness.strip_dom(line)
+        dom, text = harness.strip_dom(line)
+        if run.guest in PARTNER_GUESTS and dom == 2:
+            continue
         m = re.search(r"BENCH-INIT (cntvct=\d+)", text)
         if m:
             run.bench.setdefault("init", {}).update(parse_kv(m.group(1)))
@@ -250,7 +268,7 @@ def qemu_args(run: Run) -> List[str]:
         else:
             args += ["-m", "%dM" % MEM_MB, "-kernel", PROBE]
         return args + ICOUNT + RTC
-    hv_args = HV_BOOTARGS[run.kind]
+    hv_args = HV_BOOTARGS[run.kind] + (" " + run.hv_extra if run.hv_extra else "")
     if run.guest == "probe":
         doms = [harness.Domain(kernel=PROBE, bootargs=run.bootargs, memory_kb=GUEST_KB,
                                cpus=run.vcpus)]
@@ -263,6 +281,20 @@ def qemu_args(run: Run) -> List[str]:
                                bootargs="tests=evtchn evtchn=rx peer=1 " + run.bootargs,
                                extra=dict(ENHANCED))]
         hv_args += EVTCHN_HV_EXTRA
+    elif run.guest in ("yield", "yield_fp"):
+        # d1 times its yields, d2 yields forever (yield_fp: touching FP/SIMD
+        # before each yield).
+        partner = "tests=yielder" if run.guest == "yield" else "tests=yielder_fp"
+        doms = [harness.Domain(kernel=PROBE, memory_kb=GUEST_KB, cpus=run.vcpus,
+                               bootargs="tests=yield " + run.bootargs),
+                harness.Domain(kernel=PROBE, memory_kb=GUEST_KB, cpus=run.vcpus,
+                               bootargs=partner)]
+    elif run.guest == "hog":
+        # d1 runs the vtimer test, d2 spins forever.
+        doms = [harness.Domain(kernel=PROBE, memory_kb=GUEST_KB, cpus=run.vcpus,
+                               bootargs="tests=timer " + run.bootargs),
+                harness.Domain(kernel=PROBE, memory_kb=GUEST_KB, cpus=run.vcpus,
+                               bootargs="tests=hog")]
     else:
         doms = [linux_domain(run)]
     sc = harness.Scenario(name="bench-" + run.name, domains=doms, smp=run.smp,
@@ -316,6 +348,10 @@ def execute(run: Run, ask_xen_mem: bool = True) -> None:
     run.lines = con.lines + ([con.partial] if con.partial else [])
     run.elapsed = time.monotonic() - t0
     collect(run)
+    if run.guest in PARTNER_GUESTS and not run.error and not any(
+            harness.strip_dom(line)[0] == 2 and
+            re.search(r"BENCH info (yielder|yielder_fp|hog) running", line) for line in run.lines):
+        run.error = "the partner domain (d2) never ran"
     if run.guest == "evtchn" and not run.error:
         f = evtchn_figures(run)
         if not f:
@@ -373,6 +409,14 @@ def op_figures(run: Run, key: str) -> Optional[dict]:
             "max": int(once["max"]), "n": n,
             "loop_mean": (int(loop["fire"]) - int(loop["cal"])) / int(loop["n"]),
             "loop_n": int(loop["n"])}
+
+
+def half_figures(f: Optional[dict]) -> Optional[dict]:
+    """One of the two switches of a yield round trip: half of it."""
+    if not f:
+        return None
+    return {k: (v / 2 if k in ("mean", "min", "max", "loop_mean") else v)
+            for k, v in f.items()}
 
 
 def stat_figures(run: Run, key: str) -> Optional[dict]:
@@ -575,8 +619,27 @@ ROWS = [
     ("timer_wfi", "vtimer IRQ latency, vCPU in WFI", "stat", ("xenith", "xen", "bare")),
     ("ipi", "IPI: SGI vCPU0 -> vCPU1 (in WFI), send to handler", "stat",
      ("xenith-ipi", None, "bare-ipi")),
-    ("evtchn", "Event channel between two domains, send to handler", "evtchn",
-     ("xenith-evtchn", "xen-evtchn", None)),
+    ("evtchn", "Event channel between two domains on two pCPUs, send to handler", "evtchn",
+     ("xenith-evtchn", None, None)),
+    # Two domains sharing one pCPU (-smp 1 for all): the scheduler's figures.
+    ("sched_yield@alone", "SCHEDOP_yield, nothing else to run (no switch)", "op",
+     ("xenith-yield0", "xen-yield0", None)),
+    ("sched_yield", "vCPU switch: SCHEDOP_yield to another domain and back", "op",
+     ("xenith-yield", "xen-yield", None)),
+    ("vcpu_switch", "vCPU switch: one switch (half the yield round trip)", "half",
+     ("xenith-yield", "xen-yield", None)),
+    ("sched_yield@fp", "vCPU switch: yield round trip, the partner uses FP/SIMD each time", "op",
+     ("xenith-yield-fp", "xen-yield-fp", None)),
+    ("sched_yield@eager", "vCPU switch: yield round trip, sched-fp=eager", "op",
+     ("xenith-yield-eager", None, None)),
+    ("sched_yield@fp-eager", "vCPU switch: yield round trip, FP-using partner, sched-fp=eager",
+     "op", ("xenith-yield-fp-eager", None, None)),
+    ("evtchn@1cpu", "Event channel, two domains sharing one pCPU, send to handler",
+     "evtchn", ("xenith-evtchn1", "xen-evtchn", None)),
+    ("timer_spin@hog", "vtimer IRQ latency, vCPU spinning, pCPU shared with a hog", "stat",
+     ("xenith-hog", "xen-hog", None)),
+    ("timer_wfi@hog", "vtimer IRQ latency, vCPU in WFI, pCPU shared with a hog", "stat",
+     ("xenith-hog", "xen-hog", None)),
     ("boot_first_insn", "Power-on to first guest instruction", "boot", ("xenith", "xen", "bare")),
     ("linux_init", "Power-on to Linux /init (512 MiB, 1 vCPU, quiet)", "linux",
      ("linux-xenith", "linux-xen", "linux-bare")),
@@ -603,6 +666,8 @@ def figure(runs: Dict[str, Run], kind: str, key: str, name: Optional[str]) -> Op
         return boot_figures(r)
     if kind == "evtchn":
         return evtchn_figures(r)
+    if kind == "half":
+        return half_figures(op_figures(r, "sched_yield"))
     if kind == "linux":
         return linux_figures(runs, name)
     return None
@@ -628,15 +693,28 @@ def build_results(runs: Dict[str, Run], sizes: dict, xen_fp: Optional[dict]) -> 
         for col, name in zip(("xenith", "xen", "bare"), names):
             row[col] = figure(runs, kind, key, name)
         if key == "evtchn":
-            row["note"] = ("two 1-vCPU domains, d1 sends, d2 waits in WFI; Xenith with "
-                           "-smp 2 (one domain per CPU), Xen 4.17 with -smp 1 (it hangs "
-                           "under icount with -smp 2), so Xen's figure includes its "
-                           "scheduler switching from d1 to d2: not like for like, no "
-                           "ratio. Every instruction on every CPU counts, as in the "
-                           "IPI row; no event channels without a hypervisor")
-            # Not the same machine: mark the cell, no ratio.
-            row["xen_cell_suffix"] = " (-smp 1)"
-            row["no_ratio"] = True
+            row["note"] = ("two 1-vCPU domains, d1 sends, d2 waits in WFI, -smp 2 (one "
+                           "domain per CPU); Xen 4.17 hangs under icount with -smp 2 "
+                           "(its -smp 1 figure is in the evtchn@1cpu row). Every "
+                           "instruction on every CPU counts, as in the IPI row; no "
+                           "event channels without a hypervisor")
+        if key == "evtchn@1cpu":
+            row["note"] = ("the same two domains with -smp 1: the send wakes d2, which "
+                           "shares the CPU with d1, so the figure includes the "
+                           "scheduler switching from d1 to d2")
+        if key == "sched_yield":
+            row["note"] = ("-smp 1; d1 times sched_op(SCHEDOP_yield) while d2 yields in "
+                           "a loop, so one yield = d1's hypercall, a switch to d2, d2's "
+                           "return, 5 loop instructions and hypercall, a switch back; "
+                           "one switch = half of that. @alone: d1 alone on the CPU, "
+                           "the yield returns to it")
+        if key == "vcpu_switch":
+            row["derived"] = True   # half of sched_yield: not in the baseline
+        if key == "timer_wfi@hog":
+            row["note"] = ("-smp 1; the vtimer test (%d samples each) in d1 while d2 "
+                           "spins forever: the worst case is the time d2 may keep the "
+                           "CPU (the scheduler's slice); WFI: d1 sleeps, the timer "
+                           "must wake it and preempt d2" % HOG_TIMER_SAMPLES)
         if key == "linux_init":
             row["note"] = ("Debian's Linux 6.1 Image, initramfs with only /init "
                            "(bench/linux/init.c); bare QEMU has -m %d" % LINUX_GUEST_MB)
@@ -758,6 +836,19 @@ RUNS = {
     "bare-ipi": ("bare", 2, 2, "tests=ipi nohyp", "probe"),
     "xenith-evtchn": ("xenith", 2, 1, "", "evtchn"),
     "xen-evtchn": ("xen", 1, 1, "", "evtchn"),
+    # Two domains on one CPU: the scheduler's figures, for both.
+    "xenith-evtchn1": ("xenith", 1, 1, "", "evtchn"),
+    "xenith-yield0": ("xenith", 1, 1, "tests=yield yields=256", "probe"),
+    "xen-yield0": ("xen", 1, 1, "tests=yield yields=256", "probe"),
+    "xenith-yield": ("xenith", 1, 1, "", "yield"),
+    "xen-yield": ("xen", 1, 1, "", "yield"),
+    "xenith-yield-fp": ("xenith", 1, 1, "", "yield_fp"),
+    "xen-yield-fp": ("xen", 1, 1, "", "yield_fp"),
+    # The same two with Xenith's eager FP switching (Xen 4.17's way).
+    "xenith-yield-eager": ("xenith", 1, 1, "", "yield", None, "sched-fp=eager"),
+    "xenith-yield-fp-eager": ("xenith", 1, 1, "", "yield_fp", None, "sched-fp=eager"),
+    "xenith-hog": ("xenith", 1, 1, "timer=%d" % HOG_TIMER_SAMPLES, "hog"),
+    "xen-hog": ("xen", 1, 1, "timer=%d" % HOG_TIMER_SAMPLES, "hog"),
     "linux-xenith": ("xenith", 1, 1, LINUX_ARGS, "linux"),
     "linux-xenith-shape": ("xenith", 1, 1, LINUX_ARGS, "linux-shape"),
     "linux-xen": ("xen", 1, 1, LINUX_ARGS, "linux"),
@@ -782,8 +873,11 @@ def main() -> int:
                          "figure, when one is more than 5%% above it)")
     ap.add_argument("--write-baseline", action="store_true",
                     help="write Xenith's figures to bench/baseline.json")
+    ap.add_argument("--add-baseline", action="store_true",
+                    help="add to bench/baseline.json only Xenith's figures it does not "
+                         "have yet (new rows); the others keep their values")
     args = ap.parse_args()
-    if (args.check or args.write_baseline) and not args.only:
+    if (args.check or args.write_baseline or args.add_baseline) and not args.only:
         args.only = list(baseline.XENITH_RUNS)
     if not os.path.exists(PROBE):
         print("bench: %s missing (run make)" % PROBE, file=sys.stderr)
@@ -828,6 +922,13 @@ def main() -> int:
             return 1
         baseline.write(baseline.figures(res), res)
         print("bench: wrote %s" % os.path.relpath(baseline.BASELINE, ROOT))
+    if args.add_baseline:
+        if run_errors:
+            print("bench: a run failed, baseline not changed", file=sys.stderr)
+            return 1
+        added = baseline.add_new(baseline.figures(res))
+        print("bench: added to %s: %s" % (os.path.relpath(baseline.BASELINE, ROOT),
+                                           ", ".join(added) or "nothing"))
     if args.check:
         print()
         return 1 if baseline.check(res) or run_errors else 0

@@ -18,6 +18,9 @@ instructions one trap costs and in which functions.
   bench/profile.py --boot          also the hypervisor's boot, by function
   bench/profile.py --args "tests=timer timer=8"
   bench/profile.py --evtchn        the event-channel run (2 domains, -smp 2)
+  bench/profile.py --evtchn --smp 1   the same, both domains on one CPU
+  bench/profile.py --yield         two domains on one CPU yielding to each
+                                   other (the vCPU switch rows)
 
 Only for Xenith (Xen's symbols are not at hand). Slow (the trace), so the
 probe runs few iterations; the per-trap figures do not depend on that.
@@ -85,6 +88,7 @@ class Profile:
         # on another CPU: instructions per (CPU, EL, pc) in between.
         self.win_open = self.win_close = None
         self.win_cpu = None                    # CPU of the open window
+        self.win_same_cpu = False              # may close on the same CPU
         self.win_now = collections.Counter()
         self.win = collections.Counter()
         self.windows = 0
@@ -101,7 +105,8 @@ class Profile:
 
     def window(self, cpu: int, host: str, pc: int, el: int, n: int) -> None:
         if self.win_cpu is not None:
-            if el == 1 and pc == self.win_close and cpu != self.win_cpu:
+            if el == 1 and pc == self.win_close and (cpu != self.win_cpu or
+                                                     self.win_same_cpu):
                 self.win.update(self.win_now)
                 self.windows += 1
                 self.win_cpu = None
@@ -169,12 +174,20 @@ def main() -> int:
     ap.add_argument("--evtchn", action="store_true",
                     help="profile the event-channel run instead (two probe domains, "
                          "-smp 2: sender and receiver exits)")
+    ap.add_argument("--smp", type=int, default=2,
+                    help="--evtchn: QEMU -smp (1: both domains share the CPU)")
+    ap.add_argument("--yield", dest="yld", action="store_true",
+                    help="profile two domains on one CPU (-smp 1) yielding to each "
+                         "other (tests=yield and tests=yielder)")
     ap.add_argument("--top", type=int, default=8)
     args = ap.parse_args()
 
     if args.evtchn:
-        run = bench.Run("profile-xenith-evtchn", "xenith", 2, 1,
+        run = bench.Run("profile-xenith-evtchn", "xenith", args.smp, 1,
                         "evtchn_n=16 evtchn_warm=2", "evtchn")
+    elif args.yld:
+        run = bench.Run("profile-xenith-yield", "xenith", 1, 1,
+                        "yields=16 yield_warm=16", "yield")
     else:
         run = bench.Run("profile-xenith", "xenith", 1, 1, args.args)
     os.makedirs(run.workdir, exist_ok=True)
@@ -189,6 +202,10 @@ def main() -> int:
         prof = Profile(start, per_cpu=True)
         prof.win_open = guest.addr[guest.name.index("evtchn_send_hvc")]
         prof.win_close = guest.addr[guest.name.index("irq_entry")]
+        prof.win_same_cpu = args.smp == 1
+    elif args.yld:
+        # From the timed yields on (the warm-up let d2 finish booting).
+        prof = Profile(guest.addr[guest.name.index("monce_hcall_cal")], per_cpu=False)
     else:
         prof = Profile()
 
@@ -252,7 +269,7 @@ def main() -> int:
             fn = hyp(pc) if el == 2 else guest(pc)
             by[("CPU%d" % cpu, "EL%d" % el, fn)] += n
         k = prof.windows
-        print("EVTCHNOP_send on CPU0 -> receiver's IRQ vector on CPU1: %.0f instructions "
+        print("EVTCHNOP_send -> receiver's IRQ vector: %.0f instructions "
               "(QEMU's trace; %d samples)" % (sum(by.values()) / k, k))
         sub = collections.Counter()
         for (c, e, fn), n in by.items():

@@ -11,15 +11,21 @@
  * instruction is one ns, so every figure is also an instruction count.
  *
  * bootargs (space separated, all optional):
- *   tests=ops,timer,ipi,evtchn   what to run (default ops,timer; ipi needs
- *                         2 CPUs; evtchn a second domain, see evtchn.c;
- *                         "none": only the power-on figure)
+ *   tests=ops,timer,ipi,evtchn,yield   what to run (default ops,timer;
+ *                         ipi needs 2 CPUs; evtchn a second domain, see
+ *                         evtchn.c; yield a second domain running
+ *                         tests=yielder on the same CPU; "none": only the
+ *                         power-on figure)
+ *   tests=yielder         partner of tests=yield: SCHEDOP_yield forever
+ *   tests=hog             spin forever (a CPU hog for the timer test)
  *   nohyp                 no hypervisor: skip the Xen hypercall
- *   loops=N once=N timer=N ipi=N   iteration counts
+ *   loops=N once=N timer=N ipi=N yields=N yield_warm=N   iteration counts
  *   evtchn=tx|rx peer=D port=P evtchn_n=N evtchn_warm=W   (evtchn.c)
  */
 #include "probe.h"
 #include "stamp.h"
+
+#define XEN_HC_sched_op 29      /* with x0 = 0: SCHEDOP_yield */
 
 const char *guest_name = "probe";
 static const void *fdt;
@@ -169,6 +175,14 @@ static void report(const char *key, const struct stat *s)
 	       (long long)s->max);
 }
 
+/* The same, with the index of the (first) worst sample. */
+static void report_i(const char *key, const struct stat *s, uint64_t max_i)
+{
+	printk("BENCH %s n=%llu sum=%lld min=%lld max=%lld max_i=%llu\n", key,
+	       (unsigned long long)s->n, (long long)s->sum, (long long)s->min,
+	       (long long)s->max, (unsigned long long)max_i);
+}
+
 /* ---- interrupts ---- */
 #define INTID_VTIMER 27
 #define SGI_PING     1
@@ -252,16 +266,21 @@ static void run_op(const struct op *op, uint64_t arg, uint64_t nloop, uint64_t n
 			c = v;
 	}
 	struct stat s = { 0 };
-	for (uint64_t i = 0; i < nonce; i++)
-		st_add(&s, (int64_t)(op->once(arg, P) - c));
-	report(op->key, &s);
+	uint64_t max_i = 0;
+	for (uint64_t i = 0; i < nonce; i++) {
+		int64_t v = (int64_t)(op->once(arg, P) - c);
+		if (!s.n || v > s.max)
+			max_i = i;
+		st_add(&s, v);
+	}
+	report_i(op->key, &s, max_i);
 }
 
 static void test_ops(bool nohyp)
 {
 	uint64_t nloop = arg_num("loops", 4096), nonce = arg_num("once", 4096);
 	static const struct op null = OP("null", null);
-	static const struct op xenver = OP("hc_xen_version", xenver);
+	static const struct op xenver = OP("hc_xen_version", hcall);
 	static const struct op psci_hvc = OP("psci_version", psci_hvc);
 	static const struct op psci_smc_op = OP("psci_version", psci_smc);
 	static const struct op rd = OP("mmio_read", mmio_rd);
@@ -271,7 +290,7 @@ static void test_ops(bool nohyp)
 	if (!nohyp) {
 		int64_t v = xen_hypercall(XEN_HC_xen_version, 0, 0, 0, 0, 0);
 		printk("BENCH info xen_version=%lld\n", (long long)v);
-		run_op(&xenver, 0, nloop, nonce);
+		run_op(&xenver, XEN_HC_xen_version, nloop, nonce);
 	}
 	printk("BENCH info psci_version=%#llx conduit=%s\n",
 	       (unsigned long long)psci(PSCI_VERSION, 0, 0, 0), psci_smc ? "smc" : "hvc");
@@ -308,7 +327,8 @@ static void test_timer(bool wfi, uint64_t n, uint64_t delta_ns)
 {
 	uint64_t delta = delta_ns / P + 1;
 	struct stat s = { 0 };
-	uint32_t lost = 0;
+	uint32_t lost = 0, slow = 0;
+	uint64_t max_i = 0;
 
 	for (uint64_t i = 0; i < n; i++) {
 		irq_mask();
@@ -333,9 +353,16 @@ static void test_timer(bool wfi, uint64_t n, uint64_t delta_ns)
 			__asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb" ::: "memory");
 			continue;
 		}
-		st_add(&s, (int64_t)(timer_tv - cval * P) - 1);
+		int64_t lat = (int64_t)(timer_tv - cval * P) - 1;
+		slow += lat > 10000;
+		if (!s.n || lat > s.max)
+			max_i = s.n;
+		st_add(&s, lat);
 	}
-	report(wfi ? "timer_wfi" : "timer_spin", &s);
+	report_i(wfi ? "timer_wfi" : "timer_spin", &s, max_i);
+	/* Samples over 10 us: the vCPU waited for another one (tests=hog). */
+	if (slow)
+		printk("BENCH info %s slow=%u\n", wfi ? "timer_wfi" : "timer_spin", slow);
 	if (lost)
 		printk("BENCH info %s lost=%u\n", wfi ? "timer_wfi" : "timer_spin", lost);
 }
@@ -403,6 +430,83 @@ static void test_ipi(uint64_t n)
 		printk("BENCH info ipi lost=%u\n", lost);
 }
 
+/* SCHEDOP_yield while another domain on the same CPU yields too
+ * (tests=yielder): each yield runs the other domain up to its next yield,
+ * so one yield here is a round trip, two switches. The warm-up lets the
+ * partner finish booting and reach its loop. */
+static void __attribute__((noinline)) test_yield(void)
+{
+	uint64_t warm = arg_num("yield_warm", 64), n = arg_num("yields", 2048);
+	static const struct op yield = OP("sched_yield", hcall);
+
+	uint64_t t = mloop_hcall(warm, XEN_HC_sched_op, P);
+	printk("BENCH info yield warm=%llu ns=%llu\n", (unsigned long long)warm,
+	       (unsigned long long)t);
+	run_op(&yield, XEN_HC_sched_op, n, n);
+}
+
+/* The partner of tests=yield (never returns). Same loop as the timed one,
+ * so the partner's share of a round trip is its 5 loop instructions and
+ * its hypercall. */
+static void __attribute__((noinline, noreturn)) run_yielder(void)
+{
+	printk("BENCH info yielder running\n");
+	for (;;)
+		mloop_hcall(1ull << 40, XEN_HC_sched_op, P);
+}
+
+/* tests=yielder_fp: the same partner, but it touches the FP/SIMD
+ * registers before every yield, as a guest whose user space copies memory
+ * with SIMD does: each switch to it then needs its FP state (lazy: a trap
+ * and a restore; eager: a restore at the switch). */
+static void __attribute__((noinline, noreturn)) run_yielder_fp(void)
+{
+	uint64_t cpacr;
+
+	printk("BENCH info yielder_fp running\n");
+	/* FP/SIMD at EL1 (CPACR_EL1.FPEN = 0b11). */
+	__asm__ volatile("mrs %0, cpacr_el1" : "=r"(cpacr));
+	cpacr |= 3ull << 20;
+	__asm__ volatile("msr cpacr_el1, %0\n\tisb" :: "r"(cpacr) : "memory");
+	for (uint64_t i = 0;; i++) {
+		register uint64_t x0 __asm__("x0") = 0;
+		register uint64_t x16 __asm__("x16") = XEN_HC_sched_op;
+
+		__asm__ volatile(".arch_extension fp\n\t"
+				 "fmov d0, %2\n\t"
+				 "hvc #0xea1"
+				 : "+r"(x0), "+r"(x16) : "r"(i)
+				 : "x1", "x2", "x3", "x4", "v0", "memory");
+	}
+}
+
+/* A CPU hog (never returns): spins with IRQs masked, never traps. */
+static void __attribute__((noinline, noreturn)) run_hog(void)
+{
+	volatile uint64_t spins = 0;
+
+	printk("BENCH info hog running\n");
+	irq_mask();
+	for (;;)
+		spins++;
+}
+
+/* The tests with a second domain on the same CPU: first (before the
+ * others) the partners that never return, then (after the timer test)
+ * the yield test. Out of line, to change probe_main's code as little as
+ * possible: the IPI figure runs part of it (it moved by 1 instruction). */
+static void __attribute__((noinline)) sched_tests(const char *tl, bool partners)
+{
+	if (partners && has_word(tl, "yielder"))
+		run_yielder();
+	if (partners && has_word(tl, "yielder_fp"))
+		run_yielder_fp();
+	if (partners && has_word(tl, "hog"))
+		run_hog();
+	if (!partners && has_word(tl, "yield"))
+		test_yield();
+}
+
 /* CNTVOFF in ticks: CNTPCT - CNTVCT read in the same tick (both counters
  * tick on the same edges, the offset being whole ticks). */
 static uint64_t cntvoff(void)
@@ -466,6 +570,7 @@ void probe_main(const void *dtb, uint64_t k, uint64_t j)
 	tl[n] = '\0';
 	bool nohyp = has_word(args, "nohyp");
 
+	sched_tests(tl, true);
 	if (has_word(tl, "ops"))
 		test_ops(nohyp);
 	if (has_word(tl, "timer")) {
@@ -473,6 +578,7 @@ void probe_main(const void *dtb, uint64_t k, uint64_t j)
 		test_timer(false, nt, 10000);
 		test_timer(true, nt, 20000);
 	}
+	sched_tests(tl, false);
 	if (has_word(tl, "ipi"))
 		test_ipi(arg_num("ipi", 1000));
 	if (has_word(tl, "evtchn")) {

@@ -23,13 +23,16 @@
 .macro	op_null_fire
 .endm
 
-/* Xen null hypercall: xen_version(XENVER_version, NULL). */
-.macro	op_xenver_setup
-	mov	x16, #17
+/* Xen hypercall number arg with arguments (0, 0): xen_version(
+ * XENVER_version, NULL), the null hypercall, with arg = 17;
+ * sched_op(SCHEDOP_yield, NULL) with arg = 29 (another runnable domain on
+ * the same CPU, tests=yielder, runs before it returns). */
+.macro	op_hcall_setup
+	mov	x16, x20
 	mov	x0, #0
 	mov	x1, #0
 .endm
-.macro	op_xenver_fire
+.macro	op_hcall_fire
 	hvc	#0xea1
 .endm
 
@@ -124,7 +127,7 @@ monce_\name\()_cal:
 
 	.text
 	gen	null
-	gen	xenver
+	gen	hcall
 	gen	psci_hvc
 	gen	psci_smc
 	gen	mmio_rd

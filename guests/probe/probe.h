@@ -36,7 +36,7 @@ uint64_t pgic_sgi1r(uint64_t mpidr, unsigned intid);
 	uint64_t monce_##x(uint64_t arg, uint64_t per);                   \
 	uint64_t monce_##x##_cal(uint64_t arg, uint64_t per);
 MEASURE(null)
-MEASURE(xenver)
+MEASURE(hcall)
 MEASURE(psci_hvc)
 MEASURE(psci_smc)
 MEASURE(mmio_rd)

@@ -134,9 +134,11 @@ static void start_cpus(void)
 	for (int cpu = 1; cpu < host.nr_cpus; cpu++) {
 		int rc = arch_cpu_start((unsigned)cpu, host.cpu_mpidr[cpu]);
 
-		if (rc)
+		if (rc) {
 			printk("CPU%d (MPIDR 0x%llx) failed to start: %d\n", cpu,
 			       (unsigned long long)host.cpu_mpidr[cpu], rc);
+			sched_cpu_down((unsigned int)cpu);
+		}
 	}
 }
 

@@ -304,7 +304,8 @@ static struct vcpu *decide(unsigned int c)
 	if (prev && prev->sched.run == RUN_RUNNING && prev->sched.cpu == c) {
 		p->ops->charge(p, prev, now);
 		if (may_run(prev)) {
-			make_runnable(p, prev, now); /* tickled below if not picked */
+			set_run(prev, RUN_RUNNABLE, now);
+			p->ops->enqueue(p, prev, now); /* tickled below if not picked */
 			requeued = prev;
 		} else
 			set_run(prev, RUN_OFFLINE, now);
@@ -324,6 +325,9 @@ static struct vcpu *decide(unsigned int c)
 		next->sched.idle_ticks = 0;
 		next->sched.yielded = false;
 	}
+	/* A yield counts for this one decision (Xen: test-and-clear). */
+	if (prev)
+		prev->sched.yielded = false;
 	pc->curr = next;
 	/* Preempted and left waiting: another CPU may owe it its turn (one
 	 * that runs a vCPU alone has no slice timer to notice otherwise). */
@@ -514,6 +518,24 @@ int sched_add_vcpu(struct vcpu *v)
 		p->all[p->nr_vcpus++] = v;
 	spin_unlock(&p->lock);
 	return rc;
+}
+
+void sched_cpu_down(unsigned int cpu)
+{
+	struct sched_pool *p = pcpu[cpu].pool;
+
+	if (!p)
+		return;
+	spin_lock(&p->lock);
+	p->cpus &= ~(1U << cpu);
+	pcpu[cpu].pool = NULL;
+	for (unsigned int i = 0; i < p->nr_vcpus; i++)
+		if (p->all[i]->sched.null_cpu == (int)cpu)
+			printk("d%uv%u: its CPU%u (null scheduler) is not up: it cannot run\n",
+			       p->all[i]->dom->id, p->all[i]->id, cpu);
+	if (!p->cpus)
+		printk("Pool-%u: no CPU is up: its domains cannot run\n", p->id);
+	spin_unlock(&p->lock);
 }
 
 static void print_cpus(uint32_t mask, char *buf, size_t len)

@@ -155,6 +155,9 @@ void sched_poll_notify(struct domain *d);
 void sched_set_resched(unsigned int cpu);
 /* Xen's 'r' debug key: every pool, CPU and vCPU with its state. */
 void sched_dump(void);
+/* Boot: CPU `cpu` did not come up; its pool goes on without it (a vCPU
+ * the null scheduler gave it cannot run: said on the console). */
+void sched_cpu_down(unsigned int cpu);
 /* Boot log: each pool, its scheduler and CPUs. */
 void sched_print_pools(void);
 
