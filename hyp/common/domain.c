@@ -269,12 +269,8 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why)
 	printk("d%u: domain %s\n", d->id, reason_name(why));
 	/* Running vCPUs (the caller's too) leave at their next exit; blocked
 	 * ones are never woken again (sched_wake checks the domain). */
-	for (unsigned i = 0; i < d->nr_vcpus; i++) {
-		struct vcpu *v = d->vcpu[i];
-
-		if (v->sched.run == RUN_RUNNING)
-			sched_set_resched(v->sched.cpu);
-	}
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		sched_vcpu_stop(d->vcpu[i]);
 	for (unsigned i = 0; i < nr_domains; i++)
 		if (domains[i]->state != DOM_SHUTDOWN)
 			all_down = false;

@@ -137,6 +137,25 @@ void arch_vcpu_block(struct vcpu *v)
 
 /* ---- the scheduler's side (common/sched is not fuzzed here) ---- */
 
+bool fuzz_irqs_masked;
+
+bool arch_hypercall_irqs_masked(void)
+{
+	return fuzz_irqs_masked;
+}
+
+void arch_hypercall_enable_events(void)
+{
+	fuzz_irqs_masked = false;
+}
+
+void sched_block_nocheck(struct vcpu *v)
+{
+	if (v != fuzz_current)
+		die("sched_block of another vCPU");
+	fuzz_blocks++;
+}
+
 void sched_block(struct vcpu *v)
 {
 	if (v != fuzz_current)
@@ -191,6 +210,12 @@ int sched_add_vcpu(struct vcpu *v)
 void sched_vcpu_start(struct vcpu *v)
 {
 	(void)v;
+}
+
+void sched_vcpu_stop(struct vcpu *v)
+{
+	if (!v || !v->dom)
+		die("sched_vcpu_stop of nothing");
 }
 
 /* domain_shutdown tells the CPUs of running vCPUs to leave. */

@@ -179,3 +179,8 @@ void gic_ppi_state(unsigned int cpu, uint32_t *pending, uint32_t *active)
 	*pending = sgi[0x200 / 4]; /* GICR_ISPENDR0 */
 	*active = sgi[0x300 / 4];  /* GICR_ISACTIVER0 */
 }
+
+unsigned int gic_maint_intid(void)
+{
+	return maint_irq;
+}

@@ -20,11 +20,13 @@ void irq_set_hyp_timer(unsigned int intid);
 static uint64_t uart_base;
 static unsigned int uart_intid;
 static unsigned int hyp_timer_intid = 26;
+static unsigned int maint_intid;
 volatile uint32_t arch_dump_request; /* CPUs asked to print their hardware view */
 
 void irq_set_hyp_timer(unsigned int intid)
 {
 	hyp_timer_intid = intid;
+	maint_intid = gic_maint_intid();
 }
 
 void irq_set_uart(uint64_t base, unsigned int intid)
@@ -68,6 +70,8 @@ static inline __attribute__((always_inline)) void dispatch(unsigned int intid,
 		/* Nobody's timer is live here (a save silenced it): stale. */
 	} else if (intid == hyp_timer_intid) {
 		timer_expire(); /* reprograms or disables the timer first */
+	} else if (intid == maint_intid && maint_intid) {
+		vgic_maintenance(guest ? guest : pcpu[this_cpu()].held);
 	} else if (intid == uart_intid && uart_base) {
 		uart_rx();
 	}

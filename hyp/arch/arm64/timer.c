@@ -60,9 +60,11 @@ uint64_t arch_time_ns(void)
 	return arch_ticks_to_ns(read_sysreg(cntpct_el0));
 }
 
+/* Rounded up: a timer never fires before its time (and is not
+ * re-armed in the past over and over). */
 static uint64_t ns_to_ticks(uint64_t ns)
 {
-	return (uint64_t)(((__uint128_t)ns * ticks_per_ns_q32) >> 32);
+	return (uint64_t)(((__uint128_t)ns * ticks_per_ns_q32) >> 32) + 1;
 }
 
 void arch_timer_program(uint64_t ns)

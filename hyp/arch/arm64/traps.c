@@ -118,6 +118,20 @@ void arch_hypercall_continue(void)
 	r->pc -= 4;
 }
 
+bool arch_hypercall_irqs_masked(void)
+{
+	struct cpu_regs *r = (struct cpu_regs *)(uintptr_t)cpu_stacks[this_cpu() + 1] - 1;
+
+	return (r->pstate & PSR_I) != 0;
+}
+
+void arch_hypercall_enable_events(void)
+{
+	struct cpu_regs *r = (struct cpu_regs *)(uintptr_t)cpu_stacks[this_cpu() + 1] - 1;
+
+	r->pstate &= ~PSR_I;
+}
+
 static void handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
 {
 	switch (iss & 0xffff) {

@@ -156,6 +156,7 @@ static void el1_restore(const struct el1_sysregs *s)
 	write_sysreg(cntkctl_el1, s->cntkctl);
 	write_sysreg(cntv_cval_el0, s->cntv_cval);
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
+	write_sysreg(csselr_el1, s->csselr);
 }
 
 /* Saved when a vCPU leaves its CPU for another vCPU. */
@@ -185,6 +186,7 @@ static void el1_save(struct el1_sysregs *s)
 	s->cntkctl = read_sysreg(cntkctl_el1);
 	s->cntv_cval = read_sysreg(cntv_cval_el0);
 	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
+	s->csselr = read_sysreg(csselr_el1);
 }
 
 /* ---- context switch ------------------------------------------------- */
@@ -222,9 +224,14 @@ static void timer_save(struct vcpu *v)
 	 * hypervisor timer wakes the vCPU when it would have fired (the
 	 * hardware raises the interrupt itself once it is loaded again). */
 	write_sysreg(cntv_ctl_el0, 0);
-	if ((ctl & CNTV_ENABLE) && !(ctl & CNTV_IMASK))
-		timer_set(&v->arch.vtimer_wake,
-			  arch_ticks_to_ns(v->arch.el1.cntv_cval + v->dom->arch.cntvoff));
+	if ((ctl & CNTV_ENABLE) && !(ctl & CNTV_IMASK)) {
+		uint64_t cval = v->arch.el1.cntv_cval, off = v->dom->arch.cntvoff;
+		/* A deadline past the end of time never comes: wrapping it
+		 * would wake the vCPU at once, again and again. */
+		uint64_t when = cval > UINT64_MAX - off ? UINT64_MAX : cval + off;
+
+		timer_set(&v->arch.vtimer_wake, arch_ticks_to_ns(when));
+	}
 }
 
 static void fp_load(struct vcpu *v, unsigned int cpu)

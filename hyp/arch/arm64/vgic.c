@@ -340,28 +340,6 @@ static bool fill(struct vcpu *v)
 	return n < MAX_CANDS;
 }
 
-/* First entry after a reset, on the vCPU's own CPU: forget whatever the
- * virtual CPU interface held before. */
-static void reset_hw(struct vgic_cpu *c)
-{
-	for (unsigned n = 0; lr_mask >> n; n++) {
-		uint64_t lr = read_lr(n);
-
-		/* A forwarded interrupt (the vtimer) still in a list register
-		 * is active on the host (EOImode 1): deactivate it, or it would
-		 * never fire again for the vCPU that starts here next. */
-		if ((lr & LR_HW) && (lr & LR_STATE_MASK))
-			write_sysreg(S3_0_C12_C11_1, (lr >> LR_PINTID_SHIFT) & 0x3ff);
-		write_lr(n, 0);
-	}
-	write_sysreg(S3_4_C12_C11_7, 0); /* ICH_VMCR_EL2 */
-	write_sysreg(S3_4_C12_C9_0, 0);  /* ICH_AP1R0_EL2 */
-	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN);
-	c->uie = false;
-	c->lr_hw = 0;
-	c->fresh = false;
-}
-
 /* ICH_AP0R<n>/AP1R<n>: 1, 2 or 4 of each, from ICH_VTR_EL2.PREbits. */
 static unsigned int apr_count = 1;
 
@@ -385,6 +363,33 @@ static unsigned int nr_aprs(void)
 	c->ap1r[n] = (uint32_t)read_sysreg(S3_4_C12_C9_##n); break
 #define APR_W(n) case n: write_sysreg(S3_4_C12_C8_##n, c->ap0r[n]); \
 	write_sysreg(S3_4_C12_C9_##n, c->ap1r[n]); break
+
+/* First entry after a reset, on the vCPU's own CPU: forget whatever the
+ * virtual CPU interface held before. */
+static void reset_hw(struct vgic_cpu *c)
+{
+	for (unsigned n = 0; lr_mask >> n; n++) {
+		uint64_t lr = read_lr(n);
+
+		/* A forwarded interrupt (the vtimer) still in a list register
+		 * is active on the host (EOImode 1): deactivate it, or it would
+		 * never fire again for the vCPU that starts here next. */
+		if ((lr & LR_HW) && (lr & LR_STATE_MASK))
+			write_sysreg(S3_0_C12_C11_1, (lr >> LR_PINTID_SHIFT) & 0x3ff);
+		write_lr(n, 0);
+	}
+	write_sysreg(S3_4_C12_C11_7, 0); /* ICH_VMCR_EL2 */
+	memset(c->ap0r, 0, sizeof(c->ap0r));
+	memset(c->ap1r, 0, sizeof(c->ap1r));
+	for (unsigned int n = 0; n < nr_aprs(); n++) {
+		switch (n) { APR_W(0); APR_W(1); APR_W(2); APR_W(3); }
+	}
+	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN);
+	c->uie = false;
+	c->lr_hw = 0;
+	c->fresh = false;
+}
+
 
 /*
  * The vtimer's physical interrupt stays active on this CPU until the
@@ -436,6 +441,22 @@ void vgic_restore(struct vcpu *v)
 		switch (n) { APR_W(0); APR_W(1); APR_W(2); APR_W(3); }
 	}
 	write_sysreg(S3_4_C12_C11_0, ICH_HCR_EN | (c->uie ? ICH_HCR_UIE : 0));
+}
+
+/*
+ * The list registers drained while UIE asked to hear of it. The request
+ * is withdrawn here, not only at the next entry: the interrupt is a
+ * level, and a vCPU that blocked (or whose CPU went idle holding its
+ * context) with UIE set and nothing left to load would otherwise take it
+ * again after every eret, for ever. The next flush asks again if more
+ * candidates wait.
+ */
+void vgic_maintenance(struct vcpu *v)
+{
+	write_sysreg(S3_4_C12_C11_0, v ? ICH_HCR_EN : 0);
+	if (v)
+		v->arch.vgic.uie = false;
+	isb();
 }
 
 /* Out of list registers: ask for a maintenance interrupt once they drain,

@@ -22,17 +22,23 @@ static int a653_add_vcpu(struct sched_pool *p, struct vcpu *v)
 {
 	uint64_t sum = 0;
 
+	uint64_t len = (uint64_t)v->dom->cfg->a653_window_us * US;
+
 	if (v->id != 0)
 		return 0;
 	if (p->a653_nr >= MAX_DOMAINS)
 		return -1;
-	p->a653_dom[p->a653_nr] = v->dom;
-	p->a653_len[p->a653_nr++] = (uint64_t)v->dom->cfg->a653_window_us * US;
 	for (unsigned int i = 0; i < p->a653_nr; i++)
 		sum += p->a653_len[i];
+	sum += len;
+	/* A window that does not fit is refused before it is added. */
+	if (p->cfg->a653_major_us && sum > p->major_ns)
+		return -1;
+	p->a653_dom[p->a653_nr] = v->dom;
+	p->a653_len[p->a653_nr++] = len;
 	if (!p->cfg->a653_major_us)
 		p->major_ns = sum;
-	return sum <= p->major_ns ? 0 : -1;
+	return 0;
 }
 
 static void a653_enqueue(struct sched_pool *p, struct vcpu *v, uint64_t now)

@@ -87,6 +87,8 @@ int sched_idle_cpu(struct sched_pool *p, unsigned int prefer, int self)
 
 	unsigned int c;
 
+	if (!p->cpus)
+		return -1;
 	if ((p->cpus >> prefer) & 1 && (int)prefer != self && idle_untold(prefer))
 		return (int)prefer;
 	for_each_cpu(c, p->cpus) {
@@ -183,7 +185,7 @@ static int make_runnable(struct sched_pool *p, struct vcpu *v, uint64_t now)
 void sched_wake(struct vcpu *v)
 {
 	struct sched_pool *p = pool_of(v);
-	bool polled = false;
+	bool polled;
 	int cpu = -1;
 
 	if (v->sched.run != RUN_BLOCKED)
@@ -194,12 +196,14 @@ void sched_wake(struct vcpu *v)
 		if (polled) {
 			v->sched.polling = false;
 			__atomic_sub_fetch(&v->dom->nr_polling, 1, __ATOMIC_RELAXED);
+			/* Under the lock: once v is runnable it may poll again
+			 * on another CPU, and a late stop would cancel that
+			 * poll's timeout. */
+			timer_stop(&v->sched.poll_timer);
 		}
 		cpu = make_runnable(p, v, arch_time_ns());
 	}
 	spin_unlock(&p->lock);
-	if (polled)
-		timer_stop(&v->sched.poll_timer);
 	if (cpu >= 0)
 		sched_set_resched((unsigned int)cpu);
 }
@@ -222,6 +226,19 @@ void vcpu_kick(struct vcpu *v)
 	}
 }
 
+void sched_vcpu_stop(struct vcpu *v)
+{
+	struct sched_pool *p = pool_of(v);
+	int cpu = -1;
+
+	spin_lock(&p->lock);
+	if (v->sched.run == RUN_RUNNING)
+		cpu = (int)v->sched.cpu;
+	spin_unlock(&p->lock);
+	if (cpu >= 0)
+		sched_set_resched((unsigned int)cpu);
+}
+
 void sched_vcpu_start(struct vcpu *v)
 {
 	struct sched_pool *p = pool_of(v);
@@ -241,7 +258,7 @@ void sched_poll_begin(struct vcpu *v)
 	__atomic_add_fetch(&v->dom->nr_polling, 1, __ATOMIC_SEQ_CST);
 }
 
-void sched_block(struct vcpu *v)
+void sched_block_nocheck(struct vcpu *v)
 {
 	struct sched_pool *p = pool_of(v);
 
@@ -254,9 +271,14 @@ void sched_block(struct vcpu *v)
 	}
 	spin_unlock(&p->lock);
 	pcpu[arch_cpu_id()].resched = true;
+	smp_mb(); /* BLOCKED is seen before whatever the caller looks at */
+}
+
+void sched_block(struct vcpu *v)
+{
+	sched_block_nocheck(v);
 	/* An interrupt made pending before we were BLOCKED found us
 	 * running and did not wake us: look once more. */
-	smp_mb();
 	if (arch_vcpu_wants_wake(v))
 		sched_wake(v);
 }
@@ -295,8 +317,8 @@ static struct vcpu *decide(unsigned int c)
 	pc->resched = false;
 	if (!p)
 		return NULL;
-	now = arch_time_ns();
 	spin_lock(&p->lock);
+	now = arch_time_ns(); /* after the lock: no wake-up under it is later */
 	prev = pc->curr;
 	/* Still running here: it is preempted or stopped. Otherwise it
 	 * blocked (and was charged then), and may since have been woken and
@@ -332,6 +354,7 @@ static struct vcpu *decide(unsigned int c)
 	/* Preempted and left waiting: another CPU may owe it its turn (one
 	 * that runs a vCPU alone has no slice timer to notice otherwise). */
 	if (requeued && requeued != next && (p->cpus & (p->cpus - 1))) {
+		smp_mb(); /* the queue before reading who idles (make_runnable) */
 		tell = p->ops->tickle(p, requeued, now, (int)c);
 	}
 	spin_unlock(&p->lock);
@@ -600,10 +623,14 @@ void sched_dump(void)
 
 		if (!pc->pool)
 			continue;
+		/* Each pointer read once: they change under our feet. */
+		const struct vcpu *cur = __atomic_load_n(&pc->curr, __ATOMIC_RELAXED);
+		const struct vcpu *held = __atomic_load_n(&pc->held, __ATOMIC_RELAXED);
+
 		printk("CPU%u: curr %s%u/%u held %s%u/%u%s%s slice %s\n", c,
-		       pc->curr ? "d" : "-", pc->curr ? pc->curr->dom->id : 0,
-		       pc->curr ? pc->curr->id : 0, pc->held ? "d" : "-",
-		       pc->held ? pc->held->dom->id : 0, pc->held ? pc->held->id : 0,
+		       cur ? "d" : "-", cur ? cur->dom->id : 0,
+		       cur ? cur->id : 0, held ? "d" : "-",
+		       held ? held->dom->id : 0, held ? held->id : 0,
 		       pc->resched ? " resched" : "",
 		       pc->idle_in_place ? " idling-in-place" : "",
 		       pc->slice.cpu >= 0 ? "armed" : "off");

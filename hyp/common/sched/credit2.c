@@ -20,6 +20,9 @@
 #define CARRYOVER_MAX MIN_TIMER    /* CSCHED2_CARRYOVER_MAX */
 #define YIELD_BIAS (1 * MS)       /* a yielding vCPU goes behind */
 #define CAP_PERIOD (10 * MS)      /* CSCHED2_BDGT_REPL_PERIOD */
+/* Runs charged at most this long: more would only hit the credit floor
+ * anyway, and ran * max_weight (65535 at most) stays far from overflow. */
+#define RAN_MAX (1000 * MS)
 
 static void c2_init_pool(struct sched_pool *p)
 {
@@ -52,15 +55,15 @@ static void c2_enqueue(struct sched_pool *p, struct vcpu *v, uint64_t now)
 
 static void c2_charge(struct sched_pool *p, struct vcpu *v, uint64_t now)
 {
-	int64_t ran = (int64_t)sched_ran_ns(v, now);
+	int64_t ran = (int64_t)MIN(sched_ran_ns(v, now), RAN_MAX);
 
 	/* A low weight burns credit faster: shares follow the weights. */
 	v->sched.credit -= ran * p->max_weight / weight_of(v);
 	v->sched.credit = MAX(v->sched.credit, CREDIT_MIN);
 	if (v->dom->cfg->sched_cap)
 		v->dom->cap_budget -= ran;
+	/* idle_ticks stay: the runstate moves them to "blocked" next. */
 	v->sched.ran_since = now;
-	v->sched.idle_ticks = 0;
 }
 
 /* Caps: the domain's budget comes back every period. */
@@ -140,8 +143,9 @@ static struct vcpu *c2_pick(struct sched_pool *p, unsigned int cpu, uint64_t now
 }
 
 /* An idle CPU of the pool, else the one running the vCPU with the least
- * credit: it decides again with v in the queue (a vCPU that ran alone
- * had no slice timer until now). */
+ * credit as of now, if that is less than v's: it decides again with v in
+ * the queue (a vCPU that ran alone had no slice timer until now; its
+ * credit here counts what it has run since, so it cannot hold on). */
 static int c2_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int self)
 {
 	int cpu, victim = -1;
@@ -150,6 +154,8 @@ static int c2_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int sel
 
 	/* One CPU: it decides again (it keeps its vCPU if that has more
 	 * credit); nothing to choose between. */
+	if (!p->cpus)
+		return -1;
 	if (!(p->cpus & (p->cpus - 1))) {
 		c = (unsigned int)__builtin_ctz(p->cpus);
 		return (int)c == self ? -1 : (int)c;
@@ -157,6 +163,9 @@ static int c2_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int sel
 	cpu = sched_idle_cpu(p, v->sched.cpu, self);
 	if (cpu >= 0)
 		return cpu;
+	/* Preempt only a vCPU with less credit than v has (as Xen): equal
+	 * vCPUs would otherwise preempt each other back and forth. */
+	low = v->sched.credit;
 	for_each_cpu(c, p->cpus) {
 		struct vcpu *r = (int)c != self ? pcpu[c].curr : NULL;
 		int64_t credit;
@@ -164,7 +173,7 @@ static int c2_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int sel
 		if (!r)
 			continue;
 		/* What it has left now, not at its last charge. */
-		credit = r->sched.credit - (int64_t)sched_ran_ns(r, now) *
+		credit = r->sched.credit - (int64_t)MIN(sched_ran_ns(r, now), RAN_MAX) *
 					   p->max_weight / weight_of(r);
 		if (credit < low) {
 			low = credit;

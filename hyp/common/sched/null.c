@@ -63,9 +63,12 @@ static struct vcpu *null_pick(struct sched_pool *p, unsigned int cpu, uint64_t n
 
 static int null_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int self)
 {
-	(void)p;
 	(void)now;
-	return v->sched.null_cpu == self ? -1 : v->sched.null_cpu;
+	/* Its CPU may have failed to come up (sched_cpu_down). */
+	if (v->sched.null_cpu == self || v->sched.null_cpu < 0 ||
+	    !((p->cpus >> v->sched.null_cpu) & 1))
+		return -1;
+	return v->sched.null_cpu;
 }
 
 const struct sched_ops sched_null_ops = {

@@ -62,8 +62,8 @@ static void rt_charge(struct sched_pool *p, struct vcpu *v, uint64_t now)
 {
 	(void)p;
 	v->sched.budget_left -= (int64_t)sched_ran_ns(v, now);
+	/* idle_ticks stay: the runstate moves them to "blocked" next. */
 	v->sched.ran_since = now;
-	v->sched.idle_ticks = 0;
 }
 
 static struct vcpu *rt_pick(struct sched_pool *p, unsigned int cpu, uint64_t now,
@@ -108,11 +108,14 @@ static struct vcpu *rt_pick(struct sched_pool *p, unsigned int cpu, uint64_t now
 static int rt_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int self)
 {
 	int cpu = sched_idle_cpu(p, v->sched.cpu, self), victim = -1;
-	uint64_t latest = v->sched.deadline;
+	/* With no budget left v waits for its replenishment, which the
+	 * running CPUs did not know of when they set their timers: one of
+	 * them decides again (and times it). */
+	uint64_t latest = v->sched.budget_left <= 0 ? 0 : v->sched.deadline;
 	unsigned int c;
 
 	(void)now;
-	if (cpu >= 0 || v->sched.budget_left <= 0)
+	if (cpu >= 0)
 		return cpu;
 	for_each_cpu(c, p->cpus) {
 		struct vcpu *r = (int)c != self ? pcpu[c].curr : NULL;

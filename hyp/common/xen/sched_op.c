@@ -67,7 +67,12 @@ static int64_t poll(struct vcpu *v, uint64_t arg)
 	if (p.timeout)
 		timer_set(&v->sched.poll_timer, p.timeout);
 	sched_poll_begin(v);
-	sched_block(v);
+	/* As Xen: an interrupt already pending ends the poll only if the
+	 * guest has interrupts unmasked; a new one wakes it either way. */
+	if (arch_hypercall_irqs_masked())
+		sched_block_nocheck(v);
+	else
+		sched_block(v);
 	/* A port raised between the check and the block found us running. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (any_port_pending(v, &p))
@@ -82,7 +87,10 @@ int64_t do_sched_op(struct vcpu *v, unsigned int cmd, uint64_t arg)
 		sched_vcpu_yield(v);
 		return 0;
 	case SCHEDOP_block:
-		/* As Xen: no wait at all if an interrupt is pending. */
+		/* As Xen 4.17 on Arm: blocking enables event delivery (the
+		 * guest returns with interrupts unmasked), and there is no
+		 * wait at all if an interrupt is pending. */
+		arch_hypercall_enable_events();
 		arch_vcpu_block(v);
 		return 0;
 	case SCHEDOP_poll:

@@ -81,7 +81,12 @@ void xen_runstate_update(struct vcpu *v)
 		copy_to_guest(gva, &rs, sizeof(rs));
 		return;
 	}
+	/* As Xen: the flag alone first, then the whole area, then the flag
+	 * cleared, each step ordered after the one before. */
 	rs.state_entry_time |= XEN_RUNSTATE_UPDATE;
+	copy_to_guest(gva + offsetof(struct vcpu_runstate_info, state_entry_time),
+		      &rs.state_entry_time, sizeof(rs.state_entry_time));
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 	copy_to_guest(gva, &rs, sizeof(rs));
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	rs.state_entry_time &= ~XEN_RUNSTATE_UPDATE;

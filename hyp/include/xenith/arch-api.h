@@ -91,6 +91,11 @@ void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
  * the value x0 had, so the call comes back the same. Between the two,
  * interrupts and other vCPUs waiting for a lock get their turn. */
 void arch_hypercall_continue(void);
+/* The calling vCPU's interrupts as the guest left them at the
+ * hypercall: masked (PSTATE.I)? And unmask them for its return (Xen's
+ * "event delivery enabled" on Arm, which SCHEDOP_block implies). */
+bool arch_hypercall_irqs_masked(void);
+void arch_hypercall_enable_events(void);
 
 /* Stage-2 changes and lookups: the caller holds d->p2m_lock. Changes
  * are break-before-make with the TLB invalidated on every CPU for d.

@@ -131,10 +131,16 @@ void sched_init(const struct system_config *sys, int nr_cpus);
 int sched_add_vcpu(struct vcpu *v);
 /* v is powered on (boot vCPU 0, PSCI CPU_ON): make it runnable. */
 void sched_vcpu_start(struct vcpu *v);
+/* Its domain was shut down: if v runs, its CPU is told to decide (under
+ * the pool lock, so no CPU can be picking it meanwhile unseen). */
+void sched_vcpu_stop(struct vcpu *v);
 /* Makes a BLOCKED vCPU runnable (events, interrupts, timers). */
 void sched_wake(struct vcpu *v);
 /* The calling vCPU waits until vcpu_wants_to_wake() (or a poll wake). */
 void sched_block(struct vcpu *v);
+/* The same, without looking at pending interrupts first: SCHEDOP_poll
+ * with the guest's interrupts masked (Xen then waits for a new one). */
+void sched_block_nocheck(struct vcpu *v);
 void sched_vcpu_yield(struct vcpu *v);
 /* Before sched_block() in SCHEDOP_poll: port events wake v too. */
 void sched_poll_begin(struct vcpu *v);

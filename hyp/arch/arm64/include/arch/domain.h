@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <arch/vgic.h>
+#include <xenith/config.h>
 
 struct arch_domain {
 	uint64_t vttbr;       /* VMID << 48 | stage-2 root */
@@ -13,6 +14,6 @@ struct arch_domain {
 	 * vCPU of the domain arriving flushes the CPU's TLB for our VMID
 	 * (local invalidations by the guest were made on another CPU).
 	 * Each entry belongs to its CPU. */
-	uint8_t last_ran[8];
+	uint8_t last_ran[MAX_CPUS];
 	struct vgic_dist vgic;
 };

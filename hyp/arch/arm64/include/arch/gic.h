@@ -19,5 +19,8 @@ unsigned int gic_nr_lrs(void);
 unsigned int gic_nr_spis(void);
 uint64_t gic_cpu_mpidr(unsigned int cpu);
 
+/* INTID of the virtual CPU interface's maintenance interrupt (0: none). */
+unsigned int gic_maint_intid(void);
+
 /* CPUs the 'r' debug key asked for their hardware view (irq.c). */
 extern volatile uint32_t arch_dump_request;

@@ -19,6 +19,7 @@ struct el1_sysregs {
 	uint64_t esr, far, afsr0, afsr1, par, tpidr_el0, tpidrro_el0, tpidr_el1;
 	uint64_t sp_el0, sp_el1, elr_el1, spsr_el1, cpacr, cntkctl;
 	uint64_t cntv_ctl, cntv_cval;
+	uint64_t csselr;            /* cache level the guest selected */
 };
 
 struct arch_vcpu {

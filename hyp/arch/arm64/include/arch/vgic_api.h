@@ -53,6 +53,9 @@ static inline void vgic_flush(struct vcpu *v)
 		return;
 	vgic_flush_slow(v);
 }
+/* The maintenance interrupt (list registers drained with UIE set) on
+ * the CPU holding v's context, or nobody's (v NULL). */
+void vgic_maintenance(struct vcpu *v);
 /* Guest wrote ICC_SGI1R_EL1. */
 void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r);
 /* The physical virtual-timer PPI fired on this CPU. */
