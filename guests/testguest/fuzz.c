@@ -46,10 +46,11 @@
  * start extent a cmd's high bits encode) and console_io read a byte count;
  * sched_op shutdown and watchdog get only unreadable arguments (Xen shuts
  * the domain down for any reason, even one > 4, and a constructed
- * watchdog call stopped the domain); poll gets a timeout in the past (Xen
- * looks for pending interrupts only while PSTATE.I is clear, so the armed
- * vtimer may not end it). SCHEDOP_block returning with PSTATE.I clear is
- * accepted on both: Xen "enables event delivery" that way. Random
+ * watchdog call stopped the domain). On both, poll gets a timeout in the
+ * past: Xen 4.17, and Xenith since it follows it, look for interrupts
+ * already pending only while PSTATE.I is clear, so the armed vtimer may not
+ * end it. SCHEDOP_block returning with PSTATE.I clear is accepted on
+ * both: Xen "enables event delivery" that way. Random
  * hypercall numbers are >= 64 under ref=xen (see one_call()).
  *
  * Only vCPU 0 prints (no locks with the MMU off); the others leave their
@@ -617,14 +618,11 @@ static int64_t call(struct cpu_state *cs, unsigned cpu, uint64_t nr, uint64_t cm
 			s = build(cs, cpu, 3);
 			s[0] = pct(cs, 80) ? scratch_ptr(cs, cpu, 4) : bad_ptr(cs);
 			s[1] = pct(cs, 80) ? rnd(cs) % 4 : pct(cs, 50) ? 129 : rnd(cs);
-			/* Xen 4.17 checks for pending interrupts only while
-			 * PSTATE.I is clear, so a timer that fired before the
-			 * poll blocked would be missed: there, a timeout in
-			 * the past (absolute ns) ends it. */
-			if (xen_ref)
-				s[2] = 1 + rnd(cs) % 1000000;
-			else
-				s[2] = pct(cs, 50) ? 0 : pct(cs, 50) ? 1 : rnd(cs);
+			/* Xen 4.17 (and Xenith, which follows it) checks for
+			 * pending interrupts only while PSTATE.I is clear, so
+			 * a timer that fired before the poll blocked would be
+			 * missed: a timeout in the past (absolute ns) ends it. */
+			s[2] = 1 + rnd(cs) % 1000000;
 			return timed_sched(cs, cmd, pct(cs, 90) ? (uint64_t)(uintptr_t)s
 							       : bad_ptr(cs));
 		case SCHEDOP_shutdown:

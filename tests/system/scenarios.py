@@ -63,10 +63,13 @@ def _idle_wakeups(res: Result) -> List[str]:
         m = re.search(r"alpha: idle: %d ticks, (\d+) wake-ups from WFI" % IDLE_TICKS, text)
         if m:
             w = int(m.group(1))
-            if IDLE_TICKS <= w <= 2 * IDLE_TICKS:
+            # A tick delayed past the next deadline (a loaded host, no
+            # icount) is served by the same wake-up: allow a few.
+            low = IDLE_TICKS * 3 // 4
+            if low <= w <= 2 * IDLE_TICKS:
                 return []
             return ["alpha's WFI returned %d times in %d ticks (want %d..%d)"
-                    % (w, IDLE_TICKS, IDLE_TICKS, 2 * IDLE_TICKS)]
+                    % (w, IDLE_TICKS, low, 2 * IDLE_TICKS)]
     return ["alpha did not report its wake-ups"]
 
 
