@@ -14,6 +14,7 @@ void irq_handle_all(void);
 void irq_handle_guest(struct vcpu *v);
 void irq_set_uart(uint64_t base, unsigned int intid);
 void irq_set_hyp_timer(unsigned int intid);
+void irq_set_maint(unsigned int intid);
 
 #define VTIMER_INTID 27
 
@@ -26,7 +27,12 @@ volatile uint32_t arch_dump_request; /* CPUs asked to print their hardware view 
 void irq_set_hyp_timer(unsigned int intid)
 {
 	hyp_timer_intid = intid;
-	maint_intid = gic_maint_intid();
+}
+
+/* After the GIC driver found it in the device tree. */
+void irq_set_maint(unsigned int intid)
+{
+	maint_intid = intid;
 }
 
 void irq_set_uart(uint64_t base, unsigned int intid)

@@ -13,6 +13,7 @@ void mmu_report(const struct host_info *h);
 void timer_init_cpu(unsigned int hyp_intid);
 void vcpu_init_cpu(void);
 void irq_set_hyp_timer(unsigned int intid);
+void irq_set_maint(unsigned int intid);
 void psci_fw_init(bool smc);
 void irq_set_uart(uint64_t base, unsigned int intid);
 extern char _start[], _end[];
@@ -62,6 +63,7 @@ void arch_init_primary(const void *fdt, const struct host_info *h)
 	mmu_map_ram(h);
 	mmu_report(h);
 	gic_init_dist(h);
+	irq_set_maint(gic_maint_intid());
 	cpu_common_init(0);
 	irq_set_uart(h->uart_base, h->uart_irq);
 	gic_enable_irq(h->uart_irq, 0);
