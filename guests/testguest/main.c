@@ -360,6 +360,8 @@ void guest_main(const void *fdt)
 		mode_rt();
 	else if (!strcmp(test, "bursts"))
 		mode_bursts();
+	else if (!strcmp(test, "mistorm"))
+		mode_mistorm();
 	else
 		say("unknown test '%s'", test);
 	hello_loop();

@@ -43,6 +43,7 @@ void mode_fuzz(void);
 void mode_fuzz_neighbour(void);   /* test=fuzzwatch */
 void mode_race(void);
 void mode_fp(void);             /* test=fp: FP/SIMD state across switches */
+void mode_mistorm(void);        /* test=mistorm: UIE left set, then WFI */
 /* sched.c: test=hog, test=rt, test=bursts (scheduler measurements) */
 void mode_hog(void);
 void mode_rt(void);
