@@ -11,6 +11,7 @@
 #include <xenith/uart.h>
 
 void irq_handle_all(void);
+static void uart_rx(void);
 void irq_handle_guest(struct vcpu *v);
 void irq_set_uart(uint64_t base, unsigned int intid);
 void irq_set_hyp_timer(unsigned int intid);
@@ -39,6 +40,19 @@ void irq_set_uart(uint64_t base, unsigned int intid)
 {
 	uart_base = base;
 	uart_intid = intid;
+}
+
+/* The console's receive FIFO, read by the CPU its interrupt goes to
+ * (CPU0) each time that CPU wakes in its idle loop, besides the
+ * interrupt: under QEMU the UART interrupt was seen pending at the
+ * distributor, routed to an idle CPU0, yet not taken (about one run of
+ * linux_plain in ten under load; cause not found, docs/status.md), and
+ * console input then stopped for good. Xen keeps a polling mode for its
+ * serial ports too. One MMIO read per wake-up, off every measured path. */
+void arch_console_poll(void)
+{
+	if (this_cpu() == 0 && uart_base)
+		uart_rx();
 }
 
 static void uart_rx(void)

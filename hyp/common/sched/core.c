@@ -435,6 +435,7 @@ static void __attribute__((noreturn)) cpu_loop(unsigned int c, struct vcpu *next
 		release_unwanted(pc, c);
 		if (!pc->resched)
 			arch_cpu_idle(); /* interrupts run in here */
+		arch_console_poll();
 		next = decide(c);
 	}
 }

@@ -21,6 +21,9 @@ unsigned int arch_cpu_id(void);
 int arch_cpu_start(unsigned int cpu, uint64_t mpidr);
 /* Idles the CPU until an interrupt arrives (interrupts taken inside). */
 void arch_cpu_idle(void);
+/* After an idle CPU wakes: read console input the interrupt may have
+ * missed (the CPU that takes the console's interrupt only). */
+void arch_console_poll(void);
 /* Sends the "reschedule/kick" IPI to a physical CPU. */
 void arch_cpu_kick(unsigned int cpu);
 /* Power off the machine (firmware), used when every domain is gone. */
