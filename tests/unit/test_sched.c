@@ -76,6 +76,10 @@ static void __attribute__((noreturn)) unreached(const char *fn)
 	abort();
 }
 
+void arch_console_poll(void)
+{
+}
+
 void arch_cpu_idle(void)
 {
 	unreached(__func__);
