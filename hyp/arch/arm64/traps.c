@@ -29,6 +29,13 @@ bool sysreg_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t iss);
 
 extern uint8_t cpu_stacks[MAX_CPUS][STACK_SIZE];
 
+/* entry.S builds the frame of a guest exit at the top of the CPU's stack
+ * (the stack is empty while the guest runs). */
+struct cpu_regs *trap_frame(void)
+{
+	return (struct cpu_regs *)(uintptr_t)cpu_stacks[this_cpu() + 1] - 1;
+}
+
 /* TPIDR_EL2 holds an index head.S and PSCI start-up set, always below
  * MAX_CPUS: no range check on this path. */
 struct vcpu *current_vcpu(void)
@@ -109,25 +116,24 @@ static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 	skip_insn(r, esr);
 }
 
-/* entry.S builds the frame of a guest exit at the top of the CPU's stack
- * (the stack is empty while the guest runs). The HVC is 4 bytes. */
+/* The HVC is 4 bytes. */
 void arch_hypercall_continue(void)
 {
-	struct cpu_regs *r = (struct cpu_regs *)(uintptr_t)cpu_stacks[this_cpu() + 1] - 1;
+	struct cpu_regs *r = trap_frame();
 
 	r->pc -= 4;
 }
 
 bool arch_hypercall_irqs_masked(void)
 {
-	struct cpu_regs *r = (struct cpu_regs *)(uintptr_t)cpu_stacks[this_cpu() + 1] - 1;
+	struct cpu_regs *r = trap_frame();
 
 	return (r->pstate & PSR_I) != 0;
 }
 
 void arch_hypercall_enable_events(void)
 {
-	struct cpu_regs *r = (struct cpu_regs *)(uintptr_t)cpu_stacks[this_cpu() + 1] - 1;
+	struct cpu_regs *r = trap_frame();
 
 	r->pstate &= ~PSR_I;
 }

@@ -6,6 +6,7 @@
 #include <arch/gic.h>
 #include <arch/p2m.h>
 #include <arch/sysreg.h>
+#include <arch/traps.h>
 #include <arch/vgic_api.h>
 #include <xenith/arch-api.h>
 #include <xenith/assert.h>
@@ -300,11 +301,6 @@ void arch_vcpu_save(struct vcpu *v)
 		fpsimd_save(&v->arch.fp);
 		v->arch.fp_live = false;
 	}
-}
-
-static struct cpu_regs *trap_frame(void)
-{
-	return (struct cpu_regs *)(uintptr_t)cpu_stacks[arch_cpu_id() + 1] - 1;
 }
 
 void regs_copy(struct cpu_regs *dst, const struct cpu_regs *src);

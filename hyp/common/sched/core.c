@@ -501,20 +501,24 @@ void sched_init(const struct system_config *sys, int nr_cpus)
 	nr_sched_pools = (unsigned int)nr;
 }
 
-/* CPU n (modulo the count) of a pool's mask. */
+int sched_nth_cpu(uint32_t mask, unsigned int n)
+{
+	unsigned int c;
+
+	for_each_cpu(c, mask)
+		if (n-- == 0)
+			return (int)c;
+	return -1;
+}
+
+/* CPU n (modulo the count) of a pool's mask, 0 if it has none. */
 static unsigned int nth_cpu_of(uint32_t mask, unsigned int n)
 {
 	unsigned int count = 0;
 
 	for (uint32_t m = mask; m; m &= m - 1)
 		count++;
-	if (!count)
-		return 0;
-	n %= count;
-	for (unsigned int c = 0; c < MAX_CPUS; c++)
-		if ((mask >> c) & 1 && n-- == 0)
-			return c;
-	return 0;
+	return count ? (unsigned int)sched_nth_cpu(mask, n % count) : 0;
 }
 
 static void poll_timeout(void *data)

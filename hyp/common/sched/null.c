@@ -13,18 +13,9 @@ static void null_init_pool(struct sched_pool *p)
 	p->null_next = 0;
 }
 
-/* The n-th CPU of the pool's mask, or -1. */
-static int nth_cpu(uint32_t mask, unsigned int n)
-{
-	for (unsigned int c = 0; c < MAX_CPUS; c++)
-		if ((mask >> c) & 1 && n-- == 0)
-			return (int)c;
-	return -1;
-}
-
 static int null_add_vcpu(struct sched_pool *p, struct vcpu *v)
 {
-	int cpu = nth_cpu(p->cpus, p->null_next);
+	int cpu = sched_nth_cpu(p->cpus, p->null_next);
 
 	if (cpu < 0)
 		return -1;

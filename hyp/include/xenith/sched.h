@@ -172,6 +172,9 @@ void sched_print_pools(void);
 	for (uint32_t __m = (mask); __m && ((c) = (unsigned int)__builtin_ctz(__m), 1); \
 	     __m &= __m - 1)
 
+/* The n-th CPU of a mask (0: the lowest), or -1 if it has fewer. */
+int sched_nth_cpu(uint32_t mask, unsigned int n);
+
 /* Shared helpers for the policies (pool lock held). */
 void runq_insert(struct sched_pool *p, struct vcpu *v);
 void runq_remove(struct sched_pool *p, struct vcpu *v);

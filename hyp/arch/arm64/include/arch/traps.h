@@ -20,3 +20,6 @@ void vpsci_call(struct vcpu *v, struct cpu_regs *r);
 
 /* The vCPU currently running on this physical CPU. */
 struct vcpu *current_vcpu(void);
+
+/* The frame of the guest exit being handled on this CPU (traps.c). */
+struct cpu_regs *trap_frame(void);
