@@ -147,12 +147,20 @@ def expect(regex: str, dom: Optional[int] = None, **kw) -> Expect:
     return Expect(regex, dom, **kw)
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(eq=False)
 class Module:
-    """A file loaded into RAM and described as a module node."""
+    """A file loaded into RAM and described as a module node.
 
-    compatible: Sequence[str]
-    path: str
+    A Module given as Domain.kernel is shared: every domain naming the
+    same Module object gets a module node with the same reg, and the file
+    is loaded into RAM once (Xen 4.17 accepts several dom0less domains
+    booting one kernel image). Each domain keeps its own bootargs
+    (Domain.bootargs, on its module node); path, addr and size here are
+    those of the one copy.
+    """
+
+    compatible: Sequence[str] = ("multiboot,kernel", "multiboot,module")
+    path: str = ""
     addr: Optional[int] = None      # None: allocate
     size: Optional[int] = None      # None: file size
     bootargs: Optional[str] = None
@@ -187,7 +195,10 @@ class Pool:
 
 @dataclasses.dataclass
 class Domain:
-    kernel: Optional[str] = TESTGUEST   # None: no kernel module at all
+    # None: no kernel module at all; a Module: one copy shared with the
+    # other domains naming the same Module (kernel_addr/kernel_size are
+    # then ignored: the Module's own addr/size count)
+    kernel: Union[str, Module, None] = TESTGUEST
     bootargs: str = ""
     memory_kb: int = 64 * 1024
     cpus: int = 1
@@ -322,6 +333,18 @@ class Loader:
     def __init__(self, base: int = MODULE_BASE):
         self.next = base
         self.placed: List[Placed] = []
+        # shared Modules already placed: (module, where)
+        self.shared: List[tuple] = []
+
+    def place_shared(self, m: Module) -> Placed:
+        """Places a shared Module the first time it is named; later
+        calls return the same place (the file is loaded once)."""
+        for mod, p in self.shared:
+            if mod is m:
+                return p
+        p = self.place(m.path, m.addr)
+        self.shared.append((m, p))
+        return p
 
     def place(self, path: str, addr: Optional[int] = None,
               load: bool = True) -> Placed:
@@ -344,6 +367,11 @@ class Loader:
         return out
 
 
+def kernel_path(d: Domain) -> Optional[str]:
+    """The file of a domain's kernel, shared Module or not."""
+    return d.kernel.path if isinstance(d.kernel, Module) else d.kernel
+
+
 def domain_nodes(domains: Sequence[Domain], loader: Loader, ncells: int) -> str:
     """DTS text of the dom0less domain nodes (to go inside /chosen)."""
     out = []
@@ -361,9 +389,13 @@ def domain_nodes(domains: Sequence[Domain], loader: Loader, ncells: int) -> str:
         for k, v in d.extra.items():
             body.append("%s;" % k if v == "" else "%s = %s;" % (k, v))
         mods = []
-        if d.kernel:
+        if isinstance(d.kernel, Module):
+            p = loader.place_shared(d.kernel)
+            size = d.kernel.size if d.kernel.size is not None else p.size
+        elif d.kernel:
             p = loader.place(d.kernel, d.kernel_addr)
             size = d.kernel_size if d.kernel_size is not None else p.size
+        if d.kernel:
             m = ['compatible = "multiboot,kernel", "multiboot,module";',
                  "reg = <%s %s>;" % (cells(p.addr, ncells), cells(size, ncells))]
             if d.bootargs:
@@ -613,8 +645,9 @@ def run_scenario(sc: Scenario, hv: str = "xenith", verbose: bool = False,
     if not os.path.exists(hv_image):
         return fail("hypervisor image not found: %s" % hv_image)
     for d in sc.domains:
-        if d.kernel and not os.path.exists(d.kernel):
-            return fail("kernel not found: %s" % d.kernel)
+        kpath = kernel_path(d)
+        if kpath and not os.path.exists(kpath):
+            return fail("kernel not found: %s" % kpath)
         if d.ramdisk and not os.path.exists(d.ramdisk):
             return fail("ramdisk not found: %s" % d.ramdisk)
     loader = Loader()
