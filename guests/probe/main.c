@@ -18,6 +18,17 @@
  *                         power-on figure)
  *   tests=yielder         partner of tests=yield: SCHEDOP_yield forever
  *   tests=hog             spin forever (a CPU hog for the timer test)
+ *   tests=idle            print the power-on figure ("BENCH idle
+ *                         first_insn_ns=N") and block forever: WFI in a
+ *                         loop, nothing masked, no timer armed and no
+ *                         interrupt enabled, so the vCPU stays blocked in
+ *                         the hypervisor (the extra domains of the scaling
+ *                         runs). No bootargs at all means the same: Xen
+ *                         4.17 keeps the command lines of only 32 boot
+ *                         modules, so those domains get none.
+ *   settle=US             before the tests, sleep US microseconds in WFI on
+ *                         the vtimer (other domains on the CPU boot and
+ *                         block meanwhile, not during the measurements)
  *   nohyp                 no hypervisor: skip the Xen hypercall
  *   loops=N once=N timer=N ipi=N yields=N yield_warm=N   iteration counts
  *   evtchn=tx|rx peer=D port=P evtchn_n=N evtchn_warm=W   (evtchn.c)
@@ -507,6 +518,37 @@ static void __attribute__((noinline)) sched_tests(const char *tl, bool partners)
 		test_yield();
 }
 
+/* tests=idle (never returns): blocked for good. Nothing is enabled at
+ * the GIC and the vtimer is off, so no WFI ever completes unless the
+ * hypervisor wakes the vCPU spuriously; the loop just goes back. */
+static void __attribute__((noinline, noreturn)) run_idle(uint64_t t_first)
+{
+	printk("BENCH idle first_insn_ns=%llu\n", (unsigned long long)t_first);
+	irq_unmask();
+	for (;;)
+		__asm__ volatile("wfi" ::: "memory");
+}
+
+/* settle=US: sleep in WFI until the vtimer fires US microseconds from now
+ * (IRQs masked around the WFI, as in the timer test). */
+static void __attribute__((noinline)) settle(uint64_t us)
+{
+	uint64_t t0 = cntvct(), cval = t0 + us * 1000 / P;
+	uint32_t wakes = 0;
+
+	irq_mask();
+	uint32_t h = timer_hits;
+	timer_arm(cval);
+	while (timer_hits == h) {
+		__asm__ volatile("wfi" ::: "memory");
+		wakes++;
+		irq_unmask();
+		irq_mask();
+	}
+	printk("BENCH info settle us=%llu wakes=%u late_ns=%llu\n", (unsigned long long)us,
+	       wakes, (unsigned long long)((cntvct() - cval) * P));
+}
+
 /* CNTVOFF in ticks: CNTPCT - CNTVCT read in the same tick (both counters
  * tick on the same edges, the offset being whole ticks). */
 static uint64_t cntvoff(void)
@@ -541,6 +583,8 @@ void probe_main(const void *dtb, uint64_t k, uint64_t j)
 	irq_pre = (uint64_t)(irq_stamp - irq_entry) / 4 + 1;
 	bool exact = f && 1000000000ull % f == 0 && P <= STAMP_READS - 1;
 	uint64_t t_first = (k + 1) * P - j - 1;
+	if (!args[0] || has_word(arg("tests") ? arg("tests") : "", "idle"))
+		run_idle(t_first);
 	printk("BENCH info cntfrq=%llu ns_per_tick=%llu exact=%d el=%llu args=\"%s\"\n",
 	       (unsigned long long)f, (unsigned long long)P, exact,
 	       (unsigned long long)(read_sysreg(CurrentEL) >> 2), args);
@@ -571,6 +615,8 @@ void probe_main(const void *dtb, uint64_t k, uint64_t j)
 	bool nohyp = has_word(args, "nohyp");
 
 	sched_tests(tl, true);
+	if (arg("settle"))
+		settle(arg_num("settle", 0));
 	if (has_word(tl, "ops"))
 		test_ops(nohyp);
 	if (has_word(tl, "timer")) {
