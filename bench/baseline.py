@@ -38,6 +38,24 @@ def figures(res: dict) -> Dict[str, float]:
         out[row["key"] + ".mean"] = round(float(x["mean"]), 1)
         if x.get("n", 1) > 1:
             out[row["key"] + ".max"] = float(x["max"])
+    # The scaling runs (bench.py's scale_results): d1's figures with N
+    # domains, power-on to the last domain's first instruction and the
+    # memory per extra domain, as "<run>.<figure>..." (<run> without
+    # "xenith-", e.g. "scale64-smp2.hc_xen_version.mean").
+    for c in res.get("scaling", {}).get("configs", {}).values():
+        if c.get("hv") != "xenith":
+            continue
+        for n, figs in c["figures"].items():
+            prefix = c["runs"][n].replace("xenith-", "", 1)
+            for key, x in figs.items():
+                out["%s.%s.mean" % (prefix, key)] = round(float(x["mean"]), 1)
+                if x.get("n", 1) > 1:
+                    out["%s.%s.max" % (prefix, key)] = float(x["max"])
+            mem = c["memory"].get(n, {})
+            for key in ("beyond_pool", "pool"):
+                if key in mem:
+                    out["%s.memory_per_domain.%s_bytes" % (prefix, key)] = round(
+                        float(mem[key]), 1)
     size = res["size"]
     if size.get("xenith_image_bytes"):
         out["image_bytes"] = float(size["xenith_image_bytes"])

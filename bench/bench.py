@@ -23,6 +23,12 @@ every run):
            the same yield with the probe alone (no switch)
   *-hog    two probe domains on one CPU (-smp 1): the vtimer test in d1,
            a spinning CPU hog in d2 (tests=timer and tests=hog)
+  *-scale<N>[-smp2]  N = 1, 16, 64 dom0less domains (1 vCPU, 16 MiB each)
+           booting one shared copy of the probe: d1 measures as "xenith"
+           and "xen" do, d2..dN only stamp their first instruction and
+           block in WFI; Xen 4.17 and Xenith with -smp 1, Xenith with
+           -smp 2 (the scaling table: boot to the last domain, d1's
+           figures against N, hypervisor memory per domain)
   linux-*  Debian's Linux 6.1 with a one-program initramfs
            (bench/linux/init.c) under each, for power-on to /init;
            linux-<hv>-shape boots the probe in Linux's place to learn the
@@ -34,6 +40,7 @@ build compiles (from its .d files), image sizes, memory footprint.
 
   bench/bench.py                   everything (about 30 s)
   bench/bench.py --only xenith xen just some runs (names: see RUNS)
+  bench/bench.py --scaling         only the scaling runs (1, 16, 64 domains)
   bench/bench.py --no-xen-memory   do not ask Xen for its memory use ('m' key)
   bench/bench.py --check           Xenith's runs only, each figure held to
                                    bench/baseline.json (+5%; tests/run does this)
@@ -121,6 +128,41 @@ HOG_TIMER_SAMPLES = 500
 ENHANCED = {"xen,enhanced": '"no-xenstore"'}
 EVTCHN_HV_EXTRA = " xsm=dummy"
 
+# The scaling runs (issue #12): N dom0less domains of 1 vCPU and 16 MiB,
+# all booting the one copy of the probe (a shared module). d1 measures
+# (tests=ops,timer, after sleeping SCALE_SETTLE_US in WFI so that the
+# others have booted and blocked by then); d2..dN have no bootargs, which
+# makes the probe print its power-on figure and block in WFI for good
+# (tests=idle; Xen 4.17 keeps the command lines of only 32 modules).
+SCALE_NS = (1, 16, 64)
+SCALE_GUEST_KB = 16 * 1024
+SCALE_SETTLE_US = 50000
+SCALE_ARGS = "tests=ops,timer settle=%d" % SCALE_SETTLE_US
+# (key, column label, hypervisor, -smp): the runs are <hv>-scale<N> and
+# xenith-scale<N>-smp2 (Xen 4.17 hangs under icount with -smp 2).
+SCALE_CONFIGS = [
+    ("xenith", "Xenith", "xenith", 1),
+    ("xenith-smp2", "Xenith", "xenith", 2),
+    ("xen", "Xen 4.17", "xen", 1),
+]
+# d1's figures in the scaling table (all "op" but the timer's "stat").
+SCALE_TRAPS = [("hc_xen_version", "op"), ("psci_version", "op"), ("mmio_read", "op"),
+               ("mmio_write", "op"), ("timer_spin", "stat"), ("timer_wfi", "stat")]
+# d1's figures with N domains against alone: within this (issue #12).
+SCALE_TOLERANCE = 0.05
+
+
+def scale_run_name(cfg: str, n: int) -> str:
+    hv = "xenith" if cfg.startswith("xenith") else cfg
+    return "%s-scale%d%s" % (hv, n, "-smp2" if cfg.endswith("smp2") else "")
+
+
+def scale_n(guest: str) -> int:
+    """Number of domains of a "scale<N>" guest, else 0."""
+    m = re.match(r"scale(\d+)$", guest)
+    return int(m.group(1)) if m else 0
+
+
 # Targets for Xenith (issue #4), in ns = instructions.
 TARGETS = {
     "hc_xen_version": 120,
@@ -162,6 +204,8 @@ class Run:
         # "BENCH <key>.t i=K v=a,b,..." lines: key -> {index: value}
         self.arrays: Dict[str, Dict[int, int]] = {}
         self.error: Optional[str] = None
+        # scaling runs: domain -> its first instruction (ns since power-on)
+        self.first_insn: Dict[int, int] = {}
         self.elapsed = 0.0
         self.workdir = os.path.join(OUT, name)
 
@@ -222,6 +266,12 @@ def collect(run: Run) -> None:
         dom, text = harness.strip_dom(line)
         if run.guest in PARTNER_GUESTS and dom == 2:
             continue
+        if scale_n(run.guest):
+            m = re.search(r"BENCH (?:idle|boot) first_insn_ns=(\d+)", text)
+            if m and dom is not None:
+                run.first_insn.setdefault(dom, int(m.group(1)))
+            if dom not in (None, 1):
+                continue
         m = re.search(r"BENCH-INIT (cntvct=\d+)", text)
         if m:
             run.bench.setdefault("init", {}).update(parse_kv(m.group(1)))
@@ -295,6 +345,13 @@ def qemu_args(run: Run) -> List[str]:
                                bootargs="tests=timer " + run.bootargs),
                 harness.Domain(kernel=PROBE, memory_kb=GUEST_KB, cpus=run.vcpus,
                                bootargs="tests=hog")]
+    elif scale_n(run.guest):
+        # One copy of the probe for all: every module node has its reg.
+        probe = harness.Module(path=PROBE)
+        doms = [harness.Domain(kernel=probe, bootargs=run.bootargs,
+                               memory_kb=SCALE_GUEST_KB, cpus=run.vcpus)]
+        doms += [harness.Domain(kernel=probe, bootargs="", memory_kb=SCALE_GUEST_KB,
+                                cpus=run.vcpus) for _ in range(scale_n(run.guest) - 1)]
     else:
         doms = [linux_domain(run)]
     sc = harness.Scenario(name="bench-" + run.name, domains=doms, smp=run.smp,
@@ -308,7 +365,8 @@ def execute(run: Run, ask_xen_mem: bool = True) -> None:
     shutil.rmtree(run.workdir, ignore_errors=True)
     os.makedirs(run.workdir)
     t0 = time.monotonic()
-    timeout = TIMEOUT[run.guest]
+    n_doms = scale_n(run.guest)
+    timeout = TIMEOUT[run.guest] if not n_doms else 60.0 + 1.0 * n_doms
     if run.kind != "bare" and not os.path.exists(harness.resolve_hv(run.kind)):
         run.error = "hypervisor image not found: %s" % harness.resolve_hv(run.kind)
         return
@@ -336,7 +394,7 @@ def execute(run: Run, ask_xen_mem: bool = True) -> None:
             con.pump(0.5)
             run.error = "guest or hypervisor failed: %s" % con.lines[idx]
         elif ask_xen_mem and run.kind == "xen":
-            xen_memory_keys(con)
+            xen_memory_keys(con, max(n_doms, 1) + 3)
     finally:
         harness.stop(proc)
         try:
@@ -352,6 +410,8 @@ def execute(run: Run, ask_xen_mem: bool = True) -> None:
             harness.strip_dom(line)[0] == 2 and
             re.search(r"BENCH info (yielder|yielder_fp|hog) running", line) for line in run.lines):
         run.error = "the partner domain (d2) never ran"
+    if n_doms and not run.error:
+        run.error = scale_check(run, n_doms)
     if run.guest == "evtchn" and not run.error:
         f = evtchn_figures(run)
         if not f:
@@ -374,12 +434,35 @@ def wait_line(con: harness.Console, regex: str, timeout: float, start: int) -> O
             return None
 
 
-def xen_memory_keys(con: harness.Console) -> None:
+def scale_check(run: Run, n_doms: int) -> Optional[str]:
+    """A scaling run counts only if every domain started, and all of d2..dN
+    had printed their line (and so were about to block) before d1 began
+    measuring: nothing but d1 ran during the measurements."""
+    missing = sorted(set(range(1, n_doms + 1)) - set(run.first_insn))
+    if missing:
+        return "%d of %d domains never started (d%s)" % (
+            len(missing), n_doms, ",d".join(str(d) for d in missing[:8]))
+    start = last_idle = None
+    for i, line in enumerate(run.lines):
+        dom, text = harness.strip_dom(line)
+        if dom == 1 and start is None and re.match(r"BENCH (info settle|null\.loop)", text):
+            start = i
+        if dom not in (None, 1) and text.startswith("BENCH idle"):
+            last_idle = i
+    if start is None:
+        return "d1 printed no 'BENCH info settle' line"
+    if last_idle is not None and last_idle > start:
+        return ("a domain booted while d1 was measuring (%s): raise SCALE_SETTLE_US"
+                % run.lines[last_idle])
+    return None
+
+
+def xen_memory_keys(con: harness.Console, switches: int = 4) -> None:
     """Switches Xen's console input to Xen (CTRL-a three times, as often as
     needed: DOM0 -> DOM1 -> ... -> Xen) and sends the 'm' debug key
     (memory information). Only after the measurements."""
     start = len(con.lines)
-    for _ in range(4):
+    for _ in range(switches):
         con.send(b"\x01\x01\x01")
         i = wait_line(con, r"\*\*\* Serial input to", 10, start)
         if i is None:
@@ -607,6 +690,195 @@ def xen_footprint(run: Run) -> Optional[dict]:
 
 
 # ---------------------------------------------------------------------------
+# Scaling
+# ---------------------------------------------------------------------------
+MIB = 1024 * 1024
+
+
+def xen_p2m_pool_bytes(vcpus: int, mem_kb: int) -> int:
+    """Xen 4.17's P2M pool for a dom0less domU without
+    xen,domain-p2m-mem-mb: domain_p2m_pages() in
+    xen/arch/arm/domain_build.c, 4 KiB per (256 per vCPU + 1 per MiB of
+    RAM + 128) pages, rounded up to whole MiB."""
+    kb = 4 * (256 * vcpus + mem_kb // 1024 + 128)
+    return (kb + 1023) // 1024 * MIB
+
+
+def xen_dom_heap_free(run: Run) -> Optional[int]:
+    m = re.search(r"Dom heap: (\d+)kB free", "\n".join(run.lines))
+    return int(m.group(1)) * 1024 if m else None
+
+
+def xenith_memory(run: Run) -> Optional[dict]:
+    """Xenith's boot log: "Hypervisor memory: T KiB (..., P2M pools P KiB,
+    ...)" and, where it prints it, "Per domain: K KiB of hypervisor memory
+    beyond guest RAM and P2M pool"."""
+    fp = xenith_footprint(run)
+    if not fp or "P2M pools" not in fp.get("parts", {}):
+        return None
+    out = {"total": fp["bytes"], "pools": fp["parts"]["P2M pools"]}
+    m = re.search(r"Per domain: (\d+) KiB of hypervisor memory beyond guest RAM and "
+                  r"P2M pool", "\n".join(run.lines))
+    if m:
+        out["per_domain_logged"] = int(m.group(1)) * 1024
+    return out
+
+
+def scale_memory(runs: Dict[str, Run], cfg: str, hv: str, n: int) -> Optional[dict]:
+    """Hypervisor memory of the N-domain run: in all ("total", excluding
+    guest RAM) and per domain beyond N=1 ("per_domain": beyond its RAM,
+    P2M pool included; "pool": its P2M pool; "beyond_pool": the rest)."""
+    r = runs.get(scale_run_name(cfg, n))
+    r1 = runs.get(scale_run_name(cfg, 1))
+    if not r or r.error:
+        return None
+    out: dict = {}
+    if hv == "xen":
+        free = xen_dom_heap_free(r)
+        if free is None:
+            return None
+        out["total"] = MEM_MB * MIB - free - n * SCALE_GUEST_KB * 1024
+        out["dom_heap_free"] = free
+        free1 = xen_dom_heap_free(r1) if r1 and not r1.error else None
+        if n > 1 and free1 is not None:
+            out["per_domain"] = (free1 - free) / (n - 1) - SCALE_GUEST_KB * 1024
+            out["pool"] = xen_p2m_pool_bytes(1, SCALE_GUEST_KB)
+            out["beyond_pool"] = out["per_domain"] - out["pool"]
+            out["method"] = ("('Dom heap' free at N=1 - at N) / (N-1) - guest RAM; the P2M "
+                             "pool is Xen 4.17's default (domain_p2m_pages)")
+        return out
+    mem = xenith_memory(r)
+    if not mem:
+        return None
+    out["total"] = mem["total"]
+    mem1 = xenith_memory(r1) if r1 and not r1.error else None
+    if n > 1 and mem1:
+        out["pool"] = (mem["pools"] - mem1["pools"]) / (n - 1)
+        out["beyond_pool"] = ((mem["total"] - mem["pools"]) -
+                              (mem1["total"] - mem1["pools"])) / (n - 1)
+        out["method"] = "differences of the 'Hypervisor memory' totals and P2M pools"
+    if "per_domain_logged" in mem:
+        out["beyond_pool"] = mem["per_domain_logged"]
+        out["method"] = "the boot log's 'Per domain' line; P2M pool from the differences"
+    if "beyond_pool" in out and "pool" in out:
+        out["per_domain"] = out["beyond_pool"] + out["pool"]
+    return out
+
+
+def scale_results(runs: Dict[str, Run]) -> dict:
+    """The scaling table's figures: per configuration and N, the power-on
+    to the last domain's first instruction, d1's trap figures and the
+    hypervisor's memory; per figure, N=max against N=1."""
+    res = {"ns": list(SCALE_NS), "guest_kb": SCALE_GUEST_KB, "settle_us": SCALE_SETTLE_US,
+           "tolerance": SCALE_TOLERANCE, "configs": {}}
+    for cfg, label, hv, smp in SCALE_CONFIGS:
+        c = {"label": label, "hv": hv, "smp": smp, "runs": {}, "figures": {},
+             "memory": {}, "ratio": {}, "errors": {}}
+        for n in SCALE_NS:
+            name = scale_run_name(cfg, n)
+            if name not in runs:
+                continue
+            r = runs[name]
+            c["runs"][n] = name
+            if r.error:
+                c["errors"][n] = r.error
+                continue
+            f = {}
+            if r.first_insn:
+                last = max(r.first_insn.values())
+                f["boot_last"] = {"mean": last, "min": last, "max": last, "n": 1,
+                                  "domain": max(r.first_insn, key=r.first_insn.get),
+                                  "d1": r.first_insn.get(1)}
+            for key, kind in SCALE_TRAPS:
+                v = op_figures(r, key) if kind == "op" else stat_figures(r, key)
+                if v:
+                    f[key] = v
+            c["figures"][n] = f
+            mem = scale_memory(runs, cfg, hv, n)
+            if mem:
+                c["memory"][n] = mem
+        f1 = c["figures"].get(1, {})
+        b1 = f1.get("boot_last")
+        for n in SCALE_NS[1:]:
+            b = c["figures"].get(n, {}).get("boot_last")
+            if b and b1:
+                b["per_domain"] = (b["mean"] - b1["mean"]) / (n - 1)
+        top = c["figures"].get(SCALE_NS[-1], {})
+        for key, _ in SCALE_TRAPS:
+            if key in f1 and key in top and f1[key]["mean"]:
+                c["ratio"][key] = top[key]["mean"] / f1[key]["mean"]
+        res["configs"][cfg] = c
+    return res
+
+
+def scale_rows(sc: dict) -> List[List[str]]:
+    top = SCALE_NS[-1]
+    head = ["Figure, d1 with N domains (ns = instructions)"]
+    cfgs = [c for c in sc["configs"].values() if c["runs"]]
+    for c in cfgs:
+        head += ["%s -smp %d, N=%d" % (c["label"], c["smp"], SCALE_NS[0])]
+        head += ["N=%d" % n for n in SCALE_NS[1:]] + ["%d vs %d" % (top, SCALE_NS[0])]
+    rows = [head]
+
+    def fig_row(label, key, per_domain=False, ratio=True):
+        row = [label]
+        for c in cfgs:
+            for n in SCALE_NS:
+                f = c["figures"].get(n, {}).get(key)
+                if per_domain:
+                    row.append(fmt_num(f["per_domain"]) if f and "per_domain" in f else
+                               ("" if n == SCALE_NS[0] else "n/a"))
+                else:
+                    row.append(cell(f))
+            r = c["ratio"].get(key) if ratio else None
+            row.append(("%.3f" % r + ("" if abs(r - 1) <= sc["tolerance"] else " (!)"))
+                       if r is not None else "")
+        rows.append(row)
+
+    def mem_row(label, key):
+        row = [label]
+        for c in cfgs:
+            for n in SCALE_NS:
+                m = c["memory"].get(n, {})
+                row.append(kib(m[key]) if key in m else
+                           ("" if n == SCALE_NS[0] and key != "total" else "n/a"))
+            row.append("")
+        rows.append(row)
+
+    fig_row("Power-on to the last domain's first instruction", "boot_last", ratio=False)
+    fig_row("  per extra domain: (at N - at 1) / (N - 1)", "boot_last", per_domain=True,
+            ratio=False)
+    labels = {k: l for k, l, *_ in ROWS}
+    for key, _ in SCALE_TRAPS:
+        fig_row(labels.get(key, key), key)
+    mem_row("Hypervisor memory after boot (excl. guest RAM)", "total")
+    mem_row("Hypervisor memory per extra domain, beyond its RAM", "per_domain")
+    mem_row("  of which its P2M pool", "pool")
+    mem_row("  beyond its RAM and its P2M pool", "beyond_pool")
+    return rows
+
+
+def scale_summary(sc: dict) -> List[str]:
+    """One line per configuration: d1's figures with N domains against
+    alone, and whether they are within the tolerance."""
+    out = []
+    top = SCALE_NS[-1]
+    for c in sc["configs"].values():
+        if not c["runs"]:
+            continue
+        for n, err in sorted(c["errors"].items()):
+            out.append("  scaling %s -smp %d, N=%d: ERROR %s" % (c["label"], c["smp"], n, err))
+        if not c["ratio"]:
+            continue
+        bad = [k for k, r in c["ratio"].items() if abs(r - 1) > sc["tolerance"]]
+        out.append("  scaling %s -smp %d: d1's figures with %d domains / alone: %s: %s" % (
+            c["label"], c["smp"], top, ", ".join("%s %.3f" % kv for kv in c["ratio"].items()),
+            "all within %d%%" % round(sc["tolerance"] * 100) if not bad else
+            "OUTSIDE %d%%: %s" % (round(sc["tolerance"] * 100), ", ".join(bad))))
+    return out
+
+
+# ---------------------------------------------------------------------------
 # Table
 # ---------------------------------------------------------------------------
 ROWS = [
@@ -743,6 +1015,7 @@ def build_results(runs: Dict[str, Run], sizes: dict, xen_fp: Optional[dict]) -> 
         "xenith_footprint": xfp,
         "xen_footprint": xen_fp,
     }
+    res["scaling"] = scale_results(runs)
     return res
 
 
@@ -860,12 +1133,20 @@ RUNS = {
     "xen-a76": ("xen", 1, 1, "tests=ops,timer", "probe", "cortex-a76"),
     "bare-a76": ("bare", 1, 1, "tests=ops,timer nohyp", "probe", "cortex-a76"),
 }
+# The scaling runs (SCALE_CONFIGS x SCALE_NS): xenith-scale64,
+# xenith-scale64-smp2, xen-scale64, ...
+for _cfg, _label, _hv, _smp in SCALE_CONFIGS:
+    for _n in SCALE_NS:
+        RUNS[scale_run_name(_cfg, _n)] = (_hv, _smp, 1, SCALE_ARGS, "scale%d" % _n)
+SCALE_RUNS = [n for n in RUNS if scale_n(RUNS[n][4])]
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", nargs="*", choices=list(RUNS), help="runs to do")
+    ap.add_argument("--scaling", action="store_true",
+                    help="only the scaling runs (%s)" % ", ".join(SCALE_RUNS))
     ap.add_argument("--no-xen-memory", action="store_true",
                     help="do not ask Xen for its memory use ('m' debug key)")
     ap.add_argument("--check", action="store_true",
@@ -877,6 +1158,8 @@ def main() -> int:
                     help="add to bench/baseline.json only Xenith's figures it does not "
                          "have yet (new rows); the others keep their values")
     args = ap.parse_args()
+    if args.scaling:
+        args.only = (args.only or []) + [n for n in SCALE_RUNS if n not in (args.only or [])]
     if (args.check or args.write_baseline or args.add_baseline) and not args.only:
         args.only = list(baseline.XENITH_RUNS)
     if not os.path.exists(PROBE):
@@ -904,16 +1187,30 @@ def main() -> int:
     xen_fp = xen_footprint(runs["xen"]) if "xen" in runs else None
     res = build_results(runs, size_figures(), xen_fp)
     rows = table_rows(res)
-    print()
-    print(render_text(rows))
-    print()
-    for r in res["rows"]:
-        if r.get("note"):
-            print("  %s: %s" % (r["key"], r["note"]))
+    if not all(n in SCALE_RUNS for n in runs):
+        print()
+        print(render_text(rows))
+        print()
+        for r in res["rows"]:
+            if r.get("note"):
+                print("  %s: %s" % (r["key"], r["note"]))
+    srows = scale_rows(res["scaling"]) if any(
+        c["runs"] for c in res["scaling"]["configs"].values()) else None
+    if srows:
+        print()
+        print("Scaling: N dom0less domains (1 vCPU, %d MiB each, one shared copy of the "
+              "probe); d1 measures, d2..dN block in WFI" % (SCALE_GUEST_KB // 1024))
+        print()
+        print(render_text(srows))
+        print()
+        for line in scale_summary(res["scaling"]):
+            print(line)
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(render_md(rows) + "\n")
+        if srows:
+            f.write("\n" + render_md(srows) + "\n")
     print("bench: wrote %s and results.md" % os.path.relpath(os.path.join(OUT, "results.json"), ROOT))
     run_errors = any(r.error for r in runs.values())
     if args.write_baseline:
