@@ -128,6 +128,13 @@ int main(int argc, char **argv)
 		printf("%s\n", err);
 		return 2;
 	}
+	/* As the hypervisor does: room for every "xen,domain" node. */
+	cfg.dom_cap = config_count_domains(fdt);
+	cfg.dom = calloc(cfg.dom_cap ? (size_t)cfg.dom_cap : 1, sizeof(*cfg.dom));
+	if (!cfg.dom) {
+		fprintf(stderr, "out of memory\n");
+		return 2;
+	}
 	n = config_parse(fdt, &host, &cfg, err, sizeof(err));
 	if (n < 0) {
 		printf("%s\n", err);

@@ -32,9 +32,9 @@
 static uint64_t uart;
 static spinlock_t out_lock = SPINLOCK_INIT_RANK(LOCK_CONSOLE);
 static volatile bool panicking; /* output without the lock: we may hold it */
-static struct domain *inputs[MAX_DOMAINS];
-static unsigned int nr_inputs;
-static unsigned int focus; /* 0: hypervisor, i: inputs[i - 1] */
+/* The domain with the input focus, NULL: the hypervisor. Changed only by
+ * the CPU taking console input (CPU0). */
+static struct domain *focus;
 static unsigned int ctrl_a_count;
 
 void console_init_early(uint64_t uart_base)
@@ -174,23 +174,28 @@ void console_domain_line(struct domain *d, const char *line, size_t len)
 	out_lock_drop(locked);
 }
 
-void console_register_domain(struct domain *d)
-{
-	/* Once per slot: a slot a failed construction used is used again. */
-	for (unsigned int i = 0; i < nr_inputs; i++)
-		if (inputs[i] == d)
-			return;
-	if (nr_inputs < MAX_DOMAINS)
-		inputs[nr_inputs++] = d;
-}
-
 static void announce_focus(void)
 {
-	if (focus == 0)
+	if (!focus)
 		printk("*** Serial input to Xen (type 'CTRL-a' three times to switch input)\n");
 	else
 		printk("*** Serial input to DOM%u (type 'CTRL-a' three times to switch input)\n",
-		       inputs[focus - 1]->id);
+		       focus->id);
+}
+
+/* The next domain with a vpl011 after the focus, in domid order, then the
+ * hypervisor again: a walk of the domain table, once per switch. */
+static struct domain *next_input(void)
+{
+	unsigned int i = 0;
+
+	if (focus)
+		while (i < nr_domains && domains[i++] != focus)
+			;
+	for (; i < nr_domains; i++)
+		if (domains[i]->cfg->vpl011)
+			return domains[i];
+	return NULL;
 }
 
 /* Ctrl-a pressed three times in a row moves the input focus to the next
@@ -201,16 +206,16 @@ void console_rx_char(char c)
 		if (++ctrl_a_count < SWITCH_PRESSES)
 			return;
 		ctrl_a_count = 0;
-		focus = (focus + 1) % (nr_inputs + 1);
+		focus = next_input();
 		announce_focus();
 		return;
 	}
 	/* Ctrl-a presses that did not complete a switch go to the guest. */
 	for (; ctrl_a_count; ctrl_a_count--)
 		if (focus)
-			vpl011_rx(inputs[focus - 1], CTRL_A);
+			vpl011_rx(focus, CTRL_A);
 	if (focus)
-		vpl011_rx(inputs[focus - 1], c);
+		vpl011_rx(focus, c);
 	else if (c == 'r')
 		sched_dump(); /* Xen's debug key: dump run queues */
 }

@@ -9,22 +9,44 @@
 #include <xenith/console.h>
 #include <xenith/domain.h>
 #include <xenith/fdt.h>
+#include <xenith/heap.h>
 #include <xenith/lib.h>
 
 #define MiB (1ULL << 20)
 #define PAGE_SIZE 4096ULL
 
-static struct domain domain_store[MAX_DOMAINS];
 bool boot_scrub = true;
-struct domain *domains[MAX_DOMAINS];
+struct domain **domains;
 unsigned int nr_domains;
+/* by_id[domid]: the domain with that id, or NULL (domids are dense from 1
+ * at boot). Both tables are sized from the device tree by domains_init and
+ * written only at boot, before other CPUs run. */
+static struct domain **by_id;
+static unsigned int by_id_size;
+
+int domains_init(unsigned int max, struct ram_map *ram)
+{
+	uint64_t bytes = (uint64_t)(2 * max + 1) * sizeof(struct domain *);
+	uint64_t pa = max ? ram_map_alloc(ram, ALIGN_UP(bytes, PAGE_SIZE), PAGE_SIZE) : 0;
+
+	if (!pa)
+		return max ? -1 : 0;
+	memset((void *)(uintptr_t)pa, 0, bytes);
+	domains = (struct domain **)(uintptr_t)pa;
+	by_id = domains + max;
+	by_id_size = max + 1;
+	return 0;
+}
+
+void domain_register(struct domain *d)
+{
+	domains[nr_domains++] = d;
+	by_id[d->id] = d;
+}
 
 struct domain *domain_by_id(uint32_t id)
 {
-	for (unsigned i = 0; i < nr_domains; i++)
-		if (domains[i]->id == id)
-			return domains[i];
-	return NULL;
+	return id < by_id_size ? by_id[id] : NULL;
 }
 
 /* A page d owns for its whole life: its RAM, shared_info, grant frames. */
@@ -35,8 +57,10 @@ static bool owns_page(const struct domain *d, uint64_t pa)
 			return true;
 	if (pa == d->shared_info_pa)
 		return true;
-	return pa >= d->gnttab.frames_pa &&
-	       pa - d->gnttab.frames_pa < GNTTAB_MAX_FRAMES * PAGE_SIZE;
+	for (unsigned int i = 0; i < d->gnttab.nr_frames; i++)
+		if (pa == d->gnttab.frame_pa[i])
+			return true;
+	return false;
 }
 
 uint64_t domain_gfn_to_own_page(struct domain *d, uint64_t gfn)
@@ -45,8 +69,16 @@ uint64_t domain_gfn_to_own_page(struct domain *d, uint64_t gfn)
 
 	spin_lock(&d->p2m_lock);
 	pa = arch_gfn_to_pa(d, gfn);
+	if (pa && !owns_page(d, pa))
+		pa = 0;
 	spin_unlock(&d->p2m_lock);
-	return pa && owns_page(d, pa) ? pa : 0;
+	return pa;
+}
+
+uint64_t domain_overhead(const struct domain *d)
+{
+	return d->overhead +
+	       (uint64_t)__atomic_load_n(&d->heap_pages, __ATOMIC_RELAXED) * PAGE_SIZE;
 }
 
 bool domain_is_self(const struct domain *d, uint16_t domid)
@@ -140,31 +172,53 @@ static int load_images(struct domain *d, const struct host_info *h)
 	return 0;
 }
 
-/* vCPUs come from host RAM, as many as the domain has: a static array
- * sized for the worst case would be zeroed at every boot. */
-static int create_vcpus(struct domain *d, struct ram_map *ram)
+/* Bytes of the per-vCPU block: the vCPUs (64-byte aligned each), the
+ * domain's table of them and their event-channel state. */
+static uint64_t vcpu_block_size(unsigned int n)
+{
+	return ALIGN_UP(sizeof(struct vcpu), 64) * n +
+	       ALIGN_UP(n * sizeof(struct vcpu *), 64) +
+	       n * sizeof(struct evtchn_vcpu);
+}
+
+/* vCPUs come from host RAM, as many as the domain has: nothing is sized
+ * for the worst case. Returns the event-channel part, or NULL. */
+static struct evtchn_vcpu *alloc_vcpus(struct domain *d, struct ram_map *ram)
+{
+	unsigned int n = d->cfg->vcpus;
+	uint64_t size = vcpu_block_size(n);
+	uint64_t pa = ram_map_alloc(ram, ALIGN_UP(size, PAGE_SIZE), PAGE_SIZE);
+	uint64_t stride = ALIGN_UP(sizeof(struct vcpu), 64);
+
+	if (!pa) {
+		fail(d->cfg, "cpus: not enough free host RAM for the vCPUs");
+		return NULL;
+	}
+	memset((void *)(uintptr_t)pa, 0, size);
+	d->vcpu = (struct vcpu **)(uintptr_t)(pa + stride * n);
+	for (unsigned int i = 0; i < n; i++)
+		d->vcpu[i] = (struct vcpu *)(uintptr_t)(pa + i * stride);
+	d->overhead += ALIGN_UP(size, PAGE_SIZE);
+	return (struct evtchn_vcpu *)(uintptr_t)(pa + stride * n +
+						 ALIGN_UP(n * sizeof(struct vcpu *), 64));
+}
+
+static int create_vcpus(struct domain *d)
 {
 	const struct domain_config *c = d->cfg;
-	uint64_t size = ALIGN_UP(sizeof(struct vcpu), 64) * c->vcpus;
-	uint64_t pa = ram_map_alloc(ram, ALIGN_UP(size, PAGE_SIZE), PAGE_SIZE);
 
-	if (!pa)
-		return fail(c, "cpus: not enough free host RAM for the vCPUs");
-	memset((void *)(uintptr_t)pa, 0, size);
-	d->nr_vcpus = c->vcpus;
 	for (unsigned i = 0; i < c->vcpus; i++) {
-		struct vcpu *v = (struct vcpu *)(uintptr_t)(pa + i * ALIGN_UP(sizeof(struct vcpu), 64));
+		struct vcpu *v = d->vcpu[i];
 
 		v->dom = d;
 		v->id = i;
 		v->power = i == 0 ? VCPU_ON_PENDING : VCPU_OFF;
-		d->vcpu[i] = v;
 		if (sched_add_vcpu(v))
 			return fail(c, "cpus: the pool's scheduler has no room for this vCPU");
 		/* vCPU 0 starts with the legacy vcpu_info slot in shared_info
 		 * (byte 0 is evtchn_upcall_pending); the others get theirs
 		 * when the guest registers one. */
-		v->upcall_pending = d->evtchn.vcpu_info[i];
+		v->upcall_pending = d->evtchn.vcpu[i].info;
 		arch_vcpu_init(v, i == 0 ? d->layout.kernel_ipa : 0,
 			       i == 0 ? d->layout.dtb_ipa : 0);
 	}
@@ -194,6 +248,7 @@ static int build(struct domain *d, const struct domain_config *c,
 		 const struct host_info *h, struct ram_map *ram)
 {
 	struct kernel_info ki;
+	struct evtchn_vcpu *ev;
 	char err[CFG_ERR_LEN];
 
 	spin_lock_init(&d->p2m_lock, LOCK_P2M);
@@ -211,33 +266,47 @@ static int build(struct domain *d, const struct domain_config *c,
 		return -1;
 	}
 	d->nr_vcpus = c->vcpus;
-	if (alloc_memory(d, ram) || arch_domain_create(d) || map_memory(d) ||
-	    xen_domain_init(d, ram))
+	ev = alloc_vcpus(d, ram);
+	if (!ev || alloc_memory(d, ram) || arch_domain_create(d) || map_memory(d) ||
+	    xen_domain_init(d, ev))
 		return -1;
 	if (c->vpl011)
 		vpl011_init(d);
 	if (load_images(d, h))
 		return -1;
 	d->pool = &sched_pools[c->pool];
-	return create_vcpus(d, ram);
+	return create_vcpus(d);
+}
+
+/* The domain structure itself comes from host RAM too (page-aligned:
+ * nothing else shares its cache lines). */
+static struct domain *alloc_domain(const struct domain_config *c, struct ram_map *ram)
+{
+	uint64_t size = ALIGN_UP(sizeof(struct domain), PAGE_SIZE);
+	uint64_t pa = ram_map_alloc(ram, size, PAGE_SIZE);
+	struct domain *d = (struct domain *)(uintptr_t)pa;
+
+	if (!pa) {
+		fail(c, "memory: not enough free host RAM for the domain's own structures");
+		return NULL;
+	}
+	memset(d, 0, sizeof(*d));
+	d->overhead = size;
+	return d;
 }
 
 int domain_create(const struct domain_config *c, const struct host_info *h,
 		  struct ram_map *ram, const void *host_fdt)
 {
-	/* A failed construction leaves its state in the slot the next
-	 * domain gets: cleared then (a fresh slot is zero already). */
-	static bool slot_dirty;
-	struct domain *d = &domain_store[nr_domains];
+	struct domain *d;
 
 	(void)host_fdt;
-	if (slot_dirty)
-		memset(d, 0, sizeof(*d));
-	slot_dirty = true;
-	if (build(d, c, h, ram))
+	if (c->domid >= by_id_size)
+		return fail(c, "compatible: no room in the domain table");
+	d = alloc_domain(c, ram);
+	if (!d || build(d, c, h, ram))
 		return -1;
-	slot_dirty = false;
-	domains[nr_domains++] = d;
+	domain_register(d);
 	print_domain(d);
 	return 0;
 }

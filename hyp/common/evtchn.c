@@ -210,7 +210,7 @@ static uint32_t *virq_slot(struct evtchn_domain *ed, const struct evtchn *ch)
 {
 	unsigned int v = virq_is_global(ch->virq) ? 0 : ch->notify_vcpu;
 
-	return &ed->virq_port[v][ch->virq];
+	return &ed->vcpu[v].virq_port[ch->virq];
 }
 
 /* ---- the operations ---- */
@@ -293,14 +293,14 @@ static long op_bind_virq(struct evtchn_domain *ed, struct evtchn_bind_virq *b)
 	if (b->vcpu >= ed->nr_vcpus)
 		return -XEN_ENOENT;
 	spin_lock(&ed->lock);
-	if (ed->virq_port[b->vcpu][b->virq])
+	if (ed->vcpu[b->vcpu].virq_port[b->virq])
 		port = -XEN_EEXIST;
 	else
 		port = alloc_port(ed);
 	if (port >= 0) {
 		ch = bind_port(ed, (uint32_t)port, ECS_VIRQ, b->vcpu);
 		ch->virq = b->virq;
-		ed->virq_port[b->vcpu][b->virq] = (uint32_t)port;
+		ed->vcpu[b->vcpu].virq_port[b->virq] = (uint32_t)port;
 		b->port = (uint32_t)port;
 	}
 	spin_unlock(&ed->lock);
@@ -557,17 +557,19 @@ static long op_reset(struct evtchn_domain *ed, const struct evtchn_reset *r)
 /* ---- the interface ---- */
 
 void evtchn_domain_init(struct evtchn_domain *ed, uint16_t domid,
-			unsigned int nr_vcpus, void *shared_info,
-			const struct evtchn_env *env)
+			unsigned int nr_vcpus, struct evtchn_vcpu *vcpus,
+			void *shared_info, const struct evtchn_env *env)
 {
 	memset(ed, 0, sizeof(*ed));
+	memset(vcpus, 0, nr_vcpus * sizeof(*vcpus));
 	ed->domid = domid;
-	ed->nr_vcpus = MIN(nr_vcpus, (unsigned int)EVTCHN_MAX_VCPUS);
+	ed->nr_vcpus = nr_vcpus;
+	ed->vcpu = vcpus;
 	ed->env = env;
 	spin_lock_init(&ed->lock, LOCK_EVTCHN);
 	ed->shared_info = shared_info;
 	/* vCPU 0 starts on the legacy slot inside shared_info. */
-	ed->vcpu_info[0] = shared_info;
+	ed->vcpu[0].info = shared_info;
 	/* Port 0 exists but is never handed out. */
 	ed->valid_ports = EVTCHN_BUCKET_PORTS;
 	ed->ch[0].state = ECS_RESERVED;
@@ -580,7 +582,7 @@ void evtchn_set_vcpu_info(struct evtchn_domain *ed, unsigned int vcpu, void *p)
 	if (vcpu >= ed->nr_vcpus || !vi)
 		return;
 	spin_lock(&ed->lock);
-	__atomic_store_n(&ed->vcpu_info[vcpu], p, __ATOMIC_RELEASE);
+	__atomic_store_n(&ed->vcpu[vcpu].info, p, __ATOMIC_RELEASE);
 	/* Events raised while the vCPU had no (or the old) vcpu_info may
 	 * not be reflected in the new one: claim every word has work and
 	 * raise the upcall; the guest copes with a spurious scan. Xen does
@@ -644,7 +646,7 @@ bool evtchn_send_virq(struct evtchn_domain *ed, unsigned int vcpu, uint32_t virq
 	spin_lock(&ed->lock);
 	/* A global VIRQ is recorded on vCPU 0 but goes wherever its port
 	 * was rebound; a per-vCPU one always to its own vCPU. */
-	port = ed->virq_port[global ? 0 : vcpu][virq];
+	port = ed->vcpu[global ? 0 : vcpu].virq_port[virq];
 	if (port)
 		set_pending(ed, global ? ed->ch[port].notify_vcpu : vcpu, port);
 	spin_unlock(&ed->lock);

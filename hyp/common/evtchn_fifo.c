@@ -34,7 +34,7 @@ static uint32_t *event_word(struct evtchn_domain *ed, uint32_t port)
 static struct evtchn_fifo_control_block *control(struct evtchn_domain *ed,
 						  unsigned int vcpu)
 {
-	return ed->fifo_vcpu[vcpu].control;
+	return ed->vcpu[vcpu].fifo.control;
 }
 
 /*
@@ -90,8 +90,8 @@ static bool set_link(uint32_t *w, uint32_t link)
 static bool enqueue(struct evtchn_domain *ed, unsigned int vcpu, uint32_t port)
 {
 	struct evtchn *ch = &ed->ch[port];
-	struct evtchn_fifo_vcpu *fv = &ed->fifo_vcpu[vcpu];
-	uint32_t *old_tail = &ed->fifo_vcpu[ch->fifo_q >> 8].tail[ch->fifo_q & 0xff];
+	struct evtchn_fifo_vcpu *fv = &ed->vcpu[vcpu].fifo;
+	uint32_t *old_tail = &ed->vcpu[ch->fifo_q >> 8].fifo.tail[ch->fifo_q & 0xff];
 	unsigned int prio = ch->priority;
 	uint32_t *tail_word;
 
@@ -190,12 +190,12 @@ static long map_control(struct evtchn_domain *ed, unsigned int vcpu,
 {
 	char *page;
 
-	if (ed->fifo_vcpu[vcpu].control)
+	if (ed->vcpu[vcpu].fifo.control)
 		return -XEN_EINVAL;
 	page = ed->env->map_gfn(ed, gfn);
 	if (!page)
 		return -XEN_EINVAL;
-	__atomic_store_n(&ed->fifo_vcpu[vcpu].control, page + offset,
+	__atomic_store_n(&ed->vcpu[vcpu].fifo.control, page + offset,
 			 __ATOMIC_RELEASE);
 	return 0;
 }
@@ -278,7 +278,8 @@ long evtchn_fifo_expand_array(struct evtchn_domain *ed,
  * queue tails; the guest's memory is left as it is. */
 void evtchn_fifo_destroy(struct evtchn_domain *ed)
 {
-	memset(ed->fifo_vcpu, 0, sizeof(ed->fifo_vcpu));
+	for (unsigned int i = 0; i < ed->nr_vcpus; i++)
+		memset(&ed->vcpu[i].fifo, 0, sizeof(ed->vcpu[i].fifo));
 	memset(ed->fifo_array, 0, sizeof(ed->fifo_array));
 	ed->fifo_array_pages = 0;
 	ed->fifo = false;

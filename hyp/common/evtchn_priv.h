@@ -26,7 +26,7 @@ static inline bool evtchn_usable(const struct evtchn *ch)
 static inline struct xen_vcpu_info *evtchn_vcpu_info(struct evtchn_domain *ed,
 						     unsigned int vcpu)
 {
-	return __atomic_load_n(&ed->vcpu_info[vcpu], __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&ed->vcpu[vcpu].info, __ATOMIC_ACQUIRE);
 }
 
 /* evtchn.c: sets vcpu's evtchn_upcall_pending and, if it was clear,

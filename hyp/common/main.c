@@ -11,6 +11,7 @@
 #include <xenith/console.h>
 #include <xenith/domain.h>
 #include <xenith/fdt.h>
+#include <xenith/heap.h>
 #include <xenith/lib.h>
 #include <xenith/page_alloc.h>
 #include <xenith/sched.h>
@@ -55,7 +56,18 @@ static void print_host(void)
 	       (unsigned long long)host.uart_base, host.uart_irq);
 }
 
-/* Everything in host RAM that guests must not get. */
+static bool modules_kept = true;
+
+static void reserve_module(void *arg, uint64_t start, uint64_t size)
+{
+	(void)arg;
+	if (!ram_map_reserve(&ram, start, size))
+		modules_kept = false;
+}
+
+/* Everything in host RAM that the allocator must not hand out: the
+ * hypervisor, the device tree, reserved regions and every boot module
+ * (found before the domains are parsed, since parsing needs memory). */
 static void reserve_in_use(const void *fdt, uint64_t fdt_pa)
 {
 	uint64_t start, end;
@@ -66,14 +78,29 @@ static void reserve_in_use(const void *fdt, uint64_t fdt_pa)
 	ram_map_reserve(&ram, fdt_pa, dt_total_size(fdt));
 	for (int i = 0; i < host.nr_reserved; i++)
 		ram_map_reserve(&ram, host.reserved[i].base, host.reserved[i].size);
-	for (int i = 0; i < sys.nr_domains; i++) {
-		const struct domain_config *c = &sys.dom[i];
-		const struct boot_module *m[] = { &c->kernel, &c->ramdisk, &c->dtb };
+	config_for_each_module(fdt, reserve_module, NULL);
+	if (!modules_kept)
+		printk("Boot modules: more than %d distinct ranges in memory; "
+		       "no domain is built\n", MAX_FREE_RANGES);
+}
 
-		for (unsigned j = 0; j < ARRAY_SIZE(m); j++)
-			if (m[j]->present)
-				ram_map_reserve(&ram, m[j]->start, m[j]->size);
+/* Room for every "xen,domain" node's configuration, sized from the tree. */
+static bool config_storage(const void *fdt)
+{
+	int n = config_count_domains(fdt);
+	uint64_t bytes = (uint64_t)n * sizeof(struct domain_config);
+	uint64_t pa;
+
+	if (!n || !modules_kept)
+		return modules_kept;
+	pa = ram_map_alloc(&ram, ALIGN_UP(bytes, 4096), 4096);
+	if (!pa) {
+		printk("/chosen: %d domains: not enough host RAM to hold their configuration\n", n);
+		return false;
 	}
+	sys.dom = (struct domain_config *)(uintptr_t)pa;
+	sys.dom_cap = n;
+	return true;
 }
 
 static void parse_config(const void *fdt)
@@ -98,35 +125,56 @@ static void parse_config(const void *fdt)
 
 static void build_domains(const void *fdt)
 {
-	for (int i = 0; i < sys.nr_domains; i++)
+	uint64_t t0 = arch_time_ns(), free0 = ram_map_free_bytes(&ram), us;
+	unsigned int shared = 0;
+
+	if (domains_init((unsigned int)sys.nr_domains, &ram)) {
+		printk("/chosen: not enough host RAM for a table of %d domains\n",
+		       sys.nr_domains);
+		return;
+	}
+	for (int i = 0; i < sys.nr_domains; i++) {
 		if (sys.dom[i].ok && domain_create(&sys.dom[i], &host, &ram, fdt))
 			sys.dom[i].ok = false;
-	if (!nr_domains)
+		shared += sys.dom[i].ok && sys.dom[i].kernel.shares;
+	}
+	us = (arch_time_ns() - t0) / 1000;
+	if (!nr_domains) {
 		printk("No domain to run: the CPUs will idle.\n");
+		return;
+	}
+	printk("Built %u domain%s in %llu.%03llu ms (%llu MiB of host RAM)%s\n",
+	       nr_domains, nr_domains == 1 ? "" : "s",
+	       (unsigned long long)(us / 1000), (unsigned long long)(us % 1000),
+	       (unsigned long long)((free0 - ram_map_free_bytes(&ram)) >> 20),
+	       shared ? ", some sharing a boot module" : "");
 }
 
 /* What the hypervisor keeps of host RAM for itself (guest RAM excluded). */
 static void print_footprint(void)
 {
-	uint64_t start, end, pools = 0, xen = 0;
+	uint64_t start, end, pools = 0, per_dom = 0, tables;
 
 	arch_image_range(&start, &end);
-	uint64_t vcpus = 0;
-
 	for (unsigned i = 0; i < nr_domains; i++) {
 		pools += domains[i]->p2m_pool.pages * 4096;
-		xen += (1 + GNTTAB_MAX_FRAMES) * 4096ULL; /* shared_info + grant frames */
-		vcpus += ALIGN_UP(ALIGN_UP(sizeof(struct vcpu), 64) * domains[i]->nr_vcpus,
-				  4096);
+		per_dom += domain_overhead(domains[i]);
 	}
+	/* Configurations and the domain tables, sized from the tree. */
+	tables = ALIGN_UP((uint64_t)sys.dom_cap * sizeof(struct domain_config), 4096) +
+		 ALIGN_UP((uint64_t)(2 * sys.nr_domains + 1) * sizeof(void *), 4096);
 	printk("Hypervisor memory: %llu KiB (image and data %llu KiB, P2M pools %llu KiB, "
-	       "shared_info and grant frames %llu KiB, vCPUs %llu KiB)\n",
-	       (unsigned long long)((end - start + pools + xen + vcpus) >> 10),
+	       "domains and vCPUs %llu KiB, configuration %llu KiB)\n",
+	       (unsigned long long)((end - start + pools + per_dom + tables) >> 10),
 	       (unsigned long long)((end - start) >> 10),
-	       (unsigned long long)(pools >> 10), (unsigned long long)(xen >> 10),
-	       (unsigned long long)(vcpus >> 10));
+	       (unsigned long long)(pools >> 10), (unsigned long long)(per_dom >> 10),
+	       (unsigned long long)(tables >> 10));
+	if (nr_domains)
+		printk("Per domain: %llu KiB of hypervisor memory beyond guest RAM and P2M pool "
+		       "(structures, vCPUs, shared_info, grant frames)\n",
+		       (unsigned long long)(per_dom / nr_domains >> 10));
 	printk("Free host RAM after construction: %llu MiB\n",
-	       (unsigned long long)(ram_map_free_bytes(&ram) >> 20));
+	       (unsigned long long)(heap_free_bytes() >> 20));
 }
 
 static void start_cpus(void)
@@ -166,10 +214,12 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 	fp_switch_mode();
 	if (!boot_scrub)
 		printk("bootscrub=off: guest RAM is not scrubbed at boot\n");
-	parse_config(fdt);
+	reserve_in_use(fdt, fdt_pa);
+	heap_init(&ram);
+	if (config_storage(fdt))
+		parse_config(fdt);
 	sched_init(&sys, host.nr_cpus);
 	sched_print_pools();
-	reserve_in_use(fdt, fdt_pa);
 	build_domains(fdt);
 	print_footprint();
 	start_cpus();

@@ -133,7 +133,6 @@ void vpl011_init(struct domain *d)
 	u->ris = INT_TX; /* transmit always has room */
 	mmio_register(&d->mmio, GUEST_PL011_BASE, GUEST_PL011_SIZE,
 		      vpl011_mmio, u);
-	console_register_domain(d);
 }
 
 void vpl011_flush(struct domain *d)

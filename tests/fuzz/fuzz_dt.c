@@ -37,6 +37,7 @@
 #include <xenith/cmdline.h>
 #include <xenith/config.h>
 #include <xenith/fdt.h>
+#include "../unit/cfg_storage.h"
 
 #define CHECK(cond)                                                          \
 	do {                                                                 \
@@ -391,12 +392,12 @@ static void parse(const void *fdt)
 	/* The GIC driver's value on QEMU virt (the parser leaves it 0). */
 	host.gic_nr_lines = 288;
 	memset(&cfg, 0, sizeof(cfg));
-	n = config_parse(fdt, &host, &cfg, err, sizeof(err));
+	n = config_parse(fdt, &host, with_storage(&cfg), err, sizeof(err));
 	if (n < 0) {
 		CHECK(memchr(err, 0, sizeof(err)) != NULL);
 		return;
 	}
-	CHECK(n == cfg.nr_domains && n <= MAX_DOMAINS);
+	CHECK(n == cfg.nr_domains && n <= cfg.dom_cap);
 	CHECK(memchr(cfg.warn, 0, sizeof(cfg.warn)) != NULL);
 	check_pools(&host, &cfg);
 	config_validate(&host, &cfg);

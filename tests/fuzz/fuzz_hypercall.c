@@ -78,12 +78,39 @@
 
 static const unsigned int dom_vcpus[NR_DOMS] = { 2, 1, 3 };
 
+#define FUZZ_VCPUS 4   /* at most dom_vcpus[] */
+
 struct fdom {
 	struct domain d;
 	struct domain_config cfg;
-	struct vcpu vcpu[MAX_DOM_VCPUS];
+	struct vcpu vcpu[FUZZ_VCPUS];
+	struct vcpu *vcpu_ptr[FUZZ_VCPUS];
+	struct evtchn_vcpu ev[FUZZ_VCPUS];
 	uint8_t *ram, *pool, *xen;  /* separate heap blocks */
 };
+
+/* The hypervisor's run-time heap (heap.h), here over every domain's
+ * `xen` pages: shared_info and grant frames as the guests grow them. */
+static struct ram_map heap_map;
+
+uint64_t heap_alloc_page(void)
+{
+	uint64_t pa = ram_map_alloc(&heap_map, PAGE, PAGE);
+
+	if (pa)
+		memset((void *)(uintptr_t)pa, 0, PAGE);
+	return pa;
+}
+
+void heap_free_page(uint64_t pa)
+{
+	(void)pa;
+}
+
+uint64_t heap_free_bytes(void)
+{
+	return ram_map_free_bytes(&heap_map);
+}
 
 static struct fdom *doms[NR_DOMS];
 static int op_index;
@@ -170,11 +197,18 @@ static void build_domains(void)
 	fake_spin_hook = NULL;
 	nheld = 0;
 	nr_domains = 0;
+	{
+		struct mem_bank banks[NR_DOMS];
+
+		for (int i = 0; i < NR_DOMS; i++)
+			banks[i] = (struct mem_bank){ (uintptr_t)doms[i]->xen, XEN_PAGES * PAGE };
+		ram_map_init(&heap_map, banks, NR_DOMS);
+		if (domains_init(NR_DOMS, &heap_map))
+			abort();
+	}
 	for (int i = 0; i < NR_DOMS; i++) {
 		struct fdom *f = doms[i];
 		struct domain *d = &f->d;
-		struct mem_bank xen = { (uintptr_t)f->xen, XEN_PAGES * PAGE };
-		struct ram_map m;
 
 		memset(d, 0, sizeof(*d));
 		memset(&f->cfg, 0, sizeof(f->cfg));
@@ -200,8 +234,8 @@ static void build_domains(void)
 		if (!d->p2m_root ||
 		    arch_p2m_map_ram(d, GUEST_RAM0_BASE, d->ram[0].base, RAM_SIZE))
 			abort();
-		ram_map_init(&m, &xen, 1);
-		if (xen_domain_init(d, &m))
+		d->vcpu = f->vcpu_ptr;
+		if (xen_domain_init(d, f->ev))
 			abort();
 		/* create_vcpus() */
 		for (unsigned int v = 0; v < d->nr_vcpus; v++) {
@@ -212,10 +246,10 @@ static void build_domains(void)
 			vc->sched.cpu = pcpu++;
 			vc->sched.run = v == 0 ? RUN_RUNNING : RUN_OFFLINE;
 			vc->power = v == 0 ? VCPU_ON : VCPU_OFF;
-			vc->upcall_pending = d->evtchn.vcpu_info[v];
+			vc->upcall_pending = d->evtchn.vcpu[v].info;
 			d->vcpu[v] = vc;
 		}
-		domains[nr_domains++] = d;
+		domain_register(d);
 	}
 	fake_spin_hook = lock_hook;
 }
@@ -235,8 +269,10 @@ static bool own(struct fdom *f, const void *p, size_t n)
 		return true;
 	if (a >= d->shared_info_pa && a + n <= d->shared_info_pa + PAGE)
 		return true;
-	return a >= d->gnttab.frames_pa &&
-	       a + n <= d->gnttab.frames_pa + GNTTAB_MAX_FRAMES * PAGE;
+	for (unsigned int i = 0; i < d->gnttab.nr_frames; i++)
+		if (a >= d->gnttab.frame_pa[i] && a + n <= d->gnttab.frame_pa[i] + PAGE)
+			return true;
+	return false;
 }
 
 /* full: every port, not only those below valid_ports (which must be all
@@ -284,27 +320,23 @@ static void check_evtchn(struct fdom *f, bool full)
 
 			CHECK(ch->virq < NR_VIRQS, "d%u port %u virq %u", ed->domid, p,
 			      ch->virq);
-			CHECK(ed->virq_port[v][ch->virq] == p, "d%u virq port %u unmapped",
+			CHECK(ed->vcpu[v].virq_port[ch->virq] == p, "d%u virq port %u unmapped",
 			      ed->domid, p);
 		}
 	}
-	for (unsigned int v = 0; v < EVTCHN_MAX_VCPUS; v++)
+	for (unsigned int v = 0; v < ed->nr_vcpus; v++)
 		for (unsigned int q = 0; q < NR_VIRQS; q++) {
-			uint32_t p = ed->virq_port[v][q];
+			uint32_t p = ed->vcpu[v].virq_port[q];
 
 			CHECK(!p || (p < EVTCHN_MAX_PORTS && ed->ch[p].state == ECS_VIRQ &&
 				     ed->ch[p].virq == q), "d%u virq %u -> port %u",
 			      ed->domid, q, p);
 		}
 	/* What the hypervisor writes for the guest is the guest's. */
-	for (unsigned int v = 0; v < EVTCHN_MAX_VCPUS; v++) {
-		const void *vi = ed->vcpu_info[v];
-		const void *cb = ed->fifo_vcpu[v].control;
+	for (unsigned int v = 0; v < ed->nr_vcpus; v++) {
+		const void *vi = ed->vcpu[v].info;
+		const void *cb = ed->vcpu[v].fifo.control;
 
-		if (v >= ed->nr_vcpus) {
-			CHECK(!vi && !cb, "d%u vcpu %u has state", ed->domid, v);
-			continue;
-		}
 		CHECK(!vi || own(f, vi, VCPU_INFO_SIZE), "d%u vcpu_info %u at %p",
 		      ed->domid, v, vi);
 		CHECK(!cb || own(f, cb, sizeof(struct evtchn_fifo_control_block)),
@@ -345,12 +377,12 @@ static void check_memory(struct fdom *f)
 		      (unsigned long long)d->shared_info_gfn);
 		gfns[n++] = d->shared_info_gfn;
 	}
-	for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
+	for (unsigned int i = 0; i < d->gnttab.nr_frames; i++) {
 		uint64_t g = d->gnttab.gfn[i];
 
 		if (g == INVALID_GFN)
 			continue;
-		CHECK(lookup(d, g) == d->gnttab.frames_pa + i * PAGE,
+		CHECK(lookup(d, g) == d->gnttab.frame_pa[i],
 		      "d%u grant frame %u recorded at gfn %#llx, not mapped there",
 		      d->id, i, (unsigned long long)g);
 		for (int k = 0; k < n; k++)

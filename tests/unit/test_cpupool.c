@@ -16,6 +16,7 @@
 #include "dt_fixture.h"
 #include <xenith/config.h>
 #include <xenith/fdt.h>
+#include "cfg_storage.h"
 
 #define CPU(i) (0x8004U - (i))
 #define GIC_PHANDLE 0x8005U
@@ -35,7 +36,7 @@ static int load(void *fdt)
 		exit(2);
 	}
 	host.gic_nr_lines = 288;
-	n = config_parse(fdt, &host, &cfg, err, sizeof(err));
+	n = config_parse(fdt, &host, with_storage(&cfg), err, sizeof(err));
 	if (n >= 0)
 		config_validate(&host, &cfg);
 	return n;

@@ -12,6 +12,7 @@
 #include "dt_fixture.h"
 #include <xenith/config.h>
 #include <xenith/fdt.h>
+#include "cfg_storage.h"
 
 static struct host_info host;
 static struct system_config cfg;
@@ -25,7 +26,7 @@ static int parse(void *fdt)
 		exit(2);
 	}
 	host.gic_nr_lines = 288; /* what the GIC driver reads on QEMU virt */
-	return config_parse(fdt, &host, &cfg, err, sizeof(err));
+	return config_parse(fdt, &host, with_storage(&cfg), err, sizeof(err));
 }
 
 /* Parses and expects domain `idx` to be rejected with exactly `msg`. */
@@ -165,19 +166,19 @@ static void test_nr_spis(void)
 	parse(fdt);
 	CHECK_EQ(cfg.dom[0].nr_spis, 256);
 	host.gic_nr_lines = 1020;
-	config_parse(fdt, &host, &cfg, err, sizeof(err));
+	config_parse(fdt, &host, with_storage(&cfg), err, sizeof(err));
 	CHECK_EQ(cfg.dom[0].nr_spis, 988);
 	host.gic_nr_lines = 2048; /* capped at 1020 lines, as Xen does */
-	config_parse(fdt, &host, &cfg, err, sizeof(err));
+	config_parse(fdt, &host, with_storage(&cfg), err, sizeof(err));
 	CHECK_EQ(cfg.dom[0].nr_spis, 988);
 	/* ...but at least enough for the vpl011 SPI. */
 	host.gic_nr_lines = 32;
-	config_parse(fdt, &host, &cfg, err, sizeof(err));
+	config_parse(fdt, &host, with_storage(&cfg), err, sizeof(err));
 	CHECK_EQ(cfg.dom[0].nr_spis, 1);
 	CHECK_EQ(cfg.dom[1].nr_spis, 64); /* explicit */
 	/* Unknown line count (host tools): QEMU virt's 288 lines. */
 	host.gic_nr_lines = 0;
-	config_parse(fdt, &host, &cfg, err, sizeof(err));
+	config_parse(fdt, &host, with_storage(&cfg), err, sizeof(err));
 	CHECK_EQ(cfg.dom[0].nr_spis, 256);
 
 	fdt_setprop_u32(fdt, d1, "nr_spis", 960);
@@ -370,35 +371,50 @@ static void test_unsupported_and_unknown(void)
 	CHECK(cfg.dom[1].ok);
 }
 
-static void test_too_many_domains(void)
+/* A copy of qemu-virt with `n` empty domain nodes domU1..domUn under
+ * /chosen, in that order. */
+static void *with_domains(int n)
 {
-	void *fdt = editable("qemu-virt");
-	int chosen = node(fdt, "/chosen");
+	size_t size;
+	void *base = load_dtb("qemu-virt", 0, &size);
+	size_t cap = size + (size_t)n * 64 + 4096;
+	void *fdt = malloc(cap);
 
-	for (int i = MAX_DOMAINS + 1; i >= 1; i--) {
+	if (!fdt || fdt_open_into(base, fdt, (int)cap)) {
+		fprintf(stderr, "with_domains: no room\n");
+		exit(2);
+	}
+	free(base);
+	for (int i = n; i >= 1; i--) {
 		char name[16];
-		int n;
+		int d;
 
 		snprintf(name, sizeof(name), "domU%d", i);
-		chosen = node(fdt, "/chosen");
-		n = fdt_add_subnode(fdt, chosen, name);
-		fdt_setprop_string(fdt, n, "compatible", "xen,domain");
+		d = fdt_add_subnode(fdt, node(fdt, "/chosen"), name);
+		fdt_setprop_string(fdt, d, "compatible", "xen,domain");
 	}
+	return fdt;
+}
+
+/* Domains are not limited by a constant: the caller sizes the storage
+ * from config_count_domains (the hypervisor from host RAM), and more
+ * nodes than it made room for is an error naming the first left out. */
+static void test_domain_count(void)
+{
+	void *fdt = with_domains(TEST_DOMAINS + 1);
+	struct domain_config *big;
+
+	CHECK_EQ(config_count_domains(fdt), TEST_DOMAINS + 1);
 	CHECK_EQ(parse(fdt), -1);
-	CHECK_STR(err, "/chosen/domU9: compatible: more than 8 domains");
-	free(fdt);
+	CHECK_STR(err, "/chosen/domU257: compatible: more than 256 domains (no room to hold more)");
 
-	/* Exactly MAX_DOMAINS: domids in DT order, all reported. */
-	fdt = editable("qemu-virt");
-	for (int i = MAX_DOMAINS; i >= 1; i--) {
-		char name[16];
-
-		snprintf(name, sizeof(name), "domU%d", i);
-		int n = fdt_add_subnode(fdt, node(fdt, "/chosen"), name);
-		fdt_setprop_string(fdt, n, "compatible", "xen,domain");
-	}
-	CHECK_EQ(parse(fdt), MAX_DOMAINS);
-	for (int i = 0; i < MAX_DOMAINS; i++) {
+	/* Room for all of them: domids in DT order, each reported. */
+	big = calloc(TEST_DOMAINS + 1, sizeof(*big));
+	cfg.dom = big;
+	cfg.dom_cap = TEST_DOMAINS + 1;
+	CHECK_EQ(config_parse(fdt, &host, &cfg, err, sizeof(err)), TEST_DOMAINS + 1);
+	CHECK(cfg.dom == big && cfg.dom_cap == TEST_DOMAINS + 1);
+	for (int i = 0; i < TEST_DOMAINS + 1; i++) {
 		char path[32];
 
 		snprintf(path, sizeof(path), "/chosen/domU%d", i + 1);
@@ -407,6 +423,13 @@ static void test_too_many_domains(void)
 		CHECK(!cfg.dom[i].ok);
 		CHECK_CONTAINS(cfg.dom[i].err, ": cpus: missing");
 	}
+	free(big);
+	free(fdt);
+
+	/* No /chosen: nothing to count. */
+	fdt = editable("qemu-virt");
+	fdt_del_node(fdt, node(fdt, "/chosen"));
+	CHECK_EQ(config_count_domains(fdt), 0);
 	free(fdt);
 }
 
@@ -422,6 +445,6 @@ int main(void)
 	RUN(test_modules);
 	RUN(test_cells_inherited);
 	RUN(test_unsupported_and_unknown);
-	RUN(test_too_many_domains);
+	RUN(test_domain_count);
 	return check_done("test_dom0less");
 }

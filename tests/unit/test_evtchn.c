@@ -24,9 +24,12 @@
 #define PG_ARRAY     2
 #define PG_ARRAY2    3
 #define NR_DOMS 3
+/* vCPUs a test domain may have (the hypervisor sizes this per domain). */
+#define EVTCHN_MAX_VCPUS 8
 
 struct tdom {
 	struct evtchn_domain ed;
+	struct evtchn_vcpu ev[EVTCHN_MAX_VCPUS];
 	uint8_t *shinfo;
 	uint8_t *ram;
 	unsigned int upcalls[EVTCHN_MAX_VCPUS];
@@ -139,8 +142,8 @@ static void setup(void)
 		memset(d->ram, 0, RAM_PAGES * PAGE);
 		for (int v = 0; v < EVTCHN_MAX_VCPUS; v++)
 			d->armed[v] = true;
-		evtchn_domain_init(&d->ed, dom_ids[i], dom_vcpus[i], d->shinfo,
-				   &fake_env);
+		evtchn_domain_init(&d->ed, dom_ids[i], dom_vcpus[i], d->ev,
+				   d->shinfo, &fake_env);
 		doms[i] = d;
 	}
 	fake_spin_hook = lock_hook;
@@ -280,7 +283,7 @@ static struct xen_shared_info *si(struct tdom *d)
 
 static struct xen_vcpu_info *vi(struct tdom *d, unsigned int v)
 {
-	return d->ed.vcpu_info[v];
+	return d->ed.vcpu[v].info;
 }
 
 static bool l2_pending(struct tdom *d, uint32_t port)
@@ -1357,13 +1360,13 @@ static bool check_ports(struct tdom *d)
 					ch->virq == VIRQ_XENPMU;
 			unsigned int v = per_vcpu ? ch->notify_vcpu : 0;
 
-			FAIL_IF(ed->virq_port[v][ch->virq] != p,
+			FAIL_IF(ed->vcpu[v].virq_port[ch->virq] != p,
 				"dom%u virq port %u unmapped", ed->domid, p);
 		}
 	}
 	for (unsigned int v = 0; v < EVTCHN_MAX_VCPUS; v++)
 		for (unsigned int q = 0; q < NR_VIRQS; q++) {
-			uint32_t p = ed->virq_port[v][q];
+			uint32_t p = ed->vcpu[v].virq_port[q];
 
 			FAIL_IF(p && (ed->ch[p].state != ECS_VIRQ ||
 				      ed->ch[p].virq != q),

@@ -12,6 +12,7 @@
 #include "check.h"
 #include <xenith/config.h>
 #include <xenith/fdt.h>
+#include "cfg_storage.h"
 
 /* A blob copied into a heap block of exactly `size` bytes. */
 static uint8_t *exact_copy(const void *src, size_t size)
@@ -718,7 +719,7 @@ static void parse_all(const void *fdt)
 	char err[CFG_ERR_LEN];
 
 	if (host_parse(fdt, &h, err, sizeof(err)) == 0) {
-		if (config_parse(fdt, &h, &cfg, err, sizeof(err)) >= 0)
+		if (config_parse(fdt, &h, with_storage(&cfg), err, sizeof(err)) >= 0)
 			config_validate(&h, &cfg);
 	}
 }

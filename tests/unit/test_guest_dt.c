@@ -12,6 +12,7 @@
 #include "check.h"
 #include <xenith/config.h>
 #include <xenith/fdt.h>
+#include "cfg_storage.h"
 
 static struct host_info host;
 static struct system_config cfg;
@@ -29,7 +30,7 @@ static void setup(int idx, struct guest_layout *l)
 	free(fdt);
 	fdt = load_dtb("dom0less", 0, NULL);
 	if (host_parse(fdt, &host, err, sizeof(err)) ||
-	    config_parse(fdt, &host, &cfg, err, sizeof(err)) < 0) {
+	    config_parse(fdt, &host, with_storage(&cfg), err, sizeof(err)) < 0) {
 		fprintf(stderr, "setup: %s\n", err);
 		exit(2);
 	}

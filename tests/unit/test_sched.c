@@ -28,6 +28,7 @@
 #include <xenith/arch-api.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
+#include <xenith/runq_heap.h>
 #include <xenith/sched.h>
 #include <xenith/timer.h>
 
@@ -191,8 +192,13 @@ void (*fake_spin_hook)(spinlock_t *l, int taking);
 /* ---- the world: pools, domains, vCPUs ----------------------------------- */
 
 static struct system_config sys;
-static struct domain doms[MAX_DOMAINS];
-static struct vcpu vcpus[MAX_DOMAINS][MAX_DOM_VCPUS];
+/* The test's world (the hypervisor sizes these from the device tree). */
+#define WORLD_DOMAINS 80
+#define WORLD_VCPUS 8
+static struct domain doms[WORLD_DOMAINS];
+static struct vcpu vcpus[WORLD_DOMAINS][WORLD_VCPUS];
+static struct vcpu *vcpu_ptrs[WORLD_DOMAINS][WORLD_VCPUS];
+static struct domain_config dom_cfgs[WORLD_DOMAINS];
 static unsigned int nr_doms;
 static int add_rc;   /* of the last add_dom(): 0 or the first refusal */
 
@@ -212,6 +218,9 @@ struct dparam {
 static void world_reset(void)
 {
 	memset(&sys, 0, sizeof(sys));
+	memset(dom_cfgs, 0, sizeof(dom_cfgs));
+	sys.dom = dom_cfgs;
+	sys.dom_cap = WORLD_DOMAINS;
 	memset(doms, 0, sizeof(doms));
 	memset(vcpus, 0, sizeof(vcpus));
 	memset(pcpu, 0, sizeof(pcpu));
@@ -257,7 +266,7 @@ static struct domain *add_dom(struct dparam dp)
 	struct domain_config *c;
 	struct domain *d;
 
-	if (i >= MAX_DOMAINS || dp.vcpus > MAX_DOM_VCPUS) {
+	if (i >= WORLD_DOMAINS || dp.vcpus > WORLD_VCPUS) {
 		fprintf(stderr, "add_dom: more than the test's world holds\n");
 		exit(2);
 	}
@@ -279,6 +288,7 @@ static struct domain *add_dom(struct dparam dp)
 	d->state = DOM_RUNNING;
 	d->pool = pool(dp.pool);
 	d->nr_vcpus = c->vcpus;
+	d->vcpu = vcpu_ptrs[i];
 	add_rc = 0;
 	for (unsigned int k = 0; k < c->vcpus; k++) {
 		struct vcpu *v = &vcpus[i][k];
@@ -296,6 +306,22 @@ static struct domain *add_dom(struct dparam dp)
 }
 
 #define DOM(...) add_dom((struct dparam){ __VA_ARGS__ })
+
+/* Takes a queued vCPU out of whichever queue its policy keeps. */
+static void unqueue(struct sched_pool *p, struct vcpu *v)
+{
+	if (v->sched.in_heap)
+		runq_heap_remove(p, v);
+	else
+		runq_remove(p, v);
+}
+
+/* credit2: v's credit is x as of its pool's resets so far. */
+static void set_credit(struct vcpu *v, int64_t x)
+{
+	v->sched.credit = x;
+	v->sched.credit_seen = v->dom->pool->credit_added;
+}
 #define V(d) ((d)->vcpu[0])
 
 /* In p's run queue (a broken policy may leave a picked vCPU there). */
@@ -303,6 +329,8 @@ static bool queued(const struct sched_pool *p, const struct vcpu *v)
 {
 	unsigned int n = 0;
 
+	if (v->sched.in_heap)
+		return true;
 	for (const struct vcpu *q = p->q_head; q && n <= p->nr_vcpus;
 	     q = q->sched.q_next, n++)
 		if (q == v)
@@ -407,7 +435,7 @@ struct sim {
 	unsigned long check_bad;
 };
 
-static struct vstat stats[MAX_DOMAINS][MAX_DOM_VCPUS];
+static struct vstat stats[WORLD_DOMAINS][WORLD_VCPUS];
 
 static struct vstat *st(const struct vcpu *v)
 {
@@ -500,7 +528,7 @@ static void sim_decide(struct sim *s, unsigned int c)
 	if (prev) {
 		p->ops->charge(p, prev, sim_now);
 		if (p->ops == &sched_credit2_ops)
-			s->min_credit = MIN(s->min_credit, prev->sched.credit);
+			s->min_credit = MIN(s->min_credit, credit2_credit(prev));
 		if (queued(p, prev)) {
 			s->bad_pick++;      /* picked, yet left in the queue */
 		} else if (wants(prev)) {
@@ -578,9 +606,7 @@ static void sim_start(struct sim *s, struct sched_pool *p, uint64_t quantum)
 		s->next[c] = (p->cpus >> c) & 1 ? sim_now : NEVER;
 		s->since[c] = sim_now;
 	}
-	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
-		struct vcpu *v = p->all[i];
-
+	for (struct vcpu *v = p->all_head; v; v = v->sched.pool_next) {
 		if (!st(v)->on)
 			continue;
 		if (st(v)->period)
@@ -605,9 +631,7 @@ static void sim_run(struct sim *s, uint64_t dur)
 				t = s->next[c];
 				cpu = (int)c;
 			}
-		for (unsigned int i = 0; i < s->p->nr_vcpus; i++) {
-			struct vcpu *v = s->p->all[i];
-
+		for (struct vcpu *v = s->p->all_head; v; v = v->sched.pool_next) {
 			if (st(v)->on && st(v)->period && st(v)->release <= t) {
 				t = st(v)->release;
 				rel = v;
@@ -704,7 +728,9 @@ static void test_runq(void)
 	c = DOM(.pool = 0);
 	p = pool(0);
 	CHECK_EQ(p->nr_vcpus, 3);
-	CHECK(p->all[0] == V(a) && p->all[1] == V(b) && p->all[2] == V(c));
+	CHECK(p->all_head == V(a) && V(a)->sched.pool_next == V(b) &&
+	      V(b)->sched.pool_next == V(c) && !V(c)->sched.pool_next &&
+	      p->all_tail == V(c));
 	CHECK_EQ(V(a)->sched.run, RUN_OFFLINE);
 	CHECK_EQ(V(a)->sched.ctx_cpu, -1);
 	runq_insert(p, V(a));
@@ -885,6 +911,97 @@ static void test_c2_equal(void)
 	sim_ok(&s);
 }
 
+/* The keyed run queue against a plain reference: random inserts and
+ * removals (of the top and of any member) over 64 vCPUs; the top is
+ * always a highest key and the count right. */
+static void test_runq_heap(void)
+{
+	struct sched_pool *p;
+	struct vcpu *v[64];
+	bool in[64] = { false };
+	uint32_t seed = 12345;
+	unsigned int n = 0;
+
+	world_reset();
+	new_pool(SCHED_CREDIT2, 0x1, 0);
+	pools_start();
+	for (int i = 0; i < 64; i++)
+		v[i] = V(DOM(.pool = 0));
+	p = pool(0);
+	for (int step = 0; step < 20000; step++) {
+		int i;
+
+		seed = seed * 1103515245 + 12345;
+		i = (int)((seed >> 8) % 64);
+		if (!in[i]) {
+			/* Keys collide often: ties must not break the heap. */
+			runq_heap_insert(p, v[i], (int64_t)((seed >> 16) % 50) - 25);
+			in[i] = true;
+			n++;
+		} else if ((seed >> 20) & 1) {
+			runq_heap_remove(p, v[i]);
+			in[i] = false;
+			n--;
+		} else {
+			struct vcpu *t = runq_heap_top(p);
+
+			CHECK(t && t->sched.in_heap);
+			runq_heap_remove(p, t);
+			in[t->dom - doms] = false;
+			n--;
+		}
+		/* The top has the highest key of those in. */
+		int64_t best = INT64_MIN;
+		for (int k = 0; k < 64; k++)
+			if (in[k] && v[k]->sched.key > best)
+				best = v[k]->sched.key;
+		if (n) {
+			if (!CHECK(runq_heap_top(p) && runq_heap_top(p)->sched.key == best))
+				return;
+		} else if (!CHECK(!runq_heap_top(p))) {
+			return;
+		}
+		if (!CHECK(p->nr_queued == n))
+			return;
+		for (int k = 0; k < 64 && step % 97 == 0; k++)
+			if (!CHECK(v[k]->sched.in_heap == in[k]))
+				return;
+	}
+}
+
+/* Many domains on two CPUs (issue #12): 64 equal hogs share them
+ * equally (Jain's index >= 0.999 over a second), and no decision walks
+ * the queue: each takes the same handful of heap steps. */
+static void test_c2_many(void)
+{
+	struct vcpu *v[64];
+	struct sim s;
+	double sum = 0, sq = 0, lo = 1, hi = 0, j;
+
+	c2_world(0x3);
+	for (int i = 0; i < 64; i++) {
+		v[i] = V(DOM());
+		hog(v[i]);
+	}
+	sim_start(&s, pool(0), NEVER);
+	sim_run(&s, SEC);
+	for (int i = 0; i < 64; i++) {
+		double x = share(v[i], SEC);
+
+		sum += x;
+		sq += x * x;
+		lo = x < lo ? x : lo;
+		hi = x > hi ? x : hi;
+	}
+	j = sum * sum / (64 * sq);
+	note("credit2, 64 equal hogs on 2 CPUs: shares %.5f..%.5f (sum %.4f), "
+	     "Jain %.6f, %lu decisions\n", lo, hi, sum, j, s.decisions);
+	CHECK(j >= 0.999);
+	CHECK_NEAR(sum, 2.0, 0.001);
+	CHECK_EQ(idle_total(&s), 0);
+	sim_ok(&s);
+}
+
 /* A 25% cap on a domain alone on its CPU: 2.5 ms of every 10 ms. */
 static void test_c2_cap(void)
 {
@@ -971,43 +1088,43 @@ static void test_c2_credit(void)
 	b = V(DOM(.weight = 256));   /* max weight 256: a burns 4x */
 	c = V(DOM(.weight = 256));
 	CHECK_EQ(pool(0)->max_weight, 256);
-	CHECK_EQ(a->sched.credit, C2_INIT);
+	CHECK_EQ(credit2_credit(a), C2_INIT);
 	enqueue(a);
 	CHECK(pick(pool(0), 0, &until) == a);
 	CHECK_EQ(until, 0);               /* alone, uncapped: no slice */
 	sim_now += 2 * MS;
 	charge(a);
-	CHECK_EQ(a->sched.credit, C2_INIT - 8 * (int64_t)MS);
+	CHECK_EQ(credit2_credit(a), C2_INIT - 8 * (int64_t)MS);
 	CHECK_EQ(a->sched.ran_since, sim_now);
 	sim_now += 20 * MS;               /* would be -72 ms */
 	stop(a, false);
-	CHECK_EQ(a->sched.credit, -C2_INIT);
+	CHECK_EQ(credit2_credit(a), -C2_INIT);
 
 	/* Idling in place is not charged. */
 	b->sched.ran_since = sim_now;
 	sim_now += 3 * MS;
 	b->sched.idle_ticks = 1 * MS / TICK_NS;
 	charge(b);
-	CHECK_EQ(b->sched.credit, C2_INIT - 2 * (int64_t)MS);
+	CHECK_EQ(credit2_credit(b), C2_INIT - 2 * (int64_t)MS);
 
 	/* The best has no credit: reset. From the floor: +2 * INIT. */
 	enqueue(a);
 	CHECK(pick(pool(0), 0, &until) == a);
-	CHECK_EQ(a->sched.credit, C2_INIT);               /* -10 + 20 */
-	CHECK_EQ(b->sched.credit, C2_INIT + 500 * (int64_t)US); /* 8 + 20, clipped */
-	CHECK_EQ(c->sched.credit, C2_INIT + 500 * (int64_t)US);
+	CHECK_EQ(credit2_credit(a), C2_INIT);               /* -10 + 20 */
+	CHECK_EQ(credit2_credit(b), C2_INIT + 500 * (int64_t)US); /* 8 + 20, clipped */
+	CHECK_EQ(credit2_credit(c), C2_INIT + 500 * (int64_t)US);
 	stop(a, false);
 
 	/* Best at 0 (not the floor): +INIT once, for queued or not. */
-	a->sched.credit = 0;
-	b->sched.credit = -3 * (int64_t)MS;
-	c->sched.credit = -7 * (int64_t)MS;               /* blocked */
+	set_credit(a, 0);
+	set_credit(b, -3 * (int64_t)MS);
+	set_credit(c, -7 * (int64_t)MS);               /* blocked */
 	enqueue(a);
 	enqueue(b);
 	CHECK(pick(pool(0), 0, &until) == a);
-	CHECK_EQ(a->sched.credit, C2_INIT);
-	CHECK_EQ(b->sched.credit, 7 * (int64_t)MS);
-	CHECK_EQ(c->sched.credit, 3 * (int64_t)MS);
+	CHECK_EQ(credit2_credit(a), C2_INIT);
+	CHECK_EQ(credit2_credit(b), 7 * (int64_t)MS);
+	CHECK_EQ(credit2_credit(c), 3 * (int64_t)MS);
 	/* Slice after the reset: (10 - 7) ms at a's weight 64/256. */
 	CHECK_EQ(until, sim_now + 750 * US);
 	stop(a, false);
@@ -1015,13 +1132,13 @@ static void test_c2_credit(void)
 	stop(b, false);
 
 	/* Best still positive: nobody is topped up. */
-	a->sched.credit = 1;
-	b->sched.credit = -5 * (int64_t)MS;
+	set_credit(a, 1);
+	set_credit(b, -5 * (int64_t)MS);
 	enqueue(a);
 	enqueue(b);
 	CHECK(pick(pool(0), 0, &until) == a);
-	CHECK_EQ(a->sched.credit, 1);
-	CHECK_EQ(b->sched.credit, -5 * (int64_t)MS);
+	CHECK_EQ(credit2_credit(a), 1);
+	CHECK_EQ(credit2_credit(b), -5 * (int64_t)MS);
 }
 
 /* The slice: until the best would fall to the second's credit, within
@@ -1036,8 +1153,8 @@ static void test_c2_slice(void)
 	b = V(DOM(.weight = 256));
 	h = V(DOM(.weight = 256));
 
-	a->sched.credit = 10 * (int64_t)MS;
-	b->sched.credit = 6 * (int64_t)MS;
+	set_credit(a, 10 * (int64_t)MS);
+	set_credit(b, 6 * (int64_t)MS);
 	enqueue(b);
 	enqueue(a);
 	CHECK(pick(pool(0), 0, &until) == a);
@@ -1048,32 +1165,32 @@ static void test_c2_slice(void)
 	stop(b, false);
 
 	/* Equal weights, close credits: the minimum. */
-	b->sched.credit = 10 * (int64_t)MS;
-	h->sched.credit = 9900 * (int64_t)US;
+	set_credit(b, 10 * (int64_t)MS);
+	set_credit(h, 9900 * (int64_t)US);
 	enqueue(h);
 	enqueue(b);
 	CHECK(pick(pool(0), 0, &until) == b);
 	CHECK_EQ(until, sim_now + 500 * US);
 	stop(b, false);
-	runq_remove(pool(0), h);
+	unqueue(pool(0), h);
 
 	/* Far apart: the maximum. */
-	b->sched.credit = 10500 * (int64_t)US;
-	h->sched.credit = -10 * (int64_t)MS;
+	set_credit(b, 10500 * (int64_t)US);
+	set_credit(h, -10 * (int64_t)MS);
 	enqueue(b);
 	enqueue(h);
 	CHECK(pick(pool(0), 0, &until) == b);
 	CHECK_EQ(until, sim_now + 10 * MS);
 	stop(b, false);
-	runq_remove(pool(0), h);
+	unqueue(pool(0), h);
 
 	/* Weights above the default: the heaviest burns at real time. */
 	c2_world(0x1);
 	a = V(DOM(.weight = 512));
 	b = V(DOM(.weight = 1024));
 	CHECK_EQ(pool(0)->max_weight, 1024);
-	a->sched.credit = 6 * (int64_t)MS;
-	b->sched.credit = 10 * (int64_t)MS;
+	set_credit(a, 6 * (int64_t)MS);
+	set_credit(b, 10 * (int64_t)MS);
 	enqueue(a);
 	enqueue(b);
 	CHECK(pick(pool(0), 0, &until) == b);
@@ -1082,12 +1199,12 @@ static void test_c2_slice(void)
 	CHECK(pick(pool(0), 0, &until) == a);
 	sim_now += 1 * MS;
 	stop(a, false);
-	CHECK_EQ(a->sched.credit, 4 * (int64_t)MS);   /* 1 ms at half weight */
+	CHECK_EQ(credit2_credit(a), 4 * (int64_t)MS);   /* 1 ms at half weight */
 	h = V(DOM(.weight = 1024));
 
 	/* A yield: the other goes first once (1 ms behind). */
-	b->sched.credit = 10 * (int64_t)MS;
-	h->sched.credit = 9500 * (int64_t)US;
+	set_credit(b, 10 * (int64_t)MS);
+	set_credit(h, 9500 * (int64_t)US);
 	b->sched.yielded = true;
 	enqueue(b);
 	enqueue(h);
@@ -1116,16 +1233,16 @@ static void test_c2_tickle(void)
 
 	/* Both busy: x has 8 ms and just started; z has 9 ms but has run
 	 * 3 ms of it away, so 6 ms: z's CPU. */
-	x->sched.credit = 8 * (int64_t)MS;
+	set_credit(x, 8 * (int64_t)MS);
 	x->sched.ran_since = sim_now;
-	z->sched.credit = 9 * (int64_t)MS;
+	set_credit(z, 9 * (int64_t)MS);
 	z->sched.ran_since = sim_now - 3 * MS;
 	pcpu[2].curr = z;
 	CHECK_EQ(tickle(v, -1), 2);
 	CHECK_EQ(tickle(v, 2), 1);           /* self excluded */
 	/* y (weight 128 of max 256) has 9.5 ms but has run 1 ms at twice
 	 * the rate: 7.5 ms, below x's 8: y's CPU. */
-	y->sched.credit = 9500 * (int64_t)US;
+	set_credit(y, 9500 * (int64_t)US);
 	y->sched.ran_since = sim_now - 1 * MS;
 	pcpu[2].curr = y;
 	CHECK_EQ(tickle(v, -1), 2);
@@ -1679,13 +1796,13 @@ static void bug_c2_tickle_without_more_credit(void)
 	x = V(DOM());
 	z = V(DOM());
 	v[0] = V(DOM());
-	x->sched.credit = 8 * (int64_t)MS;
+	set_credit(x, 8 * (int64_t)MS);
 	x->sched.ran_since = sim_now;
-	z->sched.credit = 9 * (int64_t)MS;
+	set_credit(z, 9 * (int64_t)MS);
 	z->sched.ran_since = sim_now;
 	pcpu[0].curr = x;
 	pcpu[1].curr = z;
-	v[0]->sched.credit = 5 * (int64_t)MS;
+	set_credit(v[0], 5 * (int64_t)MS);
 	EXPECT(tickle(v[0], -1) == -1);      /* less credit than both */
 
 	c2_world(0x3);
@@ -1759,6 +1876,8 @@ int main(void)
 	RUN(test_cpu_down);
 	RUN(test_c2_weights);
 	RUN(test_c2_equal);
+	RUN(test_runq_heap);
+	RUN(test_c2_many);
 	RUN(test_c2_cap);
 	RUN(test_c2_credit);
 	RUN(test_c2_slice);

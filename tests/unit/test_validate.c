@@ -10,6 +10,7 @@
 #include "dt_fixture.h"
 #include <xenith/config.h>
 #include <xenith/fdt.h>
+#include "cfg_storage.h"
 
 static struct host_info host;
 static struct system_config cfg;
@@ -23,7 +24,7 @@ static int load(void *fdt)
 		exit(2);
 	}
 	host.gic_nr_lines = 288;
-	int n = config_parse(fdt, &host, &cfg, err, sizeof(err));
+	int n = config_parse(fdt, &host, with_storage(&cfg), err, sizeof(err));
 	config_validate(&host, &cfg);
 	return n;
 }
@@ -67,9 +68,13 @@ static void test_cpus(void)
 	load(fdt);
 	CHECK(cfg.dom[0].ok);
 	CHECK(cfg.dom[1].ok);
-	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "cpus", 9);
+	/* Up to Xen's GUEST_MAX_VCPUS (128) per domain. */
+	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "cpus", 128);
 	load(fdt);
-	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: cpus: 9 vCPUs requested, at most 8 are supported");
+	CHECK(cfg.dom[0].ok);
+	fdt_setprop_u32(fdt, node(fdt, "/chosen/domU1"), "cpus", 129);
+	load(fdt);
+	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: cpus: 129 vCPUs requested, at most 128 are supported");
 	CHECK(cfg.dom[1].ok);
 	/* The same under null: 1 vCPU + 2 vCPUs on 4 CPUs fit; 4 + 1 do not. */
 	fdt_setprop_string(fdt, node(fdt, "/chosen"), "xen,xen-bootargs", "sched=null");
@@ -171,6 +176,7 @@ static void test_module_overlaps(void)
 static void one_pool(uint32_t cpus, enum sched_kind sched)
 {
 	memset(&cfg, 0, sizeof(cfg));
+	with_storage(&cfg);
 	cfg.nr_pools = 1;
 	snprintf(cfg.pool[0].path, sizeof(cfg.pool[0].path), "Pool-0");
 	cfg.pool[0].node = -1;
@@ -205,6 +211,55 @@ static void set_mod(struct boot_module *m, uint64_t start, uint64_t size,
 	m->start = start;
 	m->size = size;
 	m->name = name;
+}
+
+/* Xen lets dom0less domains boot one image: the same range in several
+ * domains (any kind) is one copy, shared; partial overlaps stay errors,
+ * also against a shared range and against a refused domain's modules. */
+static void test_shared_modules(void)
+{
+	memset(&host, 0, sizeof(host));
+	host.nr_mem = 1;
+	host.mem[0] = (struct mem_bank){ 0x40000000, 0x40000000 };
+	host.nr_cpus = 2;
+	one_pool(3, SCHED_CREDIT2);
+
+	struct domain_config *a = add_dom("/chosen/a", 1, 16384);
+	set_mod(&a->kernel, 0x50000000, 0x200000, "ka");
+	set_mod(&a->ramdisk, 0x50400000, 0x100000, "ra");
+	struct domain_config *b = add_dom("/chosen/b", 1, 16384);
+	set_mod(&b->kernel, 0x50000000, 0x200000, "kb");   /* a's kernel */
+	set_mod(&b->ramdisk, 0x50400000, 0x100000, "rb");  /* a's ramdisk */
+	struct domain_config *c = add_dom("/chosen/c", 1, 16384);
+	set_mod(&c->kernel, 0x50000000, 0x200000, "kc");
+	set_mod(&c->dtb, 0x50000000, 0x200000, "dc");      /* its own kernel, as a dtb */
+	struct domain_config *d = add_dom("/chosen/d", 1, 16384);
+	set_mod(&d->kernel, 0x50000000, 0x100000, "kd");   /* same start, shorter */
+	struct domain_config *e = add_dom("/chosen/e", 1, 16384);
+	set_mod(&e->kernel, 0x50100000, 0x400000, "ke");   /* straddles both */
+	struct domain_config *f = add_dom("/chosen/f", 1, 16384);
+	set_mod(&f->kernel, 0x50000000, 0x200000, "kf");
+	f->vcpus = 129;                                    /* refused */
+	set_mod(&f->ramdisk, 0x50800000, 0x100000, "rf");
+	struct domain_config *g = add_dom("/chosen/g", 1, 16384);
+	set_mod(&g->kernel, 0x50880000, 0x1000, "kg");     /* inside f's ramdisk */
+
+	config_validate(&host, &cfg);
+	CHECK(a->ok && b->ok && c->ok);
+	CHECK(!a->kernel.shares && !a->ramdisk.shares);
+	CHECK(b->kernel.shares == &a->kernel && b->ramdisk.shares == &a->ramdisk);
+	CHECK(c->kernel.shares == &a->kernel && c->dtb.shares == &a->kernel);
+	CHECK_STR(d->err, "/chosen/d: multiboot,kernel: reg [0x50000000, 0x50100000) overlaps /chosen/a/ka");
+	CHECK_STR(e->err, "/chosen/e: multiboot,kernel: reg [0x50100000, 0x50500000) overlaps /chosen/a/ka");
+	CHECK_STR(f->err, "/chosen/f: cpus: 129 vCPUs requested, at most 128 are supported");
+	CHECK_STR(g->err, "/chosen/g: multiboot,kernel: reg [0x50880000, 0x50881000) overlaps /chosen/f/rf");
+
+	/* Validating again gives the same answer (the links are rebuilt). */
+	for (int i = 0; i < cfg.nr_domains; i++)
+		cfg.dom[i].ok = true;
+	config_validate(&host, &cfg);
+	CHECK(a->ok && b->ok && c->ok && !d->ok && !e->ok && !f->ok && !g->ok);
+	CHECK(b->kernel.shares == &a->kernel);
 }
 
 static void test_struct_edges(void)
@@ -350,6 +405,7 @@ int main(void)
 	RUN(test_memory_values);
 	RUN(test_memory_total);
 	RUN(test_module_overlaps);
+	RUN(test_shared_modules);
 	RUN(test_struct_edges);
 	RUN(test_struct_pools);
 	return check_done("test_validate");

@@ -484,13 +484,82 @@ static bool has_dom0_kernel(const void *fdt, int chosen)
 	return false;
 }
 
+/* Reads a module node's reg in the cells its domain (or /chosen) sets;
+ * false if it cannot be decoded (config_parse then says why). */
+static bool module_range(const void *fdt, int parent, int node,
+			 uint64_t *start, uint64_t *size)
+{
+	uint32_t ac = inherited_cells(fdt, parent, "#address-cells", 2);
+	uint32_t sc = inherited_cells(fdt, parent, "#size-cells", 1);
+	int len;
+	const uint8_t *p = dt_prop(fdt, node, "reg", &len);
+
+	if (!p || ac < 1 || ac > 2 || sc < 1 || sc > 2 || (uint32_t)len < 4 * (ac + sc))
+		return false;
+	*start = dt_read_cells(p, (int)ac);
+	*size = dt_read_cells(p + 4 * ac, (int)sc);
+	return *size && *start + *size > *start;
+}
+
+static void modules_of(const void *fdt, int parent,
+		       void (*fn)(void *arg, uint64_t start, uint64_t size),
+		       void *arg)
+{
+	uint64_t start, size;
+
+	static const char *const compat[] = {
+		"multiboot,module", "multiboot,kernel", "multiboot,ramdisk",
+		"multiboot,device-tree", "xen,multiboot-module",
+		"xen,linux-zimage", "xen,linux-initrd",
+	};
+
+	for (int n = dt_first_child(fdt, parent); n >= 0; n = dt_next_sibling(fdt, n))
+		for (size_t i = 0; i < ARRAY_SIZE(compat); i++)
+			if (dt_is_compatible(fdt, n, compat[i])) {
+				if (module_range(fdt, parent, n, &start, &size))
+					fn(arg, start, size);
+				break;
+			}
+}
+
+void config_for_each_module(const void *fdt,
+			    void (*fn)(void *arg, uint64_t start, uint64_t size),
+			    void *arg)
+{
+	int chosen = dt_path(fdt, "/chosen");
+
+	if (chosen < 0)
+		return;
+	modules_of(fdt, chosen, fn, arg);
+	for (int n = dt_first_child(fdt, chosen); n >= 0; n = dt_next_sibling(fdt, n))
+		if (dt_is_compatible(fdt, n, "xen,domain"))
+			modules_of(fdt, n, fn, arg);
+}
+
+int config_count_domains(const void *fdt)
+{
+	int chosen = dt_path(fdt, "/chosen");
+	int n = 0;
+
+	if (chosen < 0)
+		return 0;
+	for (int node = dt_first_child(fdt, chosen); node >= 0;
+	     node = dt_next_sibling(fdt, node))
+		n += dt_is_compatible(fdt, node, "xen,domain");
+	return n;
+}
+
 int config_parse(const void *fdt, const struct host_info *h,
 		 struct system_config *cfg, char *err, size_t errlen)
 {
 	int chosen = dt_path(fdt, "/chosen");
 	struct dctx c = { .fdt = fdt, .h = h, .cfg = cfg, .chosen = chosen };
+	struct domain_config *dom = cfg->dom;
+	int cap = cfg->dom_cap;
 
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->dom = dom;
+	cfg->dom_cap = cap;
 	if (chosen < 0)
 		return cfg_fail(err, errlen, "/chosen", "node", "%s",
 				chosen == DT_ERR_NOTFOUND ? "missing"
@@ -503,14 +572,18 @@ int config_parse(const void *fdt, const struct host_info *h,
 	     n = dt_next_sibling(fdt, n)) {
 		if (!dt_is_compatible(fdt, n, "xen,domain"))
 			continue;
-		if (cfg->nr_domains == MAX_DOMAINS) {
+		if (cfg->nr_domains == cap || cfg->nr_domains == (int)MAX_DOMAINS) {
 			char path[128];
 			return cfg_fail(err, errlen,
 					cfg_path(fdt, n, path, sizeof(path)),
-					"compatible", "more than %d domains",
-					MAX_DOMAINS);
+					"compatible", "more than %d domains (%s)",
+					cfg->nr_domains,
+					cfg->nr_domains == (int)MAX_DOMAINS
+						? "Xen's domid space ends at 0x7fef"
+						: "no room to hold more");
 		}
 		c.d = &cfg->dom[cfg->nr_domains++];
+		memset(c.d, 0, sizeof(*c.d));
 		c.d->node = n;
 		c.d->domid = (uint32_t)cfg->nr_domains; /* 0 is dom0's */
 		parse_domain(&c);

@@ -25,6 +25,11 @@ struct tally {
 	uint64_t host_kb;      /* host RAM minus reserved, for messages */
 	uint32_t pool_vcpus[MAX_POOLS];     /* vCPUs placed in each pool */
 	uint64_t pool_window_us[MAX_POOLS]; /* ARINC653 windows placed */
+	uint32_t pool_domains[MAX_POOLS];   /* domains placed */
+	/* Module ranges in memory so far, each range once: a module is
+	 * compared with the distinct ranges, not with every module, so
+	 * domains sharing one image cost one comparison each. */
+	struct boot_module *distinct, *distinct_tail; /* in memory order of the tree */
 };
 
 #define VFAIL(d, prop, ...) \
@@ -34,8 +39,7 @@ static const char *const kind_name[] = {
 	"multiboot,kernel", "multiboot,ramdisk", "multiboot,device-tree",
 };
 
-static const struct boot_module *module(const struct domain_config *d,
-					int i)
+static struct boot_module *module(struct domain_config *d, int i)
 {
 	return i == 0 ? &d->kernel : i == 1 ? &d->ramdisk : &d->dtb;
 }
@@ -81,33 +85,52 @@ static bool inside_ram(const struct host_info *h, uint64_t start,
 	return false;
 }
 
-/* Module i of d against every module of `other` (which may be d itself,
- * then only the modules before i). Fails naming the first overlap. */
-static int check_overlap_with(struct domain_config *d, int i,
-			      const struct domain_config *other)
+/* Records m's range unless it is already in the chain (shared). */
+static void add_distinct(const struct domain_config *d, struct boot_module *m,
+			 struct tally *t)
 {
-	const struct boot_module *m = module(d, i);
-	int n = other == d ? i : 3;
+	m->owner = d;
+	if (m->shares)
+		return;
+	for (const struct boot_module *o = t->distinct; o; o = o->next_distinct)
+		if (o->start == m->start && o->size == m->size) {
+			m->shares = o;
+			return;
+		}
+	m->next_distinct = NULL;
+	if (t->distinct_tail)
+		t->distinct_tail->next_distinct = m;
+	else
+		t->distinct = m;
+	t->distinct_tail = m;
+}
 
-	for (int j = 0; j < n; j++) {
-		const struct boot_module *o = module(other, j);
-
-		if (o->present && cfg_overlap(m->start, m->size, o->start, o->size))
+/* Module m of d against each distinct range seen so far: the same range
+ * is shared (one copy in memory, as Xen allows); any other overlap is an
+ * error naming the first module it meets. */
+static int check_overlap(struct domain_config *d, int i, struct boot_module *m,
+			 const struct tally *t)
+{
+	for (const struct boot_module *o = t->distinct; o; o = o->next_distinct) {
+		if (o->start == m->start && o->size == m->size) {
+			if (!m->shares)
+				m->shares = o;
+			continue;
+		}
+		if (cfg_overlap(m->start, m->size, o->start, o->size))
 			return VFAIL(d, kind_name[i], "reg [0x%llx, 0x%llx) overlaps %s/%s",
 				     (unsigned long long)m->start,
 				     (unsigned long long)(m->start + m->size),
-				     other->path, o->name ? o->name : kind_name[j]);
+				     o->owner->path, o->name ? o->name : "module");
 	}
 	return 0;
 }
 
-static int check_modules(const struct host_info *h, struct system_config *cfg,
-			 int idx)
+static int check_modules(const struct host_info *h, struct domain_config *d,
+			 struct tally *t)
 {
-	struct domain_config *d = &cfg->dom[idx];
-
 	for (int i = 0; i < 3; i++) {
-		const struct boot_module *m = module(d, i);
+		struct boot_module *m = module(d, i);
 
 		if (!m->present)
 			continue;
@@ -115,14 +138,10 @@ static int check_modules(const struct host_info *h, struct system_config *cfg,
 			return VFAIL(d, kind_name[i], "reg [0x%llx, 0x%llx) is not inside host RAM",
 				     (unsigned long long)m->start,
 				     (unsigned long long)(m->start + m->size));
-		/* Loaded images overlap in memory whether or not the other
-		 * domain is built, so rejected domains count here too. */
-		for (int k = 0; k < idx; k++) {
-			if (check_overlap_with(d, i, &cfg->dom[k]))
-				return -1;
-		}
-		if (check_overlap_with(d, i, d))
+		if (check_overlap(d, i, m, t))
 			return -1;
+		/* The domain's own later modules are checked against it. */
+		add_distinct(d, m, t);
 	}
 	return 0;
 }
@@ -154,7 +173,7 @@ static int check_null(struct domain_config *d, const struct pool_config *p,
  * single-vCPU domains (SUPPORT.md); the windows must fit in the major
  * frame (arinc653_sched_set()), when one is given. */
 static int check_a653(struct domain_config *d, const struct pool_config *p,
-		      uint64_t placed_us)
+		      uint64_t placed_us, uint32_t placed_doms)
 {
 	int cpus = cpupool_weight(p->cpus);
 
@@ -164,6 +183,9 @@ static int check_a653(struct domain_config *d, const struct pool_config *p,
 	if (d->vcpus != 1)
 		return VFAIL(d, "cpus", "%u vCPUs, but Xen 4.17's arinc653 scheduler (pool %s) runs single-vCPU domains only",
 			     d->vcpus, p->path);
+	if (placed_doms == A653_MAX_WINDOWS)
+		return VFAIL(d, "domain-cpupool", "pool %s (arinc653 scheduler) already has %d domains, the most one schedule holds (Xen 4.17's ARINC653_MAX_DOMAINS_PER_SCHEDULE)",
+			     p->path, A653_MAX_WINDOWS);
 	if (p->a653_major_us && placed_us + d->a653_window_us > p->a653_major_us)
 		return VFAIL(d, "xenith,arinc653-window-us", "%u us does not fit: pool %s has a major frame of %u us and windows of %llu us are already placed in it",
 			     d->a653_window_us, p->path, p->a653_major_us,
@@ -186,7 +208,8 @@ static int check_pool(const struct system_config *cfg,
 	if (p->sched == SCHED_NULL)
 		return check_null(d, p, t->pool_vcpus[d->pool]);
 	if (p->sched == SCHED_ARINC653)
-		return check_a653(d, p, t->pool_window_us[d->pool]);
+		return check_a653(d, p, t->pool_window_us[d->pool],
+				  t->pool_domains[d->pool]);
 	return 0;
 }
 
@@ -214,6 +237,7 @@ static void take(struct domain_config *d, struct tally *t)
 {
 	t->pool_vcpus[d->pool] += d->vcpus;
 	t->pool_window_us[d->pool] += d->a653_window_us;
+	t->pool_domains[d->pool]++;
 	t->mem_left_kb -= mem_need_kb(d);
 	t->given_kb += mem_need_kb(d);
 }
@@ -247,19 +271,39 @@ static uint64_t usable_kb(const struct host_info *h)
 	return rsv < ram ? (ram - rsv) / 1024 : 0;
 }
 
+/* A domain refused before or by these checks still has its modules in
+ * memory: later domains must not overlap them either. */
+static void add_modules(struct domain_config *d, struct tally *t)
+{
+	for (int i = 0; i < 3; i++) {
+		struct boot_module *m = module(d, i);
+
+		if (m->present && !m->owner)
+			add_distinct(d, m, t);
+	}
+}
+
 void config_validate(const struct host_info *h, struct system_config *cfg)
 {
 	struct tally t = { .host_kb = usable_kb(h) };
 
 	t.mem_left_kb = t.host_kb;
+	for (int i = 0; i < cfg->nr_domains; i++)
+		for (int k = 0; k < 3; k++) {
+			struct boot_module *m = module(&cfg->dom[i], k);
+
+			m->shares = m->next_distinct = NULL;
+			m->owner = NULL;
+		}
 	for (int i = 0; i < cfg->nr_domains; i++) {
 		struct domain_config *d = &cfg->dom[i];
 
-		if (!d->ok)
-			continue;
-		d->ok = !(check_vcpus(d) || check_memory(d) ||
-			  check_modules(h, cfg, i) || check_pool(cfg, d, &t) ||
-			  check_mem_total(d, &t));
+		if (d->ok)
+			d->ok = !(check_vcpus(d) || check_memory(d) ||
+				  check_modules(h, d, &t) ||
+				  check_pool(cfg, d, &t) ||
+				  check_mem_total(d, &t));
+		add_modules(d, &t);
 		if (d->ok)
 			take(d, &t);
 	}

@@ -26,7 +26,7 @@ static int a653_add_vcpu(struct sched_pool *p, struct vcpu *v)
 
 	if (v->id != 0)
 		return 0;
-	if (p->a653_nr >= MAX_DOMAINS)
+	if (p->a653_nr >= A653_MAX_WINDOWS)
 		return -1;
 	for (unsigned int i = 0; i < p->a653_nr; i++)
 		sum += p->a653_len[i];

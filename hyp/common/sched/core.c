@@ -542,8 +542,14 @@ int sched_add_vcpu(struct vcpu *v)
 	s->cpu = nth_cpu_of(p->cpus, p->nr_vcpus);
 	spin_lock(&p->lock);
 	rc = p->ops->add_vcpu(p, v);
-	if (!rc && p->nr_vcpus < ARRAY_SIZE(p->all))
-		p->all[p->nr_vcpus++] = v;
+	if (!rc) {
+		if (p->all_tail)
+			p->all_tail->sched.pool_next = v;
+		else
+			p->all_head = v;
+		p->all_tail = v;
+		p->nr_vcpus++;
+	}
 	spin_unlock(&p->lock);
 	return rc;
 }
@@ -557,10 +563,10 @@ void sched_cpu_down(unsigned int cpu)
 	spin_lock(&p->lock);
 	p->cpus &= ~(1U << cpu);
 	pcpu[cpu].pool = NULL;
-	for (unsigned int i = 0; i < p->nr_vcpus; i++)
-		if (p->all[i]->sched.null_cpu == (int)cpu)
+	for (struct vcpu *v = p->all_head; v; v = v->sched.pool_next)
+		if (v->sched.null_cpu == (int)cpu)
 			printk("d%uv%u: its CPU%u (null scheduler) is not up: it cannot run\n",
-			       p->all[i]->dom->id, p->all[i]->id, cpu);
+			       v->dom->id, v->id, cpu);
 	if (!p->cpus)
 		printk("Pool-%u: no CPU is up: its domains cannot run\n", p->id);
 	spin_unlock(&p->lock);
@@ -611,15 +617,16 @@ void sched_dump(void)
 			continue;
 		printk("Pool-%u (%s): %u vCPUs, %u queued\n", p->id,
 		       p->ops->name, p->nr_vcpus, p->nr_queued);
-		for (unsigned int j = 0; j < p->nr_vcpus; j++) {
-			const struct vcpu *v = p->all[j];
+		for (const struct vcpu *v = p->all_head; v; v = v->sched.pool_next) {
 			const struct sched_vcpu *s = &v->sched;
 
 			printk("  d%uv%u: %s cpu %u ctx %d%s power %d credit %lld "
 			       "deadline %llu budget %lld\n", v->dom->id, v->id,
 			       run_name[s->run], s->cpu, s->ctx_cpu,
 			       s->polling ? " polling" : "", (int)v->power,
-			       (long long)s->credit, (unsigned long long)s->deadline,
+			       (long long)(p->ops == &sched_credit2_ops ?
+					   credit2_credit(v) : s->credit),
+			       (unsigned long long)s->deadline,
 			       (long long)s->budget_left);
 		}
 	}

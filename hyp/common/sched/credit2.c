@@ -10,6 +10,7 @@
  */
 #include <xenith/domain.h>
 #include <xenith/lib.h>
+#include <xenith/runq_heap.h>
 #include <xenith/sched.h>
 
 #define MS 1000000LL
@@ -31,15 +32,44 @@ static void c2_init_pool(struct sched_pool *p)
 
 static uint32_t weight_of(const struct vcpu *v)
 {
-	return v->dom->cfg->sched_weight ? v->dom->cfg->sched_weight : 256;
+	return v->dom->c2_weight;
+}
+
+/* v's credit with the resets it has not seen applied: a reset adds the
+ * same amount to every vCPU and clips at CREDIT_INIT + CARRYOVER_MAX, and
+ * several in a row amount to one of their sum (the clip is a MIN), so a
+ * reset is one addition to the pool's total instead of a walk. */
+static int64_t credit_of(const struct sched_pool *p, const struct vcpu *v)
+{
+	int64_t unseen = p->credit_added - v->sched.credit_seen;
+
+	return unseen ? MIN(v->sched.credit + unseen, CREDIT_INIT + CARRYOVER_MAX)
+		      : v->sched.credit;
+}
+
+int64_t credit2_credit(const struct vcpu *v)
+{
+	return credit_of(v->dom->pool, v);
+}
+
+static inline void catch_up(struct sched_pool *p, struct vcpu *v)
+{
+	if (v->sched.credit_seen != p->credit_added) {
+		v->sched.credit = credit_of(p, v);
+		v->sched.credit_seen = p->credit_added;
+	}
 }
 
 static int c2_add_vcpu(struct sched_pool *p, struct vcpu *v)
 {
 	struct domain *d = v->dom;
 
+	/* The domain's parameters, one load away on every decision. */
+	d->c2_weight = d->cfg->sched_weight ? d->cfg->sched_weight : 256;
+	d->c2_cap = d->cfg->sched_cap;
 	p->max_weight = MAX(p->max_weight, weight_of(v));
 	v->sched.credit = CREDIT_INIT;
+	v->sched.credit_seen = p->credit_added;
 	if (d->cfg->sched_cap && v->id == 0) {
 		d->cap_budget = (int64_t)d->cfg->sched_cap * CAP_PERIOD / 100;
 		d->cap_next = 0;
@@ -47,33 +77,57 @@ static int c2_add_vcpu(struct sched_pool *p, struct vcpu *v)
 	return 0;
 }
 
+static int64_t score(const struct vcpu *v)
+{
+	return v->sched.credit - (v->sched.yielded ? YIELD_BIAS : 0);
+}
+
+/* Queued by credit as of the pool's resets so far: later resets add the
+ * same to every queued vCPU, so the order stays right (up to ties at
+ * the clip, where any is as good). A vCPU that just yielded is held
+ * aside for the one decision its yield counts in (its bias is no part of
+ * any key): c2_pick weighs it against the best queued one, and queues
+ * it plainly if it loses. */
+static void queue(struct sched_pool *p, struct vcpu *v)
+{
+	catch_up(p, v);
+	runq_heap_insert(p, v, v->sched.credit - p->credit_added);
+}
+
 static void c2_enqueue(struct sched_pool *p, struct vcpu *v, uint64_t now)
 {
 	(void)now;
-	runq_insert(p, v);
+	if (v->sched.yielded && !p->yielder) {
+		catch_up(p, v);
+		p->yielder = v;
+		p->nr_queued++;
+		return;
+	}
+	queue(p, v);
 }
 
 static void c2_charge(struct sched_pool *p, struct vcpu *v, uint64_t now)
 {
 	int64_t ran = (int64_t)MIN(sched_ran_ns(v, now), RAN_MAX);
 
+	catch_up(p, v);
 	/* A low weight burns credit faster: shares follow the weights. */
 	v->sched.credit -= ran * p->max_weight / weight_of(v);
 	v->sched.credit = MAX(v->sched.credit, CREDIT_MIN);
-	if (v->dom->cfg->sched_cap)
+	if (v->dom->c2_cap)
 		v->dom->cap_budget -= ran;
 	/* idle_ticks stay: the runstate moves them to "blocked" next. */
 	v->sched.ran_since = now;
 }
 
 /* Caps: the domain's budget comes back every period. */
-static bool capped_out(struct domain *d, uint64_t now, uint64_t *wake)
+static inline bool capped_out(struct domain *d, uint64_t now, uint64_t *wake)
 {
 	int64_t full;
 
-	if (!d->cfg->sched_cap)
+	if (!d->c2_cap)
 		return false;
-	full = (int64_t)d->cfg->sched_cap * CAP_PERIOD / 100;
+	full = (int64_t)d->c2_cap * CAP_PERIOD / 100;
 	if (now >= d->cap_next) {
 		d->cap_budget = MIN(d->cap_budget + full, full);
 		d->cap_next = now + CAP_PERIOD;
@@ -85,57 +139,94 @@ static bool capped_out(struct domain *d, uint64_t now, uint64_t *wake)
 	return true;
 }
 
-static int64_t score(const struct vcpu *v)
+/* Capped-out vCPUs wait on the pool's list queue (parked) until their
+ * domain's budget comes back; only they are walked here. */
+static void unpark(struct sched_pool *p, uint64_t now, uint64_t *capwake)
 {
-	return v->sched.credit - (v->sched.yielded ? YIELD_BIAS : 0);
+	struct vcpu *v = p->q_head, *next;
+
+	for (; v; v = next) {
+		next = v->sched.q_next;
+		if (capped_out(v->dom, now, capwake))
+			continue;
+		runq_remove(p, v);
+		c2_enqueue(p, v, now);
+	}
+}
+
+/* The best queued vCPU whose domain may run now, parking the others. */
+static struct vcpu *top_uncapped(struct sched_pool *p, uint64_t now,
+				 uint64_t *capwake)
+{
+	struct vcpu *v;
+
+	while ((v = runq_heap_top(p)) && capped_out(v->dom, now, capwake)) {
+		runq_heap_remove(p, v);
+		runq_insert(p, v);
+	}
+	return v;
 }
 
 /* As Xen: everyone gets CREDIT_INIT more (twice that if the best had
  * hit the floor), keeping at most a little carried over. */
 static void reset_credit(struct sched_pool *p, int64_t best)
 {
-	int64_t add = best == CREDIT_MIN ? 2 * CREDIT_INIT : CREDIT_INIT;
-
-	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
-		struct sched_vcpu *s = &p->all[i]->sched;
-
-		s->credit = MIN(s->credit + add, CREDIT_INIT + CARRYOVER_MAX);
-	}
+	p->credit_added += best == CREDIT_MIN ? 2 * CREDIT_INIT : CREDIT_INIT;
 }
 
 static struct vcpu *c2_pick(struct sched_pool *p, unsigned int cpu, uint64_t now,
 			    uint64_t *until)
 {
-	struct vcpu *best = NULL, *second = NULL;
+	struct vcpu *best, *second;
 	uint64_t capwake = 0;
-	int64_t run;
+	int64_t run, best_credit;
 
 	(void)cpu;
-	for (struct vcpu *v = p->q_head; v; v = v->sched.q_next) {
-		if (capped_out(v->dom, now, &capwake))
-			continue;
-		if (!best || score(v) > score(best)) {
+	if (p->q_head)
+		unpark(p, now, &capwake);
+	best = top_uncapped(p, now, &capwake);
+	if (p->yielder) {
+		/* The yielder goes first only if it still leads by the bias;
+		 * else the best queued runs and it is queued plainly. */
+		struct vcpu *y = p->yielder;
+
+		p->yielder = NULL;
+		p->nr_queued--;
+		if (capped_out(y->dom, now, &capwake)) {
+			catch_up(p, y);
+			runq_insert(p, y);   /* parked */
+		} else if (!best || score(y) > credit_of(p, best)) {
 			second = best;
-			best = v;
-		} else if (!second || score(v) > score(second)) {
-			second = v;
+			best = y;
+			goto picked;
+		} else {
+			runq_heap_remove(p, best);
+			queue(p, y);
+			second = top_uncapped(p, now, &capwake);
+			goto picked;
 		}
 	}
-	*until = capwake;
-	if (!best)
+	if (!best) {
+		*until = capwake;
 		return NULL;
-	if (best->sched.credit <= 0)
-		reset_credit(p, best->sched.credit);
-	runq_remove(p, best);
+	}
+	runq_heap_remove(p, best);
+	second = top_uncapped(p, now, &capwake);
+picked:
+	*until = capwake;
+	best_credit = credit_of(p, best);
+	if (best_credit <= 0)
+		reset_credit(p, best_credit);
+	catch_up(p, best);
 	/* Alone in the queue: no slice, a wake-up will tickle us. */
-	if (!second && !best->dom->cfg->sched_cap)
+	if (!second && !best->dom->c2_cap)
 		return best;
 	run = MAX_TIMER;
 	if (second)
-		run = (best->sched.credit - second->sched.credit) *
+		run = (best->sched.credit - credit_of(p, second)) *
 		      weight_of(best) / p->max_weight;
 	run = MIN(MAX(run, MIN_TIMER), MAX_TIMER);
-	if (best->dom->cfg->sched_cap)
+	if (best->dom->c2_cap)
 		run = MIN(run, MAX(best->dom->cap_budget, 1));
 	if (!*until || now + (uint64_t)run < *until)
 		*until = now + (uint64_t)run;
@@ -165,7 +256,7 @@ static int c2_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int sel
 		return cpu;
 	/* Preempt only a vCPU with less credit than v has (as Xen): equal
 	 * vCPUs would otherwise preempt each other back and forth. */
-	low = v->sched.credit;
+	low = credit_of(p, v);
 	for_each_cpu(c, p->cpus) {
 		struct vcpu *r = (int)c != self ? pcpu[c].curr : NULL;
 		int64_t credit;
@@ -173,7 +264,7 @@ static int c2_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int sel
 		if (!r)
 			continue;
 		/* What it has left now, not at its last charge. */
-		credit = r->sched.credit - (int64_t)MIN(sched_ran_ns(r, now), RAN_MAX) *
+		credit = credit_of(p, r) - (int64_t)MIN(sched_ran_ns(r, now), RAN_MAX) *
 					   p->max_weight / weight_of(r);
 		if (credit < low) {
 			low = credit;

@@ -44,12 +44,13 @@ static int64_t setup_table(struct vcpu *v, uint64_t arg)
 		 * under the lock memory_op changes it under. */
 		uint64_t gfn[GNTTAB_MAX_FRAMES];
 
-		s.status = GNTST_okay;
 		spin_lock(&v->dom->p2m_lock);
-		if (s.nr_frames > gt->nr_frames)
-			gt->nr_frames = s.nr_frames;
+		s.status = gnttab_grow(v->dom, s.nr_frames) ? GNTST_general_error
+							    : GNTST_okay;
 		memcpy(gfn, gt->gfn, s.nr_frames * sizeof(gfn[0]));
 		spin_unlock(&v->dom->p2m_lock);
+		if (s.status != GNTST_okay)
+			return copy_to_guest(arg, &s, sizeof(s));
 		for (uint32_t i = 0; i < s.nr_frames; i++)
 			if (copy_to_guest(s.frame_list + 8 * i, &gfn[i], sizeof(gfn[i])))
 				return -XEN_EFAULT;

@@ -34,7 +34,7 @@ static void forget_gfn(struct domain *d, uint64_t gfn)
 	ASSERT_LOCKED(&d->p2m_lock);
 	if (d->shared_info_gfn == gfn)
 		d->shared_info_gfn = INVALID_GFN;
-	for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++)
+	for (unsigned int i = 0; i < d->gnttab.nr_frames; i++)
 		if (d->gnttab.gfn[i] == gfn)
 			d->gnttab.gfn[i] = INVALID_GFN;
 }
@@ -63,9 +63,10 @@ static int64_t map_grant_frame(struct domain *d, uint64_t idx, uint64_t gfn)
 
 	if ((idx & XENMAPIDX_grant_table_status) || idx >= GNTTAB_MAX_FRAMES)
 		return -XEN_EINVAL; /* v1 has no status frames */
-	rc = map_shared(d, &gt->gfn[idx], gt->frames_pa + idx * PAGE_SIZE, gfn);
-	if (!rc && idx >= gt->nr_frames)
-		gt->nr_frames = (unsigned int)idx + 1;
+	/* Mapping a frame beyond the table grows it (Xen 4.17). */
+	if (gnttab_grow(d, (unsigned int)idx + 1))
+		return -XEN_ENOMEM;
+	rc = map_shared(d, &gt->gfn[idx], gt->frame_pa[idx], gfn);
 	return rc;
 }
 

@@ -31,7 +31,7 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 	/* Under the domain's vcpu_lock: no CPU_ON starts t meanwhile, and
 	 * of two registrations for t, one sees the other's. */
 	spin_lock(&d->vcpu_lock);
-	if (d->vcpu_info_set[t->id] || (t != v && t->power != VCPU_OFF)) {
+	if (t->vcpu_info_set || (t != v && t->power != VCPU_OFF)) {
 		spin_unlock(&d->vcpu_lock);
 		return -XEN_EINVAL;
 	}
@@ -41,12 +41,12 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 		return -XEN_EINVAL; /* not mapped (Xen: get_page_from_gfn fails) */
 	}
 	p = (void *)(uintptr_t)(pa + r.offset);
-	old = d->evtchn.vcpu_info[t->id];
+	old = d->evtchn.vcpu[t->id].info;
 	if (old)
 		memcpy(p, old, VCPU_INFO_SIZE);
 	else
 		memset(p, 0, VCPU_INFO_SIZE);
-	d->vcpu_info_set[t->id] = true;
+	t->vcpu_info_set = true;
 	t->upcall_pending = p; /* evtchn_upcall_pending is byte 0 */
 	evtchn_set_vcpu_info(&d->evtchn, t->id, p);
 	/* An event raised in the old place during the copy is not lost: as
@@ -69,7 +69,7 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
  */
 void xen_runstate_update(struct vcpu *v)
 {
-	uint64_t gva = v->dom->runstate_gva[v->id];
+	uint64_t gva = v->runstate_gva;
 	struct vcpu_runstate_info rs = { 0 };
 	unsigned int state;
 
@@ -100,9 +100,10 @@ static int64_t register_runstate(struct vcpu *v, struct vcpu *t, uint64_t arg)
 {
 	uint64_t gva;
 
+	(void)v; /* the caller's tables are the ones loaded */
 	if (copy_from_guest(&gva, arg, sizeof(gva)))
 		return -XEN_EFAULT;
-	v->dom->runstate_gva[t->id] = gva;
+	t->runstate_gva = gva;
 	xen_runstate_update(t);
 	return 0;
 }

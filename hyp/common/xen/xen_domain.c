@@ -7,6 +7,8 @@
 #include <xenith/arch-api.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
+#include <xenith/assert.h>
+#include <xenith/heap.h>
 #include <xenith/evtchn.h>
 #include <xenith/lib.h>
 
@@ -54,24 +56,43 @@ static const struct evtchn_env env = {
 	.map_gfn = map_gfn,
 };
 
-int xen_domain_init(struct domain *d, struct ram_map *ram)
+int gnttab_grow(struct domain *d, unsigned int n)
 {
-	uint64_t frames = GNTTAB_MAX_FRAMES * PAGE_SIZE;
+	struct grant_table *gt = &d->gnttab;
 
-	d->shared_info_pa = ram_map_alloc(ram, PAGE_SIZE, PAGE_SIZE);
-	d->gnttab.frames_pa = ram_map_alloc(ram, frames, PAGE_SIZE);
-	if (!d->shared_info_pa || !d->gnttab.frames_pa) {
+	ASSERT_LOCKED(&d->p2m_lock);
+	while (gt->nr_frames < n && gt->nr_frames < GNTTAB_MAX_FRAMES) {
+		uint64_t pa = heap_alloc_page();
+
+		if (!pa)
+			return -1;
+		__atomic_add_fetch(&d->heap_pages, 1, __ATOMIC_RELAXED);
+		gt->frame_pa[gt->nr_frames] = pa;
+		gt->gfn[gt->nr_frames++] = INVALID_GFN;
+	}
+	return 0;
+}
+
+/* shared_info, the first grant frame and event channels; ev holds the
+ * per-vCPU event state (allocated with the vCPUs). */
+int xen_domain_init(struct domain *d, struct evtchn_vcpu *ev)
+{
+	int rc;
+
+	d->shared_info_pa = heap_alloc_page();
+	if (d->shared_info_pa)
+		__atomic_add_fetch(&d->heap_pages, 1, __ATOMIC_RELAXED);
+	spin_lock(&d->p2m_lock);
+	rc = d->shared_info_pa ? gnttab_grow(d, GNTTAB_INITIAL_FRAMES) : -1;
+	spin_unlock(&d->p2m_lock);
+	if (rc) {
 		printk("%s: not enough host RAM for shared_info and grant frames\n",
 		       d->cfg->path);
 		return -1;
 	}
-	arch_clear_memory(d->shared_info_pa, PAGE_SIZE);
-	arch_clear_memory(d->gnttab.frames_pa, frames);
 	d->shared_info_gfn = INVALID_GFN;
-	for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++)
-		d->gnttab.gfn[i] = INVALID_GFN;
 	d->gnttab.version = 1;
-	evtchn_domain_init(&d->evtchn, (uint16_t)d->id, d->nr_vcpus,
+	evtchn_domain_init(&d->evtchn, (uint16_t)d->id, d->nr_vcpus, ev,
 			   (void *)(uintptr_t)d->shared_info_pa, &env);
 	return 0;
 }

@@ -17,8 +17,13 @@
 
 #define MAX_CPUS        8
 #define MAX_MEM_BANKS   8
-#define MAX_DOMAINS     8
-#define MAX_DOM_VCPUS   8
+/* Domains and vCPUs are sized from the device tree; these are Xen's own
+ * limits: domids below DOMID_FIRST_RESERVED (public/xen.h), and
+ * GUEST_MAX_VCPUS per Arm domain (public/arch-arm.h; also what fits in
+ * the guest's redistributor region, GUEST_GICR_SIZE / GUEST_GICR_STRIDE). */
+#define DOMID_FIRST_RESERVED 0x7FF0U
+#define MAX_DOMAINS     (DOMID_FIRST_RESERVED - 1)  /* domids 1 .. 0x7FEF */
+#define MAX_DOM_VCPUS   128
 #define CFG_ERR_LEN     200
 
 struct mem_bank {
@@ -74,6 +79,13 @@ struct boot_module {
 	const char *bootargs; /* module's "bootargs" (kernel only), or NULL */
 	int node;         /* DT node offset */
 	const char *name; /* node name, e.g. "module@4a000000" (pointer into DT) */
+	/* Set by config_validate: the first module (of this or an earlier
+	 * domain) with exactly this range, whose bytes this one shares
+	 * (Xen lets domains boot the same image), or NULL; and the chain of
+	 * distinct ranges with their domain, for the overlap checks. */
+	const struct boot_module *shares;
+	struct boot_module *next_distinct;
+	const struct domain_config *owner;
 };
 
 enum xen_enhanced {
@@ -122,6 +134,9 @@ enum sched_kind {
 /* Every "xen,cpupool" node needs a CPU of its own, so there are at most
  * MAX_CPUS of them; plus the pool Xen makes of the CPUs none names. */
 #define MAX_POOL_NODES MAX_CPUS
+/* Windows (domains) in one arinc653 pool's schedule, as Xen 4.17's
+ * ARINC653_MAX_DOMAINS_PER_SCHEDULE. */
+#define A653_MAX_WINDOWS 64
 #define MAX_POOLS (MAX_POOL_NODES + 1)
 
 /* A CPU pool: Xen 4.17's "xen,cpupool" node under /chosen, or the extra
@@ -139,7 +154,10 @@ struct pool_config {
 };
 
 struct system_config {
-	struct domain_config dom[MAX_DOMAINS];
+	/* One per "xen,domain" node: storage the caller provides (dom_cap
+	 * entries, see config_count_domains), kept by config_parse. */
+	struct domain_config *dom;
+	int dom_cap;
 	int nr_domains;
 	struct pool_config pool[MAX_POOLS];
 	int nr_pools;         /* pool[i].id == i; pool[0] (Pool-0) is always ok */
@@ -152,11 +170,24 @@ struct system_config {
 const char *sched_name(enum sched_kind k);
 int sched_from_name(const char *name, size_t len);
 
+/* Calls fn for the range of every boot module ("multiboot,module" nodes
+ * directly under /chosen or under a "xen,domain" node) whose reg can be
+ * read, before config_parse: what must stay out of the allocator. */
+void config_for_each_module(const void *fdt,
+			    void (*fn)(void *arg, uint64_t start, uint64_t size),
+			    void *arg);
+
+/* "xen,domain" nodes under /chosen (0 without /chosen): how many
+ * domain_config entries config_parse needs. */
+int config_count_domains(const void *fdt);
+
 /* Parses the "xen,cpupool" nodes under /chosen (every CPU ends up in
  * exactly one ok pool; a bad pool is !ok with err set), then every
- * "xen,domain" node. Per-domain problems mark that domain !ok with err
- * set; returns the number of domains found or -1 (with err) if /chosen
- * itself is unusable or has more than MAX_DOMAINS domains or
+ * "xen,domain" node into cfg->dom (cfg->dom and dom_cap are the caller's
+ * and kept; everything else is reset). Per-domain problems mark that
+ * domain !ok with err set; returns the number of domains found or -1
+ * (with err) if /chosen itself is unusable, or has more domains than
+ * dom_cap or MAX_DOMAINS (Xen's domid space), or more than
  * MAX_POOL_NODES pools. */
 int config_parse(const void *fdt, const struct host_info *h,
 		 struct system_config *cfg, char *err, size_t errlen);
@@ -224,6 +255,6 @@ static inline uint64_t guest_vcpu_affinity(unsigned int id)
 
 /* Writes the domU device tree Xen 4.17 would generate into buf. Returns
  * its size or a negative DT_ERR_* code. */
-#define GUEST_DTB_MAX 0x2000
+#define GUEST_DTB_MAX 0x8000 /* 128 vCPUs and 2 KiB of bootargs fit */
 int guest_dt_build(const struct domain_config *d, const struct host_info *h,
 		   const struct guest_layout *l, void *buf, size_t cap);

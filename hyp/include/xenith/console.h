@@ -19,8 +19,6 @@ int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_domain_line(struct domain *d, const char *line, size_t len);
 /* A character received on the physical UART. */
 void console_rx_char(char c);
-/* Domains register for input; called once per domain at creation. */
-void console_register_domain(struct domain *d);
 
 /* From now on, output without taking the console lock (panic: this CPU
  * may hold it, or another CPU that stopped may). */

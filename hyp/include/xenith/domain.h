@@ -37,6 +37,11 @@ struct vcpu {
 	 * because the entry path checks them on every trap. */
 	const volatile uint8_t *upcall_pending;
 	volatile bool upcall_level;
+	/* Guest areas (common/xen/vcpu_op.c): where its runstate goes (0:
+	 * none; the CPU holding its context writes it), and whether it
+	 * registered a vcpu_info (under the domain's vcpu_lock). */
+	uint64_t runstate_gva;
+	bool vcpu_info_set;
 	struct sched_vcpu sched;
 	struct arch_vcpu arch;
 };
@@ -61,21 +66,29 @@ enum shutdown_reason {
 /* A guest frame number that no mapping has (gfn 0 is a valid frame). */
 #define INVALID_GFN (~0ULL)
 
-/* Grant table v1: frames preallocated at creation, mapped on request.
- * nr_frames and gfn[] are the domain's, under its p2m_lock. */
+#define GNTTAB_INITIAL_FRAMES 1 /* Xen's INITIAL_NR_GRANT_FRAMES */
+
+/* Grant table v1: one frame at creation, more from the heap as the guest
+ * asks (setup_table, or mapping frame idx), up to GNTTAB_MAX_FRAMES, as
+ * Xen grows its table. nr_frames, frame_pa[] and gfn[] are the domain's,
+ * under its p2m_lock; a frame once allocated stays for the domain's life. */
 struct grant_table {
-	uint64_t frames_pa;          /* GNTTAB_MAX_FRAMES contiguous pages */
-	unsigned int nr_frames;      /* frames the guest has asked for so far */
+	unsigned int nr_frames;      /* frames that exist */
 	unsigned int version;
+	uint64_t frame_pa[GNTTAB_MAX_FRAMES]; /* host page of each frame */
 	uint64_t gfn[GNTTAB_MAX_FRAMES]; /* where each frame is mapped, or INVALID_GFN */
 };
+
+/* Makes frames [nr_frames, n) exist (p2m_lock held). 0, or -1 if the
+ * heap has no page (the frames made so far stay). */
+int gnttab_grow(struct domain *d, unsigned int n);
 
 struct domain {
 	uint32_t id;
 	const struct domain_config *cfg;
 	volatile enum domain_state state;
 	enum shutdown_reason reason;
-	struct vcpu *vcpu[MAX_DOM_VCPUS];
+	struct vcpu **vcpu;            /* nr_vcpus, allocated with the domain */
 	unsigned int nr_vcpus;
 	struct sched_pool *pool;       /* fixed at creation */
 	/* vCPUs blocked in SCHEDOP_poll (atomic): a port raised in a domain
@@ -85,6 +98,9 @@ struct domain {
 	 * (ns), under pool->lock. */
 	int64_t cap_budget;
 	uint64_t cap_next;
+	/* credit2 weight and cap (%), copied from the configuration when
+	 * the domain joins its pool; fixed after. */
+	uint32_t c2_weight, c2_cap;
 	/* p2m_lock: the stage-2 tables, p2m_pool, shared_info_gfn and
 	 * gnttab.gfn[]/nr_frames. Taken by memory_op, by lookups of guest
 	 * frames the hypervisor will use, and by a stage-2 fault that may
@@ -101,8 +117,6 @@ struct domain {
 	uint64_t shared_info_gfn;      /* where the guest mapped it, or INVALID_GFN */
 	struct evtchn_domain evtchn;
 	struct grant_table gnttab;
-	uint64_t runstate_gva[MAX_DOM_VCPUS];
-	bool vcpu_info_set[MAX_DOM_VCPUS];
 	bool runstate_update_flag;
 	/* How many more bytes the domain may print now (a token bucket),
 	 * and how many lines it lost: console.c's, under its output lock. */
@@ -120,6 +134,13 @@ struct domain {
 	spinlock_t conio_lock;
 	char conio_line[CONIO_LINE_MAX];
 	unsigned int conio_len;
+	/* Pages the domain took from the run-time heap (grant frames), for
+	 * the memory accounting (atomic). */
+	unsigned int heap_pages;
+	/* Bytes of the hypervisor's own memory the domain took at
+	 * construction (its structures, vCPUs), beyond guest RAM and the
+	 * P2M pool; fixed after boot. */
+	uint64_t overhead;
 	struct arch_domain arch;
 };
 
@@ -156,7 +177,7 @@ uint64_t domain_gfn_to_own_page(struct domain *d, uint64_t gfn);
 /* True if a hypercall's domid field names the caller (DOMID_SELF or its id). */
 bool domain_is_self(const struct domain *d, uint16_t domid);
 /* Sets up shared_info, grant frames and event channels (common/xen). */
-int xen_domain_init(struct domain *d, struct ram_map *ram);
+int xen_domain_init(struct domain *d, struct evtchn_vcpu *ev);
 void xen_upcall_set_level(struct vcpu *v, bool pending);
 
 /* Before each guest entry: the event upcall PPI follows the vCPU's
@@ -170,7 +191,14 @@ static inline void xen_vcpu_entry(struct vcpu *v)
 	if (pending != v->upcall_level)
 		xen_upcall_set_level(v, pending);
 }
-extern struct domain *domains[MAX_DOMAINS];
+/* Boot: room for `max` domains (the "xen,domain" nodes). 0 or -1. */
+int domains_init(unsigned int max, struct ram_map *ram);
+/* A built domain joins the tables (domain_create; host test worlds). */
+void domain_register(struct domain *d);
+/* Hypervisor memory d uses beyond guest RAM and its P2M pool (bytes). */
+uint64_t domain_overhead(const struct domain *d);
+/* The built domains, in domid order (nr_domains of them). */
+extern struct domain **domains;
 /* Scrub guest RAM at construction (command line bootscrub, default on). */
 extern bool boot_scrub;
 extern unsigned int nr_domains;

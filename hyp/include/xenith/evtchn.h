@@ -18,7 +18,6 @@
 #include <arch/spinlock.h>
 #include <public/event_channel.h>
 
-#define EVTCHN_MAX_VCPUS   8
 #define EVTCHN_MAX_PORTS   1024   /* dom0less domU limit (ports 1..1023) */
 /* Xen materialises ports in buckets of this many (a page of 64-byte
  * struct evtchn); a port above the highest bucket in use is invalid. */
@@ -81,29 +80,35 @@ struct evtchn_fifo_vcpu {
 	uint32_t tail[EVTCHN_FIFO_MAX_QUEUES];  /* 0: queue empty */
 };
 
+/* Per-vCPU event state: the caller provides one per vCPU. */
+struct evtchn_vcpu {
+	void *info;                   /* host pointer to its vcpu_info, may be NULL */
+	struct evtchn_fifo_vcpu fifo;
+	uint32_t virq_port[NR_VIRQS]; /* bound VIRQ ports */
+};
+
 struct evtchn_domain {
 	uint16_t domid;
 	unsigned int nr_vcpus;
 	const struct evtchn_env *env;
 	spinlock_t lock;
 	void *shared_info;                      /* host pointer, 4 KiB */
-	void *vcpu_info[EVTCHN_MAX_VCPUS];      /* host pointers, may be NULL */
+	struct evtchn_vcpu *vcpu;               /* nr_vcpus of them */
 	bool fifo;                              /* FIFO ABI in use */
-	struct evtchn_fifo_vcpu fifo_vcpu[EVTCHN_MAX_VCPUS];
 	/* Event-array pages: as in Xen a guest may add up to 128, although
 	 * only the first holds ports below EVTCHN_MAX_PORTS. */
 	void *fifo_array[EVTCHN_FIFO_MAX_PAGES];
 	unsigned int fifo_array_pages;
-	uint32_t virq_port[EVTCHN_MAX_VCPUS][NR_VIRQS];  /* bound VIRQ ports */
 	unsigned int valid_ports;  /* ports below this exist (bucket-rounded) */
 	struct evtchn ch[EVTCHN_MAX_PORTS];
 };
 
-/* shared_info (4 KiB, zeroed) becomes the domain's; vcpu_info[0] defaults
+/* shared_info (4 KiB, zeroed) becomes the domain's, and vcpus (nr_vcpus
+ * of them, zeroed here) its per-vCPU state; vCPU 0's vcpu_info defaults
  * to its legacy slot at offset 0, the others to NULL until registered. */
 void evtchn_domain_init(struct evtchn_domain *ed, uint16_t domid,
-			unsigned int nr_vcpus, void *shared_info,
-			const struct evtchn_env *env);
+			unsigned int nr_vcpus, struct evtchn_vcpu *vcpus,
+			void *shared_info, const struct evtchn_env *env);
 /* VCPUOP_register_vcpu_info moved vCPU `vcpu`'s vcpu_info to p (the
  * caller validated and copied it); events pending are re-signalled. */
 void evtchn_set_vcpu_info(struct evtchn_domain *ed, unsigned int vcpu, void *p);

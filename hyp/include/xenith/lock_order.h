@@ -18,6 +18,7 @@ enum lock_rank {
 	LOCK_SCHED,         /* pool->lock: run queues, vCPU run states, per-CPU current */
 	LOCK_TIMER,         /* a CPU's timer list */
 	LOCK_VMID,          /* the VMID allocator */
+	LOCK_HEAP,          /* the run-time page heap (heap.c) */
 	LOCK_CONSOLE,       /* console output */
 	LOCK_RANKS
 };

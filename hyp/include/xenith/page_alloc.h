@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <xenith/config.h>
 
-#define MAX_FREE_RANGES 32
+/* Each distinct boot module splits a range: room for far more than Xen's
+ * 32 boot modules. */
+#define MAX_FREE_RANGES 512
 
 struct ram_map {
 	struct mem_bank free[MAX_FREE_RANGES];

@@ -44,6 +44,11 @@ struct sched_vcpu {
 	volatile bool *resched;
 	volatile int ctx_cpu;        /* CPU holding its context, -1: saved */
 	struct vcpu *q_next, *q_prev; /* run queue links (RUNNABLE only) */
+	struct vcpu *pool_next;      /* every vCPU of the pool, in join order */
+	/* Keyed run queue (runq_heap.c; credit2): pairing-heap links. */
+	struct vcpu *h_child, *h_next, *h_prev;
+	int64_t key;
+	bool in_heap;
 	uint64_t ran_since;          /* ns: start of the current run */
 	uint64_t idle_ticks;         /* of this run, spent idling in place (counter ticks) */
 	bool yielded;                /* SCHEDOP_yield: others go first once */
@@ -54,7 +59,8 @@ struct sched_vcpu {
 	uint64_t rs_entry;
 	uint64_t rs_time[4];
 	/* policy data */
-	int64_t credit;              /* credit2: ns of credit */
+	int64_t credit;              /* credit2: ns of credit, as of credit_seen */
+	int64_t credit_seen;         /* credit2: the pool's credit_added then */
 	uint64_t deadline;           /* rtds: end of the current period */
 	int64_t budget_left;         /* rtds: ns left in this period */
 	int null_cpu;                /* null: its CPU, -1 waiting */
@@ -90,15 +96,22 @@ struct sched_pool {
 	unsigned int id;
 	uint32_t cpus;               /* CPUs of the pool that are up */
 	struct vcpu *q_head, *q_tail; /* run queue (policy decides order use) */
+	struct vcpu *h_root;          /* keyed run queue (runq_heap.c) */
 	volatile unsigned int nr_queued;
 	unsigned int nr_vcpus;
-	struct vcpu *all[MAX_DOMAINS * MAX_DOM_VCPUS]; /* every vCPU of the pool */
+	/* Every vCPU of the pool (sched_vcpu.pool_next): for the boot log
+	 * and the 'r' dump only, never on a decision's path. */
+	struct vcpu *all_head, *all_tail;
 	/* policy data */
 	uint32_t max_weight;         /* credit2 */
+	/* credit2: credit given to every vCPU by resets so far; a vCPU
+	 * applies what it has not seen when next read (no walk of the pool). */
+	int64_t credit_added;
+	struct vcpu *yielder;        /* credit2: the yielding prev, in decide only */
 	uint64_t frame_start;        /* arinc653: start of the current major frame */
 	uint64_t major_ns;
-	struct domain *a653_dom[MAX_DOMAINS]; /* arinc653: windows in order */
-	uint64_t a653_len[MAX_DOMAINS];
+	struct domain *a653_dom[A653_MAX_WINDOWS]; /* arinc653: windows in order */
+	uint64_t a653_len[A653_MAX_WINDOWS];
 	unsigned int a653_nr;
 	unsigned int null_next;      /* null: CPUs handed out */
 };
@@ -178,6 +191,10 @@ int sched_nth_cpu(uint32_t mask, unsigned int n);
 /* Shared helpers for the policies (pool lock held). */
 void runq_insert(struct sched_pool *p, struct vcpu *v);
 void runq_remove(struct sched_pool *p, struct vcpu *v);
+/* The keyed run queue (highest key first, O(log n)) is in
+ * xenith/runq_heap.h. */
+/* credit2's credit of v as of now's resets (tests and the dump). */
+int64_t credit2_credit(const struct vcpu *v);
 /* An idle CPU of the pool but `self` (none running, else one idling in
  * place), `prefer` first if it qualifies; -1 if every CPU is busy. */
 int sched_idle_cpu(struct sched_pool *p, unsigned int prefer, int self);
