@@ -1214,9 +1214,10 @@ def main() -> int:
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
     with open(os.path.join(OUT, "results.md"), "w") as f:
-        f.write(render_md(rows) + "\n")
+        if not all(n in SCALE_RUNS for n in runs):
+            f.write(render_md(rows) + "\n" + ("\n" if srows else ""))
         if srows:
-            f.write("\n" + render_md(srows) + "\n")
+            f.write(render_md(srows) + "\n")
     print("bench: wrote %s and results.md" % os.path.relpath(os.path.join(OUT, "results.json"), ROOT))
     run_errors = any(r.error for r in runs.values())
     if args.write_baseline:
