@@ -537,27 +537,38 @@ void vgic_vtimer_fired(struct vcpu *v)
 
 /* ICC_SGI1R_EL1: INTID [27:24], Aff1 [23:16], TargetList [15:0],
  * Aff2 [39:32], IRM [40], RS [47:44], Aff3 [55:48]. */
+static void sgi_to(struct domain *d, struct vcpu *t, unsigned intid)
+{
+	t->arch.vgic.priv[intid].pending = 1;
+	vgic_update(d, t, intid);
+}
+
 void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r)
 {
 	struct domain *d = v->dom;
 	unsigned intid = (sgi1r >> 24) & 0xf;
 	bool all = (sgi1r >> 40) & 1;
 	uint64_t aff1 = (sgi1r >> 16) & 0xff, rs = (sgi1r >> 44) & 0xf;
+	uint32_t list = (uint32_t)(sgi1r & 0xffff);
 
 	if ((sgi1r >> 32) & 0xff || (sgi1r >> 48) & 0xff)
 		return; /* our vCPUs all have Aff2 = Aff3 = 0 */
+	/* vCPU n has Aff1 = n / 16, Aff0 = n % 16 (so RS is 0): the target
+	 * list names vCPUs 16 * Aff1 + bit directly, without a walk. */
+	if (!all && (rs || aff1 * 16 >= d->nr_vcpus))
+		return;
 	spin_lock(&d->arch.vgic.lock);
-	for (unsigned i = 0; i < d->nr_vcpus; i++) {
-		struct vcpu *t = d->vcpu[i];
-		unsigned a0 = t->id & 0xf, a1 = t->id >> 4;
-		bool hit = all ? t != v
-			       : (a1 == aff1 && (a0 >> 4) == rs &&
-				  ((sgi1r >> a0) & 1));
+	if (all) {
+		for (unsigned i = 0; i < d->nr_vcpus; i++)
+			if (d->vcpu[i] != v)
+				sgi_to(d, d->vcpu[i], intid);
+	} else {
+		for (; list; list &= list - 1) {
+			unsigned id = (unsigned)aff1 * 16 + (unsigned)__builtin_ctz(list);
 
-		if (!hit)
-			continue;
-		t->arch.vgic.priv[intid].pending = 1;
-		vgic_update(d, t, intid);
+			if (id < d->nr_vcpus)
+				sgi_to(d, d->vcpu[id], intid);
+		}
 	}
 	spin_unlock(&d->arch.vgic.lock);
 }
