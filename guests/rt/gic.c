@@ -24,6 +24,7 @@
 #define GICR_IPRIORITYR    (GICR_SGI + 0x0400)
 
 static uint64_t gicd, gicr;  /* gicr: this CPU's RD frame */
+static uint64_t rd_base, rd_size; /* the redistributor region */
 
 static inline uint32_t rd32(uint64_t a)
 {
@@ -70,6 +71,8 @@ bool gic_init(const void *fdt)
 	    !dt_reg(fdt, n, 1, &rbase, &rsize))
 		return false;
 	gicd = dbase;
+	rd_base = rbase;
+	rd_size = rsize;
 	gicr = find_rd(rbase, rsize);
 	if (!gicr)
 		return false;
@@ -156,4 +159,29 @@ uint32_t gic_ack(void)
 void gic_eoi(uint32_t intid)
 {
 	__asm__ volatile("msr icc_eoir1_el1, %0\n\tisb" :: "r"((uint64_t)intid) : "memory");
+}
+
+/* On another CPU, after gic_init on the boot one: its own redistributor
+ * awake, SGI `sgi` in group 1 and enabled there, its CPU interface on.
+ * false if it has no redistributor frame. */
+bool gic_init_secondary(uint32_t sgi)
+{
+	uint64_t rd = find_rd(rd_base, rd_size);
+
+	if (!rd || sgi >= 16)
+		return false;
+	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
+	wr32(rd + GICR_IGROUPR0, rd32(rd + GICR_IGROUPR0) | (1u << sgi));
+	wr32(rd + GICR_ISENABLER0, 1u << sgi);
+	dsb();
+	__asm__ volatile("msr icc_sre_el1, %0\n\t"
+			 "isb\n\t"
+			 "msr icc_pmr_el1, %1\n\t"
+			 "msr icc_bpr1_el1, xzr\n\t"
+			 "msr icc_igrpen1_el1, %2\n\t"
+			 "isb"
+			 :
+			 : "r"(read_sysreg(icc_sre_el1) | 1), "r"(0xf0ull), "r"(1ull)
+			 : "memory");
+	return true;
 }

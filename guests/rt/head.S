@@ -45,19 +45,26 @@ primary_entry:
 3:	wfi
 	b	3b
 
-/* PSCI CPU_ON entry: x0 = context id = vCPU index (1..7). */
+/* PSCI CPU_ON entry: x0 = context id = vCPU index (1..127). */
 	.global secondary_entry
 secondary_entry:
 	msr	daifset, #0xf
 	adr	x1, vectors
 	msr	vbar_el1, x1
 	isb
-	and	x0, x0, #7
+	and	x0, x0, #127
+	cmp	x0, #8
+	b.hs	5f
 	ldr	x1, =_stacks
 	add	x2, x0, #1
 	mov	x3, #STACK_SIZE
 	madd	x1, x2, x3, x1
-	mov	sp, x1
+	b	6f
+5:	ldr	x1, =_small_stacks	/* vCPUs 8..127: 2 KiB stacks */
+	sub	x2, x0, #7
+	mov	x3, #0x800
+	madd	x1, x2, x3, x1
+6:	mov	sp, x1
 	msr	daifclr, #4
 	bl	secondary_main
 4:	wfi

@@ -139,6 +139,8 @@ static inline uint64_t atomic_and64(volatile uint64_t *p, uint64_t mask)
 bool gic_init(const void *fdt);
 /* Group 1, priority 0xa0, enabled. intid < 32 (SGI/PPI) only. */
 bool gic_enable_ppi(uint32_t intid);
+/* Another CPU's redistributor and CPU interface, SGI `sgi` enabled. */
+bool gic_init_secondary(uint32_t sgi);
 /* Priority of an SGI/PPI (GICR_IPRIORITYR; a virtual GIC may keep only
  * the top 5 bits). intid < 32 only. */
 bool gic_set_priority(uint32_t intid, uint8_t prio);

@@ -354,6 +354,8 @@ void guest_main(const void *fdt)
 		mode_race();
 	else if (!strcmp(test, "hog"))
 		mode_hog();
+	else if (!strcmp(test, "smp"))
+		mode_smp();
 	else if (!strcmp(test, "fp"))
 		mode_fp();
 	else if (!strcmp(test, "rt"))

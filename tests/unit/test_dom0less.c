@@ -433,6 +433,50 @@ static void test_domain_count(void)
 	free(fdt);
 }
 
+/* Xen's domid space ends at 0x7fef (DOMID_FIRST_RESERVED - 1): a tree
+ * with more domain nodes gets a named error at the first one beyond,
+ * however much room the caller made. Built with libfdt's sequential
+ * writer (adding 32753 nodes one by one would be quadratic). */
+static void test_domid_limit(void)
+{
+	const int n = (int)MAX_DOMAINS + 1;
+	size_t cap = (size_t)n * 48 + 4096;
+	void *fdt = malloc(cap);
+	struct domain_config *big = calloc((size_t)n, sizeof(*big));
+	void *host_fdt = editable("qemu-virt");
+
+	/* The machine comes from qemu-virt; the domains from this tree. */
+	CHECK_EQ(host_parse(host_fdt, &host, err, sizeof(err)), 0);
+	host.gic_nr_lines = 288;
+	CHECK_EQ(fdt_create(fdt, (int)cap), 0);
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_begin_node(fdt, "chosen");
+	for (int i = 1; i <= n; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "d%d", i);
+		fdt_begin_node(fdt, name);
+		fdt_property_string(fdt, "compatible", "xen,domain");
+		fdt_end_node(fdt);
+	}
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	CHECK_EQ(fdt_finish(fdt), 0);
+	CHECK_EQ(config_count_domains(fdt), n);
+	cfg.dom = big;
+	cfg.dom_cap = n;
+	CHECK_EQ(config_parse(fdt, &host, &cfg, err, sizeof(err)), -1);
+	CHECK_STR(err, "/chosen/d32752: compatible: more than 32751 domains (Xen's domid space ends at 0x7fef)");
+	CHECK_EQ(cfg.nr_domains, (int)MAX_DOMAINS);
+	CHECK_EQ(cfg.dom[MAX_DOMAINS - 1].domid, 0x7fef);
+	free(big);
+	free(fdt);
+	free(host_fdt);
+}
+
 int main(void)
 {
 	RUN(test_imagebuilder_config);
@@ -446,5 +490,6 @@ int main(void)
 	RUN(test_cells_inherited);
 	RUN(test_unsupported_and_unknown);
 	RUN(test_domain_count);
+	RUN(test_domid_limit);
 	return check_done("test_dom0less");
 }
