@@ -369,6 +369,30 @@ static void test_struct_pools(void)
 	CHECK(a->ok);
 	CHECK_STR(b->err, "/chosen/b: cpus: 1 vCPU requested but pool Pool-0 (null scheduler) has 1 CPU and 1 vCPU is already placed in it");
 
+	/* arinc653: 64 windows per schedule, as Xen 4.17; a refused domain
+	 * takes no window, so the one after it still fits. */
+	one_pool(0x1, SCHED_ARINC653);
+	for (int i = 0; i < 64; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/chosen/d%d", i + 1);
+		add_dom(path, 1, 4096)->a653_window_us = 100;
+	}
+	a = add_dom("/chosen/d65", 1, 4096);
+	a->a653_window_us = 100;
+	config_validate(&host, &cfg);
+	CHECK(cfg.dom[63].ok);
+	CHECK_STR(a->err, "/chosen/d65: domain-cpupool: pool Pool-0 (arinc653 scheduler) already has 64 domains, the most one schedule holds (Xen 4.17's ARINC653_MAX_DOMAINS_PER_SCHEDULE)");
+	one_pool(0x1, SCHED_ARINC653);
+	for (int i = 0; i < 64; i++) {
+		b = add_dom("/chosen/x", i == 10 ? 2 : 1, 4096);  /* the 11th is refused */
+		b->a653_window_us = 100;
+	}
+	c = add_dom("/chosen/last", 1, 4096);
+	config_validate(&host, &cfg);
+	CHECK(!cfg.dom[10].ok);
+	CHECK(c->ok);
+
 	/* ARINC653: windows 6 + 4 ms fill a 10 ms major frame exactly; 1 us
 	 * more does not fit; without a major frame everything fits. */
 	one_pool(0x1, SCHED_ARINC653);
