@@ -2,8 +2,8 @@
 /*
  * Per-CPU software timers on the EL2 physical timer: vCPU wake-ups
  * (a descheduled vCPU's virtual timer, SCHEDOP_poll timeouts) and the
- * scheduler's slices and budgets. Lists are short (a few timers per CPU),
- * so a sorted singly-linked list is enough.
+ * scheduler's slices and budgets. Each CPU keeps a pairing heap keyed by
+ * the negated expiry, so the earliest is the top (timer.h).
  */
 #include <arch/spinlock.h>
 #include <xenith/arch-api.h>
@@ -11,7 +11,7 @@
 
 struct cpu_timers {
 	spinlock_t lock;
-	struct timer *head;
+	struct pheap heap;
 } __attribute__((aligned(64)));
 
 static struct cpu_timers cpu_timers[MAX_CPUS];
@@ -26,28 +26,31 @@ void timer_init(struct timer *t, void (*fn)(void *data), void *data)
 {
 	t->fn = fn;
 	t->data = data;
-	t->next = NULL;
 	t->cpu = -1;
 }
 
-/* Unlinks t from list ct (its lock held); true if it was the head. */
+static struct timer *first(const struct cpu_timers *ct)
+{
+	struct pheap_node *n = pheap_top(&ct->heap);
+
+	return n ? pheap_entry(n, struct timer, node) : NULL;
+}
+
+/* Takes t out of ct's heap (its lock held); true if it was the first. */
 static bool unlink(struct cpu_timers *ct, struct timer *t)
 {
-	struct timer **pp = &ct->head;
-	bool was_head = ct->head == t;
+	bool was_first = ct->heap.root == &t->node;
 
-	while (*pp && *pp != t)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = t->next;
-	t->next = NULL;
+	pheap_remove(&ct->heap, &t->node);
 	t->cpu = -1;
-	return was_head;
+	return was_first;
 }
 
-static void program_head(struct cpu_timers *ct)
+static void program_first(struct cpu_timers *ct)
 {
-	arch_timer_program(ct->head ? ct->head->expires : 0);
+	struct timer *t = first(ct);
+
+	arch_timer_program(t ? t->expires : 0);
 }
 
 void timer_stop(struct timer *t)
@@ -61,28 +64,35 @@ void timer_stop(struct timer *t)
 	spin_lock(&ct->lock);
 	/* It may have fired or moved while we took the lock. */
 	if (t->cpu == cpu && unlink(ct, t) && cpu == (int)arch_cpu_id())
-		program_head(ct);
+		program_first(ct);
 	spin_unlock(&ct->lock);
-	/* A timer left at the head of another CPU's list costs that CPU
-	 * one early interrupt that finds nothing due: cheaper than an IPI. */
+	/* A timer left first on another CPU costs that CPU one early
+	 * interrupt that finds nothing due: cheaper than an IPI. */
 }
 
 void timer_set(struct timer *t, uint64_t expires)
 {
 	unsigned int cpu = arch_cpu_id();
 	struct cpu_timers *ct = &cpu_timers[cpu];
-	struct timer **pp;
+	bool was_first = false;
 
-	timer_stop(t);
+	/* Armed on another CPU: taken off there. Armed here (the slice
+	 * timer, re-armed at every decision): moved under one lock. */
+	if (t->cpu >= 0 && t->cpu != (int)cpu)
+		timer_stop(t);
 	spin_lock(&ct->lock);
+	if (t->cpu == (int)cpu) {
+		was_first = ct->heap.root == &t->node;
+		pheap_remove(&ct->heap, &t->node);
+	}
 	t->expires = expires;
-	for (pp = &ct->head; *pp && (*pp)->expires <= expires; pp = &(*pp)->next)
-		;
-	t->next = *pp;
-	*pp = t;
+	/* Earliest first (equal expiries in no particular order); beyond
+	 * 2^63 ns (292 years) is never, and must not wrap to the front. */
+	pheap_insert(&ct->heap, &t->node,
+		     -(int64_t)(expires > INT64_MAX ? INT64_MAX : expires));
 	t->cpu = (int)cpu;
-	if (ct->head == t)
-		program_head(ct);
+	if (was_first || ct->heap.root == &t->node)
+		program_first(ct);
 	spin_unlock(&ct->lock);
 }
 
@@ -95,9 +105,9 @@ void timer_expire(void)
 		struct timer *t;
 
 		spin_lock(&ct->lock);
-		t = ct->head;
+		t = first(ct);
 		if (!t || t->expires > now) {
-			program_head(ct);
+			program_first(ct);
 			spin_unlock(&ct->lock);
 			return;
 		}

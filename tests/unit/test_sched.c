@@ -139,7 +139,6 @@ void timer_init(struct timer *t, void (*fn)(void *data), void *data)
 {
 	t->fn = fn;
 	t->data = data;
-	t->next = NULL;
 	t->cpu = -1;
 }
 
@@ -953,10 +952,10 @@ static void test_runq_heap(void)
 		/* The top has the highest key of those in. */
 		int64_t best = INT64_MIN;
 		for (int k = 0; k < 64; k++)
-			if (in[k] && v[k]->sched.key > best)
-				best = v[k]->sched.key;
+			if (in[k] && v[k]->sched.rq.key > best)
+				best = v[k]->sched.rq.key;
 		if (n) {
-			if (!CHECK(runq_heap_top(p) && runq_heap_top(p)->sched.key == best))
+			if (!CHECK(runq_heap_top(p) && runq_heap_top(p)->sched.rq.key == best))
 				return;
 		} else if (!CHECK(!runq_heap_top(p))) {
 			return;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <arch/spinlock.h>
 #include <xenith/config.h>
+#include <xenith/pheap.h>
 #include <xenith/timer.h>
 
 struct vcpu;
@@ -45,9 +46,8 @@ struct sched_vcpu {
 	volatile int ctx_cpu;        /* CPU holding its context, -1: saved */
 	struct vcpu *q_next, *q_prev; /* run queue links (RUNNABLE only) */
 	struct vcpu *pool_next;      /* every vCPU of the pool, in join order */
-	/* Keyed run queue (runq_heap.c; credit2): pairing-heap links. */
-	struct vcpu *h_child, *h_next, *h_prev;
-	int64_t key;
+	/* Keyed run queue (runq_heap.h; credit2): its entry and key. */
+	struct pheap_node rq;
 	bool in_heap;
 	uint64_t ran_since;          /* ns: start of the current run */
 	uint64_t idle_ticks;         /* of this run, spent idling in place (counter ticks) */
@@ -96,7 +96,7 @@ struct sched_pool {
 	unsigned int id;
 	uint32_t cpus;               /* CPUs of the pool that are up */
 	struct vcpu *q_head, *q_tail; /* run queue (policy decides order use) */
-	struct vcpu *h_root;          /* keyed run queue (runq_heap.c) */
+	struct pheap rq_heap;         /* keyed run queue (runq_heap.h) */
 	volatile unsigned int nr_queued;
 	unsigned int nr_vcpus;
 	/* Every vCPU of the pool (sched_vcpu.pool_next): for the boot log

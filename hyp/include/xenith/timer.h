@@ -1,24 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hypervisor timers: one sorted list per physical CPU, driven by the EL2
- * physical timer (arch_timer_program). A timer fires on the CPU it was
- * set on; its callback runs in interrupt context with no lock held.
+ * Hypervisor timers: one heap per physical CPU, earliest first, driven by
+ * the EL2 physical timer (arch_timer_program). A timer fires on the CPU it
+ * was set on; its callback runs in interrupt context with no lock held.
+ * Every blocked vCPU with its virtual timer armed has one here, so a CPU
+ * may hold as many as there are domains: setting and stopping one are
+ * O(1) and O(log n), never a walk of the others.
  *
- * Ownership: a CPU's list and every timer in it are under that CPU's
- * timer lock (rank LOCK_TIMER, innermost but the console): any CPU may
- * stop a timer, a timer is only set on the calling CPU.
+ * Ownership: a CPU's heap and every timer in it are under that CPU's
+ * timer lock (rank LOCK_TIMER): any CPU may stop a timer, a timer is only
+ * set on the calling CPU.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <xenith/pheap.h>
 
 struct timer {
 	uint64_t expires;          /* ns of arch_time_ns(); valid while armed */
 	void (*fn)(void *data);
 	void *data;
-	struct timer *next;
-	volatile int cpu;          /* list it is on, -1 when not armed */
+	struct pheap_node node;    /* in its CPU's heap, key -expires */
+	volatile int cpu;          /* heap it is in, -1 when not armed */
 };
 
 void timer_init(struct timer *t, void (*fn)(void *data), void *data);
