@@ -109,6 +109,7 @@ static void parse_config(const void *fdt)
 
 	if (n < 0) {
 		printk("%s\n", errbuf);
+		sys.nr_domains = 0; /* nothing unvalidated is built */
 		return;
 	}
 	config_validate(&host, &sys);

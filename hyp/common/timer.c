@@ -85,11 +85,12 @@ void timer_set(struct timer *t, uint64_t expires)
 		was_first = ct->heap.root == &t->node;
 		pheap_remove(&ct->heap, &t->node);
 	}
-	t->expires = expires;
-	/* Earliest first (equal expiries in no particular order); beyond
-	 * 2^63 ns (292 years) is never, and must not wrap to the front. */
-	pheap_insert(&ct->heap, &t->node,
-		     -(int64_t)(expires > INT64_MAX ? INT64_MAX : expires));
+	/* Beyond 2^63 ns (292 years) is never: clamped, so that neither the
+	 * key nor the hardware deadline can wrap to the front (a guest
+	 * passes SCHEDOP_poll any timeout it likes). Earliest first, equal
+	 * expiries in no particular order. */
+	t->expires = expires > INT64_MAX ? INT64_MAX : expires;
+	pheap_insert(&ct->heap, &t->node, -(int64_t)t->expires);
 	t->cpu = (int)cpu;
 	if (was_first || ct->heap.root == &t->node)
 		program_first(ct);

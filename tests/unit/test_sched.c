@@ -1001,6 +1001,56 @@ static void test_c2_many(void)
 	sim_ok(&s);
 }
 
+/* A reset while another CPU runs a vCPU: what it ran so far counts
+ * before the clip (Xen burns a running unit's credit first), and is
+ * still charged at its next decision. Resets never overflow: the pool's
+ * running total is rebased, the queue order kept. */
+static void test_c2_reset_running(void)
+{
+	struct vcpu *a, *r, *q;
+	uint64_t until;
+
+	c2_world(0x3);
+	a = V(DOM());
+	r = V(DOM());
+	q = V(DOM());
+	set_credit(r, 8 * (int64_t)MS);
+	enqueue(r);
+	CHECK(pick(pool(0), 1, &until) == r);     /* r runs on CPU 1 */
+	sim_now += 6 * MS;                        /* 2 ms left now */
+	set_credit(a, 0);
+	set_credit(q, -3 * (int64_t)MS);
+	enqueue(a);
+	enqueue(q);
+	CHECK(pick(pool(0), 0, &until) == a);     /* best at 0: reset */
+	charge(r);
+	/* min(2 + 10, 10.5) = 10.5, not min(8 + 10, 10.5) - 6 = 4.5 */
+	CHECK_EQ(credit2_credit(r), C2_INIT + 500 * (int64_t)US);
+	CHECK_EQ(credit2_credit(q), 7 * (int64_t)MS);
+
+	/* Rebase: a reset that takes the total past 2^61 shifts it back;
+	 * credits and the queue's order stay as they were. */
+	c2_world(0x1);
+	a = V(DOM());
+	r = V(DOM());
+	q = V(DOM());
+	pool(0)->credit_added = (1LL << 61) - 5;
+	set_credit(a, -5 * (int64_t)MS);
+	set_credit(r, -1 * (int64_t)MS);
+	set_credit(q, -3 * (int64_t)MS);
+	enqueue(a);
+	enqueue(q);
+	enqueue(r);
+	CHECK(pick(pool(0), 0, &until) == r);     /* -1 ms: reset, rebase */
+	CHECK(pool(0)->credit_added < (1LL << 61));
+	CHECK_EQ(credit2_credit(r), 9 * (int64_t)MS);
+	stop(r, false);
+	CHECK(pick(pool(0), 0, &until) == q);
+	CHECK_EQ(credit2_credit(q), 7 * (int64_t)MS);
+	CHECK(runq_heap_top(pool(0)) == a);
+	CHECK_EQ(credit2_credit(a), 5 * (int64_t)MS);
+}
+
 /* A 25% cap on a domain alone on its CPU: 2.5 ms of every 10 ms. */
 static void test_c2_cap(void)
 {
@@ -1880,6 +1930,7 @@ int main(void)
 	RUN(test_c2_cap);
 	RUN(test_c2_credit);
 	RUN(test_c2_slice);
+	RUN(test_c2_reset_running);
 	RUN(test_c2_tickle);
 	RUN(test_null);
 	RUN(test_rt_add);

@@ -62,9 +62,13 @@ uint64_t arch_time_ns(void)
 
 /* Rounded up: a timer never fires before its time (and is not
  * re-armed in the past over and over). */
+/* Rounded up; saturates rather than wrapping to a deadline in the past
+ * (which would interrupt at once, again and again). */
 static uint64_t ns_to_ticks(uint64_t ns)
 {
-	return (uint64_t)(((__uint128_t)ns * ticks_per_ns_q32) >> 32) + 1;
+	__uint128_t t = (((__uint128_t)ns * ticks_per_ns_q32) >> 32) + 1;
+
+	return t > UINT64_MAX ? UINT64_MAX : (uint64_t)t;
 }
 
 void arch_timer_program(uint64_t ns)

@@ -196,11 +196,16 @@ static bool irouter(struct vcpu *v, struct mmio_access *a, unsigned off)
 		a->value = guest_vcpu_affinity(irq->target);
 		return true;
 	}
-	/* Aff0 = id & 0xf, Aff1 = id >> 4; IRM (any CPU) routes to vCPU 0. */
-	irq->target = (a->value & (1ULL << 31)) ? 0 :
-		      (uint8_t)(((a->value >> 8) & 0xff) << 4 | (a->value & 0xf));
-	if (irq->target >= d->nr_vcpus)
-		irq->target = 0;
+	/* Aff0 = id & 0xf, Aff1 = id >> 4; IRM (any CPU) routes to vCPU 0,
+	 * and so does an affinity no vCPU has (Aff0 >= 16, Aff2/Aff3 set,
+	 * or beyond the last vCPU): checked before it is narrowed. */
+	uint64_t aff0 = a->value & 0xff, aff1 = (a->value >> 8) & 0xff;
+	uint64_t id = aff1 * 16 + aff0;
+
+	if ((a->value & (1ULL << 31)) || aff0 >= 16 || (a->value & 0xff00ff0000ULL) ||
+	    id >= d->nr_vcpus)
+		id = 0;
+	irq->target = (uint8_t)id;
 	vgic_update(d, v, spi);
 	return true;
 }

@@ -574,11 +574,15 @@ int config_parse(const void *fdt, const struct host_info *h,
 			continue;
 		if (cfg->nr_domains == cap || cfg->nr_domains == (int)MAX_DOMAINS) {
 			char path[128];
+			int had = cfg->nr_domains;
+
+			/* The configuration as a whole is refused: nothing
+			 * parsed so far may be built, unvalidated. */
+			cfg->nr_domains = 0;
 			return cfg_fail(err, errlen,
 					cfg_path(fdt, n, path, sizeof(path)),
-					"compatible", "more than %d domains (%s)",
-					cfg->nr_domains,
-					cfg->nr_domains == (int)MAX_DOMAINS
+					"compatible", "more than %d domains (%s)", had,
+					had == (int)MAX_DOMAINS
 						? "Xen's domid space ends at 0x7fef"
 						: "no room to hold more");
 		}

@@ -167,11 +167,47 @@ static struct vcpu *top_uncapped(struct sched_pool *p, uint64_t now,
 	return v;
 }
 
-/* As Xen: everyone gets CREDIT_INIT more (twice that if the best had
- * hit the floor), keeping at most a little carried over. */
-static void reset_credit(struct sched_pool *p, int64_t best)
+/* The pool's running total of resets, taken back by `by` in every vCPU's
+ * record of it and in every queued key: differences, and so the order of
+ * the queue, do not change. Once in 2^61 ns of resets (decades), so that
+ * no sum ever overflows however a guest makes resets come. */
+static void rebase(struct sched_pool *p, int64_t by)
 {
-	p->credit_added += best == CREDIT_MIN ? 2 * CREDIT_INIT : CREDIT_INIT;
+	for (struct vcpu *v = p->all_head; v; v = v->sched.pool_next) {
+		v->sched.credit_seen -= by;
+		if (v->sched.in_heap)
+			v->sched.rq.key += by;
+	}
+	p->credit_added -= by;
+}
+
+/* As Xen: everyone gets CREDIT_INIT more (twice that if the best had
+ * hit the floor), keeping at most a little carried over. A vCPU running
+ * on another CPU first has what it ran so far counted, as Xen burns a
+ * running unit's credit before the reset: otherwise the clip would apply
+ * to credit it no longer has. That run is still charged at its next
+ * decision, so it is added back on top of the clipped value. */
+static void reset_credit(struct sched_pool *p, int64_t best, uint64_t now)
+{
+	int64_t add = best == CREDIT_MIN ? 2 * CREDIT_INIT : CREDIT_INIT;
+	unsigned int c;
+
+	for_each_cpu(c, p->cpus) {
+		struct vcpu *r = pcpu[c].curr;
+		int64_t burnt, left;
+
+		if (!r || r->sched.run != RUN_RUNNING)
+			continue;
+		catch_up(p, r);
+		burnt = (int64_t)MIN(sched_ran_ns(r, now), RAN_MAX) * p->max_weight /
+			weight_of(r);
+		left = MAX(r->sched.credit - burnt, CREDIT_MIN);
+		r->sched.credit = MIN(left + add, CREDIT_INIT + CARRYOVER_MAX) + burnt;
+		r->sched.credit_seen = p->credit_added + add;
+	}
+	p->credit_added += add;
+	if (p->credit_added > (1LL << 61))
+		rebase(p, p->credit_added);
 }
 
 static struct vcpu *c2_pick(struct sched_pool *p, unsigned int cpu, uint64_t now,
@@ -216,7 +252,7 @@ picked:
 	*until = capwake;
 	best_credit = credit_of(p, best);
 	if (best_credit <= 0)
-		reset_credit(p, best_credit);
+		reset_credit(p, best_credit, now);
 	catch_up(p, best);
 	/* Alone in the queue: no slice, a wake-up will tickle us. */
 	if (!second && !best->dom->c2_cap)

@@ -59,16 +59,27 @@ static const struct evtchn_env env = {
 int gnttab_grow(struct domain *d, unsigned int n)
 {
 	struct grant_table *gt = &d->gnttab;
+	unsigned int had = gt->nr_frames;
 
 	ASSERT_LOCKED(&d->p2m_lock);
-	while (gt->nr_frames < n && gt->nr_frames < GNTTAB_MAX_FRAMES) {
+	if (n > GNTTAB_MAX_FRAMES)
+		n = GNTTAB_MAX_FRAMES;
+	for (unsigned int i = had; i < n; i++) {
 		uint64_t pa = heap_alloc_page();
 
-		if (!pa)
+		if (!pa) {
+			/* All or nothing, as Xen's gnttab_grow_table: the
+			 * table stays as it was. */
+			while (i-- > had)
+				heap_free_page(gt->frame_pa[i]);
 			return -1;
-		__atomic_add_fetch(&d->heap_pages, 1, __ATOMIC_RELAXED);
-		gt->frame_pa[gt->nr_frames] = pa;
-		gt->gfn[gt->nr_frames++] = INVALID_GFN;
+		}
+		gt->frame_pa[i] = pa;
+		gt->gfn[i] = INVALID_GFN;
+	}
+	if (n > had) {
+		__atomic_add_fetch(&d->heap_pages, n - had, __ATOMIC_RELAXED);
+		gt->nr_frames = n;
 	}
 	return 0;
 }

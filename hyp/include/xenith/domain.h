@@ -80,7 +80,7 @@ struct grant_table {
 };
 
 /* Makes frames [nr_frames, n) exist (p2m_lock held). 0, or -1 if the
- * heap has no page (the frames made so far stay). */
+ * heap has not enough pages (then nothing changes). */
 int gnttab_grow(struct domain *d, unsigned int n);
 
 struct domain {
