@@ -214,6 +214,13 @@ class Domain:
     # name of a Scenario pool: domain-cpupool = <&pool_<name>> (None: no
     # property, the domain goes to Pool-0)
     pool: Optional[str] = None
+    # extra child nodes, each the full DTS text of one node, written after
+    # the module nodes, e.g. 'ev_a: evtchn { compatible = "xen,evtchn-v1";
+    # xen,evtchn = <5 &ev_b>; };' (a label before the name lets another
+    # domain's child name it by phandle, <&ev_a>; dtc adds the phandle)
+    children: List[str] = dataclasses.field(default_factory=list)
+    # DTS label of the domain node itself ("label: domU0 { ... }")
+    label: Optional[str] = None
 
 
 @dataclasses.dataclass
@@ -249,6 +256,13 @@ class Scenario:
     # wait for answers; returns an error string or None.
     interact: Optional[Callable[["Console", float], Optional[str]]] = None
     description: str = ""
+    # more properties of /chosen, name -> DTS value text as in
+    # Domain.extra (e.g. "xen,static-heap": "<0x0 0x60000000 0x0 0x8000000>",
+    # in the root's cells), written after xen,xen-bootargs
+    chosen_extra: Dict[str, str] = dataclasses.field(default_factory=dict)
+    # (#address-cells, #size-cells) of /chosen, which xen,static-mem in
+    # the domain nodes uses (None: <2> and <2>, as ImageBuilder writes)
+    chosen_cells: Optional[tuple] = None
     # Guest-visible facts an interact/check function records (name ->
     # JSON-able value); kept in the Result and written to facts.json.
     facts: Dict[str, object] = dataclasses.field(default_factory=dict)
@@ -372,6 +386,17 @@ def kernel_path(d: Domain) -> Optional[str]:
     return d.kernel.path if isinstance(d.kernel, Module) else d.kernel
 
 
+def prop_line(k: str, v: str) -> str:
+    """One DTS property: 'name;' for an empty value, else 'name = value;'."""
+    return "%s;" % k if v == "" else "%s = %s;" % (k, v)
+
+
+def indent_node(text: str, tab: str = "\t") -> str:
+    """A child node's DTS text, each line indented by one more level
+    (its first line is placed by the caller)."""
+    return ("\n" + tab).join(l for l in text.strip("\n").splitlines())
+
+
 def domain_nodes(domains: Sequence[Domain], loader: Loader, ncells: int) -> str:
     """DTS text of the dom0less domain nodes (to go inside /chosen)."""
     out = []
@@ -406,7 +431,9 @@ def domain_nodes(domains: Sequence[Domain], loader: Loader, ncells: int) -> str:
             m = ['compatible = "multiboot,ramdisk", "multiboot,module";',
                  "reg = <%s %s>;" % (cells(p.addr, ncells), cells(p.size, ncells))]
             mods.append("module@%x {\n\t\t%s\n\t};" % (p.addr, "\n\t\t".join(m)))
-        text = "%s {\n\t%s\n\t%s\n};" % (node, "\n\t".join(body), "\n\t".join(mods))
+        mods += [indent_node(c) for c in d.children]
+        head = "%s: %s" % (d.label, node) if d.label else node
+        text = "%s {\n\t%s\n\t%s\n};" % (head, "\n\t".join(body), "\n\t".join(mods))
         out.append(text)
     return "\n".join(out)
 
@@ -457,8 +484,10 @@ def build_dtb(sc: Scenario, hv: str, workdir: str, loader: Loader) -> str:
     bootargs = sc.hv_bootargs
     if bootargs is None:
         bootargs = XEN_BOOTARGS if hv_kind(hv) == "xen" else XENITH_BOOTARGS
-    chosen = ["#address-cells = <0x2>;", "#size-cells = <0x2>;",
+    ac, sc_ = sc.chosen_cells or (2, 2)
+    chosen = ["#address-cells = <0x%x>;" % ac, "#size-cells = <0x%x>;" % sc_,
               "xen,xen-bootargs = %s;" % dts_string(bootargs)]
+    chosen += [prop_line(k, v) for k, v in sc.chosen_extra.items()]
     if sc.pools:
         dts = label_cpus(dts)
         chosen.append(pool_nodes(sc.pools))
