@@ -8,6 +8,7 @@
 #include <xenith/arch-api.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
+#include <xenith/errno.h>
 #include <xenith/fdt.h>
 #include <xenith/heap.h>
 #include <xenith/lib.h>
@@ -49,11 +50,15 @@ struct domain *domain_by_id(uint32_t id)
 	return id < by_id_size ? by_id[id] : NULL;
 }
 
-/* A page d owns for its whole life: its RAM, shared_info, grant frames. */
+/* A page d owns for its whole life: its RAM, the shared regions it owns,
+ * shared_info, grant frames. */
 static bool owns_page(const struct domain *d, uint64_t pa)
 {
-	for (int i = 0; i < d->layout.nr_ram; i++)
-		if (pa >= d->ram[i].base && pa - d->ram[i].base < d->ram[i].size)
+	for (int i = 0; i < d->nr_ram; i++)
+		if (pa >= d->ram[i].pa && pa - d->ram[i].pa < d->ram[i].size)
+			return true;
+	for (int i = 0; i < d->nr_shm_owned; i++)
+		if (pa >= d->shm_owned[i].base && pa - d->shm_owned[i].base < d->shm_owned[i].size)
 			return true;
 	if (pa == d->shared_info_pa)
 		return true;
@@ -86,16 +91,28 @@ bool domain_is_self(const struct domain *d, uint16_t domid)
 	return domid == DOMID_SELF || domid == d->id;
 }
 
-/* Host address backing a guest-physical range inside one RAM bank, or 0. */
-static uint64_t guest_ram_pa(const struct domain *d, uint64_t ipa, uint64_t len)
+/* Copies len bytes from host src to guest-physical ipa, across the host
+ * pieces backing it (static memory may be several). False if part of the
+ * range is not guest RAM. */
+static bool copy_to_guest_ram(struct domain *d, uint64_t ipa, const void *src, uint64_t len)
 {
-	for (int i = 0; i < d->layout.nr_ram; i++) {
-		const struct mem_bank *b = &d->layout.ram[i];
+	while (len) {
+		const struct ram_piece *r = NULL;
+		uint64_t n;
 
-		if (ipa >= b->base && ipa - b->base + len <= b->size)
-			return d->ram[i].base + (ipa - b->base);
+		for (int i = 0; i < d->nr_ram && !r; i++)
+			if (ipa >= d->ram[i].ipa && ipa - d->ram[i].ipa < d->ram[i].size)
+				r = &d->ram[i];
+		if (!r)
+			return false;
+		n = MIN(len, r->size - (ipa - r->ipa));
+		memcpy((void *)(uintptr_t)(r->pa + (ipa - r->ipa)), src, n);
+		arch_clean_dcache(r->pa + (ipa - r->ipa), n);
+		src = (const uint8_t *)src + n;
+		ipa += n;
+		len -= n;
 	}
-	return 0;
+	return true;
 }
 
 static int fail(const struct domain_config *c, const char *what)
@@ -104,24 +121,56 @@ static int fail(const struct domain_config *c, const char *what)
 	return -1;
 }
 
+/* Static memory: the host ranges, packed into the guest banks the layout
+ * made of `memory` (Xen's allocate_static_memory: in tree order, a range
+ * carrying on into the next bank where one is full), or 1:1. Reserved
+ * at boot before any allocation (main.c), so nothing is taken here. */
+static void static_pieces(struct domain *d)
+{
+	const struct domain_config *c = d->cfg;
+	int bank = 0;
+	uint64_t used = 0;
+
+	for (int i = 0; i < c->nr_static_mem; i++) {
+		uint64_t pa = c->static_mem[i].base, left = c->static_mem[i].size;
+
+		while (left) {
+			const struct mem_bank *g = &d->layout.ram[bank];
+			uint64_t ipa = c->direct_map ? pa : g->base + used;
+			uint64_t n = c->direct_map ? left : MIN(left, g->size - used);
+
+			d->ram[d->nr_ram++] = (struct ram_piece){ ipa, pa, n };
+			pa += n;
+			left -= n;
+			used += n;
+			if (!c->direct_map && used == g->size) {
+				bank++;
+				used = 0;
+			}
+		}
+	}
+}
+
 static int alloc_memory(struct domain *d, struct ram_map *ram)
 {
 	const struct domain_config *c = d->cfg;
 	uint64_t pool_pages = (uint64_t)c->p2m_mem_mb * (MiB / PAGE_SIZE);
 	uint64_t pool;
 
-	for (int i = 0; i < d->layout.nr_ram; i++) {
+	if (c->nr_static_mem)
+		static_pieces(d);
+	for (int i = 0; !c->nr_static_mem && i < d->layout.nr_ram; i++) {
 		uint64_t size = d->layout.ram[i].size;
 		uint64_t pa = ram_map_alloc(ram, size, size >= 2 * MiB ? 2 * MiB : PAGE_SIZE);
 
 		if (!pa)
 			return fail(c, "memory: not enough free host RAM for this domain");
-		d->ram[i] = (struct mem_bank){ pa, size };
-		/* Scrub: a guest never sees what was there before (unless
-		 * the command line says bootscrub=off, as on Xen). */
-		if (boot_scrub)
-			arch_clear_memory(pa, size);
+		d->ram[d->nr_ram++] = (struct ram_piece){ d->layout.ram[i].base, pa, size };
 	}
+	/* Scrub: a guest never sees what was there before (unless the
+	 * command line says bootscrub=off, as on Xen), static memory too. */
+	for (int i = 0; boot_scrub && i < d->nr_ram; i++)
+		arch_clear_memory(d->ram[i].pa, d->ram[i].size);
 	pool = ram_map_alloc(ram, pool_pages * PAGE_SIZE, PAGE_SIZE);
 	if (!pool)
 		return fail(c, "xen,domain-p2m-mem-mb: not enough free host RAM for the P2M pool");
@@ -131,44 +180,51 @@ static int alloc_memory(struct domain *d, struct ram_map *ram)
 	return 0;
 }
 
+/* Guest RAM, then the static shared regions at their guest addresses. */
 static int map_memory(struct domain *d)
 {
+	const struct domain_config *c = d->cfg;
 	int rc = 0;
 
 	spin_lock(&d->p2m_lock);
-	for (int i = 0; i < d->layout.nr_ram && !rc; i++)
-		rc = arch_p2m_map_ram(d, d->layout.ram[i].base, d->ram[i].base,
-				      d->ram[i].size);
+	for (int i = 0; i < d->nr_ram && !rc; i++)
+		rc = arch_p2m_map_ram(d, d->ram[i].ipa, d->ram[i].pa, d->ram[i].size);
+	for (int i = 0; i < c->nr_shm && !rc; i++)
+		rc = arch_p2m_map_ram(d, c->shm[i].gaddr, c->shm[i].paddr, c->shm[i].size);
 	spin_unlock(&d->p2m_lock);
 	if (rc)
 		return fail(d->cfg, "xen,domain-p2m-mem-mb: P2M pool too small to map guest RAM");
+	for (int i = 0; i < c->nr_shm; i++)
+		if (c->shm[i].role == SHM_ROLE_OWNER)
+			d->shm_owned[d->nr_shm_owned++] =
+				(struct mem_bank){ c->shm[i].paddr, c->shm[i].size };
 	return 0;
 }
 
-static void copy_to_guest(struct domain *d, uint64_t ipa, uint64_t src, uint64_t len)
-{
-	uint64_t pa = guest_ram_pa(d, ipa, len);
-
-	memcpy((void *)(uintptr_t)pa, (const void *)(uintptr_t)src, len);
-	arch_clean_dcache(pa, len);
-}
+/* The guest device tree is written here first, then copied: its place
+ * in guest RAM may straddle two host pieces of static memory. Boot only,
+ * one domain at a time. */
+static uint8_t dtb_buf[GUEST_DTB_MAX] __attribute__((aligned(8)));
 
 static int load_images(struct domain *d, const struct host_info *h)
 {
 	const struct domain_config *c = d->cfg;
 	const struct guest_layout *l = &d->layout;
-	uint64_t dtb_pa = guest_ram_pa(d, l->dtb_ipa, GUEST_DTB_MAX);
 	int size;
 
-	copy_to_guest(d, l->kernel_ipa, c->kernel.start, c->kernel.size);
-	if (l->initrd_size)
-		copy_to_guest(d, l->initrd_ipa, c->ramdisk.start, c->ramdisk.size);
-	size = guest_dt_build(c, h, l, (void *)(uintptr_t)dtb_pa, GUEST_DTB_MAX);
+	if (!copy_to_guest_ram(d, l->kernel_ipa, (const void *)(uintptr_t)c->kernel.start,
+			       c->kernel.size) ||
+	    (l->initrd_size &&
+	     !copy_to_guest_ram(d, l->initrd_ipa, (const void *)(uintptr_t)c->ramdisk.start,
+				c->ramdisk.size)))
+		return fail(c, "memory: the kernel or ramdisk does not fit in guest RAM");
+	size = guest_dt_build(c, h, l, dtb_buf, sizeof(dtb_buf));
 	if (size < 0) {
 		printk("%s: guest device tree: %s\n", c->path, dt_strerror(size));
 		return -1;
 	}
-	arch_clean_dcache(dtb_pa, (uint64_t)size);
+	if (!copy_to_guest_ram(d, l->dtb_ipa, dtb_buf, (uint64_t)size))
+		return fail(c, "memory: the device tree does not fit in guest RAM");
 	return 0;
 }
 
@@ -229,14 +285,28 @@ static void print_domain(const struct domain *d)
 {
 	const struct domain_config *c = d->cfg;
 
-	printk("d%u: %s: %u vCPU%s in Pool-%u (%s), %llu MiB RAM at host 0x%llx, "
+	printk("d%u: %s: %u vCPU%s in Pool-%u (%s), %llu MiB %sRAM at host 0x%llx, "
 	       "P2M pool %llu pages (%llu used)%s\n",
 	       d->id, c->path, c->vcpus, c->vcpus > 1 ? "s" : "", d->pool->id,
 	       d->pool->ops->name, (unsigned long long)(c->mem_kb >> 10),
-	       (unsigned long long)d->ram[0].base,
+	       c->nr_static_mem ? (c->direct_map ? "static direct-mapped " : "static ") : "",
+	       (unsigned long long)d->ram[0].pa,
 	       (unsigned long long)d->p2m_pool.pages,
 	       (unsigned long long)d->p2m_pool.used,
 	       c->vpl011 ? ", vpl011" : "");
+	for (int i = 0; i < c->nr_static_mem; i++)
+		printk("d%u: static memory 0x%llx - 0x%llx (%llu KiB)\n", d->id,
+		       (unsigned long long)c->static_mem[i].base,
+		       (unsigned long long)(c->static_mem[i].base + c->static_mem[i].size),
+		       (unsigned long long)(c->static_mem[i].size >> 10));
+	for (int i = 0; i < c->nr_shm; i++)
+		printk("d%u: shared memory \"%s\" host 0x%llx - 0x%llx at guest 0x%llx (%s)\n",
+		       d->id, c->shm[i].id, (unsigned long long)c->shm[i].paddr,
+		       (unsigned long long)(c->shm[i].paddr + c->shm[i].size),
+		       (unsigned long long)c->shm[i].gaddr,
+		       c->shm[i].role == SHM_ROLE_OWNER ? "owner" :
+		       c->shm[i].role == SHM_ROLE_BORROWER ? "borrower" :
+		       "owned by the hypervisor");
 	printk("d%u: kernel 0x%llx (%llu bytes), dtb 0x%llx%s\n", d->id,
 	       (unsigned long long)d->layout.kernel_ipa,
 	       (unsigned long long)c->kernel.size,
@@ -345,6 +415,40 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why)
 			all_down = false;
 	if (all_down)
 		printk("All domains have stopped.\n");
+}
+
+/* Boot, once every domain is built and before any runs: the static
+ * event channels, each pair once (from the side that comes first in the
+ * tree, Xen's side 1; its peer's port starts pending). */
+void domains_bind_static_evtchns(const struct system_config *sys)
+{
+	for (unsigned int i = 0; i < nr_domains; i++) {
+		struct domain *d = domains[i];
+		const struct domain_config *c = d->cfg;
+
+		for (int k = 0; k < c->nr_evtchn; k++) {
+			const struct static_evtchn *e = &c->evtchn[k];
+			const struct domain_config *pc = &sys->dom[e->peer_dom];
+			struct domain *p = domain_by_id(pc->domid);
+			long rc;
+
+			if (pc->domid < c->domid || (pc->domid == c->domid && e->peer_port < e->port))
+				continue; /* bound from the other side */
+			if (!p) {
+				printk("%s: xen,evtchn: port %u: its peer %s was not built; "
+				       "not bound\n", c->path, e->port, pc->path);
+				continue;
+			}
+			rc = evtchn_bind_static(&d->evtchn, e->port, &p->evtchn, e->peer_port);
+			if (rc)
+				printk("%s: xen,evtchn: port %u to d%u port %u: %s\n", c->path,
+				       e->port, p->id, e->peer_port,
+				       rc == -XEN_EBUSY ? "a port is already in use" : "out of range");
+			else
+				printk("d%u: static event channel: port %u <-> d%u port %u\n",
+				       d->id, e->port, p->id, e->peer_port);
+		}
+	}
 }
 
 /* Boot: every built domain's vCPU 0 becomes runnable. */

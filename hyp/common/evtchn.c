@@ -283,6 +283,40 @@ static long op_bind_interdomain(struct evtchn_domain *ed,
 	return lport < 0 ? lport : 0;
 }
 
+/* Makes port exist (its bucket and those below it, as alloc_port does). */
+static void make_valid(struct evtchn_domain *ed, uint32_t port)
+{
+	if (!evtchn_port_valid(ed, port))
+		__atomic_store_n(&ed->valid_ports, ALIGN_UP(port + 1, EVTCHN_BUCKET_PORTS),
+				 __ATOMIC_RELEASE);
+}
+
+long evtchn_bind_static(struct evtchn_domain *ed, uint32_t port,
+			struct evtchn_domain *rd, uint32_t rport)
+{
+	long rc = 0;
+
+	if (!port || !rport || port >= EVTCHN_MAX_PORTS || rport >= EVTCHN_MAX_PORTS)
+		return -XEN_ENOSPC;
+	lock_pair(ed, rd);
+	make_valid(ed, port);
+	make_valid(rd, rport);
+	if (ed->ch[port].state != ECS_FREE || rd->ch[rport].state != ECS_FREE ||
+	    (ed == rd && port == rport)) {
+		rc = -XEN_EBUSY;
+	} else {
+		/* Xen's alloc_static_evtchn: side 1 is offered to side 2
+		 * (alloc_unbound), side 2 binds it (bind_interdomain, which
+		 * leaves side 2's port pending). */
+		struct evtchn *ch = bind_port(ed, port, ECS_UNBOUND, 0);
+
+		ch->remote_dom = rd->domid;
+		connect(rd, rport, ed, port);
+	}
+	unlock_pair(ed, rd);
+	return rc;
+}
+
 static long op_bind_virq(struct evtchn_domain *ed, struct evtchn_bind_virq *b)
 {
 	struct evtchn *ch;

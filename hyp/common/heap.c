@@ -2,6 +2,7 @@
 /* Run-time page allocation (heap.h). */
 #include <arch/spinlock.h>
 #include <xenith/arch-api.h>
+#include <xenith/console.h>
 #include <xenith/heap.h>
 #include <xenith/lock_order.h>
 
@@ -11,6 +12,8 @@ static spinlock_t heap_lock;
 static struct ram_map *free_ram;   /* untouched ranges */
 static uint64_t free_list;         /* freed pages, linked through their first word */
 static uint64_t free_list_pages;
+static bool sealed;                /* every domain static: no allocation after boot */
+static uint64_t refused;
 
 void heap_init(struct ram_map *ram)
 {
@@ -23,6 +26,17 @@ uint64_t heap_alloc_page(void)
 	uint64_t pa;
 
 	spin_lock(&heap_lock);
+	if (sealed) {
+		uint64_t n = ++refused;
+
+		spin_unlock(&heap_lock);
+		/* The first few, then every 1024th: a guest that keeps
+		 * asking cannot flood the console. */
+		if (n <= 4 || !(n & 1023))
+			printk("heap: sealed (every domain is static): allocation %llu refused\n",
+			       (unsigned long long)n);
+		return 0;
+	}
 	pa = free_list;
 	if (pa) {
 		free_list = *(volatile uint64_t *)(uintptr_t)pa;
@@ -53,4 +67,16 @@ uint64_t heap_free_bytes(void)
 	n = ram_map_free_bytes(free_ram) + free_list_pages * PAGE_SIZE;
 	spin_unlock(&heap_lock);
 	return n;
+}
+
+void heap_seal(void)
+{
+	spin_lock(&heap_lock);
+	sealed = true;
+	spin_unlock(&heap_lock);
+}
+
+uint64_t heap_refused(void)
+{
+	return __atomic_load_n(&refused, __ATOMIC_RELAXED);
 }

@@ -26,6 +26,7 @@ void start_secondary(unsigned int cpu) __attribute__((noreturn));
 static struct host_info host;
 static struct system_config sys;
 static struct ram_map ram;
+static struct mem_bank static_heap[MAX_MEM_BANKS];
 static char errbuf[CFG_ERR_LEN];
 
 /* sched-fp=lazy|eager: how a context switch moves FP/SIMD state. */
@@ -72,13 +73,33 @@ static void reserve_in_use(const void *fdt, uint64_t fdt_pa)
 {
 	uint64_t start, end;
 
-	ram_map_init(&ram, host.mem, host.nr_mem);
+	/* With /chosen xen,static-heap, the allocator has only those ranges. */
+	int heap = config_static_heap(fdt, static_heap, MAX_MEM_BANKS, errbuf, sizeof(errbuf));
+
+	if (heap < 0) {
+		printk("%s (ignored: the allocator uses all host RAM)\n", errbuf);
+		heap = 0;
+	}
+	if (heap) {
+		ram_map_init(&ram, static_heap, heap);
+		for (int i = 0; i < heap; i++)
+			printk("Static heap: 0x%llx - 0x%llx (%llu MiB)\n",
+			       (unsigned long long)static_heap[i].base,
+			       (unsigned long long)(static_heap[i].base + static_heap[i].size),
+			       (unsigned long long)(static_heap[i].size >> 20));
+	} else {
+		ram_map_init(&ram, host.mem, host.nr_mem);
+	}
 	arch_image_range(&start, &end);
 	ram_map_reserve(&ram, start, end - start);
 	ram_map_reserve(&ram, fdt_pa, dt_total_size(fdt));
+	host.xen_image = (struct mem_bank){ start, end - start };
+	host.fdt_blob = (struct mem_bank){ fdt_pa, dt_total_size(fdt) };
 	for (int i = 0; i < host.nr_reserved; i++)
 		ram_map_reserve(&ram, host.reserved[i].base, host.reserved[i].size);
 	config_for_each_module(fdt, reserve_module, NULL);
+	/* Static memory and static shared memory are their domains' only. */
+	config_for_each_static_range(fdt, reserve_module, NULL);
 	if (!modules_kept)
 		printk("Boot modules: more than %d distinct ranges in memory; "
 		       "no domain is built\n", MAX_FREE_RANGES);
@@ -178,6 +199,21 @@ static void print_footprint(void)
 	       (unsigned long long)(heap_free_bytes() >> 20));
 }
 
+/* Every domain static, and no toolstack to create more: nothing is
+ * allocated after boot (Xen 4.17's static configuration). */
+static void seal_if_static(void)
+{
+	for (unsigned int i = 0; i < nr_domains; i++)
+		if (!domains[i]->cfg->nr_static_mem)
+			return;
+	if (!nr_domains)
+		return;
+	heap_seal();
+	printk("Static configuration: every domain is static; the allocator is sealed "
+	       "(%llu KiB left, nothing is allocated after boot)\n",
+	       (unsigned long long)(heap_free_bytes() >> 10));
+}
+
 static void start_cpus(void)
 {
 	for (int cpu = 1; cpu < host.nr_cpus; cpu++) {
@@ -222,7 +258,9 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 	sched_init(&sys, host.nr_cpus);
 	sched_print_pools();
 	build_domains(fdt);
+	domains_bind_static_evtchns(&sys);
 	print_footprint();
+	seal_if_static();
 	start_cpus();
 	printk("Freed %llu KiB of boot-only code and constants (no longer mapped)\n",
 	       (unsigned long long)(arch_free_init() >> 10));

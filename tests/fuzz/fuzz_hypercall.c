@@ -228,11 +228,12 @@ static void build_domains(void)
 		d->nr_vcpus = dom_vcpus[i];
 		d->layout.nr_ram = 1;
 		d->layout.ram[0] = (struct mem_bank){ GUEST_RAM0_BASE, RAM_SIZE };
-		d->ram[0] = (struct mem_bank){ (uintptr_t)f->ram, RAM_SIZE };
+		d->ram[0] = (struct ram_piece){ GUEST_RAM0_BASE, (uintptr_t)f->ram, RAM_SIZE };
+		d->nr_ram = 1;
 		page_pool_init(&d->p2m_pool, (uintptr_t)f->pool, POOL_PAGES);
 		d->p2m_root = p2m_new_root(&d->p2m_pool);
 		if (!d->p2m_root ||
-		    arch_p2m_map_ram(d, GUEST_RAM0_BASE, d->ram[0].base, RAM_SIZE))
+		    arch_p2m_map_ram(d, GUEST_RAM0_BASE, d->ram[0].pa, RAM_SIZE))
 			abort();
 		d->vcpu = f->vcpu_ptr;
 		if (xen_domain_init(d, f->ev))

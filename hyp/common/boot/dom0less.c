@@ -13,6 +13,7 @@
  */
 #include "cfg_msg.h"
 #include "cpupool.h"
+#include "static_cfg.h"
 
 /* Xen's vGIC rounds nr_spis up to 32 and accepts at most 1020 - 32. */
 #define VGIC_MAX_SPIS 988
@@ -197,15 +198,10 @@ static int parse_enhanced(struct dctx *c)
 
 /* Xen properties that would change where the guest's RAM comes from;
  * silently ignoring them would build a different guest. */
-static int reject_unsupported(struct dctx *c)
+/* Xen 4.17's static allocation bindings: static_cfg.c. */
+static int parse_static(struct dctx *c)
 {
-	static const char *const props[] = { "xen,static-mem", "direct-map" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(props); i++) {
-		if (dt_has_prop(c->fdt, c->d->node, props[i]))
-			return DFAIL(c, props[i], "static memory is not supported yet");
-	}
-	return 0;
+	return static_parse_domain(c->fdt, c->chosen, c->d);
 }
 
 /* ---- scheduling ---------------------------------------------------------- */
@@ -454,7 +450,7 @@ static void parse_domain(struct dctx *c)
 	 * parameters need the vCPU count. */
 	d->ok = !(parse_cpus(c) || parse_memory(c) || parse_modules(c) ||
 		  parse_nr_spis(c) || parse_p2m(c) || parse_enhanced(c) ||
-		  reject_unsupported(c) || parse_pool(c) ||
+		  parse_static(c) || parse_pool(c) ||
 		  parse_sched_params(c));
 	if (d->ok)
 		d->err[0] = '\0';
@@ -567,6 +563,12 @@ int config_parse(const void *fdt, const struct host_info *h,
 	/* Pools first: domains name them. */
 	if (cpupool_parse(fdt, h, chosen, cfg, &c.boot_bad, err, errlen) < 0)
 		return -1;
+	cfg->nr_static_heap = static_parse_heap(fdt, chosen, cfg->static_heap,
+						 MAX_MEM_BANKS, err, errlen);
+	if (cfg->nr_static_heap < 0) {
+		cfg->nr_static_heap = 0;
+		return -1;
+	}
 	c.has_dom0 = has_dom0_kernel(fdt, chosen);
 	for (int n = dt_first_child(fdt, chosen); n >= 0;
 	     n = dt_next_sibling(fdt, n)) {

@@ -107,14 +107,42 @@ static void make_cpus(struct dt_writer *w, const struct domain_config *d,
 
 static void make_memory(struct dt_writer *w, const struct guest_layout *l)
 {
-	uint32_t reg[4 * 2];
-	int n = MIN(l->nr_ram, 2);
+	uint32_t reg[4 * MAX_STATIC_BANKS];
 
 	begin_unit(w, "memory", l->ram[0].base);
 	dt_wr_prop_str(w, "device_type", "memory");
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < l->nr_ram; i++)
 		range(reg + 4 * i, l->ram[i].base, l->ram[i].size);
-	dt_wr_prop_cells(w, "reg", reg, 4 * n);
+	dt_wr_prop_cells(w, "reg", reg, 4 * l->nr_ram);
+	dt_wr_end_node(w);
+}
+
+/* Static shared memory, as Xen 4.17's make_resv_memory_node writes it:
+ * one /reserved-memory node (ranges, then the root's cells), a child
+ * "xen-shmem@<guest address>" per region. xen,offset is always 0 in
+ * 4.17 (its TODO for borrowers). */
+static void make_shm(struct dt_writer *w, const struct domain_config *d)
+{
+	static const char compat[] = "xen,shared-memory-v1";
+	uint32_t reg[4];
+
+	if (!d->nr_shm)
+		return;
+	dt_wr_begin_node(w, "reserved-memory");
+	dt_wr_prop_empty(w, "ranges");
+	dt_wr_prop_u32(w, "#address-cells", ROOT_ADDR_CELLS);
+	dt_wr_prop_u32(w, "#size-cells", ROOT_SIZE_CELLS);
+	for (int i = 0; i < d->nr_shm; i++) {
+		const struct shm_config *s = &d->shm[i];
+
+		begin_unit(w, "xen-shmem", s->gaddr);
+		dt_wr_prop(w, "compatible", compat, sizeof(compat));
+		range(reg, s->gaddr, s->size);
+		dt_wr_prop_cells(w, "reg", reg, 4);
+		dt_wr_prop_str(w, "xen,id", s->id);
+		dt_wr_prop_u64(w, "xen,offset", 0);
+		dt_wr_end_node(w);
+	}
 	dt_wr_end_node(w);
 }
 
@@ -201,6 +229,7 @@ int guest_dt_build(const struct domain_config *d, const struct host_info *h,
 	make_psci(&w);
 	make_cpus(&w, d, h);
 	make_memory(&w, l);
+	make_shm(&w, d);
 	make_gicv3(&w);
 	make_timer(&w, h);
 	if (d->vpl011)

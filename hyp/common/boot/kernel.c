@@ -165,8 +165,15 @@ int guest_layout_compute(const struct domain_config *d,
 			 struct guest_layout *l, char *err, size_t errlen)
 {
 	memset(l, 0, sizeof(*l));
-	if (split_banks(d, l, err, errlen))
+	if (d->direct_map) {
+		/* Guest-physical = host-physical: one bank per static range,
+		 * in tree order (Xen's assign_static_memory_11). */
+		for (int i = 0; i < d->nr_static_mem; i++)
+			l->ram[i] = d->static_mem[i];
+		l->nr_ram = d->nr_static_mem;
+	} else if (split_banks(d, l, err, errlen)) {
 		return -1;
+	}
 	if (ki->text_offset >= l->ram[0].size ||
 	    ki->image_size > l->ram[0].size)
 		return LFAIL(d, err, errlen, "multiboot,kernel",

@@ -17,6 +17,7 @@
  */
 #include "cfg_msg.h"
 #include "cpupool.h"
+#include "static_cfg.h"
 
 /* What the domains accepted so far have taken. */
 struct tally {
@@ -215,15 +216,20 @@ static int check_pool(const struct system_config *cfg,
 
 /* ---- system totals ------------------------------------------------------------ */
 
-/* Guest RAM and the domain's P2M pool both come out of host RAM. */
-static uint64_t mem_need_kb(const struct domain_config *d)
+/* Guest RAM and the domain's P2M pool both come out of host RAM; with a
+ * static heap, only what the allocator gives (the P2M pool, and RAM that
+ * is not static) comes out of the heap. */
+static uint64_t mem_need_kb(const struct system_config *cfg, const struct domain_config *d)
 {
-	return d->mem_kb + (uint64_t)d->p2m_mem_mb * 1024;
+	bool from_heap = !cfg->nr_static_heap || !d->nr_static_mem;
+
+	return (from_heap ? d->mem_kb : 0) + (uint64_t)d->p2m_mem_mb * 1024;
 }
 
-static int check_mem_total(struct domain_config *d, const struct tally *t)
+static int check_mem_total(const struct system_config *cfg, struct domain_config *d,
+			   const struct tally *t)
 {
-	if (mem_need_kb(d) > t->mem_left_kb)
+	if (mem_need_kb(cfg, d) > t->mem_left_kb)
 		return VFAIL(d, "memory", "%llu KiB RAM + %u MiB P2M pool needed but only %llu KiB of host RAM left (%llu KiB usable, %llu KiB given to earlier domains)",
 			     (unsigned long long)d->mem_kb, d->p2m_mem_mb,
 			     (unsigned long long)t->mem_left_kb,
@@ -233,13 +239,13 @@ static int check_mem_total(struct domain_config *d, const struct tally *t)
 }
 
 /* Only once every check passed does the domain take its share. */
-static void take(struct domain_config *d, struct tally *t)
+static void take(const struct system_config *cfg, struct domain_config *d, struct tally *t)
 {
 	t->pool_vcpus[d->pool] += d->vcpus;
 	t->pool_window_us[d->pool] += d->a653_window_us;
 	t->pool_domains[d->pool]++;
-	t->mem_left_kb -= mem_need_kb(d);
-	t->given_kb += mem_need_kb(d);
+	t->mem_left_kb -= mem_need_kb(cfg, d);
+	t->given_kb += mem_need_kb(cfg, d);
 }
 
 /* Bytes of [base, base + size) covered by host RAM. */
@@ -287,6 +293,13 @@ void config_validate(const struct host_info *h, struct system_config *cfg)
 {
 	struct tally t = { .host_kb = usable_kb(h) };
 
+	/* With a static heap, everything the allocator gives comes from it. */
+	if (cfg->nr_static_heap) {
+		t.host_kb = 0;
+		for (int i = 0; i < cfg->nr_static_heap; i++)
+			t.host_kb += cfg->static_heap[i].size / 1024;
+	}
+
 	t.mem_left_kb = t.host_kb;
 	for (int i = 0; i < cfg->nr_domains; i++)
 		for (int k = 0; k < 3; k++) {
@@ -301,10 +314,12 @@ void config_validate(const struct host_info *h, struct system_config *cfg)
 		if (d->ok)
 			d->ok = !(check_vcpus(d) || check_memory(d) ||
 				  check_modules(h, d, &t) ||
+				  static_check_domain(h, cfg, i) ||
 				  check_pool(cfg, d, &t) ||
-				  check_mem_total(d, &t));
+				  check_mem_total(cfg, d, &t));
 		add_modules(d, &t);
 		if (d->ok)
-			take(d, &t);
+			take(cfg, d, &t);
 	}
+	static_validate(h, cfg);
 }

@@ -56,14 +56,12 @@ static const struct evtchn_env env = {
 	.map_gfn = map_gfn,
 };
 
-int gnttab_grow(struct domain *d, unsigned int n)
+/* Frames [nr_alloc, n) from the heap, all or nothing. */
+static int gnttab_alloc(struct domain *d, unsigned int n)
 {
 	struct grant_table *gt = &d->gnttab;
-	unsigned int had = gt->nr_frames;
+	unsigned int had = gt->nr_alloc;
 
-	ASSERT_LOCKED(&d->p2m_lock);
-	if (n > GNTTAB_MAX_FRAMES)
-		n = GNTTAB_MAX_FRAMES;
 	for (unsigned int i = had; i < n; i++) {
 		uint64_t pa = heap_alloc_page();
 
@@ -79,8 +77,22 @@ int gnttab_grow(struct domain *d, unsigned int n)
 	}
 	if (n > had) {
 		__atomic_add_fetch(&d->heap_pages, n - had, __ATOMIC_RELAXED);
-		gt->nr_frames = n;
+		gt->nr_alloc = n;
 	}
+	return 0;
+}
+
+int gnttab_grow(struct domain *d, unsigned int n)
+{
+	struct grant_table *gt = &d->gnttab;
+
+	ASSERT_LOCKED(&d->p2m_lock);
+	if (n > GNTTAB_MAX_FRAMES)
+		n = GNTTAB_MAX_FRAMES;
+	if (n > gt->nr_alloc && gnttab_alloc(d, n))
+		return -1;
+	if (n > gt->nr_frames)
+		gt->nr_frames = n;
 	return 0;
 }
 
@@ -94,7 +106,12 @@ int xen_domain_init(struct domain *d, struct evtchn_vcpu *ev)
 	if (d->shared_info_pa)
 		__atomic_add_fetch(&d->heap_pages, 1, __ATOMIC_RELAXED);
 	spin_lock(&d->p2m_lock);
-	rc = d->shared_info_pa ? gnttab_grow(d, GNTTAB_INITIAL_FRAMES) : -1;
+	/* A static domain has every frame it may ever grow to now: after
+	 * boot nothing is allocated for it (the heap may be sealed). */
+	rc = !d->shared_info_pa ? -1 :
+	     d->cfg->nr_static_mem ? gnttab_alloc(d, GNTTAB_MAX_FRAMES) : 0;
+	if (!rc)
+		rc = gnttab_grow(d, GNTTAB_INITIAL_FRAMES);
 	spin_unlock(&d->p2m_lock);
 	if (rc) {
 		printk("%s: not enough host RAM for shared_info and grant frames\n",

@@ -65,6 +65,12 @@ struct host_info {
 	bool psci_smc;              /* /psci method: true = "smc", false = "hvc" */
 
 	const char *xen_bootargs;   /* /chosen xen,xen-bootargs (may be NULL) */
+
+	/* Where the hypervisor image and the host device tree are, for the
+	 * checks of static ranges against them. Not in the DT: the boot code
+	 * fills them before config_validate (size 0: unknown, as on the
+	 * host checker). */
+	struct mem_bank xen_image, fdt_blob;
 };
 
 /* Fills *h from the host DT. Returns 0, or -1 with a one-line message in
@@ -88,6 +94,40 @@ struct boot_module {
 	const struct domain_config *owner;
 };
 
+/* ---- static configuration (Xen 4.17's static allocation bindings) ---- */
+
+#define MAX_STATIC_BANKS 16   /* xen,static-mem ranges of one domain */
+#define MAX_DOM_SHM      16   /* shared-memory nodes of one domain */
+#define MAX_DOM_EVTCHN   32   /* xen,evtchn-v1 nodes of one domain */
+#define SHM_ID_MAX       16   /* xen,shm-id, NUL included (MAX_SHM_ID_LENGTH) */
+#define STATIC_EVTCHN_MAX_PORT 1023  /* a domU's max_evtchn_port at boot */
+
+enum shm_role {
+	SHM_ROLE_NONE = 0,    /* no "role": the hypervisor owns it (Xen's dom_io) */
+	SHM_ROLE_OWNER,
+	SHM_ROLE_BORROWER,
+};
+
+/* A "xen,domain-shared-memory-v1" child of a domain node. */
+struct shm_config {
+	char id[SHM_ID_MAX];  /* "xen,shm-id" */
+	uint64_t paddr;       /* "xen,shared-mem" = <paddr gaddr size> */
+	uint64_t gaddr;
+	uint64_t size;
+	enum shm_role role;   /* "role" */
+	int node;
+};
+
+/* A "xen,evtchn-v1" child: xen,evtchn = <port &peer>. */
+struct static_evtchn {
+	uint32_t port;        /* this domain's port */
+	int node;             /* this node */
+	int peer_node;        /* the xen,evtchn-v1 node the phandle names */
+	int peer_parent;      /* its parent: the peer's domain node */
+	int peer_dom;         /* index of the peer's domain (config_validate) */
+	uint32_t peer_port;   /* (config_validate) */
+};
+
 enum xen_enhanced {
 	ENHANCED_NONE = 0,   /* property absent: no PV interfaces */
 	ENHANCED_NO_XENSTORE,
@@ -107,6 +147,16 @@ struct domain_config {
 	struct boot_module kernel;   /* "multiboot,kernel" */
 	struct boot_module ramdisk;  /* "multiboot,ramdisk" */
 	struct boot_module dtb;      /* "multiboot,device-tree" (partial DT) */
+
+	/* Static configuration (docs/configuration.md, "Static
+	 * configuration"). */
+	struct mem_bank static_mem[MAX_STATIC_BANKS]; /* "xen,static-mem" */
+	int nr_static_mem;    /* 0: RAM from the allocator */
+	bool direct_map;      /* "direct-map": guest-physical = host-physical */
+	struct shm_config shm[MAX_DOM_SHM];
+	int nr_shm;
+	struct static_evtchn evtchn[MAX_DOM_EVTCHN];
+	int nr_evtchn;
 
 	/* Scheduling (docs/configuration.md): the pool, and the parameters
 	 * Xen 4.17 only offers through xl, in Xenith's own namespace. */
@@ -162,6 +212,9 @@ struct system_config {
 	struct pool_config pool[MAX_POOLS];
 	int nr_pools;         /* pool[i].id == i; pool[0] (Pool-0) is always ok */
 	enum sched_kind default_sched; /* sched= in xen,xen-bootargs */
+	/* /chosen "xen,static-heap": the hypervisor allocates only from these. */
+	struct mem_bank static_heap[MAX_MEM_BANKS];
+	int nr_static_heap;
 	char warn[CFG_ERR_LEN];  /* "" or a warning for the boot log (unknown sched=) */
 };
 
@@ -176,6 +229,18 @@ int sched_from_name(const char *name, size_t len);
 void config_for_each_module(const void *fdt,
 			    void (*fn)(void *arg, uint64_t start, uint64_t size),
 			    void *arg);
+
+/* The same for the host ranges of static memory and static shared
+ * memory that can be read: they are never the allocator's. */
+void config_for_each_static_range(const void *fdt,
+				  void (*fn)(void *arg, uint64_t start, uint64_t size),
+				  void *arg);
+
+/* /chosen "xen,static-heap" (at most max ranges into banks), before
+ * config_parse: the only memory the allocator may then use. The number
+ * of ranges (0: none), or -1 with err. */
+int config_static_heap(const void *fdt, struct mem_bank *banks, int max,
+		       char *err, size_t errlen);
 
 /* "xen,domain" nodes under /chosen (0 without /chosen): how many
  * domain_config entries config_parse needs. */
@@ -230,7 +295,9 @@ int kernel_probe(const void *image, uint64_t size, struct kernel_info *ki,
 
 /* Where things go in guest-physical space. */
 struct guest_layout {
-	struct mem_bank ram[2];   /* bank 0 at 0x40000000, bank 1 at 0x200000000 */
+	/* bank 0 at 0x40000000, bank 1 at 0x200000000; a direct-mapped
+	 * domain's are its static ranges, at their host addresses */
+	struct mem_bank ram[MAX_STATIC_BANKS];
 	int nr_ram;
 	uint64_t kernel_ipa;      /* load address = entry */
 	uint64_t kernel_size;

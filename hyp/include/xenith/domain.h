@@ -61,6 +61,8 @@ enum shutdown_reason {
 };
 
 #define GNTTAB_MAX_FRAMES 64   /* Xen's default gnttab_max_frames */
+/* Static memory may split a range at the end of Xen's first guest bank. */
+#define MAX_RAM_PIECES (MAX_STATIC_BANKS + 1)
 #define CONIO_LINE_MAX 256
 
 /* A guest frame number that no mapping has (gfn 0 is a valid frame). */
@@ -73,7 +75,8 @@ enum shutdown_reason {
  * Xen grows its table. nr_frames, frame_pa[] and gfn[] are the domain's,
  * under its p2m_lock; a frame once allocated stays for the domain's life. */
 struct grant_table {
-	unsigned int nr_frames;      /* frames that exist */
+	unsigned int nr_frames;      /* frames that exist for the guest */
+	unsigned int nr_alloc;       /* frames allocated (a static domain's: all, at boot) */
 	unsigned int version;
 	uint64_t frame_pa[GNTTAB_MAX_FRAMES]; /* host page of each frame */
 	uint64_t gfn[GNTTAB_MAX_FRAMES]; /* where each frame is mapped, or INVALID_GFN */
@@ -108,7 +111,16 @@ struct domain {
 	spinlock_t p2m_lock;
 	struct page_pool p2m_pool;     /* stage-2 tables come only from here */
 	uint64_t p2m_root;             /* physical address of the root table */
-	struct mem_bank ram[2];        /* host RAM backing guest bank 0/1 */
+	/* Guest RAM as pieces of host RAM: guest [ipa, ipa + size) is host
+	 * [pa, pa + size). One per guest bank when the allocator gave it;
+	 * static memory is as many host ranges as the device tree names,
+	 * packed into Xen's guest banks (or 1:1 when direct-mapped). */
+	struct ram_piece { uint64_t ipa, pa, size; } ram[MAX_RAM_PIECES];
+	int nr_ram;
+	/* Static shared regions the domain owns ("role" = "owner"): its own
+	 * pages, like its RAM, for the hypervisor's writes (owns_page). */
+	struct mem_bank shm_owned[MAX_DOM_SHM];
+	int nr_shm_owned;
 	struct guest_layout layout;
 	struct mmio_table mmio;
 	struct vpl011 vpl011;
@@ -149,6 +161,8 @@ struct domain {
  * line naming the node and what failed. */
 int domain_create(const struct domain_config *cfg, const struct host_info *h,
 		  struct ram_map *ram, const void *host_fdt);
+/* Boot, after construction: the static event channels (xen,evtchn-v1). */
+void domains_bind_static_evtchns(const struct system_config *sys);
 /* Boot: vCPU 0 of every domain becomes runnable. */
 void domains_start(void);
 /* Stops every vCPU of d and reports it on the console. */

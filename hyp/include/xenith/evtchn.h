@@ -112,6 +112,12 @@ void evtchn_domain_init(struct evtchn_domain *ed, uint16_t domid,
 /* VCPUOP_register_vcpu_info moved vCPU `vcpu`'s vcpu_info to p (the
  * caller validated and copied it); events pending are re-signalled. */
 void evtchn_set_vcpu_info(struct evtchn_domain *ed, unsigned int vcpu, void *p);
+/* Boot: a static interdomain channel, ed's `port` to rd's `rport` (rd
+ * may be ed), bound as Xen 4.17's alloc_static_evtchn binds it: rport
+ * starts pending. 0, -XEN_EBUSY if either port is taken, -XEN_ENOSPC if
+ * out of range (0 included: a static port is never "any free one"). */
+long evtchn_bind_static(struct evtchn_domain *ed, uint32_t port,
+			struct evtchn_domain *rd, uint32_t rport);
 /* Size of the argument struct of EVTCHNOP `cmd`, 0 if unknown. */
 size_t evtchn_op_size(int cmd);
 /* Performs EVTCHNOP `cmd` for vCPU `vcpu` of ed; `arg` is the caller's

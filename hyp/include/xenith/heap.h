@@ -18,3 +18,8 @@ void heap_init(struct ram_map *ram);
 uint64_t heap_alloc_page(void);
 void heap_free_page(uint64_t pa);
 uint64_t heap_free_bytes(void);
+/* From now on every allocation is refused and logged (Xen 4.17's static
+ * configuration: everything a domain needs was reserved at boot). */
+void heap_seal(void);
+/* Allocations refused since the seal. */
+uint64_t heap_refused(void);
