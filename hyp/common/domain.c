@@ -335,6 +335,7 @@ static int build(struct domain *d, const struct domain_config *c,
 		printk("%s\n", err);
 		return -1;
 	}
+	guest_layout_devices(c, h, &d->layout);
 	d->nr_vcpus = c->vcpus;
 	ev = alloc_vcpus(d, ram);
 	if (!ev || alloc_memory(d, ram) || arch_domain_create(d) || map_memory(d) ||

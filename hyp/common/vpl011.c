@@ -27,7 +27,6 @@
 #define INT_RX  (1U << 4)
 #define INT_TX  (1U << 5)
 #define INT_RT  (1U << 6)
-#define VPL011_INTID (32 + GUEST_VPL011_SPI)
 
 /* Interrupt line = any unmasked raw status; called with the lock held.
  * The vGIC is told only when the line changes: most accesses (a byte
@@ -40,7 +39,7 @@ static void update_irq(struct domain *d, struct vpl011 *u)
 
 	if (level != u->irq_level) {
 		u->irq_level = level;
-		arch_vgic_set_level(d, 0, VPL011_INTID, level);
+		arch_vgic_set_level(d, 0, 32 + d->layout.uart_spi, level);
 	}
 }
 
@@ -131,7 +130,7 @@ void vpl011_init(struct domain *d)
 	spin_lock_init(&u->lock, LOCK_VPL011);
 	u->enabled = true;
 	u->ris = INT_TX; /* transmit always has room */
-	mmio_register(&d->mmio, GUEST_PL011_BASE, GUEST_PL011_SIZE,
+	mmio_register(&d->mmio, d->layout.uart_base, GUEST_PL011_SIZE,
 		      vpl011_mmio, u);
 }
 

@@ -339,9 +339,11 @@ static bool vgicr_mmio(struct vcpu *v, struct mmio_access *a, void *priv)
 
 int vgic_mmio_init(struct domain *d)
 {
-	if (mmio_register(&d->mmio, GUEST_GICD_BASE, GUEST_GICD_SIZE,
+	/* Where the guest's layout puts them: Xen's guest map, or the
+	 * host's regions for a direct-mapped domain. */
+	if (mmio_register(&d->mmio, d->layout.gicd_base, GUEST_GICD_SIZE,
 			  vgicd_mmio, &d->arch.vgic) ||
-	    mmio_register(&d->mmio, GUEST_GICR_BASE, GUEST_GICR_SIZE,
+	    mmio_register(&d->mmio, d->layout.gicr_base, d->layout.gicr_size,
 			  vgicr_mmio, &d->arch.vgic))
 		return -1;
 	return 0;

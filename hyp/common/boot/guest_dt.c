@@ -146,13 +146,13 @@ static void make_shm(struct dt_writer *w, const struct domain_config *d)
 	dt_wr_end_node(w);
 }
 
-static void make_gicv3(struct dt_writer *w)
+static void make_gicv3(struct dt_writer *w, const struct guest_layout *l)
 {
 	uint32_t reg[8];
 
-	range(reg, GUEST_GICD_BASE, GUEST_GICD_SIZE);
-	range(reg + 4, GUEST_GICR_BASE, GUEST_GICR_SIZE);
-	begin_unit(w, "interrupt-controller", GUEST_GICD_BASE);
+	range(reg, l->gicd_base, GUEST_GICD_SIZE);
+	range(reg + 4, l->gicr_base, l->gicr_size);
+	begin_unit(w, "interrupt-controller", l->gicd_base);
 	dt_wr_prop_u32(w, "#address-cells", 0);
 	dt_wr_prop_u32(w, "#interrupt-cells", 3);
 	dt_wr_prop_empty(w, "interrupt-controller");
@@ -181,13 +181,13 @@ static void make_timer(struct dt_writer *w, const struct host_info *h)
 	dt_wr_end_node(w);
 }
 
-static void make_vpl011(struct dt_writer *w)
+static void make_vpl011(struct dt_writer *w, const struct guest_layout *l)
 {
 	uint32_t reg[4], irq[3];
 
-	range(reg, GUEST_PL011_BASE, GUEST_PL011_SIZE);
-	gic_irq(irq, 32 + GUEST_VPL011_SPI, IRQ_TYPE_LEVEL_HIGH);
-	begin_unit(w, "sbsa-uart", GUEST_PL011_BASE);
+	range(reg, l->uart_base, GUEST_PL011_SIZE);
+	gic_irq(irq, 32 + l->uart_spi, IRQ_TYPE_LEVEL_HIGH);
+	begin_unit(w, "sbsa-uart", l->uart_base);
 	dt_wr_prop_str(w, "compatible", "arm,sbsa-uart");
 	dt_wr_prop_cells(w, "reg", reg, 4);
 	dt_wr_prop_cells(w, "interrupts", irq, 3);
@@ -230,10 +230,10 @@ int guest_dt_build(const struct domain_config *d, const struct host_info *h,
 	make_cpus(&w, d, h);
 	make_memory(&w, l);
 	make_shm(&w, d);
-	make_gicv3(&w);
+	make_gicv3(&w, l);
 	make_timer(&w, h);
 	if (d->vpl011)
-		make_vpl011(&w);
+		make_vpl011(&w, l);
 	if (d->enhanced != ENHANCED_NONE)
 		make_hypervisor(&w);
 	dt_wr_end_node(&w);

@@ -165,6 +165,11 @@ int guest_layout_compute(const struct domain_config *d,
 			 struct guest_layout *l, char *err, size_t errlen)
 {
 	memset(l, 0, sizeof(*l));
+	l->gicd_base = GUEST_GICD_BASE;
+	l->gicr_base = GUEST_GICR_BASE;
+	l->gicr_size = GUEST_GICR_SIZE;
+	l->uart_base = GUEST_PL011_BASE;
+	l->uart_spi = GUEST_VPL011_SPI;
 	if (d->direct_map) {
 		/* Guest-physical = host-physical: one bank per static range,
 		 * in tree order (Xen's assign_static_memory_11). */
@@ -185,4 +190,16 @@ int guest_layout_compute(const struct domain_config *d,
 	l->kernel_size = ki->image_size;
 	l->initrd_size = d->ramdisk.present ? d->ramdisk.size : 0;
 	return place_modules(d, dtb_size, l, err, errlen);
+}
+
+void guest_layout_devices(const struct domain_config *d, const struct host_info *h,
+			  struct guest_layout *l)
+{
+	if (!d->direct_map)
+		return;
+	l->gicd_base = h->gicd_base;
+	l->gicr_base = h->gicr_base;
+	l->gicr_size = h->gicr_size;
+	l->uart_base = h->uart_base;
+	l->uart_spi = h->uart_irq >= 32 ? h->uart_irq - 32 : GUEST_VPL011_SPI;
 }

@@ -212,10 +212,29 @@ static int check_shm(const struct host_info *h, const struct system_config *cfg,
 	return 0;
 }
 
+/* A direct-mapped domain has the host's layout: its vpl011 is at the
+ * hypervisor's UART with that UART's SPI, its redistributors in the
+ * host's first region. */
+static int check_direct_map(const struct host_info *h, struct domain_config *d)
+{
+	uint32_t spi = h->uart_irq >= 32 ? h->uart_irq - 32 : 0;
+
+	if (!d->direct_map)
+		return 0;
+	if (d->vpl011 && d->nr_spis <= spi)
+		return VFAIL(d, "nr_spis", "%u is too few for the vpl011 of a direct-mapped domain, which has the host UART's SPI %u",
+			     d->nr_spis, spi);
+	if (h->gicr_size && (uint64_t)d->vcpus * GUEST_GICR_STRIDE > h->gicr_size)
+		return VFAIL(d, "cpus", "%u vCPUs, but a direct-mapped domain has the host's redistributor region, with room for %llu",
+			     d->vcpus, (unsigned long long)(h->gicr_size / GUEST_GICR_STRIDE));
+	return 0;
+}
+
 int static_check_domain(const struct host_info *h, const struct system_config *cfg,
 			int idx)
 {
-	return check_static_mem(h, cfg, idx) || check_shm(h, cfg, idx) ? -1 : 0;
+	return check_static_mem(h, cfg, idx) || check_shm(h, cfg, idx) ||
+	       check_direct_map(h, &cfg->dom[idx]) ? -1 : 0;
 }
 
 /* ---- event channels ----------------------------------------------------------------- */

@@ -304,6 +304,12 @@ struct guest_layout {
 	uint64_t dtb_ipa;
 	uint64_t initrd_ipa;      /* 0 if none */
 	uint64_t initrd_size;
+	/* Emulated devices: Xen's guest map, or for a direct-mapped domain
+	 * the host's GIC regions and the UART the hypervisor uses, with its
+	 * interrupt (guest_layout_devices). */
+	uint64_t gicd_base, gicr_base, gicr_size;
+	uint64_t uart_base;
+	uint32_t uart_spi;        /* SPI number (INTID - 32) */
 };
 
 /* Splits RAM into banks and places kernel, DTB and initrd the way Xen 4.17
@@ -319,6 +325,12 @@ static inline uint64_t guest_vcpu_affinity(unsigned int id)
 {
 	return (uint64_t)(id & 0xf) | ((uint64_t)((id >> 4) & 0xff) << 8);
 }
+
+/* A direct-mapped domain's devices where the host has them (Xen 4.17's
+ * domain_use_host_layout: vGIC at the host GIC's addresses, vpl011 at
+ * the hypervisor's own UART and its SPI); others keep Xen's guest map. */
+void guest_layout_devices(const struct domain_config *d, const struct host_info *h,
+			  struct guest_layout *l);
 
 /* Writes the domU device tree Xen 4.17 would generate into buf. Returns
  * its size or a negative DT_ERR_* code. */
