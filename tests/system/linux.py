@@ -535,3 +535,84 @@ def sc_sched_linux_steal(kind: str) -> Scenario:
                     "cpu/online is 0-3, a busy loop pinned to each CPU finishes, and "
                     "/proc/stat shows steal time (8th value) > 0 on at least one CPU, grown "
                     "during the loops")
+
+
+# ---------------------------------------------------------------------------
+# static_linux_direct (Xenith only: Debian's Xen 4.17 is built without
+# CONFIG_STATIC_MEMORY and CONFIG_STATIC_SHM)
+# ---------------------------------------------------------------------------
+STATIC_RAM = (0x60000000, 0x10000000)      # Linux's static RAM, 256 MiB
+STATIC_SHM = (0x78000000, 0x200000)        # the shared region, 2 MiB
+
+
+def _static_direct_interact(facts: Dict[str, object]):
+    def interact(con: Console, deadline: float) -> Optional[str]:
+        err = wait_init(con, deadline) or focus_dom1(con, deadline)
+        if err:
+            return err
+        sh = Shell(con, 1, deadline)
+        try:
+            if not sh.wait_ready(min(30, deadline - time.monotonic())):
+                return "the shell on DOM1 does not answer"
+            errors = []
+            ram = "%x-%x : System RAM" % (STATIC_RAM[0], STATIC_RAM[0] + STATIC_RAM[1] - 1)
+            out = sh.run("cat /proc/iomem")
+            facts["iomem"] = out
+            text = "\n".join(out or [])
+            if ram not in text:
+                errors.append("/proc/iomem has no %r (RAM at its host address)" % ram)
+            # The vGIC and the vpl011 where the host has its GIC and the
+            # UART the hypervisor uses (QEMU virt). The shared region lies
+            # outside the memory node, so Linux keeps it out of
+            # /proc/iomem (as it would under Xen, which writes the same
+            # node); it is checked in the device tree below.
+            for dev in ("08000000-0800ffff : GICD", "080a0000-",
+                        "09000000-09000fff : 9000000.sbsa-uart"):
+                if dev not in text:
+                    errors.append("/proc/iomem has no %r" % dev)
+            node = "/proc/device-tree/reserved-memory/xen-shmem@%x" % STATIC_SHM[0]
+            out = sh.run("ls %s; cat %s/xen,id; echo; od -An -tx1 %s/reg | tr -d ' \\n'; echo"
+                         % (node, node, node))
+            facts["shm_node"] = out
+            want_reg = "%016x%016x" % STATIC_SHM
+            if out is None or "xen,id" not in " ".join(out) or "linux-shm" not in " ".join(out) \
+                    or want_reg not in " ".join(out):
+                errors.append("%s: %r, want xen,id linux-shm and reg %s" % (node, out, want_reg))
+            out = sh.run("ls /proc/device-tree | grep -E 'interrupt-controller|sbsa-uart|memory'")
+            facts["dt_nodes"] = out
+            want = {"interrupt-controller@8000000", "sbsa-uart@9000000",
+                    "memory@%x" % STATIC_RAM[0]}
+            if out is None or not want <= {l.strip() for l in out}:
+                errors.append("device tree nodes %r, want %s" % (out, sorted(want)))
+            return "; ".join(errors) or None
+        finally:
+            facts["transcript"] = sh.transcript
+    return interact
+
+
+def sc_static_linux_direct(kind: str) -> Scenario:
+    """Debian's Linux as a direct-mapped static domain with a static shared
+    region, beside a bare-metal domain that owns the region."""
+    from scenarios import COMMON_FORBID, tg
+    facts: Dict[str, object] = {}
+    shm = ('shm { compatible = "xen,domain-shared-memory-v1"; xen,shm-id = "linux-shm"; '
+           'role = "%s"; xen,shared-mem = <0x0 0x%x 0x0 0x%x 0x0 0x%x>; };')
+    lin = linux_domain("console=ttyAMA0", None, cpus=2, memory_kb=STATIC_RAM[1] // 1024)
+    lin.extra["xen,static-mem"] = "<0x0 0x%x 0x0 0x%x>" % STATIC_RAM
+    lin.extra["direct-map"] = ""
+    lin.children = [shm % ("borrower", STATIC_SHM[0], STATIC_SHM[0], STATIC_SHM[1])]
+    owner = tg("owner", "hello", memory_kb=32 * 1024)
+    owner.children = [shm % ("owner", STATIC_SHM[0], 0x30000000, STATIC_SHM[1])]
+    return Scenario(
+        "static_linux_direct", [lin, owner],
+        expects=[expect(r"XENITH-INIT: reached init", 1),
+                 Expect(r"^\(XEN\) d1: .*static direct-mapped RAM at host 0x%x" % STATIC_RAM[0]),
+                 Expect(r'^\(XEN\) d1: shared memory "linux-shm" host 0x%x' % STATIC_SHM[0]),
+                 expect(r"owner: tick 2", 2)],
+        forbid=COMMON_FORBID + [Expect(r"Kernel panic|Oops|BUG:|Unable to handle kernel")],
+        smp=2, timeout=90, interact=_static_direct_interact(facts), facts=facts,
+        description="Debian's Linux as a direct-mapped static domain (256 MiB at host "
+                    "0x60000000): /proc/iomem shows its RAM, GIC and UART at the host "
+                    "addresses, /proc/device-tree has the GIC and UART at the host's and "
+                    "/reserved-memory/xen-shmem@78000000 with xen,id and reg; a bare-metal "
+                    "domain owns the region")
