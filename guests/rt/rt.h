@@ -103,6 +103,13 @@ static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "m
  * (execute-never) for the rest. Needed for memory shared with the
  * hypervisor (the Xen ABI wants it cacheable) and for exclusives. */
 void mmu_enable_identity(uint64_t ram_base, uint64_t ram_end);
+/* The same, with [x_base, x_end) (4 KiB aligned) Normal write-back too,
+ * e.g. memory shared with another guest outside RAM: 2 MiB blocks and 4
+ * KiB pages where it does not fill a 1 GiB block, the rest staying
+ * Device. False (MMU left off) if the range is not 4 KiB aligned or past
+ * the 39-bit space. In mmu_extra.c, linked into the testguest only. */
+bool mmu_enable_identity_extra(uint64_t ram_base, uint64_t ram_end,
+			       uint64_t x_base, uint64_t x_end);
 
 /* Atomics on Normal memory only (MMU on): LDAXR/STLXR loops. */
 static inline uint64_t atomic_xchg64(volatile uint64_t *p, uint64_t v)

@@ -364,6 +364,8 @@ void guest_main(const void *fdt)
 		mode_bursts();
 	else if (!strcmp(test, "mistorm"))
 		mode_mistorm();
+	else if (!strcmp(test, "shm"))
+		mode_shm();
 	else
 		say("unknown test '%s'", test);
 	hello_loop();

@@ -49,6 +49,7 @@ void mode_hog(void);
 void mode_rt(void);
 void mode_bursts(void);
 void mode_smp(void);             /* test=smp: up to 128 vCPUs up, an SGI each */
+void mode_shm(void);             /* test=shm: static shared memory + static evtchn */
 /* What a vCPU started with CPU_ON(secondary_entry) runs; psci_secondary
  * when a test left it unset. */
 extern void (*secondary_hook)(uint64_t idx);
