@@ -500,6 +500,155 @@ def compare_attacks(ref: Result, res: Result) -> List[str]:
         difflib.unified_diff(a, b, "xen-4.17", "xenith", lineterm="", n=0))]
 
 
+# --- static event channels and static shared memory ----------------------------
+# Xen 4.17's boot-time bindings (docs/misc/arm/device-tree/booting.txt):
+# "xen,evtchn-v1" children of the two domain nodes name each other by
+# phandle and the hypervisor binds the pair before either guest runs;
+# "xen,domain-shared-memory-v1" children map one host range into each
+# domain, which sees /reserved-memory/xen-shmem@<gaddr>. The guest
+# (testguest test=shm, guests/testguest/shm.c) is not told its port by its
+# own tree: it comes in bootargs. Ping must come first in the tree (the
+# second port of a pair starts pending; ping waits for pong's "ready").
+# Static event channels need no XSM exception (Xen binds them at boot, and
+# SILO, Debian's default, checks only guest-made channels), so these run
+# with the plain command line, the same DTB under both hypervisors.
+STATIC_BOOTARGS = "console=dtuart sync_console loglvl=all guest_loglvl=all"
+STATIC_EVTCHN_MSGS = 1000
+STATIC_SHM_MSGS = 3000
+# Ports: a low one and the highest a domU may have (max_evtchn_port 1023,
+# the last bit of the 16th word of the 2-level bitmap).
+PING_PORT, PONG_PORT = 5, 1023
+
+
+def static_evtchn_child(label: str, port: int, peer_label: str) -> str:
+    return ('%s: evtchn {\n\tcompatible = "xen,evtchn-v1";\n'
+            '\txen,evtchn = <0x%x &%s>;\n};' % (label, port, peer_label))
+
+
+def static_shm_child(node: str, shm_id: str, paddr: int, gaddr: int, size: int,
+                     role: Optional[str] = None) -> str:
+    """A xen,domain-shared-memory-v1 node, cells of the domain node (2)."""
+    lines = ['compatible = "xen,domain-shared-memory-v1";',
+             'xen,shm-id = "%s";' % shm_id,
+             "xen,shared-mem = <0x%x 0x%x 0x%x 0x%x 0x%x 0x%x>;" % (
+                 paddr >> 32, paddr & 0xffffffff, gaddr >> 32, gaddr & 0xffffffff,
+                 size >> 32, size & 0xffffffff)]
+    if role:
+        lines.append('role = "%s";' % role)
+    return "%s {\n\t%s\n};" % (node, "\n\t".join(lines))
+
+
+def _static_pair(msgs: int, shm: bool, ping_children: List[str] = (),
+                 pong_children: List[str] = (), **kw) -> List[Domain]:
+    ping = tg("ping", "shm", args="role=ping port=%d msgs=%d shm=%d" % (PING_PORT, msgs, shm),
+              extra=dict(ENHANCED), children=[static_evtchn_child(
+                  "ev_ping", PING_PORT, "ev_pong")] + list(ping_children), **kw)
+    pong = tg("pong", "shm", args="role=pong port=%d msgs=%d shm=%d" % (PONG_PORT, msgs, shm),
+              extra=dict(ENHANCED), children=[static_evtchn_child(
+                  "ev_pong", PONG_PORT, "ev_ping")] + list(pong_children), **kw)
+    return [ping, pong]
+
+
+def _static_evtchn_expects(msgs: int, shm: bool) -> List[Expect]:
+    exp = [
+        # EVTCHNOP_status on the own port: both ends of the pair.
+        expect(r"ping: evtchn: status port %d: 0 interdomain d2 port %d vcpu 0$"
+               % (PING_PORT, PONG_PORT), 1),
+        expect(r"pong: evtchn: status port %d: 0 interdomain d1 port %d vcpu 0$"
+               % (PONG_PORT, PING_PORT), 2),
+        # The second port of the pair starts pending (Xen's bind_interdomain).
+        expect(r"pong: evtchn: port %d pending at start: 1$" % PONG_PORT, 2),
+    ]
+    for dom, name, port in ((1, "ping", PING_PORT), (2, "pong", PONG_PORT)):
+        if shm:
+            exp.append(expect(r"%s: shm: %d messages each way, 0 bad$" % (name, msgs), dom))
+        else:
+            exp.append(expect(r"%s: evtchn: %d events each way$" % (name, msgs), dom))
+        exp.append(expect(r"%s: evtchn: %d events on port %d, \d+ upcalls, 0 unexpected$"
+                          % (name, msgs, port), dom))
+        exp.append(expect(r"%s: %s$" % (name, "SHM DONE" if shm else "STATIC EVTCHN DONE"),
+                          dom))
+    return exp
+
+
+STATIC_FORBID = COMMON_FORBID + [Expect(r"shm: FAIL"), Expect(r"UNEXPECTED (event|interrupt)")]
+
+
+def static_facts(res: Result) -> List[str]:
+    """What both guests report about their channel and regions (domain
+    prefixes stripped): must be the same under both hypervisors."""
+    out = []
+    for dom in (1, 2):
+        for t in res.dom_lines(dom):
+            if re.match(r"\w+: (evtchn: (status|port \d+ pending)|shm: (region|node)|"
+                        r"evtchn: \d+ events each way|shm: \d+ messages)", t):
+                out.append("d%d %s" % (dom, t))
+    return out
+
+
+def compare_static(ref: Result, res: Result) -> List[str]:
+    a, b = static_facts(ref), static_facts(res)
+    if a == b:
+        return []
+    import difflib
+    return ["guest-visible facts differ from Xen 4.17:\n" + "\n".join(
+        difflib.unified_diff(a, b, "xen-4.17", "xenith", lineterm="", n=0))]
+
+
+def sc_static_evtchn(kind: str) -> Scenario:
+    return Scenario(
+        "static_evtchn", _static_pair(STATIC_EVTCHN_MSGS, False),
+        expects=_static_evtchn_expects(STATIC_EVTCHN_MSGS, False),
+        forbid=STATIC_FORBID, smp=4, timeout=60, hv_bootargs=STATIC_BOOTARGS,
+        compare=compare_static,
+        description="a static event channel (xen,evtchn-v1, ports %d and %d) bound at boot: "
+                    "EVTCHNOP_status gives each side the peer's domain and port, the "
+                    "second port starts pending, %d events each way, none lost or merged"
+                    % (PING_PORT, PONG_PORT, STATIC_EVTCHN_MSGS))
+
+
+# The shared region: 2 MiB of host RAM at 0x70000000 (above the boot
+# modules, below where the hypervisors put themselves), seen at a
+# different guest address by each domain, outside their RAM (0x40000000,
+# 64 MiB): in the 1 GiB that holds RAM, or among the devices of the first
+# GiB (GIC at 0x03000000, vpl011 at 0x22000000, grant table at
+# 0x38000000), 2 MiB aligned or not: the guest maps it with 1 GiB, 2 MiB
+# or 4 KiB entries accordingly (guests/rt/mmu_extra.c).
+SHM_PADDR = 0x70000000
+SHM_SIZE = 0x200000
+
+
+def _static_shm(name: str, roles, shm_id: str, gaddrs):
+    def factory(kind: str) -> Scenario:
+        rp, rq = roles
+        gp, gq = gaddrs
+        doms = _static_pair(
+            STATIC_SHM_MSGS, True,
+            ping_children=[static_shm_child("shm0", shm_id, SHM_PADDR, gp, SHM_SIZE, rp)],
+            pong_children=[static_shm_child("shm0", shm_id, SHM_PADDR, gq, SHM_SIZE, rq)])
+        exp = _static_evtchn_expects(STATIC_SHM_MSGS, True)
+        for dom, name_, gaddr in ((1, "ping", gp), (2, "pong", gq)):
+            exp.append(expect(r"%s: shm: region 0x%x size 0x%x id %s$"
+                              % (name_, gaddr, SHM_SIZE, re.escape(shm_id)), dom))
+            exp.append(expect(r"%s: shm: node /reserved-memory/xen-shmem@%x xen,offset 0x0$"
+                              % (name_, gaddr), dom))
+        who = ("owned by %s" % ("ping" if rp == "owner" else "pong")) if (rp or rq) \
+            else "owned by nobody (no role: DOMID_IO)"
+        return Scenario(
+            name, doms, expects=exp, forbid=STATIC_FORBID, smp=4, timeout=60,
+            hv_bootargs=STATIC_BOOTARGS, compare=compare_static,
+            description="static shared memory (2 MiB at host 0x%x, guest 0x%x and 0x%x, %s) "
+                        "and a static event channel: %d 64-byte messages each way, content "
+                        "checked" % (SHM_PADDR, gp, gq, who, STATIC_SHM_MSGS))
+    return factory
+
+
+sc_static_shm_evtchn = _static_shm("static_shm_evtchn", ("owner", "borrower"), "shm-ping",
+                                   (0x60000000, 0x10000000))
+sc_static_shm_domio = _static_shm("static_shm_domio", (None, None), "shm-io",
+                                  (0x10001000, 0x68000000))
+
+
 # --- list-register overflow ---------------------------------------------------
 # QEMU's GICv3 gives the virtual CPU interface 4 list registers; the guest
 # makes 16 SGIs and its vtimer pending at once with IRQs masked.
@@ -1455,13 +1604,23 @@ SCENARIOS: Dict[str, tuple] = {
     # Xen 4.17 panics: "Device tree generation failed (-3)" (its dom0less
     # domU device tree buffer is 4 KiB): Xenith only.
     "many_vcpus": (sc_many_vcpus, {"xenith"}),
+    # Static event channels (issue #15): Debian's Xen 4.17 has them, and
+    # is the reference (same DTB; EVTCHNOP_status, the pending port).
+    "static_evtchn": (sc_static_evtchn, {"xen", "xenith"}),
+    # Static shared memory: Debian's Xen 4.17 is built without
+    # CONFIG_STATIC_SHM (it needs CONFIG_UNSUPPORTED), and stops parsing
+    # the tree at the first such node ("CONFIG_STATIC_SHM must be
+    # enabled"): Xenith only. Both pass under a Xen 4.17 built with
+    # CONFIG_STATIC_SHM, with the same guest-visible facts as Xenith's.
+    "static_shm_evtchn": (sc_static_shm_evtchn, {"xenith"}),
+    "static_shm_domio": (sc_static_shm_domio, {"xenith"}),
 }
 
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
 # reference ("[xen reference]"); with a scenario-level `compare`, Xenith's
 # result must then match Xen's (same DTB when the scenario sets hv_bootargs).
 XEN_REFERENCE = ["two_guests", "idle_wfi", "evtchn_isolation", "linux_xen_guest",
-                 "sched_overcommit", "scale_fair8"]
+                 "sched_overcommit", "scale_fair8", "static_evtchn"]
 
 
 # --- xen_compat: same DTB, same guest, two hypervisors -----------------------
