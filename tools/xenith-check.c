@@ -93,10 +93,26 @@ static void describe(const struct system_config *cfg,
 	       d->vcpus, d->vcpus == 1 ? "" : "s", d->pool,
 	       sched_name(cfg->pool[d->pool].sched));
 	describe_sched(cfg, d);
-	printf("), %llu MiB RAM, P2M pool %u MiB%s%s\n",
-	       (unsigned long long)(d->mem_kb >> 10), d->p2m_mem_mb,
-	       d->vpl011 ? ", vpl011" : "",
+	printf("), %llu MiB %sRAM, P2M pool %u MiB%s%s\n",
+	       (unsigned long long)(d->mem_kb >> 10),
+	       d->nr_static_mem ? (d->direct_map ? "static direct-mapped " : "static ") : "",
+	       d->p2m_mem_mb, d->vpl011 ? ", vpl011" : "",
 	       d->enhanced == ENHANCED_NO_XENSTORE ? ", xen,enhanced=no-xenstore" : "");
+	for (int i = 0; i < d->nr_static_mem; i++)
+		printf("    static memory 0x%llx - 0x%llx\n",
+		       (unsigned long long)d->static_mem[i].base,
+		       (unsigned long long)(d->static_mem[i].base + d->static_mem[i].size));
+	for (int i = 0; i < d->nr_shm; i++)
+		printf("    shared memory \"%s\" host 0x%llx - 0x%llx at guest 0x%llx (%s)\n",
+		       d->shm[i].id, (unsigned long long)d->shm[i].paddr,
+		       (unsigned long long)(d->shm[i].paddr + d->shm[i].size),
+		       (unsigned long long)d->shm[i].gaddr,
+		       d->shm[i].role == SHM_ROLE_OWNER ? "owner" :
+		       d->shm[i].role == SHM_ROLE_BORROWER ? "borrower" : "owned by the hypervisor");
+	for (int i = 0; i < d->nr_evtchn; i++)
+		printf("    static event channel: port %u <-> d%u port %u\n", d->evtchn[i].port,
+		       d->evtchn[i].peer_dom >= 0 ? cfg->dom[d->evtchn[i].peer_dom].domid : 0,
+		       d->evtchn[i].peer_port);
 }
 
 int main(int argc, char **argv)

@@ -229,13 +229,19 @@ static uint64_t mem_need_kb(const struct system_config *cfg, const struct domain
 static int check_mem_total(const struct system_config *cfg, struct domain_config *d,
 			   const struct tally *t)
 {
-	if (mem_need_kb(cfg, d) > t->mem_left_kb)
-		return VFAIL(d, "memory", "%llu KiB RAM + %u MiB P2M pool needed but only %llu KiB of host RAM left (%llu KiB usable, %llu KiB given to earlier domains)",
-			     (unsigned long long)d->mem_kb, d->p2m_mem_mb,
-			     (unsigned long long)t->mem_left_kb,
+	if (mem_need_kb(cfg, d) <= t->mem_left_kb)
+		return 0;
+	if (cfg->nr_static_heap && d->nr_static_mem)
+		return VFAIL(d, "xen,domain-p2m-mem-mb", "%u MiB P2M pool needed but only %llu KiB of the static heap left (%llu KiB in it, %llu KiB given to earlier domains)",
+			     d->p2m_mem_mb, (unsigned long long)t->mem_left_kb,
 			     (unsigned long long)t->host_kb,
 			     (unsigned long long)t->given_kb);
-	return 0;
+	return VFAIL(d, "memory", "%llu KiB RAM + %u MiB P2M pool needed but only %llu KiB of %s left (%llu KiB usable, %llu KiB given to earlier domains)",
+			     (unsigned long long)d->mem_kb, d->p2m_mem_mb,
+			     (unsigned long long)t->mem_left_kb,
+			     cfg->nr_static_heap ? "the static heap" : "host RAM",
+			     (unsigned long long)t->host_kb,
+			     (unsigned long long)t->given_kb);
 }
 
 /* Only once every check passed does the domain take its share. */
