@@ -27,7 +27,7 @@ TOLERANCE = 0.05
 # domain and the memory per domain its boot log reports).
 XENITH_RUNS = ["xenith", "xenith-ipi", "xenith-evtchn", "linux-xenith", "linux-xenith-shape",
                "xenith-a76", "xenith-yield0", "xenith-yield", "xenith-evtchn1", "xenith-hog",
-               "xenith-scale64-smp2"]
+               "xenith-scale64-smp2", "xenith-shm", "xenith-shm1", "xenith-static"]
 
 
 def figures(res: dict) -> Dict[str, float]:

@@ -17,6 +17,15 @@ every run):
            hangs under icount with -smp 2), xenith-evtchn1 and xen-evtchn
            with -smp 1 (both domains share the CPU: the scheduler switches
            from the sender to the receiver)
+  *-shm[1] two probe domains with a static shared memory region and a
+           static event channel between them (Xen 4.17's
+           xen,domain-shared-memory-v1 and xen,evtchn-v1 bindings): the
+           round trip of a 64-byte message and its answer; -smp 2 (one
+           domain per CPU) and, *-shm1, -smp 1. Xenith only: Debian's Xen
+           4.17 is built without CONFIG_STATIC_SHM
+  *-static a probe domain whose RAM is xen,static-mem (power-on to its
+           first instruction); Xenith only (Debian's Xen 4.17 has no
+           CONFIG_STATIC_MEMORY)
   *-yield  two probe domains on one CPU (-smp 1), both calling
            SCHEDOP_yield in a loop: each yield switches to the other
            domain and back (tests=yield and tests=yielder); *-yield0:
@@ -82,6 +91,8 @@ BARE_MACHINE = "virt,gic-version=3,dtb-randomness=off"
 BUILD = harness.BUILD
 OUT = os.path.join(BUILD, "bench")
 PROBE = os.path.join(BUILD, "guests", "probe.bin")
+# The probe with evtchn=ping|pong (static shared memory), for the *-shm runs
+PROBE_SHM = os.path.join(BUILD, "guests", "probe-shm.bin")
 XENITH_ELF = os.path.join(BUILD, "hyp", "xenith.elf")
 
 LINUX_KERNEL = os.environ.get("BENCH_LINUX", "")
@@ -115,7 +126,7 @@ HV_BOOTARGS = {"xen": os.environ.get("BENCH_XEN_ARGS", XEN_ARGS),
 # event-channel run waits out a 3 s warning countdown, "SILO mode is not
 # enabled", in virtual time).
 TIMEOUT = {"probe": 60.0, "linux-shape": 60.0, "linux": 150.0, "evtchn": 60.0,
-           "yield": 60.0, "yield_fp": 60.0, "hog": 60.0}
+           "yield": 60.0, "yield_fp": 60.0, "hog": 60.0, "shm": 60.0, "static": 60.0}
 # Runs with a partner domain (d2) that only keeps the CPU busy: its BENCH
 # lines (boot, info) are left out of the figures.
 PARTNER_GUESTS = ("yield", "yield_fp", "hog")
@@ -127,6 +138,36 @@ HOG_TIMER_SAMPLES = 500
 # domUs. Xenith gets the same command line and ignores the option.
 ENHANCED = {"xen,enhanced": '"no-xenstore"'}
 EVTCHN_HV_EXTRA = " xsm=dummy"
+
+# The static shared memory runs: d1 (ping) owns a 2 MiB region of host RAM
+# that d2 (pong) borrows, each at its own guest address inside the 1 GiB
+# block of its RAM (the probe maps those blocks Normal), and the two are
+# joined by a static event channel (ports 5 and 1023: the hypervisor binds
+# it at boot; d2's port, the pair's second, starts pending).
+SHM_PADDR, SHM_SIZE = 0x70000000, 0x200000
+SHM_GADDR = (0x60000000, 0x68000000)
+SHM_PORTS = (5, 1023)
+SHM_SAMPLES = "evtchn_n=1000 evtchn_warm=16"
+# The static-memory run: the guest's 64 MiB are host RAM at 0x60000000
+# (xen,static-mem, in /chosen's cells: 2 and 2).
+STATIC_MEM = (0x60000000, GUEST_KB * 1024)
+
+
+def shm_domains() -> List[harness.Domain]:
+    doms = []
+    for i, (role, shm_role) in enumerate((("ping", "owner"), ("pong", "borrower"))):
+        me, peer = "ev_%s" % role, "ev_%s" % ("pong" if role == "ping" else "ping")
+        children = [
+            '%s: evtchn {\n\tcompatible = "xen,evtchn-v1";\n\txen,evtchn = <0x%x &%s>;\n};'
+            % (me, SHM_PORTS[i], peer),
+            'shm0 {\n\tcompatible = "xen,domain-shared-memory-v1";\n\txen,shm-id = "bench";\n'
+            '\txen,shared-mem = <0x0 0x%x 0x0 0x%x 0x0 0x%x>;\n\trole = "%s";\n};'
+            % (SHM_PADDR, SHM_GADDR[i], SHM_SIZE, shm_role)]
+        doms.append(harness.Domain(
+            kernel=PROBE_SHM, memory_kb=GUEST_KB, cpus=1, extra=dict(ENHANCED), children=children,
+            bootargs="tests=evtchn evtchn=%s port=%d %s" % (role, SHM_PORTS[i], SHM_SAMPLES)))
+    return doms
+
 
 # The scaling runs (issue #12): N dom0less domains of 1 vCPU and 16 MiB,
 # all booting the one copy of the probe (a shared module). d1 measures
@@ -331,6 +372,12 @@ def qemu_args(run: Run) -> List[str]:
                                bootargs="tests=evtchn evtchn=rx peer=1 " + run.bootargs,
                                extra=dict(ENHANCED))]
         hv_args += EVTCHN_HV_EXTRA
+    elif run.guest == "shm":
+        doms = shm_domains()
+    elif run.guest == "static":
+        doms = [harness.Domain(kernel=PROBE, bootargs=run.bootargs, memory_kb=GUEST_KB,
+                               cpus=run.vcpus, extra={"xen,static-mem": "<0x0 0x%x 0x0 0x%x>"
+                                                      % STATIC_MEM})]
     elif run.guest in ("yield", "yield_fp"):
         # d1 times its yields, d2 yields forever (yield_fp: touching FP/SIMD
         # before each yield).
@@ -384,7 +431,7 @@ def execute(run: Run, ask_xen_mem: bool = True) -> None:
         done = "BENCH-INIT cntvct=\\d+" if run.guest == "linux" else "BENCH done"
         idx = wait_line(con, done + r"|UNEXPECTED|Panic|PANIC|Kernel panic",
                         deadline - time.monotonic(), 0)
-        if run.guest == "evtchn" and idx is not None and re.search(done, con.lines[idx]):
+        if run.guest in ("evtchn", "shm") and idx is not None and re.search(done, con.lines[idx]):
             # Both domains say "BENCH done".
             idx = wait_line(con, done + r"|UNEXPECTED|Panic|PANIC",
                             deadline - time.monotonic(), idx + 1)
@@ -412,6 +459,14 @@ def execute(run: Run, ask_xen_mem: bool = True) -> None:
         run.error = "the partner domain (d2) never ran"
     if n_doms and not run.error:
         run.error = scale_check(run, n_doms)
+    if run.guest == "shm" and not run.error:
+        f = shm_figures(run)
+        ping, pong = run.bench.get("shm_ping", {}), run.bench.get("shm_pong", {})
+        if not f:
+            run.error = "no round trips measured (shm_ping/shm_rt lines missing)"
+        elif int(ping.get("lost", 1)) or int(ping.get("bad", 1)) or int(pong.get("bad", 1)):
+            run.error = "static shm: %s answers lost, %s bad answers, %s bad messages" % (
+                ping.get("lost"), ping.get("bad"), pong.get("bad"))
     if run.guest == "evtchn" and not run.error:
         f = evtchn_figures(run)
         if not f:
@@ -554,6 +609,19 @@ def evtchn_figures(run: Run) -> Optional[dict]:
     return {"mean": sum(lat) / len(lat), "min": min(lat), "max": max(lat),
             "n": len(lat), "lost": int(info.get("lost", 0)),
             "unpaired": n - len(lat)}
+
+
+def shm_figures(run: Run) -> Optional[dict]:
+    """The round trips ping measured on its own time base, after the
+    untimed warm-up ones."""
+    rt, info = run.arrays.get("shm_rt"), run.bench.get("shm_ping")
+    if not rt or not info:
+        return None
+    warm, n = int(info["warm"]), int(info["n"])
+    lat = [rt[i] for i in range(warm, warm + n) if i in rt]
+    if not lat:
+        return None
+    return {"mean": sum(lat) / len(lat), "min": min(lat), "max": max(lat), "n": len(lat)}
 
 
 def boot_figures(run: Run) -> Optional[dict]:
@@ -918,7 +986,13 @@ ROWS = [
      ("xenith-hog", "xen-hog", None)),
     ("timer_wfi@hog", "vtimer IRQ latency, vCPU in WFI, pCPU shared with a hog", "stat",
      ("xenith-hog", "xen-hog", None)),
+    ("shm_rt", "Static shared memory + static event channel round trip between two domains, "
+     "two pCPUs", "shm", ("xenith-shm", None, None)),
+    ("shm_rt@1cpu", "Static shared memory + static event channel round trip, two domains "
+     "sharing one pCPU", "shm", ("xenith-shm1", None, None)),
     ("boot_first_insn", "Power-on to first guest instruction", "boot", ("xenith", "xen", "bare")),
+    ("boot_first_insn@static", "Power-on to first instruction of a static-memory domain",
+     "boot", ("xenith-static", None, None)),
     ("linux_init", "Power-on to Linux /init (512 MiB, 1 vCPU, quiet)", "linux",
      ("linux-xenith", "linux-xen", "linux-bare")),
     # key@suffix: the probe's figure `key`, from other runs.
@@ -946,6 +1020,8 @@ def figure(runs: Dict[str, Run], kind: str, key: str, name: Optional[str]) -> Op
         return evtchn_figures(r)
     if kind == "half":
         return half_figures(op_figures(r, "sched_yield"))
+    if kind == "shm":
+        return shm_figures(r)
     if kind == "linux":
         return linux_figures(runs, name)
     return None
@@ -980,6 +1056,20 @@ def build_results(runs: Dict[str, Run], sizes: dict, xen_fp: Optional[dict]) -> 
             row["note"] = ("the same two domains with -smp 1: the send wakes d2, which "
                            "shares the CPU with d1, so the figure includes the "
                            "scheduler switching from d1 to d2")
+        if key == "shm_rt":
+            row["note"] = ("two 1-vCPU domains joined by a static event channel and a "
+                           "2 MiB static shared region (d1 owns it, d2 borrows it), -smp 2: "
+                           "d1 writes a 64-byte message and sends; d2's upcall handler "
+                           "checks it, writes its answer and sends back; from d1's send "
+                           "to d1's vector for the answer, every instruction on every "
+                           "CPU. Xen 4.17 from Debian has no static shared memory "
+                           "(CONFIG_STATIC_SHM needs CONFIG_UNSUPPORTED), so no Xen column")
+        if key == "shm_rt@1cpu":
+            row["note"] = ("the same with -smp 1: the send switches to d2, its answer "
+                           "back to d1 (two vCPU switches in the round trip)")
+        if key == "boot_first_insn@static":
+            row["note"] = ("-smp 1, one 64 MiB domain whose RAM is xen,static-mem (host "
+                           "0x%x); Debian's Xen 4.17 has no CONFIG_STATIC_MEMORY" % STATIC_MEM[0])
         if key == "sched_yield":
             row["note"] = ("-smp 1; d1 times sched_op(SCHEDOP_yield) while d2 yields in "
                            "a loop, so one yield = d1's hypercall, a switch to d2, d2's "
@@ -1117,6 +1207,10 @@ RUNS = {
     "xen-evtchn": ("xen", 1, 1, "", "evtchn"),
     # Two domains on one CPU: the scheduler's figures, for both.
     "xenith-evtchn1": ("xenith", 1, 1, "", "evtchn"),
+    # Static shared memory + static event channel (Xenith only, see ROWS).
+    "xenith-shm": ("xenith", 2, 1, "", "shm"),
+    "xenith-shm1": ("xenith", 1, 1, "", "shm"),
+    "xenith-static": ("xenith", 1, 1, "tests=none", "static"),
     "xenith-yield0": ("xenith", 1, 1, "tests=yield yields=256", "probe"),
     "xen-yield0": ("xen", 1, 1, "tests=yield yields=256", "probe"),
     "xenith-yield": ("xenith", 1, 1, "", "yield"),
