@@ -14,7 +14,7 @@ from typing import Callable, Dict, List, Optional
 from harness import (TESTGUEST, Domain, Expect, Module, Pool, Result, Scenario, expect,
                      run_scenario, strip_dom, build_dtb, Loader)
 from linux import (sc_linux_enhanced_enabled, sc_linux_plain, sc_linux_xen_guest,
-                   sc_sched_linux_steal)
+                   sc_sched_linux_steal, sc_static_linux_direct)
 
 # Lines that must never appear in any scenario.
 COMMON_FORBID = [
@@ -647,6 +647,46 @@ sc_static_shm_evtchn = _static_shm("static_shm_evtchn", ("owner", "borrower"), "
                                    (0x60000000, 0x10000000))
 sc_static_shm_domio = _static_shm("static_shm_domio", (None, None), "shm-io",
                                   (0x10001000, 0x68000000))
+
+
+# static_sealed -------------------------------------------------------------------
+# Everything static: both domains' RAM from xen,static-mem (ping's in two
+# ranges, pong direct-mapped is not possible with the bare-metal guest,
+# which is linked at 0x40000000), the shared region, the channel. The
+# allocator is then sealed; the guests exchange their messages and grow
+# nothing that needs memory after boot.
+STATIC_RAM_PING = ((0x60000000, 0x1000000), (0x62000000, 0x3000000))   # 16 + 48 MiB
+STATIC_RAM_PONG = ((0x66000000, 0x4000000),)                           # 64 MiB
+
+
+def _static_mem_prop(ranges) -> str:
+    return "<%s>" % " ".join("0x0 0x%x 0x0 0x%x" % r for r in ranges)
+
+
+def sc_static_sealed(kind: str) -> Scenario:
+    doms = _static_pair(
+        STATIC_SHM_MSGS, True,
+        ping_children=[static_shm_child("shm0", "sealed", SHM_PADDR, 0x60000000, SHM_SIZE,
+                                        "owner")],
+        pong_children=[static_shm_child("shm0", "sealed", SHM_PADDR, 0x10000000, SHM_SIZE,
+                                        "borrower")])
+    for d, ranges in zip(doms, (STATIC_RAM_PING, STATIC_RAM_PONG)):
+        d.extra["xen,static-mem"] = _static_mem_prop(ranges)
+        d.memory_kb = sum(size for _, size in ranges) // 1024
+    exp = _static_evtchn_expects(STATIC_SHM_MSGS, True)
+    exp += [Expect(r"^\(XEN\) d1: .* 64 MiB static RAM at host 0x60000000"),
+            Expect(r"^\(XEN\) d1: static memory 0x62000000 - 0x65000000 \(49152 KiB\)$"),
+            Expect(r"^\(XEN\) d2: static memory 0x66000000 - 0x6a000000 \(65536 KiB\)$"),
+            Expect(r"^\(XEN\) Static configuration: every domain is static; the allocator "
+                   r"is sealed \(\d+ KiB left, nothing is allocated after boot\)$")]
+    return Scenario(
+        "static_sealed", doms, expects=exp,
+        forbid=STATIC_FORBID + [Expect(r"heap: sealed .* refused")],
+        smp=2, timeout=60,
+        description="both domains on static memory (ping's in two host ranges packed into "
+                    "one guest bank), a static shared region and channel: the allocator is "
+                    "sealed after boot, %d messages each way pass and nothing asks it for "
+                    "memory (no 'refused' line)" % STATIC_SHM_MSGS)
 
 
 # --- list-register overflow ---------------------------------------------------
@@ -1614,6 +1654,9 @@ SCENARIOS: Dict[str, tuple] = {
     # CONFIG_STATIC_SHM, with the same guest-visible facts as Xenith's.
     "static_shm_evtchn": (sc_static_shm_evtchn, {"xenith"}),
     "static_shm_domio": (sc_static_shm_domio, {"xenith"}),
+    # Debian's Xen 4.17 is built without CONFIG_STATIC_MEMORY: Xenith only.
+    "static_sealed": (sc_static_sealed, {"xenith"}),
+    "static_linux_direct": (sc_static_linux_direct, {"xenith"}),
 }
 
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
