@@ -689,6 +689,74 @@ def sc_static_sealed(kind: str) -> Scenario:
                     "memory (no 'refused' line)" % STATIC_SHM_MSGS)
 
 
+# static_shm_dt: the guest's view of its regions, byte for byte. Two
+# regions per domain (one owned by d1 and borrowed by d2, one with no
+# owner), dtinfo dump=1 guests: /reserved-memory and its xen-shmem@ nodes
+# must be exactly what Xen 4.17 built with CONFIG_STATIC_SHM writes (checked
+# with such a build from the same DTB: these lines, and every other node
+# and property but /hypervisor's extended regions, were identical), and
+# nothing of the host's xen,evtchn-v1 or shm nodes shows up. Debian's
+# Xen lacks CONFIG_STATIC_SHM: Xenith only, against this transcript.
+SHM_DT_REGIONS = (  # id, host address, size, role of d1, role of d2, gaddr d1, gaddr d2
+    ("shm-a", 0x70000000, 0x200000, "owner", "borrower", 0x60000000, 0x68000000),
+    ("shm-io", 0x70400000, 0x1000, None, None, 0x61000000, 0x69000000),
+)
+
+
+def _shm_dt_expected(dom: int) -> List[str]:
+    """The DT node order and the /reserved-memory properties Xen 4.17
+    (CONFIG_STATIC_SHM) gives domain `dom` (1 or 2)."""
+    nodes = ["/", "/chosen", "/psci", "/cpus", "/cpus/cpu@0", "/memory@40000000",
+             "/reserved-memory"]
+    props = ["DTP /reserved-memory ranges (empty)",
+             "DTP /reserved-memory #address-cells 00000002",
+             "DTP /reserved-memory #size-cells 00000002"]
+    for shm_id, _, size, _, _, g1, g2 in SHM_DT_REGIONS:
+        g = g1 if dom == 1 else g2
+        path = "/reserved-memory/xen-shmem@%x" % g
+        nodes.append(path)
+        props += ["DTP %s compatible %s" % (path, b"xen,shared-memory-v1\0".hex()),
+                  "DTP %s reg %016x%016x" % (path, g, size),
+                  "DTP %s xen,id %s" % (path, (shm_id.encode() + b"\0").hex()),
+                  "DTP %s xen,offset %016x" % (path, 0)]
+    nodes += ["/interrupt-controller@3001000", "/timer", "/sbsa-uart@22000000", "/hypervisor"]
+    return ["DT node " + n for n in nodes] + props
+
+
+def _shm_dt_check(res: Result) -> List[str]:
+    out = []
+    for dom in (1, 2):
+        got = [l for l in dt_lines(res, dom)
+               if l.startswith("DT node ") or l.startswith("DTP /reserved-memory")]
+        want = _shm_dt_expected(dom)
+        if got != want:
+            import difflib
+            out.append("d%d: the DT differs from Xen 4.17's (CONFIG_STATIC_SHM):\n%s" % (
+                dom, "\n".join(difflib.unified_diff(want, got, "xen-4.17", "xenith",
+                                                    lineterm="", n=0))))
+    return out
+
+
+def sc_static_shm_dt(kind: str) -> Scenario:
+    doms = []
+    for i, name in enumerate(("alpha", "beta")):
+        children = [static_evtchn_child("ev_%s" % name, (PING_PORT, PONG_PORT)[i],
+                                        "ev_%s" % ("beta" if i == 0 else "alpha"))]
+        for n, (shm_id, paddr, size, r1, r2, g1, g2) in enumerate(SHM_DT_REGIONS):
+            children.append(static_shm_child("shm%d" % n, shm_id, paddr, (g1, g2)[i], size,
+                                             (r1, r2)[i]))
+        doms.append(tg(name, "dtinfo", args="dump=1", extra=dict(ENHANCED), children=children))
+    return Scenario(
+        "static_shm_dt", doms,
+        expects=[expect(r"^DTINFO DONE$", 1), expect(r"^DTINFO DONE$", 2)],
+        forbid=COMMON_FORBID + [expect(r"^DTP? .*(evtchn|shared-mem|shm-id|xen,domain)", d)
+                                for d in (1, 2)],
+        smp=4, timeout=40, hv_bootargs=STATIC_BOOTARGS, check=_shm_dt_check,
+        description="two static shared regions per domain (owner/borrower and no role): "
+                    "/reserved-memory and its xen-shmem@<gaddr> nodes byte for byte as "
+                    "Xen 4.17 with CONFIG_STATIC_SHM writes them, in the same place")
+
+
 # --- list-register overflow ---------------------------------------------------
 # QEMU's GICv3 gives the virtual CPU interface 4 list registers; the guest
 # makes 16 SGIs and its vtimer pending at once with IRQs masked.
@@ -1654,6 +1722,7 @@ SCENARIOS: Dict[str, tuple] = {
     # CONFIG_STATIC_SHM, with the same guest-visible facts as Xenith's.
     "static_shm_evtchn": (sc_static_shm_evtchn, {"xenith"}),
     "static_shm_domio": (sc_static_shm_domio, {"xenith"}),
+    "static_shm_dt": (sc_static_shm_dt, {"xenith"}),
     # Debian's Xen 4.17 is built without CONFIG_STATIC_MEMORY: Xenith only.
     "static_sealed": (sc_static_sealed, {"xenith"}),
     "static_linux_direct": (sc_static_linux_direct, {"xenith"}),
