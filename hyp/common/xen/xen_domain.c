@@ -27,6 +27,10 @@ static struct domain *domain_of(struct evtchn_domain *ed)
 	return (struct domain *)((char *)ed - __builtin_offsetof(struct domain, evtchn));
 }
 
+/* From any CPU, after the flag's 0 -> 1 edge (a sequentially consistent
+ * OR): the line goes up. upcall_level is only a hint the vCPU's CPU
+ * compares with the flag at entry (a wrong hint costs one call there);
+ * set here so that the common entry after an event does nothing. */
 static void upcall(struct evtchn_domain *ed, unsigned int vcpu)
 {
 	struct domain *d = domain_of(ed);
@@ -127,8 +131,26 @@ int xen_domain_init(struct domain *d, struct evtchn_vcpu *ev)
 
 /* The upcall PPI is level-sensitive: high while evtchn_upcall_pending
  * (xen_vcpu_entry() in domain.h decides when it changed). */
+/*
+ * On the vCPU's CPU, at entry, when the flag and the line disagree.
+ * Lowering races with a sender on another CPU that sets the flag again:
+ * if the sender found the line still high it did nothing, and the vCPU
+ * would block with an event pending and the line low (seen: a ping-pong
+ * of thousands of static-channel messages lost one now and then). So
+ * after lowering, look at the flag once more: the store of the level and
+ * this load on our side, the flag's OR and the load of the level (under
+ * the vGIC lock) on the sender's, each pair with a full barrier between,
+ * so at least one of us sees the other.
+ */
 void xen_upcall_set_level(struct vcpu *v, bool pending)
 {
 	v->upcall_level = pending;
 	arch_vgic_set_level(v->dom, v->id, EVTCHN_UPCALL_INTID, pending);
+	if (pending)
+		return;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (*v->upcall_pending) {
+		v->upcall_level = true;
+		arch_vgic_set_level(v->dom, v->id, EVTCHN_UPCALL_INTID, true);
+	}
 }
