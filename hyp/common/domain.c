@@ -204,7 +204,7 @@ static int map_memory(struct domain *d)
 /* The guest device tree is written here first, then copied: its place
  * in guest RAM may straddle two host pieces of static memory. Boot only,
  * one domain at a time. */
-static uint8_t dtb_buf[GUEST_DTB_MAX] __attribute__((aligned(8)));
+static uint8_t dtb_buf[GUEST_DTB_MAX] __attribute__((aligned(8), section(".noclear")));
 
 static int load_images(struct domain *d, const struct host_info *h)
 {

@@ -18,7 +18,7 @@ void psci_fw_init(bool smc);
 void irq_set_uart(uint64_t base, unsigned int intid);
 extern char _start[], _end[];
 
-uint8_t cpu_stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(16)));
+uint8_t cpu_stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(16), section(".noclear")));
 
 unsigned int arch_irq_nr_lines(void)
 {
