@@ -433,8 +433,9 @@ void domains_bind_static_evtchns(const struct system_config *sys)
 			struct domain *p = domain_by_id(pc->domid);
 			long rc;
 
-			if (pc->domid < c->domid || (pc->domid == c->domid && e->peer_port < e->port))
-				continue; /* bound from the other side */
+			/* The node first in the tree binds (Xen's side 1). */
+			if (e->peer_node < e->node)
+				continue;
 			if (!p) {
 				printk("%s: xen,evtchn: port %u: its peer %s was not built; "
 				       "not bound\n", c->path, e->port, pc->path);

@@ -74,12 +74,14 @@ static void reserve_in_use(const void *fdt, uint64_t fdt_pa)
 	uint64_t start, end;
 
 	/* With /chosen xen,static-heap, the allocator has only those ranges. */
-	int heap = config_static_heap(fdt, static_heap, MAX_MEM_BANKS, errbuf, sizeof(errbuf));
+	int heap = config_static_heap(fdt, &host, static_heap, MAX_MEM_BANKS, errbuf,
+				      sizeof(errbuf));
 
-	if (heap < 0) {
-		printk("%s (ignored: the allocator uses all host RAM)\n", errbuf);
+	/* A bad static heap makes the configuration unusable (config_parse
+	 * says so again): nothing is built, so host RAM is safe to use for
+	 * the little boot still allocates. */
+	if (heap < 0)
 		heap = 0;
-	}
 	if (heap) {
 		ram_map_init(&ram, static_heap, heap);
 		for (int i = 0; i < heap; i++)

@@ -185,8 +185,32 @@ static void e_shm_in_static(void *f)
 	fdt_setprop_string(f, node(f, "/chosen/domU2/shm1"), "xen,shm-id", "other");
 }
 
+static void e_host_overlap_own(void *f)
+{
+	int n = fdt_add_subnode(f, node(f, "/chosen/domU1"), "shm2");
+
+	fdt_setprop_string(f, n, "compatible", "xen,domain-shared-memory-v1");
+	fdt_setprop_string(f, n, "xen,shm-id", "region2");
+	set_cells(f, "/chosen/domU1/shm2", "xen,shared-mem",
+		  (uint32_t[]){ 0, 0x70080000, 0, 0x58000000, 0, 0x100000 }, 6);
+}
+static void e_gaddr_gic(void *f)
+{
+	set_cells(f, "/chosen/domU1/shm1", "xen,shared-mem",
+		  (uint32_t[]){ 0, 0x70000000, 0, 0x03000000, 0, 0x100000 }, 6);
+}
+static void e_gaddr_ipa(void *f)
+{
+	set_cells(f, "/chosen/domU1/shm1", "xen,shared-mem",
+		  (uint32_t[]){ 0, 0x70000000, 0x80, 0, 0, 0x100000 }, 6);
+}
+
 static void test_shm(void)
 {
+	/* (fdt_add_subnode puts region2's node first.) */
+	expect_error(e_host_overlap_own, 0, "/chosen/domU1: xen,shared-mem: \"region1\": host range overlaps \"region2\"'s", false);
+	expect_error(e_gaddr_gic, 0, "/chosen/domU1: xen,shared-mem: \"region1\": guest address range [0x3000000, 0x3100000) overlaps the domain's GIC, UART or grant-table region", false);
+	expect_error(e_gaddr_ipa, 0, "/chosen/domU1: xen,shared-mem: \"region1\": guest address range ends past 2^39, beyond the guest-physical space", false);
 	expect_error(e_two_owners, 1, "/chosen/domU2: role: \"region1\" already has an owner", false);
 	expect_error(e_size, 1, "/chosen/domU2: xen,shared-mem: \"region1\" is [0x70000000, +0x100000) in /chosen/domU1: one id, one region", false);
 	expect_error(e_mixed, 1, "/chosen/domU2: role: \"region1\": one node names an owner and another none (then the hypervisor owns it): choose one", false);
@@ -223,8 +247,16 @@ static void e_peer_refused(void *f)
 	set_cells(f, "/chosen/domU2", "memory", (uint32_t[]){ 0, 0x8000 }, 2);
 }
 
+static void e_self(void *f)
+{
+	uint32_t self = fdt_get_phandle(f, node(f, "/chosen/domU1/evtchn"));
+
+	set_cells(f, "/chosen/domU1/evtchn", "xen,evtchn", (uint32_t[]){ 10, self }, 2);
+}
+
 static void test_evtchn(void)
 {
+	expect_error(e_self, 0, "/chosen/domU1/evtchn: xen,evtchn: the phandle names this node itself", false);
 	expect_error(e_port_twice, 0, "/chosen/domU1/evtchn2: xen,evtchn: the peer node's xen,evtchn does not name this node back", false);
 	expect_error(e_not_back, 1, "/chosen/domU2/evtchn: xen,evtchn: the phandle names no node", false);
 	expect_error(e_port_range, 0, "/chosen/domU1/evtchn: xen,evtchn: port must be 1..1023 (a domU's event-channel ports at boot)", false);
@@ -241,6 +273,17 @@ static void test_heap(void)
 	set_cells(fdt, "/chosen", "xen,static-heap", (uint32_t[]){ 0, 0xa0000000, 0, 0x10000800 }, 4);
 	CHECK_EQ(load(fdt), -1);
 	CHECK_STR(err, "/chosen: xen,static-heap: range 0 [0xa0000000, +0x10000800): not aligned to 4 KiB (the page size)");
+	free(fdt);
+	/* Outside RAM (the GIC on QEMU virt), and two ranges overlapping:
+	 * either would let the allocator hand out what is not free RAM. */
+	fdt = editable("static");
+	set_cells(fdt, "/chosen", "xen,static-heap", (uint32_t[]){ 0, 0x08000000, 0, 0x100000 }, 4);
+	CHECK_EQ(load(fdt), -1);
+	CHECK_STR(err, "/chosen: xen,static-heap: range 0 [0x8000000, +0x100000): not inside one host RAM region");
+	set_cells(fdt, "/chosen", "xen,static-heap",
+		  (uint32_t[]){ 0, 0xa0000000, 0, 0x1000000, 0, 0xa0800000, 0, 0x1000000 }, 8);
+	CHECK_EQ(load(fdt), -1);
+	CHECK_STR(err, "/chosen: xen,static-heap: range 1 [0xa0800000, +0x1000000): overlaps an earlier range");
 	free(fdt);
 	/* What the allocator gives (here the P2M pools) must fit in the
 	 * heap: a 3 MiB heap holds one 2 MiB pool, not two; d1's channel

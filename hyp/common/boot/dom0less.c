@@ -563,7 +563,7 @@ int config_parse(const void *fdt, const struct host_info *h,
 	/* Pools first: domains name them. */
 	if (cpupool_parse(fdt, h, chosen, cfg, &c.boot_bad, err, errlen) < 0)
 		return -1;
-	cfg->nr_static_heap = static_parse_heap(fdt, chosen, cfg->static_heap,
+	cfg->nr_static_heap = static_parse_heap(fdt, chosen, h, cfg->static_heap,
 						 MAX_MEM_BANKS, err, errlen);
 	if (cfg->nr_static_heap < 0) {
 		cfg->nr_static_heap = 0;

@@ -217,6 +217,8 @@ static int parse_evtchn_node(const void *fdt, struct domain_config *d, int node)
 		return shm_fail(fdt, d, node, "xen,evtchn", "port must be 1..1023 (a domU's event-channel ports at boot)");
 	if (e->peer_node < 0)
 		return shm_fail(fdt, d, node, "xen,evtchn", "the phandle names no node");
+	if (e->peer_node == node)
+		return shm_fail(fdt, d, node, "xen,evtchn", "the phandle names this node itself");
 	if (!dt_is_compatible(fdt, e->peer_node, "xen,evtchn-v1"))
 		return shm_fail(fdt, d, node, "xen,evtchn", "the phandle names a node that is not a xen,evtchn-v1 node");
 	if (evtchn_prop(fdt, e->peer_node, &back_port, &back) || back != node)
@@ -248,8 +250,17 @@ int static_parse_domain(const void *fdt, int chosen, struct domain_config *d)
 	return 0;
 }
 
-int static_parse_heap(const void *fdt, int chosen, struct mem_bank *banks,
-		      int max, char *err, size_t errlen)
+static bool in_one_bank(const struct host_info *h, uint64_t base, uint64_t size)
+{
+	for (int i = 0; i < h->nr_mem; i++)
+		if (base >= h->mem[i].base && base - h->mem[i].base <= h->mem[i].size &&
+		    size <= h->mem[i].size - (base - h->mem[i].base))
+			return true;
+	return false;
+}
+
+int static_parse_heap(const void *fdt, int chosen, const struct host_info *h,
+		      struct mem_bank *banks, int max, char *err, size_t errlen)
 {
 	const char *why = NULL;
 	int n;
@@ -262,6 +273,11 @@ int static_parse_heap(const void *fdt, int chosen, struct mem_bank *banks,
 		return cfg_fail(err, errlen, "/chosen", "xen,static-heap", "%s (cells of /)", why);
 	for (int i = 0; i < n; i++) {
 		why = bad_range(banks[i].base, banks[i].size);
+		if (!why && !in_one_bank(h, banks[i].base, banks[i].size))
+			why = "not inside one host RAM region";
+		for (int k = 0; !why && k < i; k++)
+			if (cfg_overlap(banks[i].base, banks[i].size, banks[k].base, banks[k].size))
+				why = "overlaps an earlier range";
 		if (why)
 			return cfg_fail(err, errlen, "/chosen", "xen,static-heap",
 					"range %d [0x%llx, +0x%llx): %s", i,
@@ -307,8 +323,8 @@ void config_for_each_static_range(const void *fdt,
 	}
 }
 
-int config_static_heap(const void *fdt, struct mem_bank *banks, int max,
-		       char *err, size_t errlen)
+int config_static_heap(const void *fdt, const struct host_info *h, struct mem_bank *banks,
+		       int max, char *err, size_t errlen)
 {
-	return static_parse_heap(fdt, dt_path(fdt, "/chosen"), banks, max, err, errlen);
+	return static_parse_heap(fdt, dt_path(fdt, "/chosen"), h, banks, max, err, errlen);
 }

@@ -13,8 +13,8 @@ int static_parse_domain(const void *fdt, int chosen, struct domain_config *d);
 
 /* /chosen "xen,static-heap" into banks (at most max). The number of
  * ranges, or -1 with err. */
-int static_parse_heap(const void *fdt, int chosen, struct mem_bank *banks,
-		      int max, char *err, size_t errlen);
+int static_parse_heap(const void *fdt, int chosen, const struct host_info *h,
+		      struct mem_bank *banks, int max, char *err, size_t errlen);
 
 /* Domain idx's static memory and shared regions against the host and
  * the domains accepted before it. 0, or -1 with its err set. */

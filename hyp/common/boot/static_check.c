@@ -152,19 +152,42 @@ static const struct shm_config *first_use(const struct system_config *cfg, int u
 	return NULL;
 }
 
-static bool has_owner(const struct system_config *cfg, int upto,
-		      const struct domain_config *d, int k, const char *id)
+/* Does an earlier use of `id` (accepted domains before upto, d's nodes
+ * before k) have this role? */
+static bool has_role(const struct system_config *cfg, int upto,
+		     const struct domain_config *d, int k, const char *id,
+		     enum shm_role role)
 {
 	for (int i = 0; i <= upto; i++) {
 		const struct domain_config *o = i < upto ? &cfg->dom[i] : d;
 		int n = i < upto ? o->nr_shm : k;
 
 		for (int j = 0; (i == upto || o->ok) && j < n; j++)
-			if (!strcmp(o->shm[j].id, id) && o->shm[j].role == SHM_ROLE_OWNER)
+			if (!strcmp(o->shm[j].id, id) && o->shm[j].role == role)
 				return true;
 	}
 	return false;
 }
+
+/* Guest-physical ranges of the devices the hypervisor emulates for d
+ * (its vGIC and vpl011, where its layout puts them) and the grant-table
+ * region: a shared region there would hide them. */
+static bool hits_guest_devices(const struct host_info *h, const struct domain_config *d,
+			       uint64_t gaddr, uint64_t size)
+{
+	bool direct = d->direct_map;
+	struct mem_bank dev[] = {
+		{ direct ? h->gicd_base : GUEST_GICD_BASE, GUEST_GICD_SIZE },
+		{ direct ? h->gicr_base : GUEST_GICR_BASE, direct ? h->gicr_size : GUEST_GICR_SIZE },
+		{ direct ? h->uart_base : GUEST_PL011_BASE, GUEST_PL011_SIZE },
+		{ GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE },
+	};
+
+	return hits(dev, (int)ARRAY_SIZE(dev), gaddr, size);
+}
+
+/* Guest-physical space the stage-2 tables can map (39 bits). */
+#define GUEST_IPA_LIMIT (1ULL << 39)
 
 static int check_shm(const struct host_info *h, const struct system_config *cfg, int idx)
 {
@@ -182,10 +205,11 @@ static int check_shm(const struct host_info *h, const struct system_config *cfg,
 			return VFAIL(d, "xen,shared-mem", "\"%s\" is [0x%llx, +0x%llx) in %s: one id, one region",
 				     s->id, (unsigned long long)f->paddr,
 				     (unsigned long long)f->size, who->path);
-		if (s->role == SHM_ROLE_OWNER && has_owner(cfg, idx, d, k, s->id))
+		if (s->role == SHM_ROLE_OWNER &&
+		    has_role(cfg, idx, d, k, s->id, SHM_ROLE_OWNER))
 			return VFAIL(d, "role", "\"%s\" already has an owner", s->id);
-		if (f && (s->role == SHM_ROLE_OWNER) != (f->role == SHM_ROLE_OWNER) &&
-		    (s->role == SHM_ROLE_NONE || f->role == SHM_ROLE_NONE))
+		if ((s->role == SHM_ROLE_OWNER && has_role(cfg, idx, d, k, s->id, SHM_ROLE_NONE)) ||
+		    (s->role == SHM_ROLE_NONE && has_role(cfg, idx, d, k, s->id, SHM_ROLE_OWNER)))
 			return VFAIL(d, "role", "\"%s\": one node names an owner and another none (then the hypervisor owns it): choose one",
 				     s->id);
 		if (!f) {
@@ -204,10 +228,22 @@ static int check_shm(const struct host_info *h, const struct system_config *cfg,
 			return VFAIL(d, "xen,shared-mem", "\"%s\": guest address range [0x%llx, 0x%llx) overlaps the domain's RAM",
 				     s->id, (unsigned long long)s->gaddr,
 				     (unsigned long long)(s->gaddr + s->size));
-		for (int j = 0; j < k; j++)
+		if (hits_guest_devices(h, d, s->gaddr, s->size))
+			return VFAIL(d, "xen,shared-mem", "\"%s\": guest address range [0x%llx, 0x%llx) overlaps the domain's GIC, UART or grant-table region",
+				     s->id, (unsigned long long)s->gaddr,
+				     (unsigned long long)(s->gaddr + s->size));
+		if (s->gaddr + s->size > GUEST_IPA_LIMIT)
+			return VFAIL(d, "xen,shared-mem", "\"%s\": guest address range ends past 2^39, beyond the guest-physical space",
+				     s->id);
+		for (int j = 0; j < k; j++) {
 			if (cfg_overlap(s->gaddr, s->size, d->shm[j].gaddr, d->shm[j].size))
 				return VFAIL(d, "xen,shared-mem", "\"%s\": guest address range overlaps \"%s\"'s",
 					     s->id, d->shm[j].id);
+			if (strcmp(s->id, d->shm[j].id) &&
+			    cfg_overlap(s->paddr, s->size, d->shm[j].paddr, d->shm[j].size))
+				return VFAIL(d, "xen,shared-mem", "\"%s\": host range overlaps \"%s\"'s",
+					     s->id, d->shm[j].id);
+		}
 	}
 	return 0;
 }
@@ -224,6 +260,24 @@ static int check_direct_map(const struct host_info *h, struct domain_config *d)
 	if (d->vpl011 && d->nr_spis <= spi)
 		return VFAIL(d, "nr_spis", "%u is too few for the vpl011 of a direct-mapped domain, which has the host UART's SPI %u",
 			     d->nr_spis, spi);
+	if (d->vpl011 && h->uart_size && h->uart_size < GUEST_PL011_SIZE)
+		return VFAIL(d, "vpl011", "the host UART's region (0x%llx bytes) is smaller than a vpl011's 4 KiB (a direct-mapped domain's vpl011 takes its place)",
+			     (unsigned long long)h->uart_size);
+	for (int i = 0; i < d->nr_static_mem; i++) {
+		const struct mem_bank *b = &d->static_mem[i];
+		struct mem_bank gnttab = { GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE };
+
+		if (hits(&gnttab, 1, b->base, b->size))
+			return VFAIL(d, "direct-map", "RAM [0x%llx, 0x%llx) would cover the guest's grant-table region [0x%llx, +0x%llx)",
+				     (unsigned long long)b->base,
+				     (unsigned long long)(b->base + b->size),
+				     (unsigned long long)GUEST_GNTTAB_BASE,
+				     (unsigned long long)GUEST_GNTTAB_SIZE);
+		if (b->base + b->size > GUEST_IPA_LIMIT)
+			return VFAIL(d, "direct-map", "RAM [0x%llx, 0x%llx) ends past 2^39, beyond the guest-physical space",
+				     (unsigned long long)b->base,
+				     (unsigned long long)(b->base + b->size));
+	}
 	if (h->gicr_size && (uint64_t)d->vcpus * GUEST_GICR_STRIDE > h->gicr_size)
 		return VFAIL(d, "cpus", "%u vCPUs, but a direct-mapped domain has the host's redistributor region, with room for %llu",
 			     d->vcpus, (unsigned long long)(h->gicr_size / GUEST_GICR_STRIDE));

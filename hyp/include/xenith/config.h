@@ -237,10 +237,11 @@ void config_for_each_static_range(const void *fdt,
 				  void *arg);
 
 /* /chosen "xen,static-heap" (at most max ranges into banks), before
- * config_parse: the only memory the allocator may then use. The number
- * of ranges (0: none), or -1 with err. */
-int config_static_heap(const void *fdt, struct mem_bank *banks, int max,
-		       char *err, size_t errlen);
+ * config_parse: the only memory the allocator may then use. Each range
+ * inside one host RAM region, none overlapping another. The number of
+ * ranges (0: none), or -1 with err (config_parse then fails the same). */
+int config_static_heap(const void *fdt, const struct host_info *h, struct mem_bank *banks,
+		       int max, char *err, size_t errlen);
 
 /* "xen,domain" nodes under /chosen (0 without /chosen): how many
  * domain_config entries config_parse needs. */
