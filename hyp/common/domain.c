@@ -115,6 +115,27 @@ static bool copy_to_guest_ram(struct domain *d, uint64_t ipa, const void *src, u
 	return true;
 }
 
+/*
+ * What the domain being built has taken from the allocator, so that a
+ * construction that fails gives all of it back. Boot builds one domain
+ * at a time. Once its vCPUs join their pool (the last step) nothing is
+ * given back: the pool would point into freed memory; validation makes
+ * that step unable to fail.
+ */
+static struct {
+	struct mem_bank taken[8];
+	int nr;
+} building;
+
+static uint64_t take(struct ram_map *ram, uint64_t size, uint64_t align)
+{
+	uint64_t pa = ram_map_alloc(ram, size, align);
+
+	if (pa && building.nr < (int)ARRAY_SIZE(building.taken))
+		building.taken[building.nr++] = (struct mem_bank){ pa, size };
+	return pa;
+}
+
 static int fail(const struct domain_config *c, const char *what)
 {
 	printk("%s: %s\n", c->path, what);
@@ -161,7 +182,7 @@ static int alloc_memory(struct domain *d, struct ram_map *ram)
 		static_pieces(d);
 	for (int i = 0; !c->nr_static_mem && i < d->layout.nr_ram; i++) {
 		uint64_t size = d->layout.ram[i].size;
-		uint64_t pa = ram_map_alloc(ram, size, size >= 2 * MiB ? 2 * MiB : PAGE_SIZE);
+		uint64_t pa = take(ram, size, size >= 2 * MiB ? 2 * MiB : PAGE_SIZE);
 
 		if (!pa)
 			return fail(c, "memory: not enough free host RAM for this domain");
@@ -171,7 +192,7 @@ static int alloc_memory(struct domain *d, struct ram_map *ram)
 	 * command line says bootscrub=off, as on Xen), static memory too. */
 	for (int i = 0; boot_scrub && i < d->nr_ram; i++)
 		arch_clear_memory(d->ram[i].pa, d->ram[i].size);
-	pool = ram_map_alloc(ram, pool_pages * PAGE_SIZE, PAGE_SIZE);
+	pool = take(ram, pool_pages * PAGE_SIZE, PAGE_SIZE);
 	if (!pool)
 		return fail(c, "xen,domain-p2m-mem-mb: not enough free host RAM for the P2M pool");
 	/* No need to clear the pool: each table page is zeroed (or filled)
@@ -219,6 +240,12 @@ static int load_images(struct domain *d, const struct host_info *h)
 				c->ramdisk.size)))
 		return fail(c, "memory: the kernel or ramdisk does not fit in guest RAM");
 	size = guest_dt_build(c, h, l, dtb_buf, sizeof(dtb_buf));
+	if (size == DT_ERR_NOSPACE && c->kernel.bootargs) {
+		printk("%s: guest device tree: larger than its %u KiB with %u bytes of bootargs\n",
+		       c->path, (unsigned int)(GUEST_DTB_MAX >> 10),
+		       (unsigned int)strlen(c->kernel.bootargs));
+		return -1;
+	}
 	if (size < 0) {
 		printk("%s: guest device tree: %s\n", c->path, dt_strerror(size));
 		return -1;
@@ -243,7 +270,7 @@ static struct evtchn_vcpu *alloc_vcpus(struct domain *d, struct ram_map *ram)
 {
 	unsigned int n = d->cfg->vcpus;
 	uint64_t size = vcpu_block_size(n);
-	uint64_t pa = ram_map_alloc(ram, ALIGN_UP(size, PAGE_SIZE), PAGE_SIZE);
+	uint64_t pa = take(ram, ALIGN_UP(size, PAGE_SIZE), PAGE_SIZE);
 	uint64_t stride = ALIGN_UP(sizeof(struct vcpu), 64);
 
 	if (!pa) {
@@ -269,6 +296,7 @@ static int create_vcpus(struct domain *d)
 		v->dom = d;
 		v->id = i;
 		v->power = i == 0 ? VCPU_ON_PENDING : VCPU_OFF;
+		d->vcpus_joined = true;
 		if (sched_add_vcpu(v))
 			return fail(c, "cpus: the pool's scheduler has no room for this vCPU");
 		/* vCPU 0 starts with the legacy vcpu_info slot in shared_info
@@ -354,7 +382,7 @@ static int build(struct domain *d, const struct domain_config *c,
 static struct domain *alloc_domain(const struct domain_config *c, struct ram_map *ram)
 {
 	uint64_t size = ALIGN_UP(sizeof(struct domain), PAGE_SIZE);
-	uint64_t pa = ram_map_alloc(ram, size, PAGE_SIZE);
+	uint64_t pa = take(ram, size, PAGE_SIZE);
 	struct domain *d = (struct domain *)(uintptr_t)pa;
 
 	if (!pa) {
@@ -366,17 +394,52 @@ static struct domain *alloc_domain(const struct domain_config *c, struct ram_map
 	return d;
 }
 
+/* A failed construction gives back everything it took: the allocator's
+ * ranges (in reverse), its heap pages (shared_info, grant frames) and
+ * its VMID. The boot log says how much, and that the free memory is back
+ * where it was before. */
+static void give_back(struct domain *d, struct ram_map *ram, uint64_t free_before)
+{
+	uint64_t bytes = 0;
+
+	if (d) {
+		for (unsigned int i = 0; i < d->gnttab.nr_alloc; i++)
+			heap_free_page(d->gnttab.frame_pa[i]);
+		if (d->shared_info_pa)
+			heap_free_page(d->shared_info_pa);
+		bytes += (d->gnttab.nr_alloc + (d->shared_info_pa ? 1 : 0)) * PAGE_SIZE;
+		arch_domain_release(d);
+	}
+	while (building.nr) {
+		const struct mem_bank *t = &building.taken[--building.nr];
+
+		ram_map_free(ram, t->base, t->size);
+		bytes += t->size;
+	}
+	printk("%s: construction failed: %llu KiB given back (free host RAM %llu KiB, "
+	       "%llu KiB before)\n", d ? d->cfg->path : "?", (unsigned long long)(bytes >> 10),
+	       (unsigned long long)(heap_free_bytes() >> 10),
+	       (unsigned long long)(free_before >> 10));
+}
+
 int domain_create(const struct domain_config *c, const struct host_info *h,
 		  struct ram_map *ram, const void *host_fdt)
 {
+	uint64_t free_before = heap_free_bytes();
 	struct domain *d;
 
 	(void)host_fdt;
 	if (c->domid >= by_id_size)
 		return fail(c, "compatible: no room in the domain table");
+	building.nr = 0;
 	d = alloc_domain(c, ram);
-	if (!d || build(d, c, h, ram))
+	if (!d)
 		return -1;
+	if (build(d, c, h, ram)) {
+		if (!d->vcpus_joined)
+			give_back(d, ram, free_before);
+		return -1;
+	}
 	domain_register(d);
 	print_domain(d);
 	return 0;

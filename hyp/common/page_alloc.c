@@ -74,6 +74,36 @@ uint64_t ram_map_alloc(struct ram_map *m, uint64_t size, uint64_t align)
 	return 0;
 }
 
+bool ram_map_free(struct ram_map *m, uint64_t base, uint64_t size)
+{
+	int i = 0;
+
+	if (!size)
+		return true;
+	/* The ranges are kept in address order: find the first above. */
+	while (i < m->n && m->free[i].base < base)
+		i++;
+	if (i > 0 && m->free[i - 1].base + m->free[i - 1].size == base) {
+		m->free[i - 1].size += size;
+		if (i < m->n && base + size == m->free[i].base) {
+			m->free[i - 1].size += m->free[i].size;
+			remove_range(m, i);
+		}
+		return true;
+	}
+	if (i < m->n && base + size == m->free[i].base) {
+		m->free[i].base = base;
+		m->free[i].size += size;
+		return true;
+	}
+	if (m->n == MAX_FREE_RANGES)
+		return false;
+	memmove(&m->free[i + 1], &m->free[i], (size_t)(m->n - i) * sizeof(m->free[0]));
+	m->free[i] = (struct mem_bank){ base, size };
+	m->n++;
+	return true;
+}
+
 uint64_t ram_map_free_bytes(const struct ram_map *m)
 {
 	uint64_t sum = 0;

@@ -266,6 +266,11 @@ int arch_domain_create(struct domain *d)
 	return -1;
 }
 
+void arch_domain_release(struct domain *d)
+{
+	die("arch_domain_release(d%u)", d->id);
+}
+
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
 {
 	(void)entry;

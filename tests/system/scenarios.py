@@ -757,6 +757,39 @@ def sc_static_shm_dt(kind: str) -> Scenario:
                     "Xen 4.17 with CONFIG_STATIC_SHM writes them, in the same place")
 
 
+# construction_rollback ---------------------------------------------------------------
+def _rollback_check(res: Result) -> List[str]:
+    for line in res.lines():
+        m = re.search(r"/chosen/domU1: construction failed: (\d+) KiB given back "
+                      r"\(free host RAM (\d+) KiB, (\d+) KiB before\)", line)
+        if m:
+            given, after, before = map(int, m.groups())
+            res.facts.update(given_kib=given, free_after_kib=after, free_before_kib=before)
+            if after != before:
+                return ["free host RAM %d KiB after the failed construction, %d KiB before"
+                        % (after, before)]
+            if given < 64 * 1024:
+                return ["only %d KiB given back (its 64 MiB of RAM alone is more)" % given]
+            return []
+    return ["no 'construction failed' line for /chosen/domU1"]
+
+
+def sc_construction_rollback(kind: str) -> Scenario:
+    """A domain that passes validation but fails late in construction (its
+    guest device tree does not fit: 40 KiB of bootargs) gives back all it
+    took, and its neighbours boot."""
+    bad = tg("bad", "hello", args="pad=" + "x" * 40 * 1024)
+    return Scenario(
+        "construction_rollback", [tg("left", "hello"), bad, tg("right", "hello")],
+        expects=[Expect(r"^\(XEN\) /chosen/domU1: guest device tree: "),
+                 ticks(1, "left", 2), ticks(3, "right", 2)],
+        forbid=COMMON_FORBID + [Expect(r"^\(d2\) ")], smp=2, timeout=30,
+        check=_rollback_check,
+        description="a domain whose construction fails after taking its memory (a guest "
+                    "DT over 32 KiB) gives it all back: free host RAM after equals before; "
+                    "the domains before and after it boot")
+
+
 # --- list-register overflow ---------------------------------------------------
 # QEMU's GICv3 gives the virtual CPU interface 4 list registers; the guest
 # makes 16 SGIs and its vtimer pending at once with IRQs masked.
@@ -1726,6 +1759,7 @@ SCENARIOS: Dict[str, tuple] = {
     # Debian's Xen 4.17 is built without CONFIG_STATIC_MEMORY: Xenith only.
     "static_sealed": (sc_static_sealed, {"xenith"}),
     "static_linux_direct": (sc_static_linux_direct, {"xenith"}),
+    "construction_rollback": (sc_construction_rollback, {"xenith"}),
 }
 
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the

@@ -68,6 +68,43 @@ static void test_ram_map_full(void)
 	CHECK(!ram_map_reserve(&m, 900 * MiB, 4096)); /* table full: refused */
 }
 
+/* Allocations given back merge with their neighbours: after freeing
+ * everything in any order the map is what it was. */
+static void test_ram_map_free(void)
+{
+	struct mem_bank banks[2] = { { 0x40000000, 256 * MiB }, { 0x80000000, 64 * MiB } };
+	struct ram_map m;
+	uint64_t a[6];
+
+	ram_map_init(&m, banks, 2);
+	CHECK(ram_map_reserve(&m, 0x40200000, 2 * MiB));        /* the "image" */
+	uint64_t before = ram_map_free_bytes(&m);
+	int n0 = m.n;
+
+	a[0] = ram_map_alloc(&m, 16 * MiB, 2 * MiB);
+	a[1] = ram_map_alloc(&m, 4096, 4096);
+	a[2] = ram_map_alloc(&m, 60 * MiB, 2 * MiB);
+	a[3] = ram_map_alloc(&m, 8192, 4096);
+	a[4] = ram_map_alloc(&m, 100 * MiB, 2 * MiB);
+	a[5] = ram_map_alloc(&m, 4096, 4096);
+	for (int i = 0; i < 6; i++)
+		CHECK(a[i]);
+	/* Out of order: middle, ends, then the rest. */
+	CHECK(ram_map_free(&m, a[2], 60 * MiB));
+	CHECK(ram_map_free(&m, a[5], 4096));
+	CHECK(ram_map_free(&m, a[0], 16 * MiB));
+	CHECK(ram_map_free(&m, a[3], 8192));
+	CHECK(ram_map_free(&m, a[1], 4096));
+	CHECK(ram_map_free(&m, a[4], 100 * MiB));
+	CHECK_EQ(ram_map_free_bytes(&m), before);
+	CHECK_EQ(m.n, n0);
+	for (int i = 1; i < m.n; i++)
+		CHECK(m.free[i - 1].base + m.free[i - 1].size < m.free[i].base);
+	/* The image stays out. */
+	CHECK(m.free[0].base == 0x40000000 && m.free[0].size == 2 * MiB);
+	CHECK(m.free[1].base == 0x40400000);
+}
+
 static void test_pool(void)
 {
 	struct page_pool p = new_pool(2);
@@ -191,6 +228,7 @@ int main(void)
 {
 	RUN(test_ram_map);
 	RUN(test_ram_map_full);
+	RUN(test_ram_map_free);
 	RUN(test_pool);
 	RUN(test_map_blocks);
 	RUN(test_split);

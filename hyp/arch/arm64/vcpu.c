@@ -56,6 +56,18 @@ static unsigned int vmid_alloc(void)
 	return vmid;
 }
 
+void arch_domain_release(struct domain *d)
+{
+	unsigned int vmid = d->arch.vmid;
+
+	if (!vmid)
+		return;
+	spin_lock(&vmid_lock);
+	vmid_used[vmid / 32] &= ~(1U << (vmid % 32));
+	spin_unlock(&vmid_lock);
+	d->arch.vmid = 0;
+}
+
 int arch_domain_create(struct domain *d)
 {
 	unsigned int vmid;

@@ -57,6 +57,9 @@ void arch_image_range(uint64_t *start, uint64_t *end);
 /* Sets up stage-2 translation (VMID, root table from the domain's pool),
  * the virtual GIC and the timer offset. */
 int arch_domain_create(struct domain *d);
+/* A construction that failed gives back what arch_domain_create took
+ * (its VMID); safe on a domain it never reached. */
+void arch_domain_release(struct domain *d);
 /* Maps [ipa, ipa+size) to host [pa, ...) as normal RAM. */
 int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
 /* Initial vCPU state: entry point, x0 argument, EL1 reset values. */

@@ -153,6 +153,8 @@ struct domain {
 	 * construction (its structures, vCPUs), beyond guest RAM and the
 	 * P2M pool; fixed after boot. */
 	uint64_t overhead;
+	/* Construction got as far as its vCPUs joining their pool. */
+	bool vcpus_joined;
 	struct arch_domain arch;
 };
 

@@ -27,6 +27,10 @@ bool ram_map_reserve(struct ram_map *m, uint64_t base, uint64_t size);
 /* Allocates size bytes aligned to align (power of two), highest address
  * first so low memory stays for boot modules. 0 on failure. */
 uint64_t ram_map_alloc(struct ram_map *m, uint64_t size, uint64_t align);
+/* Gives [base, base+size) back (it must not be free already), merged
+ * with its neighbours; false if that would need more ranges than the
+ * table holds (the range is then lost). */
+bool ram_map_free(struct ram_map *m, uint64_t base, uint64_t size);
 uint64_t ram_map_free_bytes(const struct ram_map *m);
 
 /* A pool of 4 KiB pages reserved for one purpose (a domain's stage-2 tables). */
