@@ -58,3 +58,30 @@ static inline bool cfg_overlap(uint64_t a, uint64_t as, uint64_t b,
 		return false;
 	return a >= b ? a - b < bs : b - a < as;
 }
+
+/* [base, base + size) lies inside one of the n banks. */
+static inline bool cfg_inside_one_bank(const struct mem_bank *banks, int n,
+				       uint64_t base, uint64_t size)
+{
+	for (int i = 0; i < n; i++)
+		if (base >= banks[i].base && base - banks[i].base <= banks[i].size &&
+		    size <= banks[i].size - (base - banks[i].base))
+			return true;
+	return false;
+}
+
+/*
+ * #address-cells / #size-cells for the children of `node`. Xen reads
+ * them from the nearest ancestor that has them (bootfdt.c), not only from
+ * the parent, so a node without them inherits its parent's.
+ */
+static inline uint32_t cfg_cells(const void *fdt, int node, const char *prop,
+				 uint32_t dflt)
+{
+	uint32_t v;
+
+	for (int n = node; n >= 0; n = dt_parent(fdt, n))
+		if (dt_prop_u32(fdt, n, prop, &v))
+			return v;
+	return dflt;
+}

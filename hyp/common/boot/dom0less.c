@@ -44,23 +44,6 @@ struct dctx {
 		 cfg_path((c)->fdt, (node), (c)->path, sizeof((c)->path)),  \
 		 (prop), __VA_ARGS__)
 
-/*
- * #address-cells / #size-cells for the children of `node`. Xen reads
- * them from the nearest ancestor that has them (bootfdt.c), not only from
- * the parent, so a domain node without them inherits /chosen's.
- */
-static uint32_t inherited_cells(const void *fdt, int node, const char *prop,
-				uint32_t dflt)
-{
-	uint32_t v;
-
-	for (int n = node; n >= 0; n = dt_parent(fdt, n)) {
-		if (dt_prop_u32(fdt, n, prop, &v))
-			return v;
-	}
-	return dflt;
-}
-
 /* ---- domain properties -------------------------------------------------- */
 
 static int parse_cpus(struct dctx *c)
@@ -335,8 +318,8 @@ static struct boot_module *module_slot(struct dctx *c, int node,
 /* The module's (start, size) from reg, in the domain node's cells. */
 static int module_reg(struct dctx *c, int node, struct boot_module *m)
 {
-	uint32_t ac = inherited_cells(c->fdt, c->d->node, "#address-cells", 2);
-	uint32_t sc = inherited_cells(c->fdt, c->d->node, "#size-cells", 1);
+	uint32_t ac = cfg_cells(c->fdt, c->d->node, "#address-cells", 2);
+	uint32_t sc = cfg_cells(c->fdt, c->d->node, "#size-cells", 1);
 	int len;
 	const uint8_t *p = dt_prop(c->fdt, node, "reg", &len);
 
@@ -485,8 +468,8 @@ static bool has_dom0_kernel(const void *fdt, int chosen)
 static bool module_range(const void *fdt, int parent, int node,
 			 uint64_t *start, uint64_t *size)
 {
-	uint32_t ac = inherited_cells(fdt, parent, "#address-cells", 2);
-	uint32_t sc = inherited_cells(fdt, parent, "#size-cells", 1);
+	uint32_t ac = cfg_cells(fdt, parent, "#address-cells", 2);
+	uint32_t sc = cfg_cells(fdt, parent, "#size-cells", 1);
 	int len;
 	const uint8_t *p = dt_prop(fdt, node, "reg", &len);
 

@@ -20,24 +20,13 @@
 #define SFAIL(d, prop, ...) \
 	cfg_fail((d)->err, sizeof((d)->err), (d)->path, (prop), __VA_ARGS__)
 
-/* #address-cells / #size-cells that the children of `node` use. */
-static uint32_t cells_of(const void *fdt, int node, const char *prop, uint32_t dflt)
-{
-	uint32_t v;
-
-	for (int n = node; n >= 0; n = dt_parent(fdt, n))
-		if (dt_prop_u32(fdt, n, prop, &v))
-			return v;
-	return dflt;
-}
-
 /* Reads <addr size> pairs (cells of `parent`) from prop of `node`. The
  * count, or -1 with a message naming what is wrong in *why. */
 static int read_ranges(const void *fdt, int parent, int node, const char *prop,
 		       struct mem_bank *out, int max, const char **why)
 {
-	uint32_t ac = cells_of(fdt, parent, "#address-cells", 2);
-	uint32_t sc = cells_of(fdt, parent, "#size-cells", 1);
+	uint32_t ac = cfg_cells(fdt, parent, "#address-cells", 2);
+	uint32_t sc = cfg_cells(fdt, parent, "#size-cells", 1);
 	int len, n;
 	const uint8_t *p = dt_prop(fdt, node, prop, &len);
 
@@ -132,8 +121,8 @@ static int shm_fail(const void *fdt, struct domain_config *d, int node,
 
 static int parse_shm_node(const void *fdt, struct domain_config *d, int node)
 {
-	uint32_t ac = cells_of(fdt, d->node, "#address-cells", 2);
-	uint32_t sc = cells_of(fdt, d->node, "#size-cells", 1);
+	uint32_t ac = cfg_cells(fdt, d->node, "#address-cells", 2);
+	uint32_t sc = cfg_cells(fdt, d->node, "#size-cells", 1);
 	struct shm_config *s;
 	const char *id, *role, *why;
 	const uint8_t *p;
@@ -250,15 +239,6 @@ int static_parse_domain(const void *fdt, int chosen, struct domain_config *d)
 	return 0;
 }
 
-static bool in_one_bank(const struct host_info *h, uint64_t base, uint64_t size)
-{
-	for (int i = 0; i < h->nr_mem; i++)
-		if (base >= h->mem[i].base && base - h->mem[i].base <= h->mem[i].size &&
-		    size <= h->mem[i].size - (base - h->mem[i].base))
-			return true;
-	return false;
-}
-
 int static_parse_heap(const void *fdt, int chosen, const struct host_info *h,
 		      struct mem_bank *banks, int max, char *err, size_t errlen)
 {
@@ -273,7 +253,7 @@ int static_parse_heap(const void *fdt, int chosen, const struct host_info *h,
 		return cfg_fail(err, errlen, "/chosen", "xen,static-heap", "%s (cells of /)", why);
 	for (int i = 0; i < n; i++) {
 		why = bad_range(banks[i].base, banks[i].size);
-		if (!why && !in_one_bank(h, banks[i].base, banks[i].size))
+		if (!why && !cfg_inside_one_bank(h->mem, h->nr_mem, banks[i].base, banks[i].size))
 			why = "not inside one host RAM region";
 		for (int k = 0; !why && k < i; k++)
 			if (cfg_overlap(banks[i].base, banks[i].size, banks[k].base, banks[k].size))

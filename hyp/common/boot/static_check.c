@@ -19,16 +19,6 @@
 #define VFAIL(d, prop, ...) \
 	cfg_fail((d)->err, sizeof((d)->err), (d)->path, (prop), __VA_ARGS__)
 
-static bool inside_one_bank(const struct mem_bank *banks, int n, uint64_t base,
-			    uint64_t size)
-{
-	for (int i = 0; i < n; i++)
-		if (base >= banks[i].base && base - banks[i].base <= banks[i].size &&
-		    size <= banks[i].size - (base - banks[i].base))
-			return true;
-	return false;
-}
-
 static bool hits(const struct mem_bank *banks, int n, uint64_t base, uint64_t size)
 {
 	for (int i = 0; i < n; i++)
@@ -43,7 +33,7 @@ static const char *host_conflict(const struct host_info *h,
 				 const struct system_config *cfg, uint64_t base,
 				 uint64_t size)
 {
-	if (!inside_one_bank(h->mem, h->nr_mem, base, size))
+	if (!cfg_inside_one_bank(h->mem, h->nr_mem, base, size))
 		return "is not inside one host RAM region";
 	if (hits(h->reserved, h->nr_reserved, base, size))
 		return "overlaps a reserved-memory region of the host";

@@ -73,19 +73,6 @@ static int check_memory(struct domain_config *d)
 
 /* ---- modules ------------------------------------------------------------------ */
 
-static bool inside_ram(const struct host_info *h, uint64_t start,
-		       uint64_t size)
-{
-	for (int i = 0; i < h->nr_mem; i++) {
-		const struct mem_bank *b = &h->mem[i];
-
-		if (start >= b->base && start - b->base <= b->size &&
-		    size <= b->size - (start - b->base))
-			return true;
-	}
-	return false;
-}
-
 /* Records m's range unless it is already in the chain (shared). */
 static void add_distinct(const struct domain_config *d, struct boot_module *m,
 			 struct tally *t)
@@ -135,7 +122,7 @@ static int check_modules(const struct host_info *h, struct domain_config *d,
 
 		if (!m->present)
 			continue;
-		if (!inside_ram(h, m->start, m->size))
+		if (!cfg_inside_one_bank(h->mem, h->nr_mem, m->start, m->size))
 			return VFAIL(d, kind_name[i], "reg [0x%llx, 0x%llx) is not inside host RAM",
 				     (unsigned long long)m->start,
 				     (unsigned long long)(m->start + m->size));
