@@ -315,28 +315,60 @@ static struct boot_module *module_slot(struct dctx *c, int node,
 	return NULL;
 }
 
+/* What reading a module's reg found: one decoder for the parser and for
+ * the scan that reserves modules before parsing, so that both agree on
+ * every range. */
+enum reg_result { REG_OK, REG_MISSING, REG_CELLS, REG_SHORT, REG_ZERO, REG_WRAP };
+
+struct reg_read {
+	uint64_t start, size;
+	uint32_t ac, sc;   /* the cells used (of `parent` or its ancestors) */
+	int len;           /* bytes of reg */
+};
+
+static enum reg_result module_range(const void *fdt, int parent, int node,
+				    struct reg_read *r)
+{
+	const uint8_t *p = dt_prop(fdt, node, "reg", &r->len);
+
+	r->ac = cfg_cells(fdt, parent, "#address-cells", 2);
+	r->sc = cfg_cells(fdt, parent, "#size-cells", 1);
+	if (!p)
+		return REG_MISSING;
+	if (r->ac < 1 || r->ac > 2 || r->sc < 1 || r->sc > 2)
+		return REG_CELLS;
+	if ((uint32_t)r->len < 4 * (r->ac + r->sc))
+		return REG_SHORT;
+	r->start = dt_read_cells(p, (int)r->ac);
+	r->size = dt_read_cells(p + 4 * r->ac, (int)r->sc);
+	if (r->size == 0)
+		return REG_ZERO;
+	return r->start + r->size < r->start ? REG_WRAP : REG_OK;
+}
+
 /* The module's (start, size) from reg, in the domain node's cells. */
 static int module_reg(struct dctx *c, int node, struct boot_module *m)
 {
-	uint32_t ac = cfg_cells(c->fdt, c->d->node, "#address-cells", 2);
-	uint32_t sc = cfg_cells(c->fdt, c->d->node, "#size-cells", 1);
-	int len;
-	const uint8_t *p = dt_prop(c->fdt, node, "reg", &len);
+	struct reg_read r;
 
-	if (!p)
+	switch (module_range(c->fdt, c->d->node, node, &r)) {
+	case REG_MISSING:
 		return MFAIL(c, node, "reg", "missing");
-	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+	case REG_CELLS:
 		return MFAIL(c, node, "reg", "cannot decode with #address-cells %u, #size-cells %u (set both to 1 or 2 in %s)",
-			     ac, sc, c->d->path);
-	if ((uint32_t)len < 4 * (ac + sc))
+			     r.ac, r.sc, c->d->path);
+	case REG_SHORT:
 		return MFAIL(c, node, "reg", "%d bytes is too short for #address-cells %u + #size-cells %u",
-			     len, ac, sc);
-	m->start = dt_read_cells(p, (int)ac);
-	m->size = dt_read_cells(p + 4 * ac, (int)sc);
-	if (m->size == 0)
+			     r.len, r.ac, r.sc);
+	case REG_ZERO:
 		return MFAIL(c, node, "reg", "size is 0");
-	if (m->start + m->size < m->start)
+	case REG_WRAP:
 		return MFAIL(c, node, "reg", "range wraps around");
+	case REG_OK:
+		break;
+	}
+	m->start = r.start;
+	m->size = r.size;
 	return 0;
 }
 
@@ -463,28 +495,11 @@ static bool has_dom0_kernel(const void *fdt, int chosen)
 	return false;
 }
 
-/* Reads a module node's reg in the cells its domain (or /chosen) sets;
- * false if it cannot be decoded (config_parse then says why). */
-static bool module_range(const void *fdt, int parent, int node,
-			 uint64_t *start, uint64_t *size)
-{
-	uint32_t ac = cfg_cells(fdt, parent, "#address-cells", 2);
-	uint32_t sc = cfg_cells(fdt, parent, "#size-cells", 1);
-	int len;
-	const uint8_t *p = dt_prop(fdt, node, "reg", &len);
-
-	if (!p || ac < 1 || ac > 2 || sc < 1 || sc > 2 || (uint32_t)len < 4 * (ac + sc))
-		return false;
-	*start = dt_read_cells(p, (int)ac);
-	*size = dt_read_cells(p + 4 * ac, (int)sc);
-	return *size && *start + *size > *start;
-}
-
 static void modules_of(const void *fdt, int parent,
 		       void (*fn)(void *arg, uint64_t start, uint64_t size),
 		       void *arg)
 {
-	uint64_t start, size;
+	struct reg_read r;
 
 	static const char *const compat[] = {
 		"multiboot,module", "multiboot,kernel", "multiboot,ramdisk",
@@ -495,8 +510,8 @@ static void modules_of(const void *fdt, int parent,
 	for (int n = dt_first_child(fdt, parent); n >= 0; n = dt_next_sibling(fdt, n))
 		for (size_t i = 0; i < ARRAY_SIZE(compat); i++)
 			if (dt_is_compatible(fdt, n, compat[i])) {
-				if (module_range(fdt, parent, n, &start, &size))
-					fn(arg, start, size);
+				if (module_range(fdt, parent, n, &r) == REG_OK)
+					fn(arg, r.start, r.size);
 				break;
 			}
 }
