@@ -59,7 +59,7 @@ static void print_host(void)
 
 static bool modules_kept = true;
 
-static void reserve_module(void *arg, uint64_t start, uint64_t size)
+static void reserve_range(void *arg, uint64_t start, uint64_t size)
 {
 	(void)arg;
 	if (!ram_map_reserve(&ram, start, size))
@@ -99,9 +99,9 @@ static void reserve_in_use(const void *fdt, uint64_t fdt_pa)
 	host.fdt_blob = (struct mem_bank){ fdt_pa, dt_total_size(fdt) };
 	for (int i = 0; i < host.nr_reserved; i++)
 		ram_map_reserve(&ram, host.reserved[i].base, host.reserved[i].size);
-	config_for_each_module(fdt, reserve_module, NULL);
-	/* Static memory and static shared memory are their domains' only. */
-	config_for_each_static_range(fdt, reserve_module, NULL);
+	/* Boot modules, and static memory and static shared memory, which
+	 * are their domains' only. */
+	config_for_each_reserved_range(fdt, reserve_range, NULL);
 	if (!modules_kept)
 		printk("Boot modules: more than %d distinct ranges in memory; "
 		       "no domain is built\n", MAX_FREE_RANGES);

@@ -516,9 +516,9 @@ static void modules_of(const void *fdt, int parent,
 			}
 }
 
-void config_for_each_module(const void *fdt,
-			    void (*fn)(void *arg, uint64_t start, uint64_t size),
-			    void *arg)
+void config_for_each_reserved_range(const void *fdt,
+				    void (*fn)(void *arg, uint64_t start, uint64_t size),
+				    void *arg)
 {
 	int chosen = dt_path(fdt, "/chosen");
 
@@ -526,8 +526,10 @@ void config_for_each_module(const void *fdt,
 		return;
 	modules_of(fdt, chosen, fn, arg);
 	for (int n = dt_first_child(fdt, chosen); n >= 0; n = dt_next_sibling(fdt, n))
-		if (dt_is_compatible(fdt, n, "xen,domain"))
+		if (dt_is_compatible(fdt, n, "xen,domain")) {
 			modules_of(fdt, n, fn, arg);
+			static_ranges_of(fdt, chosen, n, fn, arg);
+		}
 }
 
 int config_count_domains(const void *fdt)

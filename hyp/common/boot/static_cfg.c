@@ -269,37 +269,27 @@ int static_parse_heap(const void *fdt, int chosen, const struct host_info *h,
 
 /* ---- before parsing: what the allocator must not hand out ----------------------- */
 
-void config_for_each_static_range(const void *fdt,
-				  void (*fn)(void *arg, uint64_t start, uint64_t size),
-				  void *arg)
+void static_ranges_of(const void *fdt, int chosen, int node,
+		      void (*fn)(void *arg, uint64_t start, uint64_t size), void *arg)
 {
-	int chosen = dt_path(fdt, "/chosen");
 	struct mem_bank b[MAX_STATIC_BANKS];
 	const char *why;
+	int nr = dt_has_prop(fdt, node, "xen,static-mem")
+		? read_ranges(fdt, chosen, node, "xen,static-mem", b, MAX_STATIC_BANKS, &why)
+		: 0;
 
-	if (chosen < 0)
-		return;
-	for (int n = dt_first_child(fdt, chosen); n >= 0; n = dt_next_sibling(fdt, n)) {
-		int nr;
+	for (int i = 0; i < nr; i++)
+		if (!bad_range(b[i].base, b[i].size))
+			fn(arg, b[i].base, b[i].size);
+	for (int c = dt_first_child(fdt, node); c >= 0; c = dt_next_sibling(fdt, c)) {
+		struct domain_config d;
 
-		if (!dt_is_compatible(fdt, n, "xen,domain"))
+		if (!dt_is_compatible(fdt, c, "xen,domain-shared-memory-v1"))
 			continue;
-		nr = dt_has_prop(fdt, n, "xen,static-mem")
-			? read_ranges(fdt, chosen, n, "xen,static-mem", b, MAX_STATIC_BANKS, &why)
-			: 0;
-		for (int i = 0; i < nr; i++)
-			if (!bad_range(b[i].base, b[i].size))
-				fn(arg, b[i].base, b[i].size);
-		for (int c = dt_first_child(fdt, n); c >= 0; c = dt_next_sibling(fdt, c)) {
-			struct domain_config d;
-
-			if (!dt_is_compatible(fdt, c, "xen,domain-shared-memory-v1"))
-				continue;
-			memset(&d, 0, sizeof(d));
-			d.node = n;
-			if (!parse_shm_node(fdt, &d, c))
-				fn(arg, d.shm[0].paddr, d.shm[0].size);
-		}
+		memset(&d, 0, sizeof(d));
+		d.node = node;
+		if (!parse_shm_node(fdt, &d, c))
+			fn(arg, d.shm[0].paddr, d.shm[0].size);
 	}
 }
 

@@ -16,6 +16,12 @@ int static_parse_domain(const void *fdt, int chosen, struct domain_config *d);
 int static_parse_heap(const void *fdt, int chosen, const struct host_info *h,
 		      struct mem_bank *banks, int max, char *err, size_t errlen);
 
+/* Before parsing: calls fn for the static-memory ranges and the host
+ * ranges of the shared regions of domain node `node` that can be read
+ * (config_for_each_reserved_range). */
+void static_ranges_of(const void *fdt, int chosen, int node,
+		      void (*fn)(void *arg, uint64_t start, uint64_t size), void *arg);
+
 /* Domain idx's static memory and shared regions against the host and
  * the domains accepted before it. 0, or -1 with its err set. */
 int static_check_domain(const struct host_info *h, const struct system_config *cfg,

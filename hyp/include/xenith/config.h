@@ -223,18 +223,14 @@ struct system_config {
 const char *sched_name(enum sched_kind k);
 int sched_from_name(const char *name, size_t len);
 
-/* Calls fn for the range of every boot module ("multiboot,module" nodes
- * directly under /chosen or under a "xen,domain" node) whose reg can be
- * read, before config_parse: what must stay out of the allocator. */
-void config_for_each_module(const void *fdt,
-			    void (*fn)(void *arg, uint64_t start, uint64_t size),
-			    void *arg);
-
-/* The same for the host ranges of static memory and static shared
- * memory that can be read: they are never the allocator's. */
-void config_for_each_static_range(const void *fdt,
-				  void (*fn)(void *arg, uint64_t start, uint64_t size),
-				  void *arg);
+/* Calls fn, before config_parse, for every range the allocator must not
+ * hand out that the tree names and that can be read: boot modules
+ * ("multiboot,module" and kin, directly under /chosen or under a
+ * "xen,domain" node), static memory and the host ranges of static shared
+ * memory. */
+void config_for_each_reserved_range(const void *fdt,
+				    void (*fn)(void *arg, uint64_t start, uint64_t size),
+				    void *arg);
 
 /* /chosen "xen,static-heap" (at most max ranges into banks), before
  * config_parse: the only memory the allocator may then use. Each range
