@@ -13,16 +13,23 @@
 #define XEN_CAPABILITIES "xen-3.0-aarch64 "
 #define HYPERVISOR_VIRT_START 0x0000000000200000ULL /* Xen/Arm64's value */
 
-/* Submap 0 for a domU that is not direct-mapped. */
-static uint32_t features(uint32_t idx)
+/* Submap 0, as Xen 4.17 fills it for an Arm domain: dom0 is told it is
+ * the hardware domain, and whether guest-physical equals host-physical
+ * (Linux's swiotlb-xen and grant mappings depend on it). */
+static uint32_t features(const struct domain *d)
 {
-	if (idx != 0)
-		return 0;
-	return (1U << XENFEAT_writable_page_tables) |
-	       (1U << XENFEAT_auto_translated_physmap) |
-	       (1U << XENFEAT_memory_op_vnode_supported) |
-	       (1U << XENFEAT_ARM_SMCCC_supported) |
-	       (1U << XENFEAT_not_direct_mapped);
+	uint32_t map = (1U << XENFEAT_writable_page_tables) |
+		       (1U << XENFEAT_auto_translated_physmap) |
+		       (1U << XENFEAT_memory_op_vnode_supported) |
+		       (1U << XENFEAT_ARM_SMCCC_supported);
+
+	if (d->is_control)
+		map |= 1U << XENFEAT_dom0;
+	if (d->cfg->direct_map)
+		map |= 1U << XENFEAT_direct_mapped;
+	else
+		map |= 1U << XENFEAT_not_direct_mapped;
+	return map;
 }
 
 static int64_t put_string(uint64_t arg, const char *s, size_t size)
@@ -34,19 +41,22 @@ static int64_t put_string(uint64_t arg, const char *s, size_t size)
 	return copy_to_guest(arg, buf, size);
 }
 
-static int64_t get_features(uint64_t arg)
+static int64_t get_features(const struct domain *d, uint64_t arg)
 {
 	struct xen_feature_info fi;
 
 	if (copy_from_guest(&fi, arg, sizeof(fi)))
 		return -XEN_EFAULT;
-	fi.submap = features(fi.submap_idx);
+	if (fi.submap_idx != 0)
+		return -XEN_EINVAL;   /* Xen has one submap */
+	fi.submap = features(d);
 	return copy_to_guest(arg, &fi, sizeof(fi));
 }
 
 /* Everything but XENVER_version, kept out of line so the null hypercall
  * benchmarks measure the trap path rather than this function's frame. */
-static __attribute__((noinline)) int64_t version_info(unsigned int cmd, uint64_t arg)
+static __attribute__((noinline)) int64_t version_info(const struct domain *d,
+						     unsigned int cmd, uint64_t arg)
 {
 	static const struct xen_compile_info ci = {
 		"gcc (Xenith)", "xenith", "xenith.local", "Xenith build",
@@ -61,7 +71,7 @@ static __attribute__((noinline)) int64_t version_info(unsigned int cmd, uint64_t
 	case XENVER_changeset:    return put_string(arg, "xenith", 64);
 	case XENVER_platform_parameters:
 		return copy_to_guest(arg, &virt_start, sizeof(virt_start));
-	case XENVER_get_features: return get_features(arg);
+	case XENVER_get_features: return get_features(d, arg);
 	case XENVER_pagesize:     return 4096;
 	case XENVER_guest_handle: return copy_to_guest(arg, handle, sizeof(handle));
 	case XENVER_commandline:  return -XEN_EPERM; /* privileged, as in Xen */
@@ -71,8 +81,7 @@ static __attribute__((noinline)) int64_t version_info(unsigned int cmd, uint64_t
 
 int64_t do_xen_version(struct vcpu *v, unsigned int cmd, uint64_t arg)
 {
-	(void)v;
 	if (cmd == XENVER_version)
 		return (XEN_MAJOR << 16) | XEN_MINOR;
-	return version_info(cmd, arg);
+	return version_info(v->dom, cmd, arg);
 }

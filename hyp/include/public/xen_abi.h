@@ -50,9 +50,11 @@ struct xen_feature_info {
 /* Feature bits of submap 0 (features.h) */
 #define XENFEAT_writable_page_tables     0
 #define XENFEAT_auto_translated_physmap  2
+#define XENFEAT_dom0                     11
 #define XENFEAT_memory_op_vnode_supported 13
 #define XENFEAT_ARM_SMCCC_supported      14
 #define XENFEAT_not_direct_mapped        16
+#define XENFEAT_direct_mapped            17
 
 /* console_io */
 #define CONSOLEIO_write 0

@@ -89,6 +89,10 @@ int gnttab_grow(struct domain *d, unsigned int n);
 struct domain {
 	uint32_t id;
 	const struct domain_config *cfg;
+	/* dom0: Xen's hardware and control domain, the only one allowed the
+	 * control interface (domctl, sysctl, foreign mapping). Fixed at
+	 * creation. */
+	bool is_control;
 	volatile enum domain_state state;
 	enum shutdown_reason reason;
 	struct vcpu **vcpu;            /* nr_vcpus, allocated with the domain */
