@@ -159,6 +159,21 @@ struct domain {
 	uint64_t overhead;
 	/* Construction got as far as its vCPUs joining their pool. */
 	bool vcpus_joined;
+	/*
+	 * Control interface (common/xen/domctl.c; docs/architecture.md).
+	 * pause_count: holds that keep the domain's vCPUs off the CPUs;
+	 * ctl_pause_count: the control domain's share of them (Xen's
+	 * controller_pause_count, at most 255). Both under pool->lock,
+	 * changed only by sched_domain_pause()/unpause() (sched/core.c).
+	 * handle (Xen's xen_domain_handle_t, setdomainhandle) and max_pages
+	 * (max_mem; until max_pages_set, derived from the configuration)
+	 * under the global domctl lock (domctl.c), zero at construction.
+	 */
+	unsigned int pause_count;
+	unsigned int ctl_pause_count;
+	uint8_t handle[16];
+	uint64_t max_pages;
+	bool max_pages_set;
 	struct arch_domain arch;
 };
 
