@@ -201,6 +201,147 @@ static int alloc_memory(struct domain *d, struct ram_map *ram)
 	return 0;
 }
 
+/* ---- dom0 ------------------------------------------------------------------ */
+
+#define DOM0_MIN_PIECE (4 * MiB)  /* Xen's smallest allocation for dom0 */
+
+/* dom0's RAM, 1:1 and as low as it can be (Xen's allocate_memory_11): one
+ * range if it fits anywhere, else the lowest free ranges, the first at
+ * least 128 MiB (or all of dom0_mem) for the kernel and its modules. */
+int dom0_place_memory(struct domain_config *c, struct ram_map *ram)
+{
+	uint64_t want = c->mem_kb << 10;
+	uint64_t pa = ram_map_alloc_low(ram, want, 2 * MiB);
+
+	c->nr_static_mem = 0;
+	if (pa) {
+		c->static_mem[c->nr_static_mem++] = (struct mem_bank){ pa, want };
+		want = 0;
+	} else {
+		uint64_t first = MIN(want, 128 * MiB);
+
+		for (int i = 0; i < ram->n && want && c->nr_static_mem < MAX_STATIC_BANKS; i++) {
+			uint64_t base = ALIGN_UP(ram->free[i].base, 2 * MiB);
+			uint64_t end = ALIGN_DOWN(ram->free[i].base + ram->free[i].size, 2 * MiB);
+			uint64_t n = end > base ? MIN(end - base, want) : 0;
+
+			if (n < DOM0_MIN_PIECE || (!c->nr_static_mem && n < first) ||
+			    !ram_map_reserve(ram, base, n))
+				continue;
+			c->static_mem[c->nr_static_mem++] = (struct mem_bank){ base, n };
+			want -= n;
+			i--;   /* the range changed: look at what is left of it */
+		}
+	}
+	if (want && c->nr_static_mem) {
+		while (c->nr_static_mem--)
+			ram_map_free(ram, c->static_mem[c->nr_static_mem].base,
+				     c->static_mem[c->nr_static_mem].size);
+		c->nr_static_mem = 0;
+	}
+	if (!c->nr_static_mem) {
+		snprintf(c->err, sizeof(c->err), "dom0: dom0_mem: %llu MiB of 1:1 RAM: not enough free host RAM",
+			 (unsigned long long)(c->mem_kb >> 10));
+		return -1;
+	}
+	c->direct_map = true;
+	return 0;
+}
+
+/* A device range dom0 may have: not host RAM (unless reserved-memory,
+ * carved out for firmware or devices), not the GIC (emulated at the same
+ * addresses), not the hypervisor's UART. */
+static bool dom0_device_ok(const struct host_info *h, uint64_t pa, uint64_t size)
+{
+	const struct mem_bank deny[] = {
+		{ h->gicd_base, h->gicd_size }, { h->gicr_base, h->gicr_size },
+		{ h->uart_base, h->uart_size },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(deny); i++)
+		if (pa < deny[i].base + deny[i].size && deny[i].base < pa + size)
+			return false;
+	for (int i = 0; i < h->nr_mem; i++) {
+		if (pa >= h->mem[i].base + h->mem[i].size || h->mem[i].base >= pa + size)
+			continue;
+		for (int r = 0; r < h->nr_reserved; r++)
+			if (pa >= h->reserved[r].base &&
+			    pa + size <= h->reserved[r].base + h->reserved[r].size)
+				return true;
+		return false;
+	}
+	return true;
+}
+
+struct dom0_ctx {
+	struct domain *d;
+	const struct host_info *h;
+	unsigned int regions, irqs, refused, beyond;
+};
+
+static int dom0_map(void *arg, uint64_t pa, uint64_t size)
+{
+	struct dom0_ctx *x = arg;
+	uint64_t base = ALIGN_DOWN(pa, PAGE_SIZE), end = ALIGN_UP(pa + size, PAGE_SIZE);
+
+	if (end <= base)
+		return 0;
+	if (!dom0_device_ok(x->h, base, end - base)) {
+		printk("d0: device range 0x%llx - 0x%llx overlaps host RAM, the GIC or the "
+		       "hypervisor's UART: not given to dom0\n",
+		       (unsigned long long)pa, (unsigned long long)(pa + size));
+		x->refused++;
+		return 0;
+	}
+	if (end > (1ULL << 39)) {
+		x->beyond++;   /* beyond the 39-bit guest-physical space */
+		return 0;
+	}
+	x->regions++;
+	return arch_p2m_map_mmio(x->d, base, base, end - base);
+}
+
+static int dom0_irq(void *arg, uint32_t intid, bool level)
+{
+	struct dom0_ctx *x = arg;
+
+	if (arch_route_spi(x->d, intid, level)) {
+		printk("d0: SPI %u cannot be given to dom0 (the hypervisor's, or beyond its vGIC)\n",
+		       intid - 32);
+		return 0;
+	}
+	x->irqs++;
+	return 0;
+}
+
+/* The host devices the hypervisor does not use become dom0's. */
+static int dom0_give_devices(struct domain *d, const struct host_info *h, const void *fdt)
+{
+	static const struct dom0_device_ops ops = { dom0_map, dom0_irq };
+	struct dom0_ctx x = { .d = d, .h = h };
+	int rc;
+
+	spin_lock(&d->p2m_lock);
+	rc = dom0_devices(fdt, h, &ops, &x);
+	spin_unlock(&d->p2m_lock);
+	if (rc)
+		return fail(d->cfg, "xen,domain-p2m-mem-mb: P2M pool too small for the host devices");
+	printk("d0: %u device ranges mapped 1:1, %u SPIs routed%s\n", x.regions, x.irqs,
+	       x.beyond ? " (ranges beyond the 39-bit guest-physical space left out)" : "");
+	return 0;
+}
+
+/* dom0's grant table sits on the hypervisor's own image, which dom0 never
+ * has as RAM (Xen 4.17 uses its text section, up to its gnttab_max_frames). */
+static void dom0_layout(struct domain *d, const struct host_info *h)
+{
+	uint64_t frames = MIN(h->xen_image.size / PAGE_SIZE, (uint64_t)GNTTAB_MAX_FRAMES);
+
+	d->layout.evtchn_intid = dom0_evtchn_intid(h);
+	d->layout.gnttab_base = h->xen_image.base;
+	d->layout.gnttab_size = frames * PAGE_SIZE;
+}
+
 /* Guest RAM, then the static shared regions at their guest addresses. */
 static int map_memory(struct domain *d)
 {
@@ -227,7 +368,7 @@ static int map_memory(struct domain *d)
  * one domain at a time. */
 static uint8_t dtb_buf[GUEST_DTB_MAX] __attribute__((aligned(8), section(".noclear")));
 
-static int load_images(struct domain *d, const struct host_info *h)
+static int load_images(struct domain *d, const struct host_info *h, const void *host_fdt)
 {
 	const struct domain_config *c = d->cfg;
 	const struct guest_layout *l = &d->layout;
@@ -239,7 +380,8 @@ static int load_images(struct domain *d, const struct host_info *h)
 	     !copy_to_guest_ram(d, l->initrd_ipa, (const void *)(uintptr_t)c->ramdisk.start,
 				c->ramdisk.size)))
 		return fail(c, "memory: the kernel or ramdisk does not fit in guest RAM");
-	size = guest_dt_build(c, h, l, dtb_buf, sizeof(dtb_buf));
+	size = c->dom0 ? dom0_dt_build(c, h, l, host_fdt, dtb_buf, sizeof(dtb_buf))
+		       : guest_dt_build(c, h, l, dtb_buf, sizeof(dtb_buf));
 	if (size == DT_ERR_NOSPACE && c->kernel.bootargs) {
 		printk("%s: guest device tree: larger than its %u KiB with %u bytes of bootargs\n",
 		       c->path, (unsigned int)(GUEST_DTB_MAX >> 10),
@@ -343,7 +485,7 @@ static void print_domain(const struct domain *d)
 }
 
 static int build(struct domain *d, const struct domain_config *c,
-		 const struct host_info *h, struct ram_map *ram)
+		 const struct host_info *h, struct ram_map *ram, const void *host_fdt)
 {
 	struct kernel_info ki;
 	struct evtchn_vcpu *ev;
@@ -364,14 +506,18 @@ static int build(struct domain *d, const struct domain_config *c,
 		return -1;
 	}
 	guest_layout_devices(c, h, &d->layout);
+	if (c->dom0) {
+		d->is_control = true;
+		dom0_layout(d, h);
+	}
 	d->nr_vcpus = c->vcpus;
 	ev = alloc_vcpus(d, ram);
 	if (!ev || alloc_memory(d, ram) || arch_domain_create(d) || map_memory(d) ||
-	    xen_domain_init(d, ev))
+	    xen_domain_init(d, ev) || (c->dom0 && dom0_give_devices(d, h, host_fdt)))
 		return -1;
 	if (c->vpl011)
 		vpl011_init(d);
-	if (load_images(d, h))
+	if (load_images(d, h, host_fdt))
 		return -1;
 	d->pool = &sched_pools[c->pool];
 	return create_vcpus(d);
@@ -428,14 +574,13 @@ int domain_create(const struct domain_config *c, const struct host_info *h,
 	uint64_t free_before = heap_free_bytes();
 	struct domain *d;
 
-	(void)host_fdt;
 	if (c->domid >= by_id_size)
 		return fail(c, "compatible: no room in the domain table");
 	building.nr = 0;
 	d = alloc_domain(c, ram);
 	if (!d)
 		return -1;
-	if (build(d, c, h, ram)) {
+	if (build(d, c, h, ram, host_fdt)) {
 		if (!d->vcpus_joined)
 			give_back(d, ram, free_before);
 		return -1;

@@ -141,6 +141,12 @@ static void parse_config(const void *fdt)
 	for (int i = 0; i < sys.nr_pools; i++)
 		if (!sys.pool[i].ok)
 			printk("%s\n", sys.pool[i].err);
+	if (n && sys.dom[0].dom0)
+		printk("dom0: kernel %s, %llu MiB, %u vCPU%s, command line \"%s\"\n",
+		       sys.dom[0].kernel.name ? sys.dom[0].kernel.name : "?",
+		       (unsigned long long)(sys.dom[0].mem_kb >> 10), sys.dom[0].vcpus,
+		       sys.dom[0].vcpus == 1 ? "" : "s",
+		       sys.dom[0].kernel.bootargs ? sys.dom[0].kernel.bootargs : "");
 	printk("dom0less: %d domain%s in the device tree\n", n, n == 1 ? "" : "s");
 	for (int i = 0; i < sys.nr_domains; i++)
 		if (!sys.dom[i].ok)
@@ -156,6 +162,11 @@ static void build_domains(const void *fdt)
 		printk("/chosen: not enough host RAM for a table of %d domains\n",
 		       sys.nr_domains);
 		return;
+	}
+	if (sys.nr_domains && sys.dom[0].dom0 && sys.dom[0].ok &&
+	    dom0_place_memory(&sys.dom[0], &ram)) {
+		printk("%s\n", sys.dom[0].err);
+		sys.dom[0].ok = false;
 	}
 	for (int i = 0; i < sys.nr_domains; i++) {
 		if (sys.dom[i].ok && domain_create(&sys.dom[i], &host, &ram, fdt))
@@ -206,7 +217,7 @@ static void print_footprint(void)
 static void seal_if_static(void)
 {
 	for (unsigned int i = 0; i < nr_domains; i++)
-		if (!domains[i]->cfg->nr_static_mem)
+		if (!domains[i]->cfg->nr_static_mem || domains[i]->is_control)
 			return;
 	if (!nr_domains)
 		return;

@@ -74,6 +74,21 @@ uint64_t ram_map_alloc(struct ram_map *m, uint64_t size, uint64_t align)
 	return 0;
 }
 
+uint64_t ram_map_alloc_low(struct ram_map *m, uint64_t size, uint64_t align)
+{
+	for (int i = 0; i < m->n; i++) {
+		const struct mem_bank *f = &m->free[i];
+		uint64_t base = ALIGN_UP(f->base, align);
+
+		if (base < f->base || base - f->base > f->size || size > f->size - (base - f->base))
+			continue;
+		if (!ram_map_reserve(m, base, size))
+			return 0;
+		return base;
+	}
+	return 0;
+}
+
 bool ram_map_free(struct ram_map *m, uint64_t base, uint64_t size)
 {
 	int i = 0;

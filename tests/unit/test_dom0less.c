@@ -254,17 +254,20 @@ static void test_enhanced(void)
 	CHECK(!cfg.dom[0].ok);
 	add_dom0_kernel(fdt);
 	d1 = node(fdt, "/chosen/domU1");
-	CHECK_EQ(parse(fdt), 2); /* the dom0 module is not a domain */
-	CHECK(cfg.dom[0].ok);
-	CHECK_EQ(cfg.dom[0].enhanced, ENHANCED_ENABLED);
+	CHECK_EQ(parse(fdt), 3); /* dom0 comes first, the domUs keep their ids */
+	CHECK(cfg.dom[0].dom0);
+	CHECK_EQ(cfg.dom[0].domid, 0);
+	CHECK_EQ(cfg.dom[1].domid, 1);
+	CHECK(cfg.dom[1].ok);
+	CHECK_EQ(cfg.dom[1].enhanced, ENHANCED_ENABLED);
 	fdt_setprop_string(fdt, d1, "xen,enhanced", "enabled");
 	parse(fdt);
-	CHECK_EQ(cfg.dom[0].enhanced, ENHANCED_ENABLED);
+	CHECK_EQ(cfg.dom[1].enhanced, ENHANCED_ENABLED);
 	fdt_setprop_string(fdt, d1, "xen,enhanced", "no_xenstore");
 	parse(fdt);
-	CHECK_STR(cfg.dom[0].err, "/chosen/domU1: xen,enhanced: \"no_xenstore\" is not one of \"enabled\", \"no-xenstore\", \"disabled\"");
+	CHECK_STR(cfg.dom[1].err, "/chosen/domU1: xen,enhanced: \"no_xenstore\" is not one of \"enabled\", \"no-xenstore\", \"disabled\"");
 	fdt_setprop(fdt, d1, "xen,enhanced", "abc", 3);
-	expect_dom_error(fdt, 0, "/chosen/domU1: xen,enhanced: not a NUL-terminated string");
+	expect_dom_error(fdt, 1, "/chosen/domU1: xen,enhanced: not a NUL-terminated string");
 }
 
 static void test_modules(void)

@@ -16,6 +16,7 @@
 #define GICD_ISENABLER 0x0100
 #define GICD_ICENABLER 0x0180
 #define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR     0x0c00
 #define GICD_IROUTER   0x6100
 #define GICD_CTLR_RWP  (1U << 31)
 
@@ -152,6 +153,14 @@ void gic_enable_irq(unsigned int intid, unsigned int cpu)
 	}
 	*r64(gicd + GICD_IROUTER + 8 * (intid - 32)) = aff_of(mpidr_of_cpu[cpu]);
 	*r32(gicd + GICD_ISENABLER + (intid / 32) * 4) = 1U << (intid % 32);
+}
+
+void gic_set_trigger(unsigned int intid, bool edge)
+{
+	volatile uint32_t *cfg = r32(gicd + GICD_ICFGR + (intid / 16) * 4);
+	uint32_t bit = 2U << (2 * (intid % 16));
+
+	*cfg = edge ? (*cfg | bit) : (*cfg & ~bit);
 }
 
 void gic_send_sgi(unsigned int cpu, unsigned int sgi)

@@ -6,6 +6,7 @@
 #include <xenith/arch-api.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
+#include <xenith/lib.h>
 #include <xenith/sched.h>
 #include <xenith/timer.h>
 #include <xenith/uart.h>
@@ -19,11 +20,29 @@ void irq_set_maint(unsigned int intid);
 
 #define VTIMER_INTID 27
 
+/* Host SPIs given to a guest (dom0's devices), by INTID: written at
+ * boot before the other CPUs start, read-only after. */
+static struct domain *spi_guest[1020];
+
 static uint64_t uart_base;
 static unsigned int uart_intid;
 static unsigned int hyp_timer_intid = 26;
 static unsigned int maint_intid;
 volatile uint32_t arch_dump_request; /* CPUs asked to print their hardware view */
+
+int arch_route_spi(struct domain *d, unsigned int intid, bool level)
+{
+	if (intid < 32 || intid >= arch_irq_nr_lines() || intid == uart_intid ||
+	    intid - 32 >= d->arch.vgic.nr_spis)
+		return -1;
+	if (spi_guest[intid])
+		return spi_guest[intid] == d ? 0 : -1;
+	spi_guest[intid] = d;
+	vgic_spi_set_edge(d, intid, !level);
+	gic_set_trigger(intid, !level);
+	gic_enable_irq(intid, 0);
+	return 0;
+}
 
 void irq_set_hyp_timer(unsigned int intid)
 {
@@ -84,6 +103,10 @@ static void __attribute__((noinline)) dispatch_other(unsigned int intid,
 		vgic_maintenance(guest ? guest : pcpu[this_cpu()].held);
 	} else if (intid == uart_intid && uart_base) {
 		uart_rx();
+	} else if (intid >= 32 && intid < ARRAY_SIZE(spi_guest) && spi_guest[intid]) {
+		/* Left active: the guest's EOI deactivates it. */
+		vgic_inject_hw_spi(spi_guest[intid], intid);
+		return;
 	}
 	/* GIC_SGI_KICK needs no action: returning re-checks the vCPU; the
 	 * 'r' debug key may have asked every CPU for its hardware view. */

@@ -123,6 +123,15 @@ int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 	return rc;
 }
 
+int arch_p2m_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	uint64_t old = p2m_enter(d);
+	int rc = p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_MMIO);
+
+	p2m_leave(d, old);
+	return rc;
+}
+
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
 {
 	memset(&v->arch.regs, 0, sizeof(v->arch.regs));

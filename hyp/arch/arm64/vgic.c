@@ -405,11 +405,18 @@ void vgic_save(struct vcpu *v)
 
 	for (uint32_t used = c->lr_used; used; used &= used - 1) {
 		unsigned int n = (unsigned int)__builtin_ctz(used);
+		uint64_t lr = read_lr(n);
 
-		c->lr_saved[n] = read_lr(n) & ~(LR_HW | (0x3ffULL << LR_PINTID_SHIFT));
+		/* A host SPI stays forwarded (its active state is the
+		 * distributor's, which any CPU's EOI reaches); the vtimer's
+		 * PPI is this CPU's, deactivated below. */
+		if (c->lr_intid[n] < VGIC_NR_PRIV) {
+			lr &= ~(LR_HW | (0x3ffULL << LR_PINTID_SHIFT));
+			c->lr_hw &= ~(1U << n);
+		}
+		c->lr_saved[n] = lr;
 		write_lr(n, 0); /* all zero again while no context is here */
 	}
-	c->lr_hw = 0;
 	spin_lock(&v->dom->arch.vgic.lock);
 	if (t->hw) {
 		write_sysreg(S3_0_C12_C11_1, VTIMER_INTID); /* ICC_DIR_EL1 */
@@ -533,6 +540,23 @@ void vgic_vtimer_fired(struct vcpu *v)
 	    !load_lr(v, irq, VTIMER_INTID))
 		vgic_update(v->dom, v, VTIMER_INTID);
 	spin_unlock(&dist->lock);
+}
+
+void vgic_inject_hw_spi(struct domain *d, unsigned int intid)
+{
+	struct vgic_dist *dist = &d->arch.vgic;
+	struct vgic_irq *irq = &dist->spi[intid - VGIC_NR_PRIV];
+
+	spin_lock(&dist->lock);
+	irq->hw = 1;
+	irq->pending = 1;
+	vgic_update(d, NULL, intid);
+	spin_unlock(&dist->lock);
+}
+
+void vgic_spi_set_edge(struct domain *d, unsigned int intid, bool edge)
+{
+	d->arch.vgic.spi[intid - VGIC_NR_PRIV].edge = edge;
 }
 
 /* ICC_SGI1R_EL1: INTID [27:24], Aff1 [23:16], TargetList [15:0],

@@ -13,6 +13,7 @@
  */
 #include "cfg_msg.h"
 #include "cpupool.h"
+#include "dctx.h"
 #include "static_cfg.h"
 
 /* Xen's vGIC rounds nr_spis up to 32 and accepts at most 1020 - 32. */
@@ -20,29 +21,6 @@
 /* Used for the default nr_spis when the GIC driver did not fill
  * host_info.gic_nr_lines: QEMU virt's GICv3 has 288 lines. */
 #define FALLBACK_GIC_LINES 288
-
-/* Per-domain parsing context. */
-struct dctx {
-	const void *fdt;
-	const struct host_info *h;
-	const struct system_config *cfg; /* for its pools */
-	struct domain_config *d;
-	int chosen;     /* /chosen, the parent of every domain node */
-	bool has_dom0;
-	int boot_bad;   /* bad pool node that named the boot CPU, or -1 */
-	char path[128]; /* scratch for module node paths */
-};
-
-/* Marks the domain failed with "<domain path>: <prop>: <msg>". */
-#define DFAIL(c, prop, ...) \
-	cfg_fail((c)->d->err, sizeof((c)->d->err), (c)->d->path, (prop), \
-		 __VA_ARGS__)
-
-/* Same, naming a module node instead of the domain node. */
-#define MFAIL(c, node, prop, ...)                                          \
-	cfg_fail((c)->d->err, sizeof((c)->d->err),                          \
-		 cfg_path((c)->fdt, (node), (c)->path, sizeof((c)->path)),  \
-		 (prop), __VA_ARGS__)
 
 /* ---- domain properties -------------------------------------------------- */
 
@@ -127,7 +105,7 @@ static int parse_nr_spis(struct dctx *c)
  * Default as in Xen 4.17 domain_p2m_pages(): 1 MiB per vCPU, 4 KiB per
  * MiB of RAM, 512 KiB for extended regions, rounded up to whole MiB.
  */
-static uint32_t default_p2m_mb(uint64_t mem_kb, uint32_t vcpus)
+uint32_t default_p2m_mb(uint64_t mem_kb, uint32_t vcpus)
 {
 	uint64_t kb = 4 * (256 * (uint64_t)vcpus + mem_kb / 1024 + 128);
 	uint64_t mb = (kb + 1023) / 1024;
@@ -199,7 +177,7 @@ static const char pool_prop[] = "domain-cpupool";
 
 /* No domain-cpupool: Pool-0, unless the pool node that named the boot
  * CPU (which Pool-0 would have been) is bad. */
-static int default_pool(struct dctx *c)
+int default_pool(struct dctx *c)
 {
 	int n = cpupool_by_node(c->cfg, c->boot_bad);
 
@@ -268,7 +246,7 @@ static int sched_param(struct dctx *c, const char *prop, uint32_t *out,
  * is beyond any 32-bit count of us). Each is checked whatever the pool's
  * scheduler, so a mistake shows before the domain is moved.
  */
-static int parse_sched_params(struct dctx *c)
+int parse_sched_params(struct dctx *c)
 {
 	struct domain_config *d = c->d;
 	uint32_t max_cap = (uint32_t)MIN(100ULL * d->vcpus, 65535ULL);
@@ -315,18 +293,7 @@ static struct boot_module *module_slot(struct dctx *c, int node,
 	return NULL;
 }
 
-/* What reading a module's reg found: one decoder for the parser and for
- * the scan that reserves modules before parsing, so that both agree on
- * every range. */
-enum reg_result { REG_OK, REG_MISSING, REG_CELLS, REG_SHORT, REG_ZERO, REG_WRAP };
-
-struct reg_read {
-	uint64_t start, size;
-	uint32_t ac, sc;   /* the cells used (of `parent` or its ancestors) */
-	int len;           /* bytes of reg */
-};
-
-static enum reg_result module_range(const void *fdt, int parent, int node,
+enum reg_result module_range(const void *fdt, int parent, int node,
 				    struct reg_read *r)
 {
 	const uint8_t *p = dt_prop(fdt, node, "reg", &r->len);
@@ -347,7 +314,7 @@ static enum reg_result module_range(const void *fdt, int parent, int node,
 }
 
 /* The module's (start, size) from reg, in the domain node's cells. */
-static int module_reg(struct dctx *c, int node, struct boot_module *m)
+int module_reg(struct dctx *c, int node, struct boot_module *m)
 {
 	struct reg_read r;
 
@@ -542,7 +509,7 @@ int config_count_domains(const void *fdt)
 	for (int node = dt_first_child(fdt, chosen); node >= 0;
 	     node = dt_next_sibling(fdt, node))
 		n += dt_is_compatible(fdt, node, "xen,domain");
-	return n;
+	return n + has_dom0_kernel(fdt, chosen);
 }
 
 int config_parse(const void *fdt, const struct host_info *h,
@@ -570,13 +537,21 @@ int config_parse(const void *fdt, const struct host_info *h,
 		return -1;
 	}
 	c.has_dom0 = has_dom0_kernel(fdt, chosen);
+	if (c.has_dom0 && cap > 0) {
+		c.d = &cfg->dom[cfg->nr_domains++];
+		memset(c.d, 0, sizeof(*c.d));
+		c.d->ok = dom0_parse(&c) == 0;
+		if (c.d->ok)
+			c.d->err[0] = '\0';
+	}
 	for (int n = dt_first_child(fdt, chosen); n >= 0;
 	     n = dt_next_sibling(fdt, n)) {
 		if (!dt_is_compatible(fdt, n, "xen,domain"))
 			continue;
-		if (cfg->nr_domains == cap || cfg->nr_domains == (int)MAX_DOMAINS) {
+		if (cfg->nr_domains == cap ||
+		    cfg->nr_domains - c.has_dom0 == (int)MAX_DOMAINS) {
 			char path[128];
-			int had = cfg->nr_domains;
+			int had = cfg->nr_domains - c.has_dom0;
 
 			/* The configuration as a whole is refused: nothing
 			 * parsed so far may be built, unvalidated. */
@@ -591,7 +566,7 @@ int config_parse(const void *fdt, const struct host_info *h,
 		c.d = &cfg->dom[cfg->nr_domains++];
 		memset(c.d, 0, sizeof(*c.d));
 		c.d->node = n;
-		c.d->domid = (uint32_t)cfg->nr_domains; /* 0 is dom0's */
+		c.d->domid = (uint32_t)(cfg->nr_domains - c.has_dom0); /* 0 is dom0's */
 		parse_domain(&c);
 	}
 	return cfg->nr_domains;

@@ -8,20 +8,17 @@
  * tests compare our blob with Xen's. See docs xen-arm-guest-abi.md A.3.
  */
 #include "cfg_msg.h"
+#include "guest_dt_parts.h"
 
 #define ROOT_ADDR_CELLS 2
 #define ROOT_SIZE_CELLS 2
-#define IRQ_TYPE_LEVEL_HIGH 4
-#define IRQ_TYPE_LEVEL_LOW  8
 #define PSCI_0_1_CPU_OFF 1 /* the PSCI 0.1 function IDs Xen advertises */
 #define PSCI_0_1_CPU_ON  2
 #define GUEST_TIMER_VIRT_PPI    27
 #define GUEST_TIMER_PHYS_S_PPI  29
 #define GUEST_TIMER_PHYS_NS_PPI 30
 
-/* GIC interrupt specifier <type number flags> for INTID irq, signalled to
- * all (up to 4) CPUs; Xen's set_interrupt(). */
-static void gic_irq(uint32_t cell[3], uint32_t irq, uint32_t type)
+void gic_irq(uint32_t cell[3], uint32_t irq, uint32_t type)
 {
 	bool ppi = irq < 32;
 
@@ -39,8 +36,7 @@ static void range(uint32_t *cells, uint64_t base, uint64_t size)
 	cells[3] = (uint32_t)size;
 }
 
-/* Node name "<prefix>@<hex address>". */
-static void begin_unit(struct dt_writer *w, const char *prefix, uint64_t addr)
+void begin_unit(struct dt_writer *w, const char *prefix, uint64_t addr)
 {
 	char name[48];
 
@@ -71,7 +67,7 @@ static void make_chosen(struct dt_writer *w, const struct domain_config *d,
 	dt_wr_end_node(w);
 }
 
-static void make_psci(struct dt_writer *w)
+void make_psci(struct dt_writer *w)
 {
 	static const char compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
 
@@ -83,8 +79,8 @@ static void make_psci(struct dt_writer *w)
 	dt_wr_end_node(w);
 }
 
-static void make_cpus(struct dt_writer *w, const struct domain_config *d,
-		      const struct host_info *h)
+void make_cpus(struct dt_writer *w, const struct domain_config *d,
+	       const struct host_info *h)
 {
 	dt_wr_begin_node(w, "cpus");
 	dt_wr_prop_u32(w, "#address-cells", 1);
@@ -199,13 +195,13 @@ static void make_vpl011(struct dt_writer *w, const struct guest_layout *l)
 /* Name must be exactly "hypervisor": Linux's early scan compares it whole.
  * Extended regions (reg entries after the grant table) are not offered
  * yet, so a guest uses ballooned pages for foreign mappings. */
-static void make_hypervisor(struct dt_writer *w)
+static void make_hypervisor(struct dt_writer *w, const struct guest_layout *l)
 {
 	static const char compat[] = "xen,xen-4.17\0xen,xen";
 	uint32_t reg[4], irq[3];
 
 	range(reg, GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE);
-	gic_irq(irq, 16 + GUEST_EVTCHN_PPI, IRQ_TYPE_LEVEL_LOW);
+	gic_irq(irq, l->evtchn_intid, IRQ_TYPE_LEVEL_LOW);
 	dt_wr_begin_node(w, "hypervisor");
 	dt_wr_prop(w, "compatible", compat, sizeof(compat));
 	dt_wr_prop_cells(w, "reg", reg, 4);
@@ -235,7 +231,7 @@ int guest_dt_build(const struct domain_config *d, const struct host_info *h,
 	if (d->vpl011)
 		make_vpl011(&w, l);
 	if (d->enhanced != ENHANCED_NONE)
-		make_hypervisor(&w);
+		make_hypervisor(&w, l);
 	dt_wr_end_node(&w);
 	return dt_wr_finish(&w);
 }

@@ -372,6 +372,9 @@ static int parse_timer(struct hctx *c)
 		node = c->dev[DEV_TIMER_V7];
 	if (node < 0)
 		return HFAIL(c, dt_root(c->fdt), "compatible", "no enabled \"arm,armv8-timer\" timer");
+	if (!gic_intid(c->fdt, node, 0, &h->timer_irq_phys_s) ||
+	    !gic_intid(c->fdt, node, 1, &h->timer_irq_phys_ns))
+		return HFAIL(c, node, "interrupts", "missing the physical timers (1st and 2nd entries)");
 	if (!gic_intid(c->fdt, node, 2, &h->timer_irq_virt))
 		return HFAIL(c, node, "interrupts", "missing the virtual timer (3rd entry)");
 	if (!gic_intid(c->fdt, node, 3, &h->timer_irq_hyp))

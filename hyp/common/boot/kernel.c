@@ -170,6 +170,9 @@ int guest_layout_compute(const struct domain_config *d,
 	l->gicr_size = GUEST_GICR_SIZE;
 	l->uart_base = GUEST_PL011_BASE;
 	l->uart_spi = GUEST_VPL011_SPI;
+	l->evtchn_intid = 16 + GUEST_EVTCHN_PPI;
+	l->gnttab_base = GUEST_GNTTAB_BASE;
+	l->gnttab_size = GUEST_GNTTAB_SIZE;
 	if (d->direct_map) {
 		/* Guest-physical = host-physical: one bank per static range,
 		 * in tree order (Xen's assign_static_memory_11). */

@@ -13,7 +13,6 @@
 #include <xenith/lib.h>
 
 #define PAGE_SIZE 4096ULL
-#define EVTCHN_UPCALL_INTID (16 + GUEST_EVTCHN_PPI)
 
 static struct evtchn_domain *lookup(uint16_t domid)
 {
@@ -36,7 +35,7 @@ static void upcall(struct evtchn_domain *ed, unsigned int vcpu)
 	struct domain *d = domain_of(ed);
 
 	d->vcpu[vcpu]->upcall_level = true;
-	arch_vgic_set_level(d, vcpu, EVTCHN_UPCALL_INTID, true);
+	arch_vgic_set_level(d, vcpu, d->layout.evtchn_intid, true);
 }
 
 /* FIFO control blocks and event arrays: a page the guest has mapped at
@@ -145,12 +144,12 @@ int xen_domain_init(struct domain *d, struct evtchn_vcpu *ev)
 void xen_upcall_set_level(struct vcpu *v, bool pending)
 {
 	v->upcall_level = pending;
-	arch_vgic_set_level(v->dom, v->id, EVTCHN_UPCALL_INTID, pending);
+	arch_vgic_set_level(v->dom, v->id, v->dom->layout.evtchn_intid, pending);
 	if (pending)
 		return;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (*v->upcall_pending) {
 		v->upcall_level = true;
-		arch_vgic_set_level(v->dom, v->id, EVTCHN_UPCALL_INTID, true);
+		arch_vgic_set_level(v->dom, v->id, v->dom->layout.evtchn_intid, true);
 	}
 }

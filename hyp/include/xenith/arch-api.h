@@ -62,6 +62,14 @@ int arch_domain_create(struct domain *d);
 void arch_domain_release(struct domain *d);
 /* Maps [ipa, ipa+size) to host [pa, ...) as normal RAM. */
 int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
+/* Maps [ipa, ipa+size) to host [pa, ...) as a device (dom0's). */
+int arch_p2m_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
+/* Gives host SPI intid to d as its virtual SPI of the same number (dom0's
+ * devices): the physical interrupt is configured (level or edge),
+ * routed and enabled; when it fires it is injected with the HW bit, so
+ * the guest's EOI deactivates it. Boot only. 0, or -1 if the SPI is the
+ * hypervisor's, another domain's or beyond d's vGIC. */
+int arch_route_spi(struct domain *d, unsigned int intid, bool level);
 /* Initial vCPU state: entry point, x0 argument, EL1 reset values. */
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0);
 /* Context switch, on the calling CPU: load v's whole context (EL1

@@ -59,6 +59,8 @@ struct host_info {
 	uint32_t gic_nr_lines;
 
 	uint32_t timer_irq_hyp;     /* INTID of the EL2 physical timer PPI */
+	uint32_t timer_irq_phys_s;  /* INTID of the secure physical timer PPI */
+	uint32_t timer_irq_phys_ns; /* INTID of the EL1 physical timer PPI */
 	uint32_t timer_irq_virt;    /* INTID of the EL1 virtual timer PPI */
 	uint32_t timer_freq;        /* clock-frequency of the timer node, 0 if absent */
 
@@ -135,9 +137,15 @@ enum xen_enhanced {
 };
 
 struct domain_config {
-	char path[96];        /* DT path, e.g. "/chosen/domU1" */
-	int node;
-	uint32_t domid;       /* 1, 2, ... in DT order */
+	char path[96];        /* DT path, e.g. "/chosen/domU1"; "dom0" for dom0 */
+	int node;             /* dom0: /chosen */
+	uint32_t domid;       /* 1, 2, ... in DT order; 0 for dom0 */
+	/* dom0 (a kernel module directly under /chosen, dom0.c): the
+	 * hardware and control domain. Its RAM is allocated 1:1 at
+	 * construction (then described as static_mem with direct_map), its
+	 * device tree is the host's, and the host devices the hypervisor
+	 * does not use are its own. */
+	bool dom0;
 	uint64_t mem_kb;      /* "memory" */
 	uint32_t vcpus;       /* "cpus" */
 	bool vpl011;          /* "vpl011" present */
@@ -307,6 +315,10 @@ struct guest_layout {
 	uint64_t gicd_base, gicr_base, gicr_size;
 	uint64_t uart_base;
 	uint32_t uart_spi;        /* SPI number (INTID - 32) */
+	uint32_t evtchn_intid;    /* the event-channel upcall PPI */
+	/* Where the guest maps its grant table (/hypervisor reg[0]): Xen's
+	 * guest map, or for dom0 a range of host RAM it does not have. */
+	uint64_t gnttab_base, gnttab_size;
 };
 
 /* Splits RAM into banks and places kernel, DTB and initrd the way Xen 4.17
@@ -334,3 +346,27 @@ void guest_layout_devices(const struct domain_config *d, const struct host_info 
 #define GUEST_DTB_MAX 0x8000 /* 128 vCPUs and 2 KiB of bootargs fit */
 int guest_dt_build(const struct domain_config *d, const struct host_info *h,
 		   const struct guest_layout *l, void *buf, size_t cap);
+
+/* ---- dom0 (boot/dom0_dt.c) ------------------------------------------------- */
+
+/* What dom0 is given of the host, one device at a time: each "reg"
+ * range (host physical, mapped 1:1) and each SPI (INTID, level or edge).
+ * Each returns 0, or nonzero to stop. */
+struct dom0_device_ops {
+	int (*map)(void *arg, uint64_t pa, uint64_t size);
+	int (*irq)(void *arg, uint32_t intid, bool level);
+};
+
+/* Calls ops for every device of the host tree that dom0 gets: every node
+ * Xen 4.17 copies into dom0's tree (not the hypervisor's UART, the GIC,
+ * the timer, CPUs, memory, PSCI, PMU, boot modules, nodes using PPIs),
+ * with PCI host bridges' windows and legacy interrupts. 0 or -1. */
+int dom0_devices(const void *host_fdt, const struct host_info *h,
+		 const struct dom0_device_ops *ops, void *arg);
+/* dom0's event-channel PPI: the first the host's timers do not use (Xen
+ * 4.17 allocates it the same way; 16 on QEMU virt). */
+uint32_t dom0_evtchn_intid(const struct host_info *h);
+/* dom0's device tree: the host's, as Xen 4.17 rewrites it (dom0_dt.c).
+ * Its size or a negative DT_ERR_* code. */
+int dom0_dt_build(const struct domain_config *d, const struct host_info *h,
+		  const struct guest_layout *l, const void *host_fdt, void *buf, size_t cap);

@@ -182,6 +182,9 @@ struct domain {
  * line naming the node and what failed. */
 int domain_create(const struct domain_config *cfg, const struct host_info *h,
 		  struct ram_map *ram, const void *host_fdt);
+/* Boot, before construction: dom0's RAM, 1:1 from the lowest free host
+ * RAM, into c->static_mem (direct-mapped). 0, or -1 with c->err set. */
+int dom0_place_memory(struct domain_config *c, struct ram_map *ram);
 /* Boot, after construction: the static event channels (xen,evtchn-v1). */
 void domains_bind_static_evtchns(const struct system_config *sys);
 /* Boot: vCPU 0 of every domain becomes runnable. */

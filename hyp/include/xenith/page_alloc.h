@@ -27,6 +27,9 @@ bool ram_map_reserve(struct ram_map *m, uint64_t base, uint64_t size);
 /* Allocates size bytes aligned to align (power of two), highest address
  * first so low memory stays for boot modules. 0 on failure. */
 uint64_t ram_map_alloc(struct ram_map *m, uint64_t size, uint64_t align);
+/* The same, lowest address first (dom0's 1:1 RAM, which Xen places as
+ * low as it can). 0 on failure. */
+uint64_t ram_map_alloc_low(struct ram_map *m, uint64_t size, uint64_t align);
 /* Gives [base, base+size) back (it must not be free already), merged
  * with its neighbours; false if that would need more ranges than the
  * table holds (the range is then lost). */

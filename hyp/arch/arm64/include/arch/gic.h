@@ -12,6 +12,8 @@ void gic_init_dist(const struct host_info *h);
 void gic_init_cpu(unsigned int cpu);
 void gic_enable_irq(unsigned int intid, unsigned int cpu);
 void gic_send_sgi(unsigned int cpu, unsigned int sgi);
+/* GICD_ICFGR of SPI intid: edge- or level-triggered (before enabling). */
+void gic_set_trigger(unsigned int intid, bool edge);
 /* The calling CPU's pending and active SGI/PPI bits (debug keys). */
 void gic_ppi_state(unsigned int cpu, uint32_t *pending, uint32_t *active);
 unsigned int gic_nr_lrs(void);

@@ -60,3 +60,9 @@ void vgic_maintenance(struct vcpu *v);
 void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r);
 /* The physical virtual-timer PPI fired on this CPU. */
 void vgic_vtimer_fired(struct vcpu *v);
+/* A host SPI given to d fired (any CPU): its virtual SPI becomes pending
+ * with the HW bit, the physical one staying active until the guest's
+ * EOI of the list register deactivates it. */
+void vgic_inject_hw_spi(struct domain *d, unsigned int intid);
+/* Boot: the virtual SPI's trigger as the device tree gives it. */
+void vgic_spi_set_edge(struct domain *d, unsigned int intid, bool edge);
