@@ -183,8 +183,14 @@ static void announce_focus(void)
 		       focus->id);
 }
 
-/* The next domain with a vpl011 after the focus, in domid order, then the
- * hypervisor again: a walk of the domain table, once per switch. */
+static bool takes_input(const struct domain *d)
+{
+	return d->cfg->vpl011 || d->is_control;
+}
+
+/* The next domain with a console (dom0's hvc0, a vpl011) after the
+ * focus, in domid order, then the hypervisor again: a walk of the domain
+ * table, once per switch. */
 static struct domain *next_input(void)
 {
 	unsigned int i = 0;
@@ -193,9 +199,23 @@ static struct domain *next_input(void)
 		while (i < nr_domains && domains[i++] != focus)
 			;
 	for (; i < nr_domains; i++)
-		if (domains[i]->cfg->vpl011)
+		if (takes_input(domains[i]))
 			return domains[i];
 	return NULL;
+}
+
+static void input_to(struct domain *d, char c)
+{
+	if (d->is_control)
+		conio_input(d, c);
+	else
+		vpl011_rx(d, c);
+}
+
+void console_focus_dom0(struct domain *d)
+{
+	focus = d;
+	announce_focus();
 }
 
 /* Ctrl-a pressed three times in a row moves the input focus to the next
@@ -213,9 +233,9 @@ void console_rx_char(char c)
 	/* Ctrl-a presses that did not complete a switch go to the guest. */
 	for (; ctrl_a_count; ctrl_a_count--)
 		if (focus)
-			vpl011_rx(focus, CTRL_A);
+			input_to(focus, CTRL_A);
 	if (focus)
-		vpl011_rx(focus, c);
+		input_to(focus, c);
 	else if (c == 'r')
 		sched_dump(); /* Xen's debug key: dump run queues */
 }

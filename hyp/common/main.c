@@ -277,6 +277,8 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 	start_cpus();
 	printk("Freed %llu KiB of boot-only code and constants (no longer mapped)\n",
 	       (unsigned long long)(arch_free_init() >> 10));
+	if (nr_domains && domains[0]->is_control)
+		console_focus_dom0(domains[0]);
 	domains_start();
 	sched_run_cpu();
 }

@@ -14,6 +14,8 @@
 #include <xenith/arch-api.h>
 #include <xenith/xen_ops.h>
 #include <xenith/assert.h>
+#include <xenith/evtchn.h>
+#include <public/event_channel.h>
 
 #define CHUNK 128
 
@@ -67,12 +69,57 @@ static int64_t conio_write(struct vcpu *v, uint64_t args[2])
 	return 0;
 }
 
+/*
+ * dom0's console input (its hvc0), as on Xen: characters typed while dom0
+ * has the input focus wait in a ring, VIRQ_CONSOLE tells dom0, and it
+ * fetches them with CONSOLEIO_read. The ring is written from the UART's
+ * interrupt and read by any vCPU of dom0: under conin_lock (a leaf).
+ */
+#define CONIN_SIZE 1024   /* a power of two */
+
+static struct {
+	spinlock_t lock;
+	char buf[CONIN_SIZE];
+	uint32_t prod, cons;  /* free-running */
+} conin = { .lock = SPINLOCK_INIT_RANK(LOCK_CONIN) };
+
+void conio_input(struct domain *d, char c)
+{
+	spin_lock(&conin.lock);
+	/* Full: the oldest character goes, as Xen's serial_rx_ring does. */
+	if (conin.prod - conin.cons == CONIN_SIZE)
+		conin.cons++;
+	conin.buf[conin.prod++ % CONIN_SIZE] = c;
+	spin_unlock(&conin.lock);
+	evtchn_send_virq(&d->evtchn, 0, VIRQ_CONSOLE);
+}
+
+static int64_t conio_read(struct vcpu *v, uint64_t args[2])
+{
+	uint32_t count = (uint32_t)args[0];
+	char tmp[CHUNK];
+	uint32_t n = 0;
+
+	/* Only the control domain has the hypervisor's console input. */
+	if (!v->dom->is_control)
+		return 0;
+	spin_lock(&conin.lock);
+	while (n < count && n < CHUNK && conin.cons != conin.prod)
+		tmp[n++] = conin.buf[conin.cons++ % CONIN_SIZE];
+	spin_unlock(&conin.lock);
+	/* Characters taken are the guest's even if its buffer faults: as on
+	 * Xen, they are not put back. */
+	if (n && copy_to_guest(args[1], tmp, n))
+		return -XEN_EFAULT;
+	return n;
+}
+
 /* count is 32 bits wide in Xen's prototype: 2^62 writes nothing. */
 int64_t do_console_io(struct vcpu *v, unsigned int cmd, uint64_t args[2])
 {
 	switch (cmd) {
 	case CONSOLEIO_write: return conio_write(v, args);
-	case CONSOLEIO_read:  return 0; /* input goes to the vpl011 */
+	case CONSOLEIO_read:  return conio_read(v, args);
 	default:              return -XEN_ENOSYS;
 	}
 }

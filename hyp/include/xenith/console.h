@@ -19,6 +19,10 @@ int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_domain_line(struct domain *d, const char *line, size_t len);
 /* A character received on the physical UART. */
 void console_rx_char(char c);
+/* A character typed for dom0 (console_io.c: its ring, VIRQ_CONSOLE). */
+void conio_input(struct domain *d, char c);
+/* Boot: the input focus starts on dom0 when there is one, as on Xen. */
+void console_focus_dom0(struct domain *d);
 
 /* From now on, output without taking the console lock (panic: this CPU
  * may hold it, or another CPU that stopped may). */

@@ -19,6 +19,8 @@ enum lock_rank {
 	LOCK_TIMER,         /* a CPU's timer list */
 	LOCK_VMID,          /* the VMID allocator */
 	LOCK_HEAP,          /* the run-time page heap (heap.c) */
+	LOCK_DOMCTL,        /* domctl.c: every domain's handle and max_pages (a leaf) */
+	LOCK_CONIN,         /* console_io.c: dom0's console input ring (a leaf) */
 	LOCK_CONSOLE,       /* console output */
 	LOCK_RANKS
 };
