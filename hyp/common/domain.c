@@ -211,7 +211,13 @@ static int alloc_memory(struct domain *d, struct ram_map *ram)
 int dom0_place_memory(struct domain_config *c, struct ram_map *ram)
 {
 	uint64_t want = c->mem_kb << 10;
-	uint64_t pa = ram_map_alloc_low(ram, want, 2 * MiB);
+	/* Xen's buddy allocator aligns a block to its size: dom0 gets the
+	 * same addresses as under Xen when the same RAM is free. */
+	uint64_t align = 1ULL << (63 - __builtin_clzll(want));
+	uint64_t pa = ram_map_alloc_low(ram, want, MIN(align, 1ULL << 30));
+
+	if (!pa)
+		pa = ram_map_alloc_low(ram, want, 2 * MiB);
 
 	c->nr_static_mem = 0;
 	if (pa) {
