@@ -89,6 +89,20 @@ int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 	return p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_RAM);
 }
 
+int arch_p2m_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	return p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_MMIO);
+}
+
+/* The fuzz worlds have no dom0: nothing routes host interrupts. */
+int arch_route_spi(struct domain *d, unsigned int intid, bool level)
+{
+	(void)d;
+	(void)intid;
+	(void)level;
+	return -1;
+}
+
 bool arch_p2m_fault_is_stale(struct domain *d, uint64_t ipa)
 {
 	(void)d;
@@ -241,7 +255,7 @@ void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
 {
 	if (vcpu_id >= d->nr_vcpus)
 		die("arch_vgic_set_level: d%u has no vCPU %u", d->id, vcpu_id);
-	if (intid != 16 + GUEST_EVTCHN_PPI)
+	if (intid != d->layout.evtchn_intid)
 		die("arch_vgic_set_level: INTID %u", intid);
 	fuzz_upcalls += level;
 }
