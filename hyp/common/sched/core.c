@@ -13,6 +13,7 @@
 #include <xenith/assert.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
+#include <xenith/errno.h>
 #include <xenith/lib.h>
 #include <xenith/sched.h>
 
@@ -39,9 +40,16 @@ static struct sched_pool *pool_of(const struct vcpu *v)
 }
 
 /* Powered on (or being started by CPU_ON) in a domain that runs. */
-static bool may_run(const struct vcpu *v)
+static bool alive(const struct vcpu *v)
 {
 	return v->dom->state == DOM_RUNNING && v->power != VCPU_OFF;
+}
+
+/* Alive and its domain not paused: it may be picked. The pause count
+ * changes under the pool lock; read without it, this is a hint. */
+static bool may_run(const struct vcpu *v)
+{
+	return alive(v) && !__atomic_load_n(&v->dom->pause_count, __ATOMIC_RELAXED);
 }
 
 /* ---- run queue --------------------------------------------------------- */
@@ -182,26 +190,37 @@ static int make_runnable(struct sched_pool *p, struct vcpu *v, uint64_t now)
 	return p->ops->tickle(p, v, now, -1);
 }
 
+/* A BLOCKED v becomes runnable (its poll, if any, ends); lock held.
+ * Returns the CPU to tell, or -1. */
+static int wake_locked(struct sched_pool *p, struct vcpu *v, uint64_t now)
+{
+	ASSERT_LOCKED(&p->lock);
+	v->sched.wake_deferred = false;
+	if (v->sched.polling) {
+		v->sched.polling = false;
+		__atomic_sub_fetch(&v->dom->nr_polling, 1, __ATOMIC_RELAXED);
+		/* Under the lock: once v is runnable it may poll again on
+		 * another CPU, and a late stop would cancel that poll's
+		 * timeout. */
+		timer_stop(&v->sched.poll_timer);
+	}
+	return make_runnable(p, v, now);
+}
+
 void sched_wake(struct vcpu *v)
 {
 	struct sched_pool *p = pool_of(v);
-	bool polled;
 	int cpu = -1;
 
 	if (v->sched.run != RUN_BLOCKED)
 		return;
 	spin_lock(&p->lock);
-	if (v->sched.run == RUN_BLOCKED && may_run(v)) {
-		polled = v->sched.polling;
-		if (polled) {
-			v->sched.polling = false;
-			__atomic_sub_fetch(&v->dom->nr_polling, 1, __ATOMIC_RELAXED);
-			/* Under the lock: once v is runnable it may poll again
-			 * on another CPU, and a late stop would cancel that
-			 * poll's timeout. */
-			timer_stop(&v->sched.poll_timer);
-		}
-		cpu = make_runnable(p, v, arch_time_ns());
+	if (v->sched.run == RUN_BLOCKED && alive(v)) {
+		/* Paused: the wake-up waits for the last unpause. */
+		if (v->dom->pause_count)
+			v->sched.wake_deferred = true;
+		else
+			cpu = wake_locked(p, v, arch_time_ns());
 	}
 	spin_unlock(&p->lock);
 	if (cpu >= 0)
@@ -331,7 +350,8 @@ static struct vcpu *decide(unsigned int c)
 			requeued = prev;
 		} else
 			set_run(prev, RUN_OFFLINE, now);
-	} else if (prev && prev->sched.run == RUN_BLOCKED && !may_run(prev)) {
+	} else if (prev && prev->sched.run == RUN_BLOCKED && !alive(prev)) {
+		/* (A paused one stays blocked: unpausing must not wake it.) */
 		set_run(prev, RUN_OFFLINE, now);
 	}
 	for (;;) {
@@ -461,6 +481,174 @@ void sched_from_trap(void)
 	}
 	arch_vcpu_frame_save(v);
 	cpu_loop(c, next);
+}
+
+/* ---- pausing (Xen's domain_pause) ------------------------------------------------ */
+
+/* Tells each CPU of the mask to decide again. */
+static void tell_cpus(uint32_t mask)
+{
+	unsigned int c;
+
+	for_each_cpu(c, mask)
+		sched_set_resched(c);
+}
+
+/* One more hold on d (pool lock held): its running vCPUs' CPUs (added to
+ * *tell) decide again and find them unable to run (decide() takes a
+ * preempted one off as OFFLINE, pick()'s loop a queued one); a blocked
+ * one stays blocked, its wake-ups deferred (sched_wake). */
+static void hold(struct sched_pool *p, struct domain *d, uint32_t *tell)
+{
+	ASSERT_LOCKED(&p->lock);
+	(void)p;
+	__atomic_store_n(&d->pause_count, d->pause_count + 1, __ATOMIC_RELAXED);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		const struct vcpu *v = d->vcpu[i];
+
+		if (v->sched.run == RUN_RUNNING)
+			*tell |= 1U << v->sched.cpu;
+	}
+}
+
+/* One hold less (pool lock held). At the last, every vCPU the pause kept
+ * off runs again: those it took off (OFFLINE but alive) and the blocked
+ * ones woken meanwhile. The CPUs to tell go into *tell. */
+static void unhold(struct sched_pool *p, struct domain *d, uint32_t *tell)
+{
+	uint64_t now;
+
+	ASSERT_LOCKED(&p->lock);
+	ASSERT(d->pause_count);
+	__atomic_store_n(&d->pause_count, d->pause_count - 1, __ATOMIC_RELAXED);
+	if (d->pause_count)
+		return;
+	now = arch_time_ns();
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+		int cpu = -1;
+
+		if (v->sched.run == RUN_OFFLINE && may_run(v))
+			cpu = make_runnable(p, v, now);
+		else if (v->sched.run == RUN_BLOCKED && v->sched.wake_deferred && may_run(v))
+			cpu = wake_locked(p, v, now);
+		v->sched.wake_deferred = false;
+		if (cpu >= 0)
+			*tell |= 1U << cpu;
+	}
+}
+
+static bool any_running(const struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (__atomic_load_n(&d->vcpu[i]->sched.run, __ATOMIC_ACQUIRE) == RUN_RUNNING)
+			return true;
+	return false;
+}
+
+void sched_domain_sync(struct domain *d)
+{
+	/* Waiting for ourselves would never end (Xen asserts it too). */
+	ASSERT(!cpu_current[arch_cpu_id()] || cpu_current[arch_cpu_id()]->dom != d ||
+	       cpu_current[arch_cpu_id()]->sched.run != RUN_RUNNING);
+	/* Each CPU running one of d's vCPUs was told and leaves it at its
+	 * next exit; nothing here holds a lock it could need. */
+	while (any_running(d))
+		__asm__ volatile("yield" ::: "memory");
+}
+
+void sched_domain_pause_nosync(struct domain *d)
+{
+	struct sched_pool *p = d->pool;
+	uint32_t tell = 0;
+
+	spin_lock(&p->lock);
+	hold(p, d, &tell);
+	spin_unlock(&p->lock);
+	tell_cpus(tell);
+}
+
+void sched_domain_pause(struct domain *d)
+{
+	sched_domain_pause_nosync(d);
+	sched_domain_sync(d);
+}
+
+void sched_domain_unpause(struct domain *d)
+{
+	struct sched_pool *p = d->pool;
+	uint32_t tell = 0;
+
+	spin_lock(&p->lock);
+	unhold(p, d, &tell);
+	spin_unlock(&p->lock);
+	tell_cpus(tell);
+}
+
+/* Xen limits the toolstack's count so that repeated calls cannot
+ * overflow the domain's pause count. */
+#define CTL_PAUSE_MAX 255
+
+int sched_domain_ctl_pause(struct domain *d)
+{
+	struct sched_pool *p = d->pool;
+	uint32_t tell = 0;
+
+	spin_lock(&p->lock);
+	if (d->ctl_pause_count >= CTL_PAUSE_MAX) {
+		spin_unlock(&p->lock);
+		return -XEN_EOVERFLOW;
+	}
+	__atomic_store_n(&d->ctl_pause_count, d->ctl_pause_count + 1, __ATOMIC_RELAXED);
+	hold(p, d, &tell);
+	spin_unlock(&p->lock);
+	tell_cpus(tell);
+	sched_domain_sync(d);
+	return 0;
+}
+
+int sched_domain_ctl_unpause(struct domain *d)
+{
+	struct sched_pool *p = d->pool;
+	uint32_t tell = 0;
+
+	spin_lock(&p->lock);
+	if (!d->ctl_pause_count) {
+		spin_unlock(&p->lock);
+		return -XEN_EINVAL;
+	}
+	__atomic_store_n(&d->ctl_pause_count, d->ctl_pause_count - 1, __ATOMIC_RELAXED);
+	unhold(p, d, &tell);
+	spin_unlock(&p->lock);
+	tell_cpus(tell);
+	return 0;
+}
+
+void sched_vcpu_info(struct vcpu *v, struct sched_vcpu_info *info)
+{
+	struct sched_pool *p = pool_of(v);
+	const struct sched_vcpu *s = &v->sched;
+	uint64_t now;
+	bool idling;
+
+	spin_lock(&p->lock);
+	now = arch_time_ns();
+	/* Idling in place is blocking, seen from outside (Xen would have
+	 * descheduled it). */
+	idling = s->run == RUN_RUNNING && pcpu[s->cpu].curr == v &&
+		 pcpu[s->cpu].idle_in_place;
+	info->online = v->power != VCPU_OFF;
+	info->blocked = s->run == RUN_BLOCKED || idling;
+	info->running = s->run == RUN_RUNNING && !idling;
+	info->cpu = s->cpu;
+	info->run_ns = s->rs_time[RS_RUNNING];
+	if (s->rs_state == RS_RUNNING && now > s->rs_entry) {
+		uint64_t stint = now - s->rs_entry;
+		uint64_t idle = arch_ticks_to_ns(__atomic_load_n(&s->idle_ticks, __ATOMIC_RELAXED));
+
+		info->run_ns += stint - MIN(idle, stint);
+	}
+	spin_unlock(&p->lock);
 }
 
 /* ---- boot --------------------------------------------------------------------- */
@@ -620,9 +808,10 @@ void sched_dump(void)
 		for (const struct vcpu *v = p->all_head; v; v = v->sched.pool_next) {
 			const struct sched_vcpu *s = &v->sched;
 
-			printk("  d%uv%u: %s cpu %u ctx %d%s power %d credit %lld "
+			printk("  d%uv%u: %s%s cpu %u ctx %d%s power %d credit %lld "
 			       "deadline %llu budget %lld\n", v->dom->id, v->id,
-			       run_name[s->run], s->cpu, s->ctx_cpu,
+			       run_name[s->run], v->dom->pause_count ? " (paused)" : "",
+			       s->cpu, s->ctx_cpu,
 			       s->polling ? " polling" : "", (int)v->power,
 			       (long long)(p->ops == &sched_credit2_ops ?
 					   credit2_credit(v) : s->credit),

@@ -19,4 +19,7 @@
 #define XEN_ENOSPC  28
 #define XEN_EDOM    33
 #define XEN_ENOSYS  38
+#define XEN_ENODATA 61
+#define XEN_EOVERFLOW 75
 #define XEN_EOPNOTSUPP 95
+#define XEN_ENOBUFS 105

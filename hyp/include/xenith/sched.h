@@ -53,6 +53,9 @@ struct sched_vcpu {
 	uint64_t idle_ticks;         /* of this run, spent idling in place (counter ticks) */
 	bool yielded;                /* SCHEDOP_yield: others go first once */
 	volatile bool polling;       /* blocked in SCHEDOP_poll */
+	/* Woken while its domain was paused: it stays blocked until the
+	 * last unpause, which makes it runnable (pool->lock). */
+	bool wake_deferred;
 	struct timer poll_timer;     /* SCHEDOP_poll timeout */
 	/* runstate accounting (Xen's four states), ns */
 	unsigned int rs_state;
@@ -166,6 +169,42 @@ void sched_from_trap(void);
 /* Interrupts: a new interrupt is pending for v. Wakes it if blocked,
  * kicks its CPU if it runs elsewhere. */
 void vcpu_kick(struct vcpu *v);
+/*
+ * Pausing (Xen's domain_pause), for the control interface: a paused
+ * domain's vCPUs are not picked, those running leave their CPUs at once,
+ * and wake-ups that arrive meanwhile take effect at the last unpause.
+ * d->pause_count (under the pool's lock) counts the holds.
+ *
+ * sched_domain_pause() adds one and returns once none of d's vCPUs runs
+ * (never call it for the caller's own domain: it would wait for itself);
+ * sched_domain_unpause() takes one away, and at zero makes runnable
+ * every vCPU the pause stopped (or woke meanwhile).
+ * The _ctl variants are the control domain's pause and unpause (Xen's
+ * domain_pause_by_systemcontroller): they also count in
+ * d->ctl_pause_count, at most 255 (-XEN_EOVERFLOW beyond), and an
+ * unpause without a pause is -XEN_EINVAL. 0 on success.
+ */
+void sched_domain_pause(struct domain *d);
+void sched_domain_unpause(struct domain *d);
+/* The hold alone: d's running vCPUs are told to leave, nothing waits
+ * (Xen's domain_pause_nosync; also for the caller's own domain). */
+void sched_domain_pause_nosync(struct domain *d);
+int sched_domain_ctl_pause(struct domain *d);
+int sched_domain_ctl_unpause(struct domain *d);
+/* Waits (spinning) until no vCPU of d is running: the second half of
+ * sched_domain_pause(). */
+void sched_domain_sync(struct domain *d);
+/* A consistent view of one vCPU for the control interface (taken under
+ * its pool's lock), in Xen's terms: online (powered on), blocked
+ * (waiting for an event, also while it idles in place), running (on a
+ * CPU and not idling), the CPU it is on or ran on last, and the ns it
+ * has run (Xen's runstate "running" time). */
+struct sched_vcpu_info {
+	bool online, blocked, running;
+	unsigned int cpu;
+	uint64_t run_ns;
+};
+void sched_vcpu_info(struct vcpu *v, struct sched_vcpu_info *info);
 /* Accumulated runstate of v as of now, for the guest's area. */
 void sched_runstate(struct vcpu *v, unsigned int *state, uint64_t *entry,
 		    uint64_t time[4]);
