@@ -18,7 +18,8 @@ static const char *const rank_name[LOCK_RANKS] = {
 	[LOCK_EVTCHN] = "evtchn", [LOCK_P2M] = "p2m",
 	[LOCK_VPL011] = "vpl011", [LOCK_VGIC] = "vgic",
 	[LOCK_SCHED] = "sched", [LOCK_TIMER] = "timer",
-	[LOCK_VMID] = "vmid", [LOCK_HEAP] = "heap", [LOCK_CONSOLE] = "console",
+	[LOCK_VMID] = "vmid", [LOCK_HEAP] = "heap",
+	[LOCK_DOMCTL] = "domctl", [LOCK_CONIN] = "conin", [LOCK_CONSOLE] = "console",
 };
 
 void lock_debug_before(spinlock_t *l)

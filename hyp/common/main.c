@@ -9,6 +9,7 @@
 #include <xenith/cmdline.h>
 #include <xenith/config.h>
 #include <xenith/console.h>
+#include <xenith/control.h>
 #include <xenith/domain.h>
 #include <xenith/fdt.h>
 #include <xenith/heap.h>
@@ -269,6 +270,7 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 	if (config_storage(fdt))
 		parse_config(fdt);
 	sched_init(&sys, host.nr_cpus);
+	ctl_init(&host, &sys); /* what sysctl reports of the machine */
 	sched_print_pools();
 	build_domains(fdt);
 	domains_bind_static_evtchns(&sys);

@@ -50,6 +50,11 @@ static void time_init(void)
 	ticks_per_ns_q32 = (freq << 32) / 1000000000ULL;
 }
 
+uint64_t arch_counter_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
 uint64_t arch_ticks_to_ns(uint64_t t)
 {
 	return (uint64_t)(((__uint128_t)t * ns_per_tick_q32) >> 32);

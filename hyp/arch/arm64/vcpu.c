@@ -391,6 +391,11 @@ static bool gfn_valid(uint64_t gfn)
 	return gfn < (1ULL << (P2M_IPA_BITS - 12));
 }
 
+unsigned int arch_guest_ipa_bits(void)
+{
+	return P2M_IPA_BITS;
+}
+
 uint64_t arch_gfn_to_pa(struct domain *d, uint64_t gfn)
 {
 	uint64_t pa;

@@ -35,6 +35,8 @@ uint64_t arch_time_ns(void);
 /* The system counter's raw value and its conversion to ns. */
 uint64_t arch_counter(void);
 uint64_t arch_ticks_to_ns(uint64_t ticks);
+/* Its frequency in Hz (CNTFRQ on Arm). */
+uint64_t arch_counter_freq(void);
 
 /* The 'r' debug key: this CPU's hardware scheduling state (timer,
  * interrupt controller), printed. */
@@ -123,6 +125,9 @@ int arch_p2m_unmap_page(struct domain *d, uint64_t gfn);
 /* Host physical address of guest frame gfn (RAM or a shared page), 0 if
  * unmapped. */
 uint64_t arch_gfn_to_pa(struct domain *d, uint64_t gfn);
+/* Bits of guest-physical address space a domain has (Xen's
+ * p2m_ipa_bits, which getdomaininfo reports). */
+unsigned int arch_guest_ipa_bits(void);
 /* A stage-2 fault at ipa found the entry valid again (it met another
  * vCPU's break-before-make): the access is to be retried, not injected.
  * Takes d->p2m_lock itself. */
