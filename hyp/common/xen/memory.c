@@ -14,6 +14,7 @@
  * each grant frame are (INVALID_GFN: nowhere) always match the P2M. Guest
  * RAM is static (dom0less): ballooning is not offered.
  */
+#include <public/control.h>
 #include <public/xen_abi.h>
 #include <xenith/arch-api.h>
 #include <xenith/assert.h>
@@ -163,6 +164,12 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		return add_to_physmap(v, arg);
 	case XENMEM_remove_from_physmap:
 		return start ? -XEN_EINVAL : remove_from_physmap(v, arg);
+	case XENMEM_get_sharing_freed_pages:
+	case XENMEM_get_sharing_shared_pages:
+		/* No memory sharing on Arm: 0 pages, for anyone. Xen passes
+		 * these to its Arm code as the command's low 32 bits, so any
+		 * other bit set there makes them unknown. */
+		return (uint32_t)cmd == (cmd & MEMOP_CMD_MASK) ? 0 : -XEN_ENOSYS;
 	default:
 		return -XEN_ENOSYS;
 	}

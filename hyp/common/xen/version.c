@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* xen_version: Xenith answers as Xen 4.17.0 so guests take their Xen paths. */
 #include <public/xen_abi.h>
+#include <xenith/control.h>
 #include <xenith/domain.h>
 #include <xenith/errno.h>
 #include <xenith/guest_access.h>
@@ -53,16 +54,44 @@ static int64_t get_features(const struct domain *d, uint64_t arg)
 	return copy_to_guest(arg, &fi, sizeof(fi));
 }
 
+/* The hypervisor's command line for the control domain (all 1024 bytes
+ * of Xen's saved_cmdline); anyone else reads "<denied>", and succeeds, as
+ * Xen 4.17's dummy XSM policy has it. */
+static int64_t commandline(const struct domain *d, uint64_t arg)
+{
+	if (!d->is_control)
+		return copy_to_guest(arg, XEN_DENIED_STRING, sizeof(XEN_DENIED_STRING));
+	return copy_to_guest(arg, ctl_host.cmdline, sizeof(ctl_host.cmdline));
+}
+
+/* Privileged. A null argument asks for the size; otherwise its len must
+ * be non-zero. Xenith is linked without a build id, so the answer is
+ * Xen's for a build without one: -ENODATA (which the tools expect). */
+static int64_t build_id(const struct domain *d, uint64_t arg)
+{
+	struct xen_build_id_hdr b;
+
+	if (!d->is_control)
+		return -XEN_EPERM;
+	if (arg) {
+		if (copy_from_guest(&b, arg, sizeof(b)))
+			return -XEN_EFAULT;
+		if (!b.len)
+			return -XEN_EINVAL;
+	}
+	return -XEN_ENODATA;
+}
+
 /* Everything but XENVER_version, kept out of line so the null hypercall
  * benchmarks measure the trap path rather than this function's frame. */
-static __attribute__((noinline)) int64_t version_info(const struct domain *d,
+static __attribute__((noinline)) int64_t version_info(struct domain *d,
 						     unsigned int cmd, uint64_t arg)
 {
 	static const struct xen_compile_info ci = {
 		"gcc (Xenith)", "xenith", "xenith.local", "Xenith build",
 	};
 	uint64_t virt_start = HYPERVISOR_VIRT_START;
-	uint8_t handle[16] = { 0 };
+	uint8_t handle[16];
 
 	switch (cmd) {
 	case XENVER_extraversion: return put_string(arg, XEN_EXTRAVERSION, 16);
@@ -72,9 +101,12 @@ static __attribute__((noinline)) int64_t version_info(const struct domain *d,
 	case XENVER_platform_parameters:
 		return copy_to_guest(arg, &virt_start, sizeof(virt_start));
 	case XENVER_get_features: return get_features(d, arg);
-	case XENVER_pagesize:     return 4096;
-	case XENVER_guest_handle: return copy_to_guest(arg, handle, sizeof(handle));
-	case XENVER_commandline:  return -XEN_EPERM; /* privileged, as in Xen */
+	case XENVER_pagesize:     return arg ? -XEN_EINVAL : 4096; /* as Xen */
+	case XENVER_guest_handle: /* as setdomainhandle left it */
+		ctl_domain_handle(d, handle);
+		return copy_to_guest(arg, handle, sizeof(handle));
+	case XENVER_commandline:  return commandline(d, arg);
+	case XENVER_build_id:     return build_id(d, arg);
 	default:                  return -XEN_ENOSYS;
 	}
 }
