@@ -3,9 +3,10 @@
 dom0less domains on QEMU's virt board and checks its serial console.
 
 A Scenario describes the machine (QEMU -smp/-m, optionally clusters and
--icount), the hypervisor image, boot-time CPU pools and the domains
+-icount), the hypervisor image, boot-time CPU pools, the domains
 (kernel file, memory, vCPUs, vpl011, bootargs, ramdisk, pool, extra
-properties). run_scenario() then:
+properties) and optionally a dom0 (Dom0: kernel, ramdisk, command line,
+dom0_mem/dom0_max_vcpus). run_scenario() then:
 
  1. dumps QEMU's own device tree for exactly these machine options
     (-M virt,...,dumpdtb=...), decompiles it with dtc;
@@ -93,7 +94,16 @@ def hv_kind(hv: str) -> str:
 # ("(XEN) d1: ...") are hypervisor lines, not the domain's output.
 # ---------------------------------------------------------------------------
 def dom_prefix(dom: int) -> str:
+    if dom == 0:
+        return DOM0_PREFIX
     return r"(?:\(XEN\) )?(?:\(d%d\) |DOM%d: )" % (dom, dom)
+
+
+# Dom0's console (hvc0, console_io) under Xen 4.17 is printed as it comes,
+# with no prefix at all; Xenith prefixes it "(d0) " like every domain. So
+# "from dom0" is: a "(d0) "/"DOM0: " prefix, or no other domain's prefix.
+DOM0_PREFIX = (r"(?!(?:\(XEN\) )?(?:\(d(?!0\))\d+\) |DOM(?!0:)\d+: ))"
+               r"(?:(?:\(XEN\) )?(?:\(d0\) |DOM0: ))?")
 
 
 ANY_DOM_PREFIX = re.compile(r"^(?:\(XEN\) )?(?:\(d(\d+)\) |DOM(\d+): )")
@@ -224,6 +234,22 @@ class Domain:
 
 
 @dataclasses.dataclass
+class Dom0:
+    """A dom0 booted the way Xen 4.17's docs/misc/arm/device-tree/booting.txt
+    describes: its kernel and ramdisk as module nodes directly under
+    /chosen ("multiboot,kernel"/"multiboot,ramdisk" + "multiboot,module"),
+    its command line in /chosen/xen,dom0-bootargs, and its options
+    (memory, vCPUs) appended to /chosen/xen,xen-bootargs. The dom0less
+    domains keep their ids (1, 2, ...)."""
+
+    kernel: str
+    ramdisk: Optional[str] = None
+    bootargs: str = "console=hvc0"
+    # appended to xen,xen-bootargs
+    xen_args: str = "dom0_mem=512M dom0_max_vcpus=2"
+
+
+@dataclasses.dataclass
 class Scenario:
     name: str
     domains: List[Domain]
@@ -269,6 +295,12 @@ class Scenario:
     # Called with (xen reference result, this result) when both ran:
     # returns failures, e.g. facts that differ from Xen 4.17's.
     compare: Optional[Callable[["Result", "Result"], List[str]]] = None
+    # A dom0 (None: dom0less only, as every scenario before dom0 support)
+    dom0: Optional[Dom0] = None
+    # Set: this hypervisor cannot run the scenario yet; run.py prints
+    # "SKIP <name> [<hv>]: skipped under <hv>: <reason>" instead of running
+    # it (e.g. "dom0 not yet supported").
+    unsupported: Optional[str] = None
 
 
 @dataclasses.dataclass
@@ -287,10 +319,12 @@ class Result:
         return self.log.splitlines()
 
     def dom_lines(self, dom: int) -> List[str]:
+        """Lines of domain dom, prefix removed. For dom 0 also the
+        unprefixed lines (Xen prints dom0's console without a prefix)."""
         out = []
         for line in self.lines():
             d, text = strip_dom(line)
-            if d == dom:
+            if d == dom or (dom == 0 and d is None):
                 out.append(text)
         return out
 
@@ -438,6 +472,20 @@ def domain_nodes(domains: Sequence[Domain], loader: Loader, ncells: int) -> str:
     return "\n".join(out)
 
 
+def dom0_nodes(d: Dom0, loader: Loader, ac: int, sc_: int) -> str:
+    """DTS text of dom0's module nodes and xen,dom0-bootargs (to go inside
+    /chosen, whose cells ac/sc_ their reg uses)."""
+    out = ["xen,dom0-bootargs = %s;" % dts_string(d.bootargs)]
+    mods = [(d.kernel, '"multiboot,kernel", "multiboot,module"')]
+    if d.ramdisk:
+        mods.append((d.ramdisk, '"multiboot,ramdisk", "multiboot,module"'))
+    for path, compat in mods:
+        p = loader.place(path)
+        out.append("module@%x {\n\tcompatible = %s;\n\treg = <%s %s>;\n};"
+                   % (p.addr, compat, cells(p.addr, ac), cells(p.size, sc_)))
+    return "\n".join(out)
+
+
 def pool_nodes(pools: Sequence[Pool]) -> str:
     """DTS text of the xen,cpupool nodes (to go inside /chosen)."""
     out = []
@@ -484,10 +532,16 @@ def build_dtb(sc: Scenario, hv: str, workdir: str, loader: Loader) -> str:
     bootargs = sc.hv_bootargs
     if bootargs is None:
         bootargs = XEN_BOOTARGS if hv_kind(hv) == "xen" else XENITH_BOOTARGS
+    if sc.dom0 and sc.dom0.xen_args:
+        bootargs = (bootargs + " " + sc.dom0.xen_args).strip()
     ac, sc_ = sc.chosen_cells or (2, 2)
     chosen = ["#address-cells = <0x%x>;" % ac, "#size-cells = <0x%x>;" % sc_,
               "xen,xen-bootargs = %s;" % dts_string(bootargs)]
     chosen += [prop_line(k, v) for k, v in sc.chosen_extra.items()]
+    if sc.dom0:
+        # First, so that dom0's kernel is the first module (ImageBuilder's
+        # order too).
+        chosen.append(dom0_nodes(sc.dom0, loader, ac, sc_))
     if sc.pools:
         dts = label_cpus(dts)
         chosen.append(pool_nodes(sc.pools))
@@ -673,6 +727,10 @@ def run_scenario(sc: Scenario, hv: str = "xenith", verbose: bool = False,
 
     if not os.path.exists(hv_image):
         return fail("hypervisor image not found: %s" % hv_image)
+    if sc.dom0:
+        for what, path in (("dom0 kernel", sc.dom0.kernel), ("dom0 ramdisk", sc.dom0.ramdisk)):
+            if path and not os.path.exists(path):
+                return fail("%s not found: %s" % (what, path))
     for d in sc.domains:
         kpath = kernel_path(d)
         if kpath and not os.path.exists(kpath):

@@ -63,7 +63,8 @@ OTHER_DOM_MID = re.compile(r"(?:\(XEN\) )?DOM\d+: ")
 class GuestStream:
     """Lines written by domain `dom`, from console lines starting at
     `start`: its prefixed lines (Xenith always, Xen when it has no input
-    focus) and unprefixed "(XEN) ..." text (Xen, focused domain)."""
+    focus) and unprefixed "(XEN) ..." text (Xen, focused domain). dom 0
+    works the same: Xen prints its console unprefixed, Xenith as "(d0) "."""
 
     def __init__(self, con: Console, dom: int, start: int = 0):
         self.con = con
@@ -136,12 +137,21 @@ class Shell:
 
     def run(self, cmd: str, timeout: float = 15.0) -> Optional[List[str]]:
         """Runs cmd; its output lines, or None if the marker never came."""
+        return self.finish(self.start(cmd), cmd, timeout)
+
+    def start(self, cmd: str) -> int:
+        """Types cmd and its end marker; returns the marker's number (for
+        finish()). In between, the caller may talk to the command (e.g.
+        `xl console`, left with CTRL-])."""
         self.n += 1
-        n = self.n
         # Let the shell print its prompt and switch the tty to raw mode
         # before the first character arrives (else the tty echoes it too).
         time.sleep(0.1)
-        self.type("%s; echo @$((%d))@\r" % (cmd, n))
+        self.type("%s; echo @$((%d))@\r" % (cmd, self.n))
+        return self.n
+
+    def finish(self, n: int, cmd: str, timeout: float = 15.0) -> Optional[List[str]]:
+        """Waits for command n's marker: its output lines, or None."""
         out = self._wait_marker(n, self.left(timeout))
         self.transcript.append("$ " + cmd)
         self.transcript += (out if out is not None else ["<no answer>"])
@@ -171,7 +181,9 @@ def focus_dom1(con: Console, deadline: float) -> Optional[str]:
 def wait_init(con: Console, deadline: float, dom: int = 1,
               last: str = r"XENITH-INIT: reached init") -> Optional[str]:
     """Waits for init's last line before the shell (`last`): once the
-    input focus moves to the domain, Xen prints its lines unprefixed."""
+    input focus moves to the domain, Xen prints its lines unprefixed.
+    dom=0: dom0's lines have no prefix under Xen, "(d0) " under Xenith
+    (harness.DOM0_PREFIX accepts both)."""
     pat = expect(last, dom).compiled()
     while time.monotonic() < deadline:
         if any(pat.search(l) for l in con.lines):

@@ -102,6 +102,10 @@ def main() -> int:
             if kind not in kinds:
                 print("SKIP %s [%s] (applies to %s only)" % (n, hv_label, "+".join(sorted(kinds))))
                 continue
+            sc = fn(kind)
+            if sc.unsupported:
+                print("SKIP %s [%s]: skipped under %s: %s" % (n, hv_label, kind, sc.unsupported))
+                continue
             ref = None
             if kind != "xen" and not args.no_xen_reference and n in XEN_REFERENCE:
                 ref_sc = fn("xen")
