@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Builds dom0's root filesystem: Debian 12's unmodified Xen 4.17 toolstack
+# (xen-utils-4.17: xl, xenstored, xenconsoled, xen-init-dom0,
+# init-dom0less; xenstore-utils) with the libraries it links, Debian's
+# busybox-static, the Xen backend modules of Debian's kernel and
+# guests/dom0/init, as a gzipped newc cpio at $O/dom0.cpio.gz (O defaults
+# to build/).
+#
+#   scripts/mkdom0fs.sh           download what is missing, build $O/dom0.cpio.gz
+#   scripts/mkdom0fs.sh --fetch   only download (scripts/setup.sh --dom0 runs this)
+#
+# The arm64 .debs are fetched once with apt-get download into
+# cache/dom0debs and unpacked (dpkg-deb -x, never installed) into
+# cache/dom0root; the package list is cache/dom0root/.packages. The
+# packages are the dependency closure of xen-utils-4.17, xen-utils-common
+# and xenstore-utils (apt-cache depends on the :arm64 names) without what
+# only serves package scripts or other tools (python3, perl, init
+# systems, debconf, udev, ucf). Every NEEDED library of every binary
+# shipped must be found among them (readelf -d), or this fails.
+#
+# Needs: kernel and busybox from scripts/setup.sh --linux, the arm64
+# dpkg architecture and apt lists (scripts/setup.sh --dom0), and
+# $O/guests/testguest.bin (make) for the xl create example
+# (/etc/xen/tiny.cfg); without it the example is left out.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+O=${O:-$ROOT/build}
+CACHE=${XENITH_CACHE:-$ROOT/cache}
+DEBS=$CACHE/dom0debs
+FS=$CACHE/dom0root
+BB=$CACHE/busybox/bin/busybox
+SRC=$ROOT/guests/dom0
+OUT=$O/dom0.cpio.gz
+READELF=${CROSS_COMPILE:-aarch64-linux-gnu-}readelf
+OBJCOPY=${CROSS_COMPILE:-aarch64-linux-gnu-}objcopy
+
+FETCH_ONLY=0
+for a in "$@"; do
+	case "$a" in
+	--fetch) FETCH_ONLY=1 ;;
+	-h|--help) sed -n '4,27p' "$0"; exit 0 ;;
+	*) echo "mkdom0fs: unknown option $a" >&2; exit 2 ;;
+	esac
+done
+
+log() { echo "mkdom0fs: $*"; }
+die() { echo "mkdom0fs: $*" >&2; exit 1; }
+
+# The toolstack packages; their closure is fetched.
+TOP_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils"
+# Dependencies not followed: interpreters and package-script machinery
+# (the shipped binaries are ELF programs that need none of them),
+# init systems, the hypervisor itself, and libc6's helper packages.
+SKIP='^(python3.*|libpython3.*|perl.*|libperl.*|sysvinit-utils|lsb-base|init-system-helpers|udev|libudev1|libsystemd0|ucf|debconf.*|cdebconf|dpkg|install-info|xen-hypervisor-.*|bridge-utils|ovmf|xen-doc|media-types|mime-support|tzdata|gcc-12-base|readline-common|ncurses-base|libc-bin)$'
+
+# What dom0 runs: Debian's paths (xl execs xenconsole for `xl console`).
+XENBIN=usr/lib/xen-4.17/bin
+BINARIES="$XENBIN/xl $XENBIN/xenstored $XENBIN/xenconsoled $XENBIN/xenconsole
+	$XENBIN/xen-init-dom0 $XENBIN/init-dom0less usr/bin/xenstore"
+# Debian's kernel modules dom0 loads (and what they depend on), unless
+# the kernel has them built in.
+MODULES="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback bridge"
+
+# --- the packages ----------------------------------------------------------
+# closure: the packages to fetch, one a line.
+closure() {
+	local queue=$TOP_PKGS seen=" " p d
+	while [ -n "$queue" ]; do
+		set -- $queue
+		p=$1; shift; queue="$*"
+		case "$seen" in *" $p "*) continue ;; esac
+		seen="$seen$p "
+		echo "$p"
+		for d in $(apt-cache depends --no-recommends --no-suggests --no-conflicts \
+				--no-breaks --no-replaces --no-enhances "$p:arm64" </dev/null 2>/dev/null |
+			   awk '/^ *\|?(Pre)?Depends:/ {print $2}' |
+			   sed -e 's/[<>]//g' -e 's/:.*$//'); do
+			echo "$d" | grep -Eq "$SKIP" && continue
+			queue="$queue $d"
+		done
+	done
+}
+
+# lib_path DIR SONAME: the file a NEEDED name resolves to under DIR (the
+# dynamic loader's default directories), or nothing.
+lib_path() {
+	local d
+	for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib usr/lib; do
+		if [ -e "$1/$d/$2" ]; then
+			echo "$d/$2"
+			return 0
+		fi
+	done
+	return 0
+}
+
+# needed_closure DIR FILE...: every library (path under DIR) the files
+# need, transitively; fails naming what is missing.
+needed_closure() {
+	local dir=$1; shift
+	local todo="$*" done=" " f n p missing=""
+	while [ -n "$todo" ]; do
+		set -- $todo
+		f=$1; shift; todo="$*"
+		case "$done" in *" $f "*) continue ;; esac
+		done="$done$f "
+		for n in $("$READELF" -d "$dir/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			p=$(lib_path "$dir" "$n")
+			if [ -z "$p" ]; then
+				missing="$missing $n (needed by $f)"
+				continue
+			fi
+			echo "$p"
+			todo="$todo $p"
+		done
+	done
+	if [ -n "$missing" ]; then
+		echo "mkdom0fs: libraries not found in the packages:$missing" >&2
+		return 1
+	fi
+}
+
+fetch() {
+	if [ -f "$FS/.packages" ]; then
+		return 0
+	fi
+	command -v apt-get >/dev/null || die "apt-get not found"
+	apt-cache show xen-utils-4.17:arm64 >/dev/null 2>&1 ||
+		die "no arm64 package lists: run scripts/setup.sh --dom0"
+	local pkgs p deb tmp
+	pkgs=$(closure | sort)
+	[ -n "$pkgs" ] || die "could not resolve the dependencies of $TOP_PKGS"
+	mkdir -p "$DEBS"
+	# apt-get's own output (scripts/setup.sh passes its log).
+	local apt_log=${APT_LOG:-$DEBS/apt.log}
+	for p in $pkgs; do
+		if ! compgen -G "$DEBS/${p}_*_arm64.deb" >/dev/null &&
+		   ! compgen -G "$DEBS/${p}_*_all.deb" >/dev/null; then
+			log "downloading $p:arm64"
+			( cd "$DEBS" && apt-get download -q -o APT::Sandbox::User=root "$p:arm64" \
+				</dev/null >>"$apt_log" 2>&1 ) ||
+				{ tail -n 5 "$apt_log" >&2; die "apt-get download $p:arm64 failed (see $apt_log)"; }
+		fi
+	done
+	tmp=$FS.tmp
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	for p in $pkgs; do
+		deb=$(compgen -G "$DEBS/${p}_*_arm64.deb" || compgen -G "$DEBS/${p}_*_all.deb")
+		deb=$(ls -t $deb | head -n1)
+		dpkg-deb -x "$deb" "$tmp"
+	done
+	for f in $BINARIES; do
+		[ -f "$tmp/$f" ] || die "$f is not in the packages ($pkgs)"
+	done
+	needed_closure "$tmp" $BINARIES >/dev/null
+	printf '%s\n' $pkgs >"$tmp/.packages"
+	rm -rf "$FS"
+	mv "$tmp" "$FS"
+	log "$(wc -l <"$FS/.packages") packages unpacked into $FS"
+}
+
+fetch
+[ "$FETCH_ONLY" = 1 ] && exit 0
+
+# --- the filesystem --------------------------------------------------------
+[ -x "$BB" ] || die "$BB missing: run scripts/setup.sh --linux"
+MODROOT=$(ls -d "$CACHE"/linux/lib/modules/6.1.*-arm64 2>/dev/null | sort | tail -n1)
+[ -n "$MODROOT" ] || die "no kernel modules in $CACHE/linux: run scripts/setup.sh --linux"
+KVER=$(basename "$MODROOT")
+TG=$O/guests/testguest.bin
+inputs=("$BB" "$FS/.packages" "$0" "$SRC/init" "$SRC/tiny.cfg" "$MODROOT/modules.order")
+[ -f "$TG" ] && inputs+=("$TG")
+if [ -f "$OUT" ]; then
+	fresh=1
+	for f in "${inputs[@]}"; do
+		[ "$OUT" -nt "$f" ] || fresh=0
+	done
+	if [ "$fresh" = 1 ]; then
+		exit 0
+	fi
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+R=$tmp/root
+mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,run/lock,run/xen,run/xenstored}
+mkdir -p "$R"/{etc/xen,var/lib/xen/dump,var/log/xen/console,lib/modules}
+ln -s ../run "$R/var/run"
+ln -s ../run/lock "$R/var/lock"
+cp "$BB" "$R/bin/busybox"
+
+# Binaries, the libraries they need, the dynamic loader.
+for f in $BINARIES; do
+	mkdir -p "$R/$(dirname "$f")"
+	cp "$FS/$f" "$R/$f"
+done
+# libgcc_s is not NEEDED but dlopened by libc for pthread_cancel
+# (libxenstore's xs_close cancels its reader thread) and pthread_exit.
+libs=$( (needed_closure "$FS" $BINARIES; echo lib/aarch64-linux-gnu/libgcc_s.so.1) | sort -u)
+for l in $libs; do
+	mkdir -p "$R/$(dirname "$l")"
+	cp -L "$FS/$l" "$R/$l"
+done
+# The loader's path in every binary (a link, as in Debian's libc6).
+ln -s "$(readlink "$FS/lib/ld-linux-aarch64.so.1")" "$R/lib/ld-linux-aarch64.so.1"
+[ -f "$R/lib/ld-linux-aarch64.so.1" ] || die "no dynamic loader in libc6"
+# xenstore-utils' names for the xenstore multi-call binary (hard links
+# to it in the package).
+for f in "$FS"/usr/bin/xenstore-*; do
+	if [ "$f" -ef "$FS/usr/bin/xenstore" ]; then
+		ln -s xenstore "$R/usr/bin/$(basename "$f")"
+	fi
+done
+# Debian's /usr/sbin names call a wrapper script; here they name the
+# binaries themselves.
+for f in xl xenstored xenconsoled; do
+	ln -s "/$XENBIN/$f" "$R/usr/sbin/$f"
+done
+cp "$FS/etc/xen/xl.conf" "$R/etc/xen/xl.conf"
+
+# Modules: each one wanted and its dependencies (from .modinfo), in an
+# order insmod can follow (dependencies first), listed in /lib/modules/order.
+modfile() { # modfile NAME: path of NAME's .ko under $MODROOT
+	find "$MODROOT/kernel" \( -name "$1.ko" -o -name "$1.ko.xz" -o -name "${1//_/-}.ko" \
+		-o -name "${1//_/-}.ko.xz" -o -name "${1//-/_}.ko" -o -name "${1//-/_}.ko.xz" \) | head -n1
+}
+builtin() { # builtin NAME: true if the kernel has it built in
+	grep -Eq "/(${1//[-_]/[-_]})\.ko$" "$MODROOT/modules.builtin"
+}
+modorder=()
+addmod() { # addmod NAME
+	local name=$1 f deps d base
+	for d in "${modorder[@]:-}"; do
+		[ "${d%.ko}" = "${name//_/-}" ] || [ "${d%.ko}" = "${name//-/_}" ] && return 0
+	done
+	if builtin "$name"; then
+		log "module $name: built into $KVER"
+		return 0
+	fi
+	f=$(modfile "$name")
+	[ -n "$f" ] || die "module $name not found under $MODROOT"
+	base=$(basename "$f")
+	case "$f" in
+	*.xz) command -v xz >/dev/null || die "$f is xz-compressed: install xz-utils"
+	      xz -dc "$f" >"$tmp/mod.ko"; f=$tmp/mod.ko; base=${base%.xz} ;;
+	esac
+	deps=$("$OBJCOPY" -O binary --only-section=.modinfo "$f" /dev/stdout |
+	       tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' ')
+	for d in $deps; do
+		addmod "$d"
+	done
+	cp "$f" "$R/lib/modules/$base"
+	modorder+=("$base")
+}
+for m in $MODULES; do
+	addmod "$m"
+done
+printf '%s\n' "${modorder[@]}" >"$R/lib/modules/order"
+
+cp "$SRC/init" "$R/init"
+chmod 755 "$R/init" "$R/bin/busybox"
+if [ -f "$TG" ]; then
+	mkdir -p "$R/usr/share/xenith"
+	cp "$TG" "$R/usr/share/xenith/testguest.bin"
+	cp "$SRC/tiny.cfg" "$R/etc/xen/tiny.cfg"
+else
+	log "warning: $TG missing (make): no xl create example"
+fi
+
+mkdir -p "$O"
+(cd "$R" && find . | sort | cpio -o -H newc --quiet -R 0:0 | gzip -9n) >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+log "packages: $(tr '\n' ' ' <"$FS/.packages")"
+log "modules ($KVER): ${modorder[*]}"
+log "$OUT ($(stat -c %s "$OUT") bytes, $(du -sk "$R" | cut -f1) KiB unpacked)"
