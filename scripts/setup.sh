@@ -9,22 +9,28 @@
 #
 #   scripts/setup.sh            host tools + Xen 4.17 (reference hypervisor)
 #   scripts/setup.sh --linux    also Debian's arm64 Linux 6.1 and busybox-static
+#   scripts/setup.sh --dom0     --linux, and Debian's arm64 Xen 4.17 toolstack
+#                               (xen-utils-4.17 and the libraries it needs) for
+#                               dom0's root filesystem (scripts/mkdom0fs.sh)
 #
 # Results (paths relative to the project root, XENITH_CACHE overrides cache/):
 #   cache/xen/boot/xen-4.17-arm64        Xen 4.17 hypervisor Image
 #   cache/xen-4.17-arm64                 symlink to it
 #   cache/linux/boot/vmlinuz-6.1.*-arm64 (with --linux)
 #   cache/busybox/bin/busybox            (with --linux)
+#   cache/dom0debs/*.deb, cache/dom0root (with --dom0; .packages lists them)
 # apt-get's own output goes to cache/setup-apt.log.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${XENITH_CACHE:-$ROOT/cache}
 WANT_LINUX=0
+WANT_DOM0=0
 for a in "$@"; do
 	case "$a" in
 	--linux) WANT_LINUX=1 ;;
-	-h|--help) sed -n '4,18p' "$0"; exit 0 ;;
+	--dom0) WANT_LINUX=1 WANT_DOM0=1 ;;
+	-h|--help) sed -n '4,22p' "$0"; exit 0 ;;
 	*) echo "setup.sh: unknown option $a" >&2; exit 2 ;;
 	esac
 done
@@ -46,12 +52,12 @@ HOST_PKGS=(
 	"libc6-dev:C headers and libc for the host builds"
 	"libfdt-dev:libfdt, the reference the unit tests check the FDT code against"
 	"gcc-aarch64-linux-gnu:cross compiler for the hypervisor and the test guests"
-	"binutils-aarch64-linux-gnu:objcopy and nm for the arm64 images"
+	"binutils-aarch64-linux-gnu:objcopy and nm for the arm64 images, readelf for dom0's libraries"
 	"device-tree-compiler:dtc, builds every device tree of the tests and demo"
 	"qemu-system-arm:qemu-system-aarch64, the emulated virt board"
 	"u-boot-qemu:U-Boot for QEMU virt, the boot-loader scenario"
 	"python3:the system-test harness, the demo and make bench"
-	"cpio:packs the Linux guest's initramfs"
+	"cpio:packs the Linux guest's initramfs and dom0's root filesystem"
 	"clang:clang with libFuzzer, builds the host fuzzers (tests/fuzz)"
 	"libclang-rt-14-dev:libFuzzer and the ASan/UBSan runtimes clang links the fuzzers with"
 )
@@ -84,6 +90,9 @@ have "$CACHE/xen/boot/xen-4.17-arm64" || need_download=1
 if [ "$WANT_LINUX" = 1 ]; then
 	have "$CACHE/linux/boot/vmlinuz-6.1.*-arm64" || need_download=1
 	have "$CACHE/busybox/bin/busybox" || need_download=1
+fi
+if [ "$WANT_DOM0" = 1 ]; then
+	have "$CACHE/dom0root/.packages" || need_download=1
 fi
 
 if [ "$need_arch" = 1 ]; then
@@ -146,6 +155,14 @@ ln -sf xen/boot/xen-4.17-arm64 "$CACHE/xen-4.17-arm64"
 if [ "$WANT_LINUX" = 1 ]; then
 	download_pkg linux-image-arm64:arm64 "$CACHE/linux" "boot/vmlinuz-6.1.*-arm64"
 	download_pkg busybox-static:arm64 "$CACHE/busybox" "bin/busybox"
+fi
+
+if [ "$WANT_DOM0" = 1 ] && ! have "$CACHE/dom0root/.packages"; then
+	log "downloading Debian's Xen 4.17 toolstack and its libraries into $CACHE/dom0debs"
+	if ! XENITH_CACHE=$CACHE APT_LOG=$APT_LOG bash "$ROOT/scripts/mkdom0fs.sh" --fetch; then
+		echo "setup: fetching dom0's packages failed (apt-get's output: $APT_LOG)" >&2
+		exit 1
+	fi
 fi
 
 log "ok (cache: $CACHE)"
