@@ -15,6 +15,7 @@ from harness import (TESTGUEST, Domain, Expect, Module, Pool, Result, Scenario, 
                      run_scenario, strip_dom, build_dtb, Loader)
 from linux import (sc_linux_enhanced_enabled, sc_linux_plain, sc_linux_xen_guest,
                    sc_sched_linux_steal, sc_static_linux_direct)
+from dom0 import sc_dom0_toolstack
 
 # Lines that must never appear in any scenario.
 COMMON_FORBID = [
@@ -1760,6 +1761,9 @@ SCENARIOS: Dict[str, tuple] = {
     "static_sealed": (sc_static_sealed, {"xenith"}),
     "static_linux_direct": (sc_static_linux_direct, {"xenith"}),
     "construction_rollback": (sc_construction_rollback, {"xenith"}),
+    # dom0 with Debian's toolstack (dom0.py): Xenith's turn is switched by
+    # dom0.DOM0_ON_XENITH (until then: "skipped under xenith").
+    "dom0_toolstack": (sc_dom0_toolstack, {"xen", "xenith"}),
 }
 
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
