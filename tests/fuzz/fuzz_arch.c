@@ -25,6 +25,7 @@
 #include <xenith/arch-api.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
+#include <xenith/errno.h>
 
 #include "fuzz_hyp.h"
 
@@ -212,8 +213,76 @@ void sched_runstate(struct vcpu *v, unsigned int *state, uint64_t *entry,
 		time[i] = 0;
 }
 
-/* domain.c's construction side, never reached from a hypercall. */
+/* Pausing (the control interface): the counts as core.c keeps them,
+ * with nothing to wait for (no vCPU runs while the fuzzer calls). A
+ * control domain pausing itself would wait for ever: domctl must have
+ * refused it before. */
+void sched_domain_pause_nosync(struct domain *d)
+{
+	d->pause_count++;
+}
+
+void sched_domain_sync(struct domain *d)
+{
+	if (fuzz_current && fuzz_current->dom == d)
+		die("d%u waits for its own vCPUs to stop", d->id);
+}
+
+void sched_domain_pause(struct domain *d)
+{
+	sched_domain_sync(d);
+	d->pause_count++;
+}
+
+void sched_domain_unpause(struct domain *d)
+{
+	if (!d->pause_count)
+		die("d%u unpaused below zero", d->id);
+	d->pause_count--;
+}
+
+int sched_domain_ctl_pause(struct domain *d)
+{
+	sched_domain_sync(d);
+	if (d->ctl_pause_count >= 255)
+		return -XEN_EOVERFLOW;
+	d->ctl_pause_count++;
+	d->pause_count++;
+	return 0;
+}
+
+int sched_domain_ctl_unpause(struct domain *d)
+{
+	if (!d->ctl_pause_count)
+		return -XEN_EINVAL;
+	d->ctl_pause_count--;
+	sched_domain_unpause(d);
+	return 0;
+}
+
+void sched_vcpu_info(struct vcpu *v, struct sched_vcpu_info *info)
+{
+	info->online = v->power != VCPU_OFF;
+	info->blocked = v->sched.run == RUN_BLOCKED;
+	info->running = v->sched.run == RUN_RUNNING;
+	info->cpu = v->sched.cpu;
+	info->run_ns = 1000;
+}
+
+uint64_t arch_counter_freq(void)
+{
+	return 62500000;
+}
+
+unsigned int arch_guest_ipa_bits(void)
+{
+	return P2M_IPA_BITS;
+}
+
+/* One pool of every CPU (sysctl reads them). */
 struct sched_pool sched_pools[MAX_POOLS];
+struct pcpu pcpu[MAX_CPUS];
+unsigned int nr_sched_pools;
 
 int sched_add_vcpu(struct vcpu *v)
 {

@@ -3,23 +3,31 @@
  * libFuzzer target: everything a guest reaches with HVC #0xEA1, from
  * do_hypercall() (common/hypercall.c) down: xen_version, memory_op,
  * console_io, grant_table_op, vm_assist, vcpu_op, sched_op,
- * event_channel_op (common/evtchn*.c, both ABIs) and hvm_op, with the
+ * event_channel_op (common/evtchn*.c, both ABIs), hvm_op, and the
+ * control interface (domctl, sysctl: common/xen/domctl.c, sysctl.c), with the
  * hypervisor's own guest-memory copies (common/xen/guest_access.c), its
  * per-domain Xen state (xen_domain.c), its domain lookups (domain.c) and
  * its stage-2 table code (arch/arm64/p2m.c). fuzz_arch.c stands in for
  * the rest of the architecture.
  *
- * Each input builds three domains afresh, as domain_create() leaves them
- * (d1: 2 vCPUs, d2: 1, d3: 3; 64 KiB of guest RAM at 0x40000000 each,
- * an 8-page P2M pool, shared_info and 64 grant frames from a per-domain
- * heap block), then runs up to MAX_OPS operations from the input:
+ * Each input builds four domains afresh, as domain_create() leaves them
+ * (d1: 2 vCPUs, d2: 1, d3: 3, and d0, the control domain, 2; 64 KiB of
+ * guest RAM at 0x40000000 each, an 8-page P2M pool, shared_info and 64
+ * grant frames from a per-domain heap block; one pool of 8 CPUs), then
+ * runs up to MAX_OPS operations from the input:
  *
- *   byte 0  caller: domain (b % 3) and vCPU ((b / 3) % its vCPUs)
+ *   byte 0  caller: domain (b % 3: d1, d2, d3) and vCPU ((b / 3) % its
+ *           vCPUs); b >= 0xf0: d0, vCPU b & 1
  *   byte 1  what (b % 16): 0-8 the nine hypercalls above; 9 a hypercall
  *           number from the next byte (unknown ones too); 10 a VIRQ
  *           raised by the hypervisor; 11 the guest writes its memory
  *           only; 12 the guest entry path (xen_vcpu_entry); 13 PSCI
- *           CPU_ON / CPU_OFF of the caller's vCPU; 14, 15 event_channel_op
+ *           CPU_ON / CPU_OFF of the caller's vCPU; 14 domctl, 15 sysctl:
+ *           the argument at a[1] (a guest address) gets a header (the
+ *           command from byte 2, Xen 4.17's interface version unless
+ *           bit 0 of a[2] is set, for domctl the domain: bits 1-3 of
+ *           a[2] pick d0-d3, 99, DOMID_SELF, 0x7fff or bits 8-23) and
+ *           the struct's bytes after it, in the union
  *   byte 2  command (>= 0xf0: a 32-bit command from the next 4 bytes)
  *   byte 3  argument kinds, 2 bits each for a[1] and a[2] (0 a guest
  *           address in RAM: 2 bytes of offset; 1 an address in the
@@ -33,7 +41,12 @@
  *           four bytes, the arguments and the struct, used or not).
  *
  * Checked after every operation (a failure aborts, which libFuzzer
- * reports as a crash): the return value is a result or a Xen errno; no
+ * reports as a crash): the return value is a result or a Xen errno; a
+ * domain that is not the control domain changed no domain's control
+ * state (pause counts, handle, max_pages) and got an error from every
+ * domctl and sysctl; pause counts stay within Xen's 255 and a paused
+ * domain's vCPUs make no hypercalls; a getdomaininfo that succeeded
+ * describes a real domain as Arm does (hvm and hap, its vCPUs); no
  * lock is held; locks were taken in the documented order
  * (lock_order.h); the event-channel tables are consistent (as in
  * tests/unit/test_evtchn.c: peers mirror each other, VIRQ maps match);
@@ -50,6 +63,7 @@
 #include <arch/p2m.h>
 #include <public/xen_abi.h>
 #include <xenith/arch-api.h>
+#include <xenith/control.h>
 #include <xenith/domain.h>
 #include <xenith/errno.h>
 #include <xenith/evtchn.h>
@@ -58,7 +72,9 @@
 #include "fuzz_hyp.h"
 
 #define PAGE 4096ULL
-#define NR_DOMS 3
+#define NR_DOMS 4
+#define NR_DOMUS 3   /* byte 0 picks among these; d0 is the last */
+#define CTL 3        /* doms[CTL]: d0, the control domain */
 #define RAM_PAGES 16
 #define RAM_SIZE (RAM_PAGES * PAGE)
 #define POOL_PAGES 8
@@ -76,7 +92,7 @@
 		}                                                            \
 	} while (0)
 
-static const unsigned int dom_vcpus[NR_DOMS] = { 2, 1, 3 };
+static const unsigned int dom_vcpus[NR_DOMS] = { 2, 1, 3, 2 };
 
 #define FUZZ_VCPUS 4   /* at most dom_vcpus[] */
 
@@ -124,6 +140,9 @@ static int nheld;
 
 static int rank_of(spinlock_t *l, uint32_t *domid)
 {
+	*domid = 0;
+	if (l == &ctl_lock)
+		return LOCK_DOMCTL;
 	for (int i = 0; i < NR_DOMS; i++) {
 		struct domain *d = &doms[i]->d;
 
@@ -180,10 +199,22 @@ static void *page_alloc(size_t pages)
 	return p;
 }
 
+/* What sysctl reports of the machine: 8 CPUs in one credit2 pool, 1 GiB
+ * of RAM. */
+static struct pool_config pool0 = {
+	.path = "Pool-0", .node = -1, .id = 0, .sched = SCHED_CREDIT2, .cpus = 0xff,
+	.ok = true,
+};
+static struct host_info host = {
+	.nr_cpus = 8, .nr_mem = 1, .mem = { { 0x40000000, 0x40000000 } },
+	.xen_bootargs = "console=dtuart",
+};
+static struct system_config sys;
+
 static void build_domains(void)
 {
 	static bool once;
-	unsigned int pcpu = 0;
+	unsigned int pcpu_next = 0;
 
 	if (!once) {
 		once = true;
@@ -206,6 +237,13 @@ static void build_domains(void)
 		if (domains_init(NR_DOMS, &heap_map))
 			abort();
 	}
+	nr_sched_pools = 1;
+	sched_pools[0].cfg = &pool0;
+	sched_pools[0].id = 0;
+	sched_pools[0].cpus = pool0.cpus;
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		pcpu[c].pool = &sched_pools[0];
+	ctl_init(&host, &sys);
 	for (int i = 0; i < NR_DOMS; i++) {
 		struct fdom *f = doms[i];
 		struct domain *d = &f->d;
@@ -215,7 +253,7 @@ static void build_domains(void)
 		memset(f->vcpu, 0, sizeof(f->vcpu));
 		memset(f->ram, 0, RAM_SIZE);
 		snprintf(f->cfg.path, sizeof(f->cfg.path), "/chosen/domU%d", i + 1);
-		f->cfg.domid = (uint32_t)i + 1;
+		f->cfg.domid = i == CTL ? 0 : (uint32_t)i + 1;
 		f->cfg.vcpus = dom_vcpus[i];
 		f->cfg.mem_kb = RAM_SIZE / 1024;
 		f->cfg.ok = true;
@@ -225,6 +263,8 @@ static void build_domains(void)
 		spin_lock_init(&d->vcpu_lock, LOCK_VCPUS);
 		d->id = f->cfg.domid;
 		d->cfg = &f->cfg;
+		d->is_control = i == CTL;
+		d->pool = &sched_pools[0];
 		d->nr_vcpus = dom_vcpus[i];
 		d->layout.nr_ram = 1;
 		d->layout.ram[0] = (struct mem_bank){ GUEST_RAM0_BASE, RAM_SIZE };
@@ -244,7 +284,7 @@ static void build_domains(void)
 
 			vc->dom = d;
 			vc->id = v;
-			vc->sched.cpu = pcpu++;
+			vc->sched.cpu = pcpu_next++;
 			vc->sched.run = v == 0 ? RUN_RUNNING : RUN_OFFLINE;
 			vc->power = v == 0 ? VCPU_ON : VCPU_OFF;
 			vc->upcall_pending = d->evtchn.vcpu[v].info;
@@ -399,6 +439,13 @@ static void check_all(int64_t rc, bool full)
 	CHECK(rc >= -200 && rc <= 0x7fffffff, "return value %lld",
 	      (long long)rc);
 	for (int i = 0; i < NR_DOMS; i++) {
+		const struct domain *d = &doms[i]->d;
+
+		/* Only the control domain's pauses exist here. */
+		CHECK(d->ctl_pause_count <= 255 && d->pause_count == d->ctl_pause_count,
+		      "d%u pause counts %u/%u", d->id, d->pause_count, d->ctl_pause_count);
+	}
+	for (int i = 0; i < NR_DOMS; i++) {
 		check_evtchn(doms[i], full);
 		check_memory(doms[i]);
 	}
@@ -468,13 +515,114 @@ static const unsigned long calls[] = {
 	__HYPERVISOR_event_channel_op, __HYPERVISOR_hvm_op,
 };
 
+/* A vCPU that may make hypercalls: powered on, in a running domain
+ * that is not paused. */
+static bool runs(const struct vcpu *v)
+{
+	return vcpu_running(v) && !v->dom->pause_count;
+}
+
+/* The hypervisor's copy of guest bytes (false if one is unmapped). */
+static bool guest_read(struct vcpu *v, uint64_t gva, void *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint64_t pa = lookup(v->dom, (gva + i) >> 12);
+
+		if (!pa)
+			return false;
+		((uint8_t *)buf)[i] = *(uint8_t *)(uintptr_t)(pa + ((gva + i) & 0xfff));
+	}
+	return true;
+}
+
+static void guest_put(struct vcpu *v, uint64_t gva, const void *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint64_t pa = lookup(v->dom, (gva + i) >> 12);
+
+		if (pa)
+			*(uint8_t *)(uintptr_t)(pa + ((gva + i) & 0xfff)) = ((const uint8_t *)buf)[i];
+	}
+}
+
+/* domctl/sysctl's header: command, interface version (bit 0 of sel:
+ * a wrong one), for domctl the domain (bits 1-3: d0-d3, 99, DOMID_SELF,
+ * 0x7fff, or bits 8-23). */
+static void put_ctl_header(struct vcpu *v, bool domctl, uint64_t gva, uint32_t cmd,
+			   uint64_t sel)
+{
+	static const uint16_t ids[7] = { 0, 1, 2, 3, 99, DOMID_SELF, 0x7fff };
+	uint32_t hdr[4] = { cmd, (sel & 1) ? 0x14 : XEN_DOMCTL_INTERFACE_VERSION, 0, 0 };
+	unsigned int pick = (sel >> 1) & 7;
+
+	hdr[2] = pick < 7 ? ids[pick] : (uint16_t)(sel >> 8);
+	guest_put(v, gva, hdr, domctl ? 16 : 8);
+}
+
+/* What only the control domain may change, for every domain. */
+struct ctl_state {
+	unsigned int pause, ctl_pause;
+	uint8_t handle[16];
+	uint64_t max_pages;
+	bool max_set;
+};
+
+static void ctl_snapshot(struct ctl_state st[NR_DOMS])
+{
+	for (int i = 0; i < NR_DOMS; i++) {
+		const struct domain *d = &doms[i]->d;
+
+		memset(&st[i], 0, sizeof(st[i]));
+		st[i].pause = d->pause_count;
+		st[i].ctl_pause = d->ctl_pause_count;
+		memcpy(st[i].handle, d->handle, sizeof(d->handle));
+		st[i].max_pages = d->max_pages;
+		st[i].max_set = d->max_pages_set;
+	}
+}
+
+/* After a successful domctl/sysctl of the control domain: what it got
+ * back describes the domains as they are. */
+static void check_ctl_answer(struct vcpu *v, unsigned long nr, uint64_t gva)
+{
+	struct xen_domctl op;
+	struct xen_sysctl sop;
+
+	if (nr == __HYPERVISOR_domctl && guest_read(v, gva, &op, sizeof(op)) &&
+	    op.cmd == XEN_DOMCTL_getdomaininfo) {
+		const struct xen_domctl_getdomaininfo *gi = &op.u.getdomaininfo;
+		struct domain *d = domain_by_id(gi->domain);
+
+		CHECK(d && op.domain == gi->domain, "getdomaininfo of d%u (%u)", gi->domain,
+		      op.domain);
+		CHECK((gi->flags & (XEN_DOMINF_hvm_guest | XEN_DOMINF_hap)) ==
+		      (XEN_DOMINF_hvm_guest | XEN_DOMINF_hap), "flags %#x", gi->flags);
+		CHECK(gi->max_vcpu_id == d->nr_vcpus - 1 && gi->nr_online_vcpus <= d->nr_vcpus,
+		      "d%u vCPUs %u online, max id %u", d->id, gi->nr_online_vcpus,
+		      gi->max_vcpu_id);
+		CHECK(!!(gi->flags & XEN_DOMINF_paused) == !!d->ctl_pause_count,
+		      "d%u paused flag %#x count %u", d->id, gi->flags, d->ctl_pause_count);
+		CHECK(gi->cpupool == 0 && gi->gpaddr_bits == P2M_IPA_BITS &&
+		      gi->tot_pages == RAM_PAGES, "d%u pool %u bits %u pages %llu", d->id,
+		      gi->cpupool, gi->gpaddr_bits, (unsigned long long)gi->tot_pages);
+	}
+	if (nr == __HYPERVISOR_sysctl && guest_read(v, gva, &sop, sizeof(sop)) &&
+	    sop.cmd == XEN_SYSCTL_getdomaininfolist)
+		CHECK(sop.u.getdomaininfolist.num_domains <= sop.u.getdomaininfolist.max_domains &&
+		      sop.u.getdomaininfolist.num_domains <= NR_DOMS, "%u domains listed",
+		      sop.u.getdomaininfolist.num_domains);
+}
+
 static int64_t one_op(struct input *in)
 {
 	unsigned int b0 = (unsigned int)take(in, 1);
-	struct fdom *f = doms[b0 % NR_DOMS];
-	struct vcpu *v = &f->vcpu[(b0 / NR_DOMS) % f->d.nr_vcpus];
+	struct fdom *f = b0 >= 0xf0 ? doms[CTL] : doms[b0 % NR_DOMUS];
+	struct vcpu *v = &f->vcpu[(b0 >= 0xf0 ? b0 & 1 : b0 / NR_DOMUS) % f->d.nr_vcpus];
 	unsigned int what = (unsigned int)take(in, 1) % 16;
 	uint64_t a[5] = { take(in, 1), 0, 0, 0, 0 };
+	/* domctl/sysctl: the struct's bytes go into the union */
+	unsigned int hdr = what == 14 ? 16 : what == 15 ? 8 : 0;
+	struct ctl_state before[NR_DOMS], after[NR_DOMS];
 	unsigned int kinds, len;
 	unsigned long nr;
 	int64_t rc;
@@ -488,10 +636,10 @@ static int64_t one_op(struct input *in)
 	 * (a[2] for console_io and vcpu_op, whose a[1] is a number); only
 	 * a running vCPU writes. */
 	len = (kinds >> 4) * 4;
-	if (!vcpu_running(v))
+	if (!runs(v))
 		skip(in, len);
 	else if ((kinds & 2) == 0)
-		guest_write(v, a[1], in, len);
+		guest_write(v, a[1] + hdr, in, len);
 	else if ((kinds >> 2 & 2) == 0)
 		guest_write(v, a[2], in, len);
 	else
@@ -502,28 +650,49 @@ static int64_t one_op(struct input *in)
 		return evtchn_send_virq(&v->dom->evtchn, v->id,
 					(uint32_t)a[0] % (NR_VIRQS + 2)) ? 0 : 1;
 	case 12:
+		if (!runs(v))
+			return 0; /* a paused vCPU is not entered */
 		fuzz_current = v;
 		xen_vcpu_entry(v);
 		fuzz_current = NULL;
 		return 0;
 	case 13:
 		/* PSCI CPU_ON from a running vCPU, or CPU_OFF by itself. */
+		if (v->dom->pause_count)
+			return 0;
 		if (v->power == VCPU_OFF)
 			v->power = VCPU_ON;
 		else if (v->id != 0)
 			v->power = VCPU_OFF;
 		return 0;
 	}
-	/* Only a running vCPU of a running domain makes hypercalls. */
-	if (!vcpu_running(v)) {
-		if (v->dom->state == DOM_RUNNING && v->power == VCPU_OFF)
+	/* Only a running vCPU of a running, unpaused domain makes
+	 * hypercalls. */
+	if (!runs(v)) {
+		if (v->dom->state == DOM_RUNNING && v->power == VCPU_OFF &&
+		    !v->dom->pause_count)
 			v->power = VCPU_ON; /* another vCPU's CPU_ON */
 		return 0;
 	}
 	if (what == 11)
 		return 0;
-	nr = what < 9 ? calls[what] : what == 9 ? (unsigned long)take(in, 1)
-						 : __HYPERVISOR_event_channel_op;
+	switch (what) {
+	case 9:
+		nr = (unsigned long)take(in, 1);
+		break;
+	case 14:
+	case 15:
+		/* x0 is the argument's address; the command is in it. */
+		nr = what == 14 ? __HYPERVISOR_domctl : __HYPERVISOR_sysctl;
+		if ((kinds & 2) == 0)
+			put_ctl_header(v, what == 14, a[1], (uint32_t)a[0], a[2]);
+		a[0] = a[1];
+		break;
+	default:
+		nr = calls[what];
+		break;
+	}
+	ctl_snapshot(before);
 	fuzz_current = v;
 	continued = 0;	/* fuzz_arch.c */
 	rc = do_hypercall(v, nr, a);
@@ -539,6 +708,18 @@ static int64_t one_op(struct input *in)
 			op_index, v->dom->id, v->id, nr, (unsigned long long)a[0],
 			(unsigned long long)a[1], (unsigned long long)a[2],
 			(long long)rc);
+	ctl_snapshot(after);
+	if (!v->dom->is_control) {
+		CHECK(!memcmp(before, after, sizeof(before)),
+		      "d%u (not the control domain) changed control state", v->dom->id);
+		if (nr == __HYPERVISOR_domctl || nr == __HYPERVISOR_sysctl)
+			CHECK(rc == -XEN_EPERM || rc == -XEN_EFAULT || rc == -XEN_EACCES ||
+			      rc == -XEN_ESRCH || rc == -XEN_EINVAL || rc == -XEN_ENOSYS,
+			      "d%u: control hypercall %lu answered %lld", v->dom->id, nr,
+			      (long long)rc);
+	} else if (rc == 0) {
+		check_ctl_answer(v, nr, a[0]);
+	}
 	return rc;
 }
 

@@ -22,7 +22,8 @@ SELF = 0x7FF0
 
 # what
 XEN_VERSION, MEMORY_OP, CONSOLE_IO, GNTTAB_OP, VM_ASSIST, VCPU_OP, SCHED_OP, \
-    EVTCHN_OP, HVM_OP, RAW, VIRQ, WRITE, ENTRY, POWER = range(14)
+    EVTCHN_OP, HVM_OP, RAW, VIRQ, WRITE, ENTRY, POWER, DOMCTL, SYSCTL = range(16)
+DOM0 = -1  # the control domain (byte 0 >= 0xf0)
 # argument kinds
 A_RAM, A_GNT, A_NUM, A_RAW = range(4)
 
@@ -31,7 +32,7 @@ def op(dom, vcpu, what, cmd=0, a1=(A_NUM, 0), a2=(A_NUM, 0), payload=b""):
     """One operation: a1/a2 are (kind, value); value is the RAM offset
     (A_RAM), (page, offset) (A_GNT), a byte (A_NUM) or 64 bits (A_RAW)."""
     assert len(payload) % 4 == 0 and len(payload) <= 60
-    out = bytes([dom + 3 * vcpu, what])
+    out = bytes([0xF0 + vcpu if dom == DOM0 else dom + 3 * vcpu, what])
     out += bytes([cmd]) if cmd < 0xF0 else bytes([0xF0]) + struct.pack("<I", cmd)
     out += bytes([a1[0] | a2[0] << 2 | (len(payload) // 4) << 4])
     for kind, val in (a1, a2):
@@ -70,6 +71,26 @@ def init_control(dom, vcpu, gfn, offset):
 def add_to_physmap(dom, space, idx, gpfn, vcpu=0):
     return op(dom, vcpu, MEMORY_OP, 7, (A_RAM, 0x200), (A_NUM, 0),
               struct.pack("<HHIQQ", SELF, 0, space, idx, gpfn))
+
+
+def ctl(dom, what, cmd, target=0, payload=b"", off=0x400, bad_version=False):
+    """domctl (what=DOMCTL) or sysctl: the harness writes the header (cmd,
+    version, domain: target 0-3 are d0-d3, 4: 99, 5: DOMID_SELF) at RAM
+    offset off and the payload into the union after it."""
+    payload += b"\0" * (-len(payload) % 4)
+    sel = (target << 1) | int(bad_version)
+    return op(dom, 0, what, cmd, (A_RAM, off), (A_NUM, sel), payload)
+
+
+BUF = (RAM << 12) + 0x1000   # guest address of an array the calls fill
+
+
+def domctl(dom, cmd, target, payload=b"", **kw):
+    return ctl(dom, DOMCTL, cmd, target, payload, **kw)
+
+
+def sysctl(dom, cmd, payload=b"", **kw):
+    return ctl(dom, SYSCTL, cmd, 0, payload, **kw)
 
 
 seeds_hc = {
@@ -139,6 +160,31 @@ seeds_hc = {
         op(1, 0, RAW, 0, (A_NUM, 0), (A_NUM, 0)) + bytes([13]),  # multicall: ENOSYS
         op(1, 0, SCHED_OP, 2, (A_RAM, 0xb00), (A_NUM, 0), struct.pack("<I", 0)),  # poweroff
         send(0, 1),
+    ]),
+    # The control domain (d0) as the tools use it: getdomaininfo of each
+    # domain and past the last, pause/unpause, max_mem, the handle,
+    # getvcpuinfo; sysctl physinfo, the domain list into RAM, sched_id,
+    # cpupool INFO up to -ENOENT, topology, NUMA; build_id and the
+    # command line. Then a domU tries the same and is refused.
+    "control": b"".join([
+        domctl(DOM0, 5, 0), domctl(DOM0, 5, 1), domctl(DOM0, 5, 4), domctl(DOM0, 5, 5),
+        domctl(DOM0, 3, 1), domctl(DOM0, 5, 1), domctl(DOM0, 4, 1), domctl(DOM0, 4, 1),
+        domctl(DOM0, 3, 0),
+        domctl(DOM0, 11, 2, struct.pack("<Q", 65536)),
+        domctl(DOM0, 17, 2, bytes(range(16))),
+        domctl(DOM0, 14, 3, struct.pack("<I", 2)),
+        sysctl(DOM0, 3),
+        sysctl(DOM0, 6, struct.pack("<HHIQ", 0, 0, 8, BUF)),
+        sysctl(DOM0, 4),
+        sysctl(DOM0, 18, struct.pack("<6IQI", 3, 0, 0, 0, 0, 0, BUF, 8)),
+        sysctl(DOM0, 18, struct.pack("<6IQI", 3, 1, 0, 0, 0, 0, BUF, 8)),
+        sysctl(DOM0, 16, struct.pack("<IIQ", 8, 0, BUF)),
+        sysctl(DOM0, 17, struct.pack("<IIQQ", 1, 0, BUF, BUF + 64)),
+        op(DOM0, 0, XEN_VERSION, 9, (A_RAM, 0x2000)),
+        op(DOM0, 0, XEN_VERSION, 10, (A_RAM, 0x900), (A_NUM, 0), struct.pack("<I", 32)),
+        domctl(0, 5, 2), domctl(0, 3, 2), domctl(0, 17, 2, bytes(16)),
+        sysctl(0, 3), sysctl(0, 6, struct.pack("<HHIQ", 0, 0, 8, BUF)),
+        domctl(DOM0, 5, 1, bad_version=True), sysctl(1, 3, bad_version=True),
     ]),
 }
 

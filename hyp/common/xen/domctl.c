@@ -36,9 +36,7 @@
 
 #define PAGE_SHIFT 12
 
-/* Every domain's handle and max_pages (a leaf: nothing is taken, and no
- * guest memory touched, while it is held). */
-static spinlock_t ctl_lock = SPINLOCK_INIT_RANK(LOCK_DOMCTL);
+spinlock_t ctl_lock = SPINLOCK_INIT_RANK(LOCK_DOMCTL);
 
 uint32_t ctl_last_domid(void)
 {

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <arch/spinlock.h>
 #include <public/control.h>
 #include <xenith/config.h>
 
@@ -31,6 +32,10 @@ struct ctl_host {
 /* Boot, once the configuration is parsed (main.c). */
 void ctl_init(const struct host_info *h, const struct system_config *sys);
 extern struct ctl_host ctl_host;
+
+/* Every domain's handle and max_pages (domctl.c). A leaf: nothing else
+ * is taken, and no guest memory touched, while it is held. */
+extern spinlock_t ctl_lock;
 
 /* Hypercall entry points (common/hypercall.c); arg is the guest address
  * of the xen_domctl / xen_sysctl. */
