@@ -16,6 +16,7 @@ from harness import (TESTGUEST, Domain, Expect, Module, Pool, Result, Scenario, 
 from linux import (sc_linux_enhanced_enabled, sc_linux_plain, sc_linux_xen_guest,
                    sc_sched_linux_steal, sc_static_linux_direct)
 from dom0 import sc_dom0_toolstack
+from dom0_linux import sc_dom0_linux
 
 # Lines that must never appear in any scenario.
 COMMON_FORBID = [
@@ -1764,13 +1765,15 @@ SCENARIOS: Dict[str, tuple] = {
     # dom0 with Debian's toolstack (dom0.py): Xenith's turn is switched by
     # dom0.DOM0_ON_XENITH (until then: "skipped under xenith").
     "dom0_toolstack": (sc_dom0_toolstack, {"xen", "xenith"}),
+    # Debian's Linux as dom0 from the same tree under both (dom0_linux.py).
+    "dom0_linux": (sc_dom0_linux, {"xen", "xenith"}),
 }
 
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
 # reference ("[xen reference]"); with a scenario-level `compare`, Xenith's
 # result must then match Xen's (same DTB when the scenario sets hv_bootargs).
 XEN_REFERENCE = ["two_guests", "idle_wfi", "evtchn_isolation", "linux_xen_guest",
-                 "sched_overcommit", "scale_fair8", "static_evtchn"]
+                 "sched_overcommit", "scale_fair8", "static_evtchn", "dom0_linux"]
 
 
 # --- xen_compat: same DTB, same guest, two hypervisors -----------------------
