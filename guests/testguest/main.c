@@ -366,6 +366,10 @@ void guest_main(const void *fdt)
 		mode_mistorm();
 	else if (!strcmp(test, "shm"))
 		mode_shm();
+	else if (!strcmp(test, "ctl_denied"))
+		mode_ctl_denied();
+	else if (!strcmp(test, "ctl_dom0"))
+		mode_ctl_dom0();
 	else
 		say("unknown test '%s'", test);
 	hello_loop();

@@ -50,6 +50,9 @@ void mode_rt(void);
 void mode_bursts(void);
 void mode_smp(void);             /* test=smp: up to 128 vCPUs up, an SGI each */
 void mode_shm(void);             /* test=shm: static shared memory + static evtchn */
+/* ctl.c: the control interface from a domU (all refused) and from dom0 */
+void mode_ctl_denied(void);
+void mode_ctl_dom0(void);
 /* What a vCPU started with CPU_ON(secondary_entry) runs; psci_secondary
  * when a test left it unset. */
 extern void (*secondary_hook)(uint64_t idx);

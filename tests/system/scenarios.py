@@ -502,6 +502,89 @@ def compare_attacks(ref: Result, res: Result) -> List[str]:
         difflib.unified_diff(a, b, "xen-4.17", "xenith", lineterm="", n=0))]
 
 
+# --- the control interface refused to a domU ------------------------------------
+# What Xen 4.17 answers a domU (testguest test=ctl_denied, d1, beside d2)
+# for each control call, checked under Xen 4.17 (xsm=dummy; SILO gives the
+# same for these): -1 EPERM (only the control domain passes), -3 ESRCH (no
+# such domain: looked up first, DOMID_SELF included, and there is no
+# dom0), -13 EACCES (another interface version, before anything else),
+# -14 EFAULT, -22 EINVAL (getdomaininfo of a reserved id), -38 ENOSYS.
+# Nothing is ever written back into a refused argument.
+CTL_DOMCTLS = ["getdomaininfo", "pausedomain", "unpausedomain", "setdomainhandle",
+               "max_mem", "getvcpuinfo"]
+CTL_SYSCTLS = ["physinfo", "sched_id", "getdomaininfolist", "cpupool_op", "cputopoinfo",
+               "numainfo", "readconsole", "op999"]
+
+
+def _ctl_denied_answers() -> List[tuple]:
+    out = []
+    for op in CTL_DOMCTLS:
+        info = op == "getdomaininfo"
+        out += [("domctl %s peer" % op, "-1 untouched"),
+                ("domctl %s self" % op, "-1 untouched"),
+                # getdomaininfo of a missing id answers for the next one up
+                ("domctl %s d0" % op, "-1 untouched" if info else "-3 untouched"),
+                ("domctl %s d99" % op, "-3 untouched"),
+                ("domctl %s DOMID_SELF" % op, "-22 untouched" if info else "-3 untouched"),
+                ("domctl %s peer version 0x14" % op, "-13 untouched")]
+    out += [("domctl op999 peer", "-1 untouched"), ("domctl op999 d99", "-3 untouched"),
+            ("domctl createdomain", "-1 untouched"),
+            ("domctl ioport_mapping peer", "-38 untouched"),   # x86 only: Arm says so first
+            ("domctl getdomaininfo DOMID_IDLE", "-22 untouched"),
+            ("domctl outside RAM", "-14")]
+    for op in CTL_SYSCTLS:
+        out += [("sysctl %s" % op, "-1 untouched"),
+                ("sysctl %s version 0x16" % op, "-13 untouched")]
+    out += [("sysctl outside RAM", "-14"),
+            ("xen_version commandline", "0 '<denied>' then 'x'"),
+            ("xen_version build_id", "-1"), ("xen_version build_id size", "-1"),
+            ("xen_version guest_handle", "0 0000..00"),
+            ("xen_version pagesize with a buffer", "-22"),
+            ("xen_version pagesize", "4096"),
+            ("memory_op get_sharing_freed_pages", "0"),
+            ("memory_op get_sharing_shared_pages", "0"),
+            ("xsm_op", "-38")]
+    return out
+
+
+CTL_DENIED = _ctl_denied_answers()
+CTL_BOOTARGS = "console=dtuart sync_console loglvl=all guest_loglvl=all xsm=dummy"
+
+
+def ctl_lines(res: Result, dom: int = 1) -> List[str]:
+    return [t for t in res.dom_lines(dom) if t.startswith("alpha: ctl ")]
+
+
+def compare_ctl(ref: Result, res: Result) -> List[str]:
+    """ctl_denied: every answer the domU got must be Xen's, line for line."""
+    a, b = ctl_lines(ref), ctl_lines(res)
+    if a == b:
+        return []
+    import difflib
+    return ["control interface answers differ from Xen 4.17:\n" + "\n".join(
+        difflib.unified_diff(a, b, "xen-4.17", "xenith", lineterm="", n=0))]
+
+
+def sc_ctl_denied(kind: str) -> Scenario:
+    exp = [expect(r"alpha: ctl: I am d1, my neighbour d2$", 1, label="start")]
+    for what, answer in CTL_DENIED:
+        exp.append(expect(r"alpha: ctl %s = %s$" % (re.escape(what), re.escape(answer)), 1,
+                          after="start"))
+    exp += [expect(r"alpha: CTL DONE$", 1, label="done"),
+            expect(r"alpha: tick 3$", 1, after="done"),
+            expect(r"beta: tick \d+$", 2, after="done", count=5)]
+    return Scenario(
+        "ctl_denied",
+        [tg("alpha", "ctl_denied", args="self=1 peer=2"), tg("beta", "hello")],
+        expects=exp,
+        forbid=COMMON_FORBID + [expect(r"alpha: ctl .* wrote$", 1)],
+        smp=4, timeout=40, hv_bootargs=CTL_BOOTARGS, compare=compare_ctl,
+        description="a domU calls every domctl and sysctl Xenith offers (on its neighbour, "
+                    "itself, dom0, a missing domain, DOMID_SELF; wrong version; argument "
+                    "outside RAM) and the tools' xen_version/memory_op/xsm_op calls: "
+                    "Xen 4.17's answer to each, nothing written back, both domains go on")
+
+
 # --- static event channels and static shared memory ----------------------------
 # Xen 4.17's boot-time bindings (docs/misc/arm/device-tree/booting.txt):
 # "xen,evtchn-v1" children of the two domain nodes name each other by
@@ -1701,6 +1784,7 @@ SCENARIOS: Dict[str, tuple] = {
     "psci": (sc_psci, {"xen", "xenith"}),
     "psci_a76": (sc_psci_a76, {"xen", "xenith"}),
     "hostile": (sc_hostile, {"xen", "xenith"}),
+    "ctl_denied": (sc_ctl_denied, {"xen", "xenith"}),
     # Xen 4.17 panics on these (or, for vCPUs, overcommits): Xenith only.
     "bad_dt_overlap": (sc_bad_dt_overlap, {"xenith"}),
     # Xen 4.17 allows more vCPUs than CPUs too, but needs icount-friendly
@@ -1819,3 +1903,7 @@ def run_xen_compat(xenith_hv: str) -> Result:
     res.passed = not failures
     res.name = "xen_compat"
     return res
+
+
+# The control interface's answers to a domU are compared with Xen 4.17's.
+XEN_REFERENCE += ["ctl_denied"]
