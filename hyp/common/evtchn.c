@@ -228,7 +228,7 @@ static long op_alloc_unbound(struct evtchn_domain *ed,
 	/* Xen finds the port before asking XSM, so a full target domain
 	 * answers -ENOSPC even to a caller who may not use it. */
 	port = alloc_port(d);
-	if (port >= 0 && d != ed)
+	if (port >= 0 && d != ed && !ed->privileged)
 		port = -XEN_EPERM;
 	if (port >= 0) {
 		ch = bind_port(d, (uint32_t)port, ECS_UNBOUND, 0);
@@ -238,6 +238,18 @@ static long op_alloc_unbound(struct evtchn_domain *ed,
 	}
 	spin_unlock(&d->lock);
 	return port < 0 ? port : 0;
+}
+
+long evtchn_alloc_unbound_for(struct evtchn_domain *ed, uint16_t remote)
+{
+	long port;
+
+	spin_lock(&ed->lock);
+	port = alloc_port(ed);
+	if (port >= 0)
+		bind_port(ed, (uint32_t)port, ECS_UNBOUND, 0)->remote_dom = remote;
+	spin_unlock(&ed->lock);
+	return port;
 }
 
 /* Joins ed's free port lport to rd's port rport, offered to ed. */
@@ -483,11 +495,11 @@ static long op_status(struct evtchn_domain *ed, struct evtchn_status *s)
 	/* Xen validates the port before the permission check. */
 	if (!evtchn_port_valid(d, s->port))
 		return -XEN_EINVAL;
-	if (d != ed)
+	if (d != ed && !ed->privileged)
 		return -XEN_EPERM;
-	spin_lock(&ed->lock);
-	describe(&ed->ch[s->port], s);
-	spin_unlock(&ed->lock);
+	spin_lock(&d->lock);
+	describe(&d->ch[s->port], s);
+	spin_unlock(&d->lock);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <xenith/heap.h>
 #include <xenith/evtchn.h>
 #include <xenith/lib.h>
+#include <public/xen_abi.h>
 
 #define PAGE_SIZE 4096ULL
 
@@ -125,6 +126,34 @@ int xen_domain_init(struct domain *d, struct evtchn_vcpu *ev)
 	d->gnttab.version = 1;
 	evtchn_domain_init(&d->evtchn, (uint16_t)d->id, d->nr_vcpus, ev,
 			   (void *)(uintptr_t)d->shared_info_pa, &env);
+	d->evtchn.privileged = d->is_control;
+	return xen_params_init(d);
+}
+
+/*
+ * HVM parameters Xen 4.17 sets when it builds a domain: dom0's event
+ * upcall (HVM_PARAM_CALLBACK_IRQ: a level-low PPI, evtchn_allocate), and
+ * for a dom0less domain with xenstore ("xen,enhanced" = "enabled") a
+ * port offered to dom0 for xenstore and the store page "not yet"
+ * (~0: Linux waits for an event on the port, then reads the page's
+ * frame, which init-dom0less in dom0 sets: late xenstore).
+ */
+int xen_params_init(struct domain *d)
+{
+	long port;
+
+	if (d->is_control)
+		d->hvm_param[HVM_PARAM_CALLBACK_IRQ] = (2ULL << 56) | (2ULL << 8) |
+						       d->layout.evtchn_intid;
+	if (d->is_control || d->cfg->enhanced != ENHANCED_ENABLED)
+		return 0;
+	port = evtchn_alloc_unbound_for(&d->evtchn, 0);
+	if (port < 0) {
+		printk("%s: no event channel for xenstore\n", d->cfg->path);
+		return -1;
+	}
+	d->hvm_param[HVM_PARAM_STORE_EVTCHN] = (uint64_t)port;
+	d->hvm_param[HVM_PARAM_STORE_PFN] = ~0ULL;
 	return 0;
 }
 

@@ -61,6 +61,7 @@ enum shutdown_reason {
 };
 
 #define GNTTAB_MAX_FRAMES 64   /* Xen's default gnttab_max_frames */
+#define HVM_NR_PARAMS 39       /* Xen 4.17's, public/hvm/params.h */
 /* Static memory may split a range at the end of Xen's first guest bank. */
 #define MAX_RAM_PIECES (MAX_STATIC_BANKS + 1)
 #define CONIO_LINE_MAX 256
@@ -134,6 +135,11 @@ struct domain {
 	struct evtchn_domain evtchn;
 	struct grant_table gnttab;
 	bool runstate_update_flag;
+	/* HVM parameters (hvm_op get/set_param): the domain's, and the
+	 * control domain's to read and set (init-dom0less sets a dom0less
+	 * domain's store page). One 64-bit word each, read and written
+	 * whole (atomic); no lock, as in Xen. */
+	uint64_t hvm_param[HVM_NR_PARAMS];
 	/* How many more bytes the domain may print now (a token bucket),
 	 * and how many lines it lost: console.c's, under its output lock. */
 	struct {
@@ -216,6 +222,8 @@ uint64_t domain_gfn_to_own_page(struct domain *d, uint64_t gfn);
 bool domain_is_self(const struct domain *d, uint16_t domid);
 /* Sets up shared_info, grant frames and event channels (common/xen). */
 int xen_domain_init(struct domain *d, struct evtchn_vcpu *ev);
+/* The HVM parameters Xen sets at construction (xen_domain.c). 0 or -1. */
+int xen_params_init(struct domain *d);
 void xen_upcall_set_level(struct vcpu *v, bool pending);
 
 /* Before each guest entry: the event upcall PPI follows the vCPU's

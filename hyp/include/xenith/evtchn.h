@@ -89,6 +89,9 @@ struct evtchn_vcpu {
 
 struct evtchn_domain {
 	uint16_t domid;
+	/* The control domain's: it may allocate ports in, and ask the status
+	 * of ports of, other domains (Xen's XSM_TARGET). Fixed at creation. */
+	bool privileged;
 	unsigned int nr_vcpus;
 	const struct evtchn_env *env;
 	spinlock_t lock;
@@ -109,6 +112,9 @@ struct evtchn_domain {
 void evtchn_domain_init(struct evtchn_domain *ed, uint16_t domid,
 			unsigned int nr_vcpus, struct evtchn_vcpu *vcpus,
 			void *shared_info, const struct evtchn_env *env);
+/* Construction: a free port of ed, unbound and offered to domain remote
+ * (a dom0less domain's xenstore channel). The port, or -ENOSPC. */
+long evtchn_alloc_unbound_for(struct evtchn_domain *ed, uint16_t remote);
 /* VCPUOP_register_vcpu_info moved vCPU `vcpu`'s vcpu_info to p (the
  * caller validated and copied it); events pending are re-signalled. */
 void evtchn_set_vcpu_info(struct evtchn_domain *ed, unsigned int vcpu, void *p);
