@@ -18,7 +18,7 @@
  * each against Xen 4.17's answer and compares the whole list with a
  * run under Xen 4.17. Then "<name>: CTL DONE" and the ticks go on.
  *
- *   test=ctl_dom0
+ *   test=ctl_dom0 [wait_ms=M]
  *
  * The control domain (XENFEAT_dom0): physinfo, the domain list,
  * getdomaininfo of each, sched_id, every CPU pool, the topology, then
@@ -417,7 +417,10 @@ void mode_ctl_dom0(void)
 	    (long long)rc, sop.u.numa.num, (unsigned long long)((uint64_t *)buf)[0],
 	    (unsigned long long)((uint64_t *)buf)[1], *(uint32_t *)(buf + 64));
 
-	/* Pause domain 1 for a second: the scenario sees its ticks stop. */
+	/* Pause domain 1 for a second (after wait_ms=, so that it is seen
+	 * ticking first): the scenario sees its ticks stop. */
+	for (t = now_ms(); now_ms() - t < arg_num("wait_ms", 0);)
+		;
 	dctl(DC_pause, 1);
 	rc = xen_hypercall(HC_DOMCTL, ptr(&dop), 0, 0, 0, 0);
 	say("ctl_dom0 pause d1 rc=%lld", (long long)rc);

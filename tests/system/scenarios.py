@@ -8,11 +8,12 @@ Domain ids follow DT order: the first "xen,domain" node (domU0) is d1.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Callable, Dict, List, Optional
 
-from harness import (TESTGUEST, Domain, Expect, Module, Pool, Result, Scenario, expect,
-                     run_scenario, strip_dom, build_dtb, Loader)
+from harness import (TESTGUEST, Dom0, Domain, Expect, Module, Pool, Result, Scenario,
+                     expect, run_scenario, strip_dom, build_dtb, Loader)
 from linux import (sc_linux_enhanced_enabled, sc_linux_plain, sc_linux_xen_guest,
                    sc_sched_linux_steal, sc_static_linux_direct)
 from dom0 import sc_dom0_toolstack
@@ -583,6 +584,109 @@ def sc_ctl_denied(kind: str) -> Scenario:
                     "itself, dom0, a missing domain, DOMID_SELF; wrong version; argument "
                     "outside RAM) and the tools' xen_version/memory_op/xsm_op calls: "
                     "Xen 4.17's answer to each, nothing written back, both domains go on")
+
+
+# --- the control interface from dom0 ---------------------------------------------
+# The testguest as dom0 (test=ctl_dom0, linked at 0x60000000, where both
+# hypervisors put dom0's 512 MiB), beside a domU ticking every 50 ms. Its
+# answers must be the control domain's: the machine (4 CPUs, one node,
+# credit2, Pool-0 with both domains), both domains, pausing d1 for a
+# second (no tick meanwhile), an unpause too many and pausing itself
+# refused.
+TESTGUEST_DOM0 = os.path.join(os.path.dirname(TESTGUEST), "testguest-dom0.bin")
+
+
+def _ctl_dom0_check(res: Result) -> List[str]:
+    """d1 ticks (every 50 ms) before dom0 pauses it, not during the second it
+    is paused (one tick may come out between the unpause and dom0's line
+    saying so), and again after."""
+    lines = res.lines()
+    pat = lambda r, d: expect(r, d).compiled()
+    p0, p1 = pat(r"zero: ctl_dom0 pause d1 rc=0$", 0), pat(r"zero: ctl_dom0 unpause d1 rc=0$", 0)
+    tick = pat(r"alpha: tick \d+$", 1)
+    start = next((i for i, l in enumerate(lines) if p0.search(l)), None)
+    end = next((i for i, l in enumerate(lines) if p1.search(l)), None)
+    if start is None or end is None:
+        return ["pause or unpause of d1 not seen"]
+    before = [l for l in lines[:start] if tick.search(l)]
+    during = [l for l in lines[start:end] if tick.search(l)]
+    after = [l for l in lines[end:] if tick.search(l)]
+    out = []
+    if len(before) < 5:
+        out.append("d1 ticked only %d times before the pause" % len(before))
+    if len(during) > 1:
+        out.append("d1 ticked %d times while paused: %s" % (len(during), during[:3]))
+    if len(after) < 3:
+        out.append("d1 ticked %d times after its unpause" % len(after))
+    return out
+
+
+def dom0_ctl_lines(res: Result) -> List[str]:
+    return [t for t in res.dom_lines(0) if t.startswith("zero: ctl_dom0 ")]
+
+
+# Fields both hypervisors must report the same; the rest (free memory,
+# run times, flags that depend on timing, host frames, vPMU, the IPA
+# size, the command line and build id) may differ.
+CTL_DOM0_SAME = [r"^zero: ctl_dom0 features ", r"^zero: ctl_dom0 physinfo rc=",
+                 r"^zero: ctl_dom0 getdomaininfolist ", r"^zero: ctl_dom0 sched_id ",
+                 r"^zero: ctl_dom0 cpupool ", r"^zero: ctl_dom0 cputopoinfo ",
+                 r"^zero: ctl_dom0 (un)?pause", r"^zero: ctl_dom0 paused d1 .* paused=",
+                 r"^zero: ctl_dom0 max_mem", r"^zero: ctl_dom0 setdomainhandle"]
+
+
+def compare_ctl_dom0(ref: Result, res: Result) -> List[str]:
+    def keep(lines):
+        out = []
+        for l in lines:
+            if any(re.search(p, l) for p in CTL_DOM0_SAME):
+                out.append(re.sub(r"flags=0x[0-9a-f]+ ", "", l))
+        return out
+    a, b = keep(dom0_ctl_lines(ref)), keep(dom0_ctl_lines(res))
+    if a == b:
+        return []
+    import difflib
+    return ["dom0's control interface answers differ from Xen 4.17:\n" + "\n".join(
+        difflib.unified_diff(a, b, "xen-4.17", "xenith", lineterm="", n=0))]
+
+
+def sc_ctl_dom0(kind: str) -> Scenario:
+    z = lambda r, **kw: expect(r"zero: ctl_dom0 " + r, 0, **kw)
+    exp = [z(r"features rc=0 submap=0x\w+ dom0=1$"),
+           z(r"physinfo rc=0 threads_per_core=1 cores_per_socket=1 nr_cpus=4 max_cpu_id=3 "
+             r"nr_nodes=1 max_node_id=0 cpu_khz=\d+$"),
+           z(r"physinfo capabilities=0x\w+ arch_capabilities=0x0 total_pages=524288 "
+             r"free_pages=\d+ scrub_pages=0 max_mfn=0xbffff$"),
+           z(r"getdomaininfolist rc=0 num_domains=2$"),
+           z(r"list domain=0 flags=0x\w+ tot_pages=131072 max_pages=131072 "),
+           z(r"list domain=1 online=1 max_vcpu_id=0 cpupool=0 "),
+           z(r"getdomaininfo d2 rc=-3$"),
+           z(r"sched_id rc=0 sched_id=6$"),
+           z(r"cpupool id=0 sched_id=6 n_dom=2 cpumap=0xf$"),
+           z(r"cpupool from=1 rc=-2$"),
+           z(r"cputopoinfo rc=0 num_cpus=4$"),
+           z(r"numainfo rc=0 num_nodes=1 memsize=2147483648 memfree=\d+ distance=20$"),
+           z(r"pause d1 rc=0$"), z(r"paused d1 flags=0x\w+ paused=1$"),
+           z(r"unpause d1 rc=0$"), z(r"unpause d1 again rc=-22$"),
+           z(r"unpaused d1 flags=0x\w+ paused=0$"), z(r"pause self rc=-22$"),
+           z(r"max_mem d1 rc=0$"), z(r"setdomainhandle d1 rc=0$"),
+           z(r"after domain=1 flags=0x\w+ tot_pages=\d+ max_pages=16384 "),
+           z(r"after domain=1 online=1 .* handle=d0d1..df$"),
+           z(r"commandline rc=0 '.*dom0_mem=512M"),
+           expect(r"zero: CTL_DOM0 DONE$", 0, label="done"),
+           expect(r"alpha: tick \d+$", 1, after="done", count=3)]
+    return Scenario(
+        "ctl_dom0",
+        [tg("alpha", "hello", args="period=50", memory_kb=64 * 1024)],
+        expects=exp, forbid=COMMON_FORBID,
+        dom0=Dom0(kernel=TESTGUEST_DOM0, bootargs="name=zero test=ctl_dom0 wait_ms=1500",
+                  xen_args="dom0_mem=512M dom0_max_vcpus=1"),
+        smp=4, timeout=60, hv_bootargs=CTL_BOOTARGS, check=_ctl_dom0_check,
+        compare=compare_ctl_dom0,
+        description="the testguest as dom0: physinfo, the domain list, getdomaininfo, "
+                    "sched_id, pools, topology, NUMA, pausing d1 for a second (its ticks "
+                    "stop, then go on), an unbalanced unpause and pausing itself refused, "
+                    "max_mem and the handle recorded; the answers Xen 4.17 gives too")
 
 
 # --- static event channels and static shared memory ----------------------------
@@ -1785,6 +1889,7 @@ SCENARIOS: Dict[str, tuple] = {
     "psci_a76": (sc_psci_a76, {"xen", "xenith"}),
     "hostile": (sc_hostile, {"xen", "xenith"}),
     "ctl_denied": (sc_ctl_denied, {"xen", "xenith"}),
+    "ctl_dom0": (sc_ctl_dom0, {"xen", "xenith"}),
     # Xen 4.17 panics on these (or, for vCPUs, overcommits): Xenith only.
     "bad_dt_overlap": (sc_bad_dt_overlap, {"xenith"}),
     # Xen 4.17 allows more vCPUs than CPUs too, but needs icount-friendly
@@ -1906,4 +2011,4 @@ def run_xen_compat(xenith_hv: str) -> Result:
 
 
 # The control interface's answers to a domU are compared with Xen 4.17's.
-XEN_REFERENCE += ["ctl_denied"]
+XEN_REFERENCE += ["ctl_denied", "ctl_dom0"]
