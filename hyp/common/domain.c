@@ -50,10 +50,27 @@ struct domain *domain_by_id(uint32_t id)
 	return id < by_id_size ? by_id[id] : NULL;
 }
 
+struct domain *domain_get(uint32_t id)
+{
+	struct domain *d = domain_by_id(id);
+
+	if (d)
+		__atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQ_REL);
+	return d;
+}
+
+void domain_put(struct domain *d)
+{
+	__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL);
+}
+
 /* A page d owns for its whole life: its RAM, the shared regions it owns,
- * shared_info, grant frames. */
+ * shared_info, grant frames, pages populated after construction. */
 static bool owns_page(const struct domain *d, uint64_t pa)
 {
+	for (unsigned int i = 0; i < __atomic_load_n(&d->nr_extra, __ATOMIC_ACQUIRE); i++)
+		if (pa == d->extra[i].pa)
+			return true;
 	for (int i = 0; i < d->nr_ram; i++)
 		if (pa >= d->ram[i].pa && pa - d->ram[i].pa < d->ram[i].size)
 			return true;
@@ -66,6 +83,14 @@ static bool owns_page(const struct domain *d, uint64_t pa)
 		if (pa == d->gnttab.frame_pa[i])
 			return true;
 	return false;
+}
+
+struct domain *domain_owning_page(uint64_t pa)
+{
+	for (unsigned int i = 0; i < nr_domains; i++)
+		if (owns_page(domains[i], pa))
+			return domains[i];
+	return NULL;
 }
 
 uint64_t domain_gfn_to_own_page(struct domain *d, uint64_t gfn)

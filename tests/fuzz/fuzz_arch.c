@@ -90,6 +90,29 @@ int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 	return p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_RAM);
 }
 
+int arch_p2m_map_foreign(struct domain *d, uint64_t gfn, uint64_t pa)
+{
+	if (!spin_held(&d->p2m_lock))
+		die("arch_p2m_map_foreign without d%u's p2m_lock", d->id);
+	if (!gfn_valid(gfn))
+		return -1;
+	if (pa & 0xfff)
+		die("arch_p2m_map_foreign: unaligned 0x%llx", (unsigned long long)pa);
+	return p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, P2M_FOREIGN) ? -2 : 0;
+}
+
+uint64_t arch_gfn_foreign_pa(struct domain *d, uint64_t gfn)
+{
+	uint64_t pa;
+	bool foreign;
+
+	if (!spin_held(&d->p2m_lock))
+		die("arch_gfn_foreign_pa without d%u's p2m_lock", d->id);
+	if (!gfn_valid(gfn) || !p2m_lookup_ext(d->p2m_root, gfn << 12, &pa, &foreign))
+		return 0;
+	return foreign ? pa : 0;
+}
+
 int arch_p2m_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 {
 	return p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_MMIO);

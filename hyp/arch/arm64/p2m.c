@@ -16,6 +16,9 @@
 #define MEMATTR_NORMAL_WB (0xfULL << 2)
 #define MEMATTR_DEVICE_NGNRE (0x1ULL << 2)
 #define ADDR_MASK    0x0000fffffffff000ULL
+/* Software bit (ignored by the walker): another domain's page, mapped
+ * here by a foreign mapping, which holds a reference on that domain. */
+#define DESC_SW_FOREIGN (1ULL << 55)
 
 static unsigned shift_of(int level)
 {
@@ -31,6 +34,9 @@ static uint64_t leaf_attrs(enum p2m_type t)
 {
 	if (t == P2M_MMIO)
 		return DESC_AF | DESC_S2AP_RW | DESC_XN | MEMATTR_DEVICE_NGNRE;
+	if (t == P2M_FOREIGN)
+		return DESC_AF | DESC_SH_IS | DESC_S2AP_RW | DESC_XN | MEMATTR_NORMAL_WB |
+		       DESC_SW_FOREIGN;
 	return DESC_AF | DESC_SH_IS | DESC_S2AP_RW | MEMATTR_NORMAL_WB;
 }
 
@@ -133,6 +139,13 @@ int p2m_map(uint64_t root, struct page_pool *pool, uint64_t ipa, uint64_t pa,
 
 int p2m_lookup(uint64_t root, uint64_t ipa, uint64_t *pa)
 {
+	bool foreign;
+
+	return p2m_lookup_ext(root, ipa, pa, &foreign);
+}
+
+int p2m_lookup_ext(uint64_t root, uint64_t ipa, uint64_t *pa, bool *foreign)
+{
 	uint64_t tbl = root;
 
 	if (ipa >> P2M_IPA_BITS)
@@ -146,6 +159,7 @@ int p2m_lookup(uint64_t root, uint64_t ipa, uint64_t *pa)
 		if (level == 3 || (e & 3) == DESC_BLOCK) {
 			*pa = (e & ADDR_MASK & ~((1ULL << sh) - 1)) |
 			      (ipa & ((1ULL << sh) - 1));
+			*foreign = (e & DESC_SW_FOREIGN) != 0;
 			return 1;
 		}
 		tbl = e & ADDR_MASK;

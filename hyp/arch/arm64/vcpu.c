@@ -419,6 +419,30 @@ int arch_p2m_unmap_page(struct domain *d, uint64_t gfn)
 	return rc;
 }
 
+int arch_p2m_map_foreign(struct domain *d, uint64_t gfn, uint64_t pa)
+{
+	uint64_t old;
+	int rc;
+
+	if (!gfn_valid(gfn))
+		return -1;
+	old = p2m_enter(d);
+	rc = p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, P2M_FOREIGN);
+	p2m_leave(d, old);
+	return rc ? -2 : 0;
+}
+
+uint64_t arch_gfn_foreign_pa(struct domain *d, uint64_t gfn)
+{
+	uint64_t pa;
+	bool foreign;
+
+	ASSERT_LOCKED(&d->p2m_lock);
+	if (!gfn_valid(gfn) || !p2m_lookup_ext(d->p2m_root, gfn << 12, &pa, &foreign))
+		return 0;
+	return foreign ? pa : 0;
+}
+
 int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa)
 {
 	uint64_t old;

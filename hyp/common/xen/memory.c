@@ -30,7 +30,7 @@
 #define XENMAPSPACE_dev_mmio    5
 
 /* Forgets any shared page recorded at gfn: something else now sits there. */
-static void forget_gfn(struct domain *d, uint64_t gfn)
+void memory_forget_gfn(struct domain *d, uint64_t gfn)
 {
 	ASSERT_LOCKED(&d->p2m_lock);
 	if (d->shared_info_gfn == gfn)
@@ -52,7 +52,7 @@ static int64_t map_shared(struct domain *d, uint64_t *where, uint64_t pa,
 	case -1: return -XEN_EINVAL; /* beyond the IPA space */
 	default: return -XEN_ENOMEM; /* the P2M pool has no page for a split */
 	}
-	forget_gfn(d, gfn);
+	memory_forget_gfn(d, gfn);
 	*where = gfn;
 	return 0;
 }
@@ -130,6 +130,7 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 {
 	struct xen_remove_from_physmap x;
 	struct domain *d = v->dom;
+	uint64_t foreign;
 	int64_t rc;
 
 	if (copy_from_guest(&x, arg, sizeof(x)))
@@ -138,13 +139,17 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 	if (rc)
 		return rc;
 	spin_lock(&d->p2m_lock);
+	foreign = arch_gfn_foreign_pa(d, x.gpfn);
 	if (!arch_gfn_to_pa(d, x.gpfn))
 		rc = -XEN_ENOENT;
 	else if (arch_p2m_unmap_page(d, x.gpfn))
 		rc = -XEN_ENOMEM; /* no page left to split the block around it */
 	else
-		forget_gfn(d, x.gpfn);
+		memory_forget_gfn(d, x.gpfn);
 	spin_unlock(&d->p2m_lock);
+	/* Another domain's page (foreign.c): its reference goes. */
+	if (!rc && foreign)
+		memory_release_foreign(foreign);
 	return rc;
 }
 
@@ -164,6 +169,12 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		return add_to_physmap(v, arg);
 	case XENMEM_remove_from_physmap:
 		return start ? -XEN_EINVAL : remove_from_physmap(v, arg);
+	case XENMEM_populate_physmap:
+		return mem_populate_physmap(v, start, arg);
+	case XENMEM_add_to_physmap_batch:
+		return start ? -XEN_EINVAL : mem_add_to_physmap_batch(v, arg);
+	case XENMEM_acquire_resource:
+		return start ? -XEN_EINVAL : mem_acquire_resource(v, arg);
 	case XENMEM_get_sharing_freed_pages:
 	case XENMEM_get_sharing_shared_pages:
 		/* No memory sharing on Arm: 0 pages, for anyone. Xen passes

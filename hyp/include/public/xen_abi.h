@@ -65,6 +65,8 @@ struct xen_feature_info {
 #define XENMEM_populate_physmap     6
 #define XENMEM_add_to_physmap       7
 #define XENMEM_remove_from_physmap  15
+#define XENMEM_add_to_physmap_batch 23
+#define XENMEM_acquire_resource     28
 #define XENMAPSPACE_shared_info     0
 #define XENMAPSPACE_grant_table     1
 #define XENMAPIDX_grant_table_status (1U << 31)

@@ -119,6 +119,11 @@ void arch_hypercall_enable_events(void);
  * (a 2 MiB or 1 GiB block around it is split). 0, -1 if gfn is beyond the
  * IPA space, -2 if the P2M pool has no page for a table. */
 int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa);
+/* Maps another domain's page at gfn (a foreign or grant mapping, marked
+ * as such in the entry). Same returns as arch_p2m_map_page. */
+int arch_p2m_map_foreign(struct domain *d, uint64_t gfn, uint64_t pa);
+/* The host page of a foreign entry at gfn, 0 if the entry is not one. */
+uint64_t arch_gfn_foreign_pa(struct domain *d, uint64_t gfn);
 /* Removes the page mapping at gfn (splitting a block around it). 0, -1 if
  * nothing was mapped there, -2 if the pool has no page for the split. */
 int arch_p2m_unmap_page(struct domain *d, uint64_t gfn);

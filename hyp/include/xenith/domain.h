@@ -62,6 +62,7 @@ enum shutdown_reason {
 
 #define GNTTAB_MAX_FRAMES 64   /* Xen's default gnttab_max_frames */
 #define HVM_NR_PARAMS 39       /* Xen 4.17's, public/hvm/params.h */
+#define MAX_EXTRA_PAGES 16     /* pages populated after construction */
 /* Static memory may split a range at the end of Xen's first guest bank. */
 #define MAX_RAM_PIECES (MAX_STATIC_BANKS + 1)
 #define CONIO_LINE_MAX 256
@@ -163,6 +164,15 @@ struct domain {
 	 * construction (its structures, vCPUs), beyond guest RAM and the
 	 * P2M pool; fixed after boot. */
 	uint64_t overhead;
+	/* Pages given after construction (XENMEM_populate_physmap by the
+	 * domain or the control domain: a dom0less domain's xenstore page),
+	 * each mapped at gfn; the domain's own from then on. Under
+	 * p2m_lock; heap pages, counted in heap_pages. */
+	struct { uint64_t gfn, pa; } extra[MAX_EXTRA_PAGES];
+	unsigned int nr_extra;
+	/* Mappings of this domain's pages in other domains (foreign and
+	 * grant mappings): its memory stays while any exists (atomic). */
+	unsigned int refs;
 	/* Construction got as far as its vCPUs joining their pool. */
 	bool vcpus_joined;
 	/*
@@ -208,6 +218,12 @@ static inline bool vcpu_running(const struct vcpu *v)
 }
 
 struct domain *domain_by_id(uint32_t id);
+/* A reference on domain id for a mapping of its pages (NULL if none), and
+ * its release. */
+struct domain *domain_get(uint32_t id);
+void domain_put(struct domain *d);
+/* The domain whose own page pa is (RAM, extra pages, ...), or NULL. */
+struct domain *domain_owning_page(uint64_t pa);
 /*
  * The host page that guest frame gfn maps now, for the hypervisor to
  * write into (vcpu_info, FIFO control blocks): 0 unless gfn is mapped

@@ -10,6 +10,15 @@ struct vcpu;
 int64_t do_xen_version(struct vcpu *v, unsigned int cmd, uint64_t arg);
 /* cmd: the sub-op in bits 0-5, a continuation's start extent above (Xen). */
 int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+/* foreign.c: memory one domain takes of another (the tools' calls). */
+int64_t mem_populate_physmap(struct vcpu *v, uint64_t start, uint64_t arg);
+int64_t mem_add_to_physmap_batch(struct vcpu *v, uint64_t arg);
+int64_t mem_acquire_resource(struct vcpu *v, uint64_t arg);
+/* Releases the reference a foreign entry of host page pa held. */
+void memory_release_foreign(uint64_t pa);
+/* Forgets a shared page (shared_info, grant frame) recorded at gfn of d
+ * (p2m_lock held): something else now sits there. */
+void memory_forget_gfn(struct domain *d, uint64_t gfn);
 /* args[0] = count (32 bits, as in Xen's prototype), args[1] = buffer;
  * a long write continues (HYPERCALL_CONTINUE) with them updated. */
 int64_t do_console_io(struct vcpu *v, unsigned int cmd, uint64_t args[2]);

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Memory one domain takes of another, as the control domain's tools do on
+ * Xen 4.17 (init-dom0less, xl, xenconsoled through libxenforeignmemory):
+ *
+ *  - XENMEM_populate_physmap: new pages for a domain (its own, or, from
+ *    the control domain, another's: a dom0less domain's xenstore page);
+ *  - XENMEM_add_to_physmap_batch with XENMAPSPACE_gmfn_foreign (privcmd's
+ *    mmapbatch): the control domain maps pages of another domain into
+ *    its own guest-physical space;
+ *  - XENMEM_acquire_resource, grant table frames: the same for a
+ *    domain's grant table (init-dom0less seeds its xenstore entry).
+ *
+ * A foreign entry in the mapping domain's stage 2 is marked as such
+ * (arch_p2m_map_foreign) and holds a reference on the domain whose page
+ * it is, released when XENMEM_remove_from_physmap takes it away, so that
+ * domain's memory stays while another domain can reach it. The mapping
+ * domain's p2m_lock covers its side; the page's owner is only asked for
+ * the page under its own lock (never both locks at once).
+ */
+#include <public/xen_abi.h>
+#include <xenith/arch-api.h>
+#include <xenith/domain.h>
+#include <xenith/errno.h>
+#include <xenith/guest_access.h>
+#include <xenith/heap.h>
+#include <xenith/xen_ops.h>
+
+#define XENMAPSPACE_gmfn_foreign 4
+#define XENMEM_resource_grant_table 1
+#define XENMEM_resource_grant_table_id_shared 0
+
+struct xen_memory_reservation {
+	uint64_t extent_start;   /* guest handle: gfns */
+	uint64_t nr_extents;
+	uint32_t extent_order;
+	uint32_t mem_flags;
+	uint16_t domid;
+	uint16_t pad[3];
+};
+_Static_assert(sizeof(struct xen_memory_reservation) == 32, "xen_memory_reservation");
+
+struct xen_add_to_physmap_batch {
+	uint16_t domid;
+	uint16_t space;
+	uint16_t size;
+	uint16_t foreign_domid;  /* union xen_add_to_physmap_batch_extra */
+	uint64_t idxs;           /* guest handle: xen_ulong_t[] */
+	uint64_t gpfns;          /* guest handle: xen_pfn_t[] */
+	uint64_t errs;           /* guest handle: int[] */
+};
+_Static_assert(sizeof(struct xen_add_to_physmap_batch) == 32, "add_to_physmap_batch");
+
+struct xen_mem_acquire_resource {
+	uint16_t domid;
+	uint16_t type;
+	uint32_t id;
+	uint32_t nr_frames;
+	uint32_t pad;
+	uint64_t frame;
+	uint64_t frame_list;     /* guest handle: xen_pfn_t[] */
+};
+_Static_assert(sizeof(struct xen_mem_acquire_resource) == 32, "acquire_resource");
+
+/* The domain a call names: the caller, or for the control domain any
+ * other (a reference is taken on it: release with put_target). */
+static struct domain *get_target(struct vcpu *v, uint16_t domid, int64_t *rc)
+{
+	struct domain *d;
+
+	if (domain_is_self(v->dom, domid))
+		return v->dom;
+	d = domain_get(domid);
+	*rc = -XEN_ESRCH;
+	if (d && !v->dom->is_control) {
+		domain_put(d);
+		*rc = -XEN_EPERM;
+		return NULL;
+	}
+	return d;
+}
+
+static void put_target(struct vcpu *v, struct domain *d)
+{
+	if (d != v->dom)
+		domain_put(d);
+}
+
+/* ---- populate_physmap -------------------------------------------------------- */
+
+/* One new page for d at gfn. 0, or a Xen error. */
+static int64_t populate_one(struct domain *d, uint64_t gfn)
+{
+	uint64_t pa;
+	int64_t rc = 0;
+
+	spin_lock(&d->p2m_lock);
+	if (d->nr_extra == MAX_EXTRA_PAGES) {
+		spin_unlock(&d->p2m_lock);
+		return -XEN_ENOMEM;
+	}
+	pa = heap_alloc_page();
+	if (!pa) {
+		rc = -XEN_ENOMEM;
+	} else {
+		arch_clear_memory(pa, 4096);
+		if (arch_p2m_map_page(d, gfn, pa)) {
+			heap_free_page(pa);
+			rc = -XEN_EINVAL;
+		} else {
+			memory_forget_gfn(d, gfn);
+			d->extra[d->nr_extra].gfn = gfn;
+			d->extra[d->nr_extra].pa = pa;
+			__atomic_store_n(&d->nr_extra, d->nr_extra + 1, __ATOMIC_RELEASE);
+			__atomic_add_fetch(&d->heap_pages, 1, __ATOMIC_RELAXED);
+		}
+	}
+	spin_unlock(&d->p2m_lock);
+	return rc;
+}
+
+/* Returns how many extents were populated (Xen's convention: fewer than
+ * asked means the rest failed). Only single pages (order 0). */
+int64_t mem_populate_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
+{
+	struct xen_memory_reservation r;
+	struct domain *d;
+	int64_t rc = 0;
+	uint64_t i;
+
+	if (copy_from_guest(&r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	d = get_target(v, r.domid, &rc);
+	if (!d)
+		return rc;
+	for (i = start; i < r.nr_extents && !r.extent_order; i++) {
+		uint64_t gfn;
+
+		if (copy_from_guest(&gfn, r.extent_start + 8 * i, sizeof(gfn)) ||
+		    populate_one(d, gfn))
+			break;
+	}
+	put_target(v, d);
+	return (int64_t)i;
+}
+
+/* ---- foreign mappings ------------------------------------------------------- */
+
+/* Maps fd's page pa at the caller's gfn, holding a reference on fd; a
+ * foreign page that was there is released. 0 or a Xen error. */
+static int64_t map_foreign(struct domain *d, uint64_t gfn, struct domain *fd, uint64_t pa)
+{
+	uint64_t old;
+	int rc;
+
+	spin_lock(&d->p2m_lock);
+	old = arch_gfn_foreign_pa(d, gfn);
+	rc = arch_p2m_map_foreign(d, gfn, pa);
+	if (!rc) {
+		memory_forget_gfn(d, gfn);
+		domain_get(fd->id);
+	}
+	spin_unlock(&d->p2m_lock);
+	if (!rc && old)
+		memory_release_foreign(old);
+	return rc == -1 ? -XEN_EINVAL : rc ? -XEN_ENOMEM : 0;
+}
+
+void memory_release_foreign(uint64_t pa)
+{
+	struct domain *owner = domain_owning_page(pa);
+
+	if (owner)
+		domain_put(owner);
+}
+
+static int64_t batch_one(struct vcpu *v, struct domain *fd,
+			 const struct xen_add_to_physmap_batch *b, uint64_t i)
+{
+	uint64_t idx, gfn, pa;
+
+	if (copy_from_guest(&idx, b->idxs + 8 * i, sizeof(idx)) ||
+	    copy_from_guest(&gfn, b->gpfns + 8 * i, sizeof(gfn)))
+		return -XEN_EFAULT;
+	pa = domain_gfn_to_own_page(fd, idx);
+	if (!pa)
+		return -XEN_EINVAL;
+	return map_foreign(v->dom, gfn, fd, pa);
+}
+
+int64_t mem_add_to_physmap_batch(struct vcpu *v, uint64_t arg)
+{
+	struct xen_add_to_physmap_batch b;
+	struct domain *fd;
+
+	if (copy_from_guest(&b, arg, sizeof(b)))
+		return -XEN_EFAULT;
+	if (!domain_is_self(v->dom, b.domid))
+		return domain_by_id(b.domid) ? -XEN_EPERM : -XEN_ESRCH;
+	if (b.space != XENMAPSPACE_gmfn_foreign)
+		return -XEN_ENOSYS;   /* the tools batch only foreign frames */
+	if (domain_is_self(v->dom, b.foreign_domid))
+		return -XEN_EINVAL;
+	fd = domain_get(b.foreign_domid);
+	if (!fd)
+		return -XEN_ESRCH;
+	if (!v->dom->is_control) {
+		domain_put(fd);
+		return -XEN_EPERM;
+	}
+	for (uint64_t i = 0; i < b.size; i++) {
+		int32_t err = (int32_t)batch_one(v, fd, &b, i);
+
+		if (copy_to_guest(b.errs + 4 * i, &err, sizeof(err))) {
+			domain_put(fd);
+			return -XEN_EFAULT;
+		}
+	}
+	domain_put(fd);
+	return 0;
+}
+
+/* ---- acquire_resource --------------------------------------------------------- */
+
+int64_t mem_acquire_resource(struct vcpu *v, uint64_t arg)
+{
+	struct xen_mem_acquire_resource r;
+	struct domain *fd;
+	int64_t rc = 0;
+
+	if (copy_from_guest(&r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if (r.type != XENMEM_resource_grant_table)
+		return -XEN_EOPNOTSUPP;   /* no ioreq servers, no vmtrace */
+	fd = get_target(v, r.domid, &rc);
+	if (!fd)
+		return rc;
+	if (r.id != XENMEM_resource_grant_table_id_shared) {
+		rc = -XEN_EINVAL;     /* v1 tables have no status frames */
+	} else if (!r.nr_frames) {
+		/* A query: how many frames may be acquired. */
+		r.nr_frames = GNTTAB_MAX_FRAMES;
+		rc = r.frame_list ? -XEN_EINVAL : copy_to_guest(arg, &r, sizeof(r));
+	} else if (r.frame >= GNTTAB_MAX_FRAMES || r.nr_frames > GNTTAB_MAX_FRAMES - r.frame) {
+		rc = -XEN_EINVAL;
+	}
+	for (uint32_t i = 0; !rc && r.nr_frames && i < r.nr_frames; i++) {
+		uint64_t gfn, pa = 0;
+
+		if (copy_from_guest(&gfn, r.frame_list + 8 * i, sizeof(gfn))) {
+			rc = -XEN_EFAULT;
+			break;
+		}
+		spin_lock(&fd->p2m_lock);
+		if (!gnttab_grow(fd, (unsigned int)(r.frame + i) + 1))
+			pa = fd->gnttab.frame_pa[r.frame + i];
+		spin_unlock(&fd->p2m_lock);
+		rc = pa ? map_foreign(v->dom, gfn, fd, pa) : -XEN_ENOMEM;
+	}
+	put_target(v, fd);
+	return rc;
+}
