@@ -152,6 +152,7 @@ void (*fake_spin_hook)(spinlock_t *l, int taking);
 /* ---- fakes: the rest of the hypervisor the handlers reach ------------------- */
 
 static uint8_t *gmem;
+#define OTHER 0x1234
 
 uint64_t arch_gva_to_pa(uint64_t gva, bool write)
 {
@@ -181,9 +182,19 @@ int gnttab_grow(struct domain *d, unsigned int n)
 	(void)d; (void)n;
 	return -1;
 }
+uint64_t arch_gfn_foreign_pa(struct domain *d, uint64_t gfn)
+{
+	(void)d; (void)gfn;
+	return 0;
+}
+void arch_hypercall_continue(void) {}
+/* foreign.c (memory.c's calls into it): not these tests' business. */
+void memory_release_foreign(uint64_t pa) { (void)pa; }
+int64_t mem_populate_physmap(struct vcpu *v, uint64_t s, uint64_t a) { (void)v; (void)s; (void)a; return OTHER; }
+int64_t mem_add_to_physmap_batch(struct vcpu *v, uint64_t a) { (void)v; (void)a; return OTHER; }
+int64_t mem_acquire_resource(struct vcpu *v, uint64_t a) { (void)v; (void)a; return OTHER; }
 
 /* The other hypercalls: not these tests' business. */
-#define OTHER 0x1234
 int64_t do_console_io(struct vcpu *v, unsigned int c, uint64_t a[2]) { (void)v; (void)c; (void)a; return OTHER; }
 int64_t do_grant_table_op(struct vcpu *v, unsigned int c, uint64_t a, uint64_t n) { (void)v; (void)c; (void)a; (void)n; return OTHER; }
 int64_t do_vm_assist(struct vcpu *v, unsigned int c, unsigned int t) { (void)v; (void)c; (void)t; return OTHER; }
