@@ -25,7 +25,7 @@ int64_t do_hypercall(struct vcpu *v, unsigned long nr, uint64_t a[5])
 	case __HYPERVISOR_xen_version:      return do_xen_version(v, cmd, a[1]);
 	case __HYPERVISOR_memory_op:        return do_memory_op(v, a[0], a[1]);
 	case __HYPERVISOR_console_io:       return do_console_io(v, cmd, &a[1]);
-	case __HYPERVISOR_grant_table_op:   return do_grant_table_op(v, cmd, a[1], a[2]);
+	case __HYPERVISOR_grant_table_op:   return do_grant_table_op(v, cmd, a);
 	case __HYPERVISOR_vm_assist:        return do_vm_assist(v, cmd, (unsigned int)a[1]);
 	case __HYPERVISOR_vcpu_op:          return do_vcpu_op(v, cmd, (unsigned int)a[1], a[2]);
 	case __HYPERVISOR_sched_op:         return do_sched_op(v, cmd, a[1]);

@@ -90,27 +90,47 @@ int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 	return p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_RAM);
 }
 
-int arch_p2m_map_foreign(struct domain *d, uint64_t gfn, uint64_t pa)
+static int map_kind(struct domain *d, uint64_t gfn, uint64_t pa, enum p2m_type t)
 {
 	if (!spin_held(&d->p2m_lock))
-		die("arch_p2m_map_foreign without d%u's p2m_lock", d->id);
+		die("stage-2 change without d%u's p2m_lock", d->id);
 	if (!gfn_valid(gfn))
 		return -1;
 	if (pa & 0xfff)
-		die("arch_p2m_map_foreign: unaligned 0x%llx", (unsigned long long)pa);
-	return p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, P2M_FOREIGN) ? -2 : 0;
+		die("foreign or grant map: unaligned 0x%llx", (unsigned long long)pa);
+	return p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, t) ? -2 : 0;
+}
+
+int arch_p2m_map_foreign(struct domain *d, uint64_t gfn, uint64_t pa)
+{
+	return map_kind(d, gfn, pa, P2M_FOREIGN);
+}
+
+int arch_p2m_map_grant(struct domain *d, uint64_t gfn, uint64_t pa, bool readonly)
+{
+	return map_kind(d, gfn, pa, readonly ? P2M_GRANT_RO : P2M_GRANT_RW);
+}
+
+static uint64_t pa_of_kind(struct domain *d, uint64_t gfn, enum p2m_type a, enum p2m_type b)
+{
+	uint64_t pa;
+	enum p2m_type t;
+
+	if (!spin_held(&d->p2m_lock))
+		die("stage-2 lookup without d%u's p2m_lock", d->id);
+	if (!gfn_valid(gfn) || !p2m_lookup_ext(d->p2m_root, gfn << 12, &pa, &t))
+		return 0;
+	return t == a || t == b ? pa : 0;
 }
 
 uint64_t arch_gfn_foreign_pa(struct domain *d, uint64_t gfn)
 {
-	uint64_t pa;
-	bool foreign;
+	return pa_of_kind(d, gfn, P2M_FOREIGN, P2M_FOREIGN);
+}
 
-	if (!spin_held(&d->p2m_lock))
-		die("arch_gfn_foreign_pa without d%u's p2m_lock", d->id);
-	if (!gfn_valid(gfn) || !p2m_lookup_ext(d->p2m_root, gfn << 12, &pa, &foreign))
-		return 0;
-	return foreign ? pa : 0;
+uint64_t arch_gfn_grant_pa(struct domain *d, uint64_t gfn)
+{
+	return pa_of_kind(d, gfn, P2M_GRANT_RW, P2M_GRANT_RO);
 }
 
 int arch_p2m_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)

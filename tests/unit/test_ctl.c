@@ -196,7 +196,7 @@ int64_t mem_acquire_resource(struct vcpu *v, uint64_t a) { (void)v; (void)a; ret
 
 /* The other hypercalls: not these tests' business. */
 int64_t do_console_io(struct vcpu *v, unsigned int c, uint64_t a[2]) { (void)v; (void)c; (void)a; return OTHER; }
-int64_t do_grant_table_op(struct vcpu *v, unsigned int c, uint64_t a, uint64_t n) { (void)v; (void)c; (void)a; (void)n; return OTHER; }
+int64_t do_grant_table_op(struct vcpu *v, unsigned int c, uint64_t a[3]) { (void)v; (void)c; (void)a; return OTHER; }
 int64_t do_vm_assist(struct vcpu *v, unsigned int c, unsigned int t) { (void)v; (void)c; (void)t; return OTHER; }
 int64_t do_vcpu_op(struct vcpu *v, unsigned int c, unsigned int i, uint64_t a) { (void)v; (void)c; (void)i; (void)a; return OTHER; }
 int64_t do_sched_op(struct vcpu *v, unsigned int c, uint64_t a) { (void)v; (void)c; (void)a; return OTHER; }

@@ -19,6 +19,10 @@
 /* Software bit (ignored by the walker): another domain's page, mapped
  * here by a foreign mapping, which holds a reference on that domain. */
 #define DESC_SW_FOREIGN (1ULL << 55)
+/* Software bit: a page another domain granted, mapped by a grant map
+ * (its mapping is tracked by the mapper's maptrack, not by the entry). */
+#define DESC_SW_GRANT   (1ULL << 56)
+#define DESC_S2AP_RO    (1ULL << 6)
 
 static unsigned shift_of(int level)
 {
@@ -37,6 +41,9 @@ static uint64_t leaf_attrs(enum p2m_type t)
 	if (t == P2M_FOREIGN)
 		return DESC_AF | DESC_SH_IS | DESC_S2AP_RW | DESC_XN | MEMATTR_NORMAL_WB |
 		       DESC_SW_FOREIGN;
+	if (t == P2M_GRANT_RW || t == P2M_GRANT_RO)
+		return DESC_AF | DESC_SH_IS | DESC_XN | MEMATTR_NORMAL_WB | DESC_SW_GRANT |
+		       (t == P2M_GRANT_RW ? DESC_S2AP_RW : DESC_S2AP_RO);
 	return DESC_AF | DESC_SH_IS | DESC_S2AP_RW | MEMATTR_NORMAL_WB;
 }
 
@@ -139,12 +146,12 @@ int p2m_map(uint64_t root, struct page_pool *pool, uint64_t ipa, uint64_t pa,
 
 int p2m_lookup(uint64_t root, uint64_t ipa, uint64_t *pa)
 {
-	bool foreign;
+	enum p2m_type t;
 
-	return p2m_lookup_ext(root, ipa, pa, &foreign);
+	return p2m_lookup_ext(root, ipa, pa, &t);
 }
 
-int p2m_lookup_ext(uint64_t root, uint64_t ipa, uint64_t *pa, bool *foreign)
+int p2m_lookup_ext(uint64_t root, uint64_t ipa, uint64_t *pa, enum p2m_type *t)
 {
 	uint64_t tbl = root;
 
@@ -159,7 +166,10 @@ int p2m_lookup_ext(uint64_t root, uint64_t ipa, uint64_t *pa, bool *foreign)
 		if (level == 3 || (e & 3) == DESC_BLOCK) {
 			*pa = (e & ADDR_MASK & ~((1ULL << sh) - 1)) |
 			      (ipa & ((1ULL << sh) - 1));
-			*foreign = (e & DESC_SW_FOREIGN) != 0;
+			*t = (e & DESC_SW_FOREIGN) ? P2M_FOREIGN :
+			     (e & DESC_SW_GRANT) ? ((e & DESC_S2AP_RW) == DESC_S2AP_RW ? P2M_GRANT_RW
+										: P2M_GRANT_RO) :
+			     P2M_RAM;
 			return 1;
 		}
 		tbl = e & ADDR_MASK;

@@ -419,28 +419,50 @@ int arch_p2m_unmap_page(struct domain *d, uint64_t gfn)
 	return rc;
 }
 
-int arch_p2m_map_foreign(struct domain *d, uint64_t gfn, uint64_t pa)
+static int map_kind(struct domain *d, uint64_t gfn, uint64_t pa, enum p2m_type t)
 {
 	uint64_t old;
 	int rc;
 
+	ASSERT_LOCKED(&d->p2m_lock);
 	if (!gfn_valid(gfn))
 		return -1;
 	old = p2m_enter(d);
-	rc = p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, P2M_FOREIGN);
+	rc = p2m_map(d->p2m_root, &d->p2m_pool, gfn << 12, pa, 4096, t);
 	p2m_leave(d, old);
 	return rc ? -2 : 0;
 }
 
-uint64_t arch_gfn_foreign_pa(struct domain *d, uint64_t gfn)
+int arch_p2m_map_foreign(struct domain *d, uint64_t gfn, uint64_t pa)
+{
+	return map_kind(d, gfn, pa, P2M_FOREIGN);
+}
+
+int arch_p2m_map_grant(struct domain *d, uint64_t gfn, uint64_t pa, bool readonly)
+{
+	return map_kind(d, gfn, pa, readonly ? P2M_GRANT_RO : P2M_GRANT_RW);
+}
+
+/* The page of an entry of one of the given kinds at gfn, else 0. */
+static uint64_t pa_of_kind(struct domain *d, uint64_t gfn, enum p2m_type a, enum p2m_type b)
 {
 	uint64_t pa;
-	bool foreign;
+	enum p2m_type t;
 
 	ASSERT_LOCKED(&d->p2m_lock);
-	if (!gfn_valid(gfn) || !p2m_lookup_ext(d->p2m_root, gfn << 12, &pa, &foreign))
+	if (!gfn_valid(gfn) || !p2m_lookup_ext(d->p2m_root, gfn << 12, &pa, &t))
 		return 0;
-	return foreign ? pa : 0;
+	return t == a || t == b ? pa : 0;
+}
+
+uint64_t arch_gfn_foreign_pa(struct domain *d, uint64_t gfn)
+{
+	return pa_of_kind(d, gfn, P2M_FOREIGN, P2M_FOREIGN);
+}
+
+uint64_t arch_gfn_grant_pa(struct domain *d, uint64_t gfn)
+{
+	return pa_of_kind(d, gfn, P2M_GRANT_RW, P2M_GRANT_RO);
 }
 
 int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa)

@@ -11,6 +11,7 @@
 #include <xenith/guest_access.h>
 #include <xenith/lib.h>
 #include <xenith/xen_ops.h>
+#include <xenith/arch-api.h>
 
 static int64_t query_size(struct vcpu *v, uint64_t arg)
 {
@@ -84,9 +85,34 @@ static int64_t get_version(struct vcpu *v, uint64_t arg)
 	return copy_to_guest(arg, &gv, sizeof(gv));
 }
 
-int64_t do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t arg,
-			  uint64_t count)
+/* Batches above this continue (Xen's GNTTAB_BATCH... preemption). */
+#define GNTTAB_BATCH 64
+
+/* map and unmap take count entries; a long batch continues from where
+ * it stopped (x1 advanced, x2 decreased), as Xen's does. */
+static int64_t batched(struct vcpu *v, unsigned int cmd, uint64_t args[3],
+		       int64_t (*fn)(struct vcpu *, uint64_t, uint32_t), size_t size)
 {
+	uint32_t count = (uint32_t)args[2];
+	uint32_t n = count > GNTTAB_BATCH ? GNTTAB_BATCH : count;
+	int64_t rc = fn(v, args[1], n);
+
+	if (rc || n == count)
+		return rc;
+	args[1] += n * size;
+	args[2] = count - n;
+	arch_hypercall_continue();
+	return cmd;
+}
+
+int64_t do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t args[3])
+{
+	uint64_t arg = args[1], count = args[2];
+
+	if (cmd == GNTTABOP_map_grant_ref)
+		return batched(v, cmd, args, gnttab_map_refs, 32);
+	if (cmd == GNTTABOP_unmap_grant_ref)
+		return batched(v, cmd, args, gnttab_unmap_refs, 24);
 	if (count != 1)
 		return cmd <= GNTTABOP_get_version ? -XEN_EINVAL : -XEN_ENOSYS;
 	switch (cmd) {

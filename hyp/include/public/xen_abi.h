@@ -137,6 +137,8 @@ struct xen_hvm_param {
 _Static_assert(sizeof(struct xen_hvm_param) == 16, "hvm_param");
 
 /* grant_table_op (grant_table.h) */
+#define GNTTABOP_map_grant_ref   0
+#define GNTTABOP_unmap_grant_ref 1
 #define GNTTABOP_setup_table  2
 #define GNTTABOP_query_size   6
 #define GNTTABOP_set_version  8

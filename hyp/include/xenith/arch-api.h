@@ -124,6 +124,10 @@ int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa);
 int arch_p2m_map_foreign(struct domain *d, uint64_t gfn, uint64_t pa);
 /* The host page of a foreign entry at gfn, 0 if the entry is not one. */
 uint64_t arch_gfn_foreign_pa(struct domain *d, uint64_t gfn);
+/* A granted page at gfn (read-only if asked), and the same question for
+ * grant entries. p2m_lock held. */
+int arch_p2m_map_grant(struct domain *d, uint64_t gfn, uint64_t pa, bool readonly);
+uint64_t arch_gfn_grant_pa(struct domain *d, uint64_t gfn);
 /* Removes the page mapping at gfn (splitting a block around it). 0, -1 if
  * nothing was mapped there, -2 if the pool has no page for the split. */
 int arch_p2m_unmap_page(struct domain *d, uint64_t gfn);

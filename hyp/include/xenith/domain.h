@@ -170,6 +170,9 @@ struct domain {
 	 * p2m_lock; heap pages, counted in heap_pages. */
 	struct { uint64_t gfn, pa; } extra[MAX_EXTRA_PAGES];
 	unsigned int nr_extra;
+	/* Grant mappings this domain made (grant_map.c): one heap page of
+	 * records, taken at its first map; under p2m_lock. */
+	void *maptrack;
 	/* Mappings of this domain's pages in other domains (foreign and
 	 * grant mappings): its memory stays while any exists (atomic). */
 	unsigned int refs;

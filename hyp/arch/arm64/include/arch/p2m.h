@@ -16,7 +16,9 @@
 enum p2m_type {
 	P2M_RAM,   /* normal write-back, read/write/execute */
 	P2M_MMIO,  /* device-nGnRE, read/write, never execute */
-	P2M_FOREIGN, /* another domain's RAM page (foreign or grant mapping) */
+	P2M_FOREIGN, /* another domain's RAM page (a foreign mapping) */
+	P2M_GRANT_RW, /* a page another domain granted (a grant mapping) */
+	P2M_GRANT_RO,
 };
 
 /* Allocates an empty root table from the pool; 0 if the pool is empty. */
@@ -32,8 +34,9 @@ int p2m_map(uint64_t root, struct page_pool *pool, uint64_t ipa, uint64_t pa,
 int p2m_unmap_page(uint64_t root, struct page_pool *pool, uint64_t ipa);
 /* Translates an IPA; returns 0 (and leaves *pa) if unmapped. */
 int p2m_lookup(uint64_t root, uint64_t ipa, uint64_t *pa);
-/* The same, also saying whether the entry is a P2M_FOREIGN one. */
-int p2m_lookup_ext(uint64_t root, uint64_t ipa, uint64_t *pa, bool *foreign);
+/* The same, also giving the entry's kind: P2M_FOREIGN, P2M_GRANT_*, or
+ * P2M_RAM for anything else (RAM, MMIO). */
+int p2m_lookup_ext(uint64_t root, uint64_t ipa, uint64_t *pa, enum p2m_type *t);
 /* Invalidates the current VMID's stage-2 TLB entries on all CPUs after an
  * entry was removed (provided by the arch; a no-op in host tests). */
 void p2m_flush_tlb(void);

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+/*
+ * GNTTABOP_map_grant_ref and GNTTABOP_unmap_grant_ref, version 1, for a
+ * domain like Xen's Arm domains (auto-translated): the granted page is
+ * mapped into the mapper's stage 2 at host_addr (a guest-physical
+ * address), as xenstored and xenconsoled map a guest's rings through
+ * gntdev, and backends map its buffers.
+ *
+ * The mapper's maptrack (one heap page, MAPTRACK_ENTRIES handles, taken
+ * on its first map) records each mapping; it and the stage-2 entries are
+ * the mapper's, under its p2m_lock. The granter's side is its grant entry
+ * in guest memory, which the granter may change at any time: the entry's
+ * flags and domid are read and updated together with a compare-and-swap
+ * (at most a few tries, as Xen does), GTF_reading/GTF_writing telling
+ * the granter that its page is in use. Each mapping holds a reference on
+ * the granter (domain_get), released at unmap.
+ *
+ * Not yet: the flags are cleared at unmap unless this mapper still maps
+ * the same entry elsewhere (Xen keeps a pin count per entry across all
+ * mappers); GNTMAP_contains_pte and transfers.
+ */
+#include <public/xen_abi.h>
+#include <xenith/arch-api.h>
+#include <xenith/domain.h>
+#include <xenith/errno.h>
+#include <xenith/guest_access.h>
+#include <xenith/heap.h>
+#include <xenith/lib.h>
+#include <xenith/xen_ops.h>
+
+#define GNTMAP_device_map  (1U << 0)
+#define GNTMAP_host_map    (1U << 1)
+#define GNTMAP_readonly    (1U << 2)
+#define GNTMAP_contains_pte (1U << 4)
+
+#define GTF_permit_access  1U
+#define GTF_type_mask      3U
+#define GTF_readonly       (1U << 2)
+#define GTF_reading        (1U << 3)
+#define GTF_writing        (1U << 4)
+
+#define GNTST_general_error   (-1)
+#define GNTST_bad_domain      (-2)
+#define GNTST_bad_gntref      (-3)
+#define GNTST_bad_handle      (-4)
+#define GNTST_bad_virt_addr   (-5)
+#define GNTST_permission_denied (-8)
+#define GNTST_no_space        (-13)
+
+#define ENTRIES_PER_FRAME 512   /* 8-byte v1 entries in a 4 KiB frame */
+#define CAS_TRIES 4
+
+struct gnttab_map_grant_ref {
+	uint64_t host_addr;
+	uint32_t flags;
+	uint32_t ref;
+	uint16_t dom;
+	int16_t status;
+	uint32_t handle;
+	uint64_t dev_bus_addr;
+};
+_Static_assert(sizeof(struct gnttab_map_grant_ref) == 32, "map_grant_ref");
+
+struct gnttab_unmap_grant_ref {
+	uint64_t host_addr;
+	uint64_t dev_bus_addr;
+	uint32_t handle;
+	int16_t status;
+	uint16_t pad;
+};
+_Static_assert(sizeof(struct gnttab_unmap_grant_ref) == 24, "unmap_grant_ref");
+
+/* One mapping: where, of whose entry, and how. */
+struct maptrack {
+	uint64_t gfn;        /* in the mapper; 0 with granter 0: free */
+	uint32_t ref;
+	uint16_t granter;    /* domid */
+	uint16_t used : 1, readonly : 1;
+	uint64_t pa;         /* the granted page */
+};
+#define MAPTRACK_ENTRIES (4096 / sizeof(struct maptrack))
+
+/* The granter's v1 entry for ref as a 32-bit word (flags, domid), or NULL
+ * if ref is beyond its table (its p2m_lock held). */
+static volatile uint32_t *entry_word(struct domain *g, uint32_t ref)
+{
+	uint32_t frame = ref / ENTRIES_PER_FRAME;
+
+	if (frame >= g->gnttab.nr_frames)
+		return NULL;
+	return (volatile uint32_t *)(uintptr_t)(g->gnttab.frame_pa[frame] +
+						(ref % ENTRIES_PER_FRAME) * 8);
+}
+
+/* Marks the entry in use for domid, as Xen's _set_status: permitted,
+ * to this domain, writable unless readonly. Its frame, or a GNTST_. */
+static int64_t take_entry(struct domain *g, uint32_t ref, uint16_t domid, bool readonly,
+			  uint64_t *frame)
+{
+	volatile uint32_t *w;
+
+	spin_lock(&g->p2m_lock);
+	w = entry_word(g, ref);
+	if (!w) {
+		spin_unlock(&g->p2m_lock);
+		return GNTST_bad_gntref;
+	}
+	for (int i = 0; i < CAS_TRIES; i++) {
+		uint32_t old = __atomic_load_n(w, __ATOMIC_ACQUIRE);
+		uint16_t flags = (uint16_t)old, dom = (uint16_t)(old >> 16);
+		uint32_t want = old | GTF_reading | (readonly ? 0 : GTF_writing);
+
+		if ((flags & GTF_type_mask) != GTF_permit_access || dom != domid ||
+		    (!readonly && (flags & GTF_readonly))) {
+			spin_unlock(&g->p2m_lock);
+			return GNTST_permission_denied;
+		}
+		if (__atomic_compare_exchange_n(w, &old, want, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			*frame = __atomic_load_n(w + 1, __ATOMIC_ACQUIRE);
+			spin_unlock(&g->p2m_lock);
+			return 0;
+		}
+	}
+	spin_unlock(&g->p2m_lock);
+	return GNTST_general_error;   /* the granter keeps changing it */
+}
+
+static void release_entry(struct domain *g, uint32_t ref)
+{
+	volatile uint32_t *w;
+
+	spin_lock(&g->p2m_lock);
+	w = entry_word(g, ref);
+	if (w)
+		__atomic_and_fetch(w, ~(uint32_t)(GTF_reading | GTF_writing), __ATOMIC_ACQ_REL);
+	spin_unlock(&g->p2m_lock);
+}
+
+/* A free maptrack slot of d (p2m_lock held), taking its page on first
+ * use; -1 if none. */
+static int slot_alloc(struct domain *d)
+{
+	struct maptrack *mt;
+
+	if (!d->maptrack) {
+		uint64_t pa = heap_alloc_page();
+
+		if (!pa)
+			return -1;
+		memset((void *)(uintptr_t)pa, 0, 4096);
+		__atomic_add_fetch(&d->heap_pages, 1, __ATOMIC_RELAXED);
+		d->maptrack = (void *)(uintptr_t)pa;
+	}
+	mt = d->maptrack;
+	for (unsigned int i = 0; i < MAPTRACK_ENTRIES; i++)
+		if (!mt[i].used)
+			return (int)i;
+	return -1;
+}
+
+static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
+{
+	bool ro = (op->flags & GNTMAP_readonly) != 0;
+	struct domain *g;
+	struct maptrack *m;
+	uint64_t frame = 0, pa;
+	int64_t st;
+	int slot;
+
+	if (!(op->flags & GNTMAP_host_map) || (op->flags & GNTMAP_contains_pte))
+		return GNTST_general_error;   /* auto-translated: host mappings only */
+	if (op->host_addr & 0xfff)
+		return GNTST_bad_virt_addr;
+	g = domain_get(op->dom);
+	if (!g)
+		return GNTST_bad_domain;
+	if (g == d) {
+		domain_put(g);
+		return GNTST_permission_denied;
+	}
+	st = take_entry(g, op->ref, (uint16_t)d->id, ro, &frame);
+	pa = st ? 0 : domain_gfn_to_own_page(g, frame);
+	if (!st && !pa)
+		st = GNTST_general_error;   /* the frame is not the granter's page */
+	if (st) {
+		domain_put(g);
+		return (int16_t)st;
+	}
+	spin_lock(&d->p2m_lock);
+	slot = slot_alloc(d);
+	if (slot < 0 || arch_p2m_map_grant(d, op->host_addr >> 12, pa, ro)) {
+		spin_unlock(&d->p2m_lock);
+		release_entry(g, op->ref);
+		domain_put(g);
+		return slot < 0 ? GNTST_no_space : GNTST_bad_virt_addr;
+	}
+	memory_forget_gfn(d, op->host_addr >> 12);
+	m = &((struct maptrack *)d->maptrack)[slot];
+	*m = (struct maptrack){ op->host_addr >> 12, op->ref, (uint16_t)g->id, 1, ro, pa };
+	spin_unlock(&d->p2m_lock);
+	op->handle = (uint32_t)slot;
+	op->dev_bus_addr = (op->flags & GNTMAP_device_map) ? pa : 0;
+	return 0;
+}
+
+/* True if d still maps granter's ref through another handle. */
+static bool still_mapped(struct domain *d, const struct maptrack *m)
+{
+	const struct maptrack *mt = d->maptrack;
+
+	for (unsigned int i = 0; i < MAPTRACK_ENTRIES; i++)
+		if (&mt[i] != m && mt[i].used && mt[i].granter == m->granter &&
+		    mt[i].ref == m->ref)
+			return true;
+	return false;
+}
+
+static int16_t unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *op)
+{
+	struct maptrack m;
+	struct maptrack *slot;
+	struct domain *g;
+	bool again;
+
+	spin_lock(&d->p2m_lock);
+	slot = d->maptrack && op->handle < MAPTRACK_ENTRIES
+		       ? &((struct maptrack *)d->maptrack)[op->handle] : NULL;
+	if (!slot || !slot->used) {
+		spin_unlock(&d->p2m_lock);
+		return GNTST_bad_handle;
+	}
+	if (op->host_addr && op->host_addr >> 12 != slot->gfn) {
+		spin_unlock(&d->p2m_lock);
+		return GNTST_general_error;   /* not where this handle mapped it */
+	}
+	m = *slot;
+	/* The guest may have put something else there since: only our own
+	 * foreign entry of that page is taken away. */
+	if (arch_gfn_grant_pa(d, m.gfn) == m.pa)
+		arch_p2m_unmap_page(d, m.gfn);
+	slot->used = 0;
+	again = still_mapped(d, &m);
+	spin_unlock(&d->p2m_lock);
+	g = domain_by_id(m.granter);
+	if (g) {
+		if (!again)
+			release_entry(g, m.ref);
+		domain_put(g);
+	}
+	return 0;
+}
+
+int64_t gnttab_map_refs(struct vcpu *v, uint64_t arg, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		struct gnttab_map_grant_ref op;
+		uint64_t at = arg + i * sizeof(op);
+
+		if (copy_from_guest(&op, at, sizeof(op)))
+			return -XEN_EFAULT;
+		op.status = map_one(v->dom, &op);
+		if (copy_to_guest(at, &op, sizeof(op)))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+int64_t gnttab_unmap_refs(struct vcpu *v, uint64_t arg, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		struct gnttab_unmap_grant_ref op;
+		uint64_t at = arg + i * sizeof(op);
+
+		if (copy_from_guest(&op, at, sizeof(op)))
+			return -XEN_EFAULT;
+		op.status = unmap_one(v->dom, &op);
+		if (copy_to_guest(at, &op, sizeof(op)))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
