@@ -85,6 +85,16 @@ static bool owns_page(const struct domain *d, uint64_t pa)
 	return false;
 }
 
+uint64_t domain_ram_page(const struct domain *d, uint64_t gfn)
+{
+	uint64_t ipa = gfn << 12;
+
+	for (int i = 0; i < d->nr_ram; i++)
+		if (ipa >= d->ram[i].ipa && ipa - d->ram[i].ipa < d->ram[i].size)
+			return d->ram[i].pa + (ipa - d->ram[i].ipa);
+	return 0;
+}
+
 struct domain *domain_owning_page(uint64_t pa)
 {
 	for (unsigned int i = 0; i < nr_domains; i++)

@@ -188,6 +188,16 @@ uint64_t arch_gfn_foreign_pa(struct domain *d, uint64_t gfn)
 	return 0;
 }
 void arch_hypercall_continue(void) {}
+uint64_t arch_gfn_grant_pa(struct domain *d, uint64_t gfn)
+{
+	(void)d; (void)gfn;
+	return 0;
+}
+uint64_t domain_ram_page(const struct domain *d, uint64_t gfn)
+{
+	(void)d; (void)gfn;
+	return 0;
+}
 /* foreign.c (memory.c's calls into it): not these tests' business. */
 void memory_release_foreign(uint64_t pa) { (void)pa; }
 int64_t mem_populate_physmap(struct vcpu *v, uint64_t s, uint64_t a) { (void)v; (void)s; (void)a; return OTHER; }

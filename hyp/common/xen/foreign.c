@@ -71,11 +71,12 @@ static struct domain *get_target(struct vcpu *v, uint16_t domid, int64_t *rc)
 	if (domain_is_self(v->dom, domid))
 		return v->dom;
 	d = domain_get(domid);
-	*rc = -XEN_ESRCH;
-	if (d && !v->dom->is_control) {
+	if (!d) {
+		*rc = -XEN_ESRCH;
+	} else if (!v->dom->is_control) {
 		domain_put(d);
 		*rc = -XEN_EPERM;
-		return NULL;
+		d = NULL;
 	}
 	return d;
 }
@@ -95,6 +96,16 @@ static int64_t populate_one(struct domain *d, uint64_t gfn)
 	int64_t rc = 0;
 
 	spin_lock(&d->p2m_lock);
+	/* A frame of its own RAM it gave back (decrease_reservation, a
+	 * balloon): the same page returns; it never stopped being its. */
+	pa = domain_ram_page(d, gfn);
+	if (pa) {
+		rc = arch_p2m_map_page(d, gfn, pa) ? -XEN_ENOMEM : 0;
+		if (!rc)
+			memory_forget_gfn(d, gfn);
+		spin_unlock(&d->p2m_lock);
+		return rc;
+	}
 	if (d->nr_extra == MAX_EXTRA_PAGES) {
 		spin_unlock(&d->p2m_lock);
 		return -XEN_ENOMEM;

@@ -153,6 +153,53 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 	return rc;
 }
 
+struct xen_memory_reservation {
+	uint64_t extent_start;
+	uint64_t nr_extents;
+	uint32_t extent_order;
+	uint32_t mem_flags;
+	uint16_t domid;
+	uint16_t pad[3];
+};
+
+/*
+ * XENMEM_decrease_reservation of the caller's own frames (a balloon, or
+ * Linux taking pages out to map foreign ones there): each frame leaves
+ * the stage 2. A page of its construction-time RAM stays its own (it
+ * comes back with populate_physmap); a foreign page's reference goes.
+ * Returns how many extents were done, as Xen; only order 0.
+ */
+static int64_t decrease_reservation(struct vcpu *v, uint64_t start, uint64_t arg)
+{
+	struct xen_memory_reservation r;
+	struct domain *d = v->dom;
+	uint64_t i;
+
+	if (copy_from_guest(&r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if (!domain_is_self(d, r.domid))
+		return domain_by_id(r.domid) ? -XEN_EPERM : -XEN_ESRCH;
+	for (i = start; i < r.nr_extents && !r.extent_order; i++) {
+		uint64_t gfn, foreign;
+		bool ok;
+
+		if (copy_from_guest(&gfn, r.extent_start + 8 * i, sizeof(gfn)))
+			break;
+		spin_lock(&d->p2m_lock);
+		foreign = arch_gfn_foreign_pa(d, gfn);
+		ok = arch_gfn_to_pa(d, gfn) && !arch_gfn_grant_pa(d, gfn) &&
+		     (foreign || domain_ram_page(d, gfn)) && !arch_p2m_unmap_page(d, gfn);
+		if (ok)
+			memory_forget_gfn(d, gfn);
+		spin_unlock(&d->p2m_lock);
+		if (!ok)
+			break;
+		if (foreign)
+			memory_release_foreign(foreign);
+	}
+	return (int64_t)i;
+}
+
 #define MEMOP_CMD_MASK 0x3f
 #define MEMOP_EXTENT_SHIFT 6
 
@@ -171,6 +218,8 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		return start ? -XEN_EINVAL : remove_from_physmap(v, arg);
 	case XENMEM_populate_physmap:
 		return mem_populate_physmap(v, start, arg);
+	case XENMEM_decrease_reservation:
+		return decrease_reservation(v, start, arg);
 	case XENMEM_add_to_physmap_batch:
 		return start ? -XEN_EINVAL : mem_add_to_physmap_batch(v, arg);
 	case XENMEM_acquire_resource:

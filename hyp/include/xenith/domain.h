@@ -225,6 +225,9 @@ struct domain *domain_by_id(uint32_t id);
  * its release. */
 struct domain *domain_get(uint32_t id);
 void domain_put(struct domain *d);
+/* The host page of d's RAM (its construction-time pieces) at gfn, whether
+ * mapped now or ballooned out; 0 if gfn is not in its RAM. */
+uint64_t domain_ram_page(const struct domain *d, uint64_t gfn);
 /* The domain whose own page pa is (RAM, extra pages, ...), or NULL. */
 struct domain *domain_owning_page(uint64_t pa);
 /*
