@@ -1951,8 +1951,8 @@ SCENARIOS: Dict[str, tuple] = {
     "static_sealed": (sc_static_sealed, {"xenith"}),
     "static_linux_direct": (sc_static_linux_direct, {"xenith"}),
     "construction_rollback": (sc_construction_rollback, {"xenith"}),
-    # dom0 with Debian's toolstack (dom0.py): Xenith's turn is switched by
-    # dom0.DOM0_ON_XENITH (until then: "skipped under xenith").
+    # dom0 with Debian's toolstack (dom0.py): Xenith's turn (xl destroy,
+    # xl create) is switched by dom0.DOM0_LIFECYCLE_ON_XENITH.
     "dom0_toolstack": (sc_dom0_toolstack, {"xen", "xenith"}),
     # Debian's Linux as dom0 from the same tree under both (dom0_linux.py).
     "dom0_linux": (sc_dom0_linux, {"xen", "xenith"}),
