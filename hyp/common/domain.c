@@ -158,7 +158,7 @@ static bool copy_to_guest_ram(struct domain *d, uint64_t ipa, const void *src, u
  * that step unable to fail.
  */
 static struct {
-	struct mem_bank taken[8];
+	struct mem_bank taken[MAX_RAM_PIECES + 8];
 	int nr;
 } building;
 
@@ -166,7 +166,11 @@ static uint64_t take(struct ram_map *ram, uint64_t size, uint64_t align)
 {
 	uint64_t pa = ram_map_alloc(ram, size, align);
 
-	if (pa && building.nr < (int)ARRAY_SIZE(building.taken))
+	if (pa && building.nr == (int)ARRAY_SIZE(building.taken)) {
+		ram_map_free(ram, pa, size);   /* could not be given back later */
+		return 0;
+	}
+	if (pa)
 		building.taken[building.nr++] = (struct mem_bank){ pa, size };
 	return pa;
 }
@@ -207,6 +211,41 @@ static void static_pieces(struct domain *d)
 	}
 }
 
+/* One guest bank: a single host range if one is free, else pieces of
+ * decreasing power-of-two sizes (at least 2 MiB), as Xen's allocator
+ * gives a domain whatever orders it has. 0, or -1 (what was taken is
+ * recorded and goes back with the rest). */
+static int alloc_bank(struct domain *d, struct ram_map *ram, uint64_t ipa, uint64_t size)
+{
+	uint64_t piece = 1ULL << (63 - __builtin_clzll(size));
+
+	if (size < 2 * MiB) {
+		uint64_t pa = take(ram, size, PAGE_SIZE);
+
+		if (!pa)
+			return -1;
+		d->ram[d->nr_ram++] = (struct ram_piece){ ipa, pa, size };
+		return 0;
+	}
+	while (size) {
+		uint64_t n = MIN(size, piece), pa;
+
+		if (d->nr_ram == MAX_RAM_PIECES)
+			return -1;
+		pa = n == size || n >= piece ? take(ram, n, 2 * MiB) : 0;
+		if (!pa) {
+			if (piece <= 2 * MiB)
+				return -1;
+			piece >>= 1;
+			continue;
+		}
+		d->ram[d->nr_ram++] = (struct ram_piece){ ipa, pa, n };
+		ipa += n;
+		size -= n;
+	}
+	return 0;
+}
+
 static int alloc_memory(struct domain *d, struct ram_map *ram)
 {
 	const struct domain_config *c = d->cfg;
@@ -215,14 +254,9 @@ static int alloc_memory(struct domain *d, struct ram_map *ram)
 
 	if (c->nr_static_mem)
 		static_pieces(d);
-	for (int i = 0; !c->nr_static_mem && i < d->layout.nr_ram; i++) {
-		uint64_t size = d->layout.ram[i].size;
-		uint64_t pa = take(ram, size, size >= 2 * MiB ? 2 * MiB : PAGE_SIZE);
-
-		if (!pa)
+	for (int i = 0; !c->nr_static_mem && i < d->layout.nr_ram; i++)
+		if (alloc_bank(d, ram, d->layout.ram[i].base, d->layout.ram[i].size))
 			return fail(c, "memory: not enough free host RAM for this domain");
-		d->ram[d->nr_ram++] = (struct ram_piece){ d->layout.ram[i].base, pa, size };
-	}
 	/* Scrub: a guest never sees what was there before (unless the
 	 * command line says bootscrub=off, as on Xen), static memory too. */
 	for (int i = 0; boot_scrub && i < d->nr_ram; i++)
