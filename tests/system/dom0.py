@@ -352,3 +352,69 @@ def sc_dom0_xl(kind: str) -> Scenario:
                       "xl pause and unpause" % (DOM0_VCPUS, DOM0_MEM_MB))
     return sc
 
+
+
+# ---------------------------------------------------------------------------
+# dom0less_xenstore: late xenstore for a dom0less Linux (Xen 4.17's
+# "xen,enhanced" = "enabled" with init-dom0less in dom0)
+# ---------------------------------------------------------------------------
+def _late_xenstore_interact(facts: Dict[str, object]):
+    """Once dom0's toolstack is up (init-dom0less introduced d1 to
+    xenstored), `xl sysrq 1 o` writes d1's control/sysrq: only a Linux
+    whose xenbus connected late, through the port and page init-dom0less
+    set up, sees the write, and its sysrq 'o' powers it off."""
+    def interact(con: Console, deadline: float) -> Optional[str]:
+        err = wait_init(con, deadline, dom=0, last=r"XENITH-DOM0: toolstack (up|failed)")
+        if err:
+            return err
+        err = wait_init(con, deadline, dom=1)
+        if err:
+            return err
+        sh = Shell(con, 0, deadline)
+        try:
+            if not sh.wait_ready(min(20, deadline - time.monotonic())):
+                return "the shell on dom0's console does not answer"
+            facts["d1_store"] = sh.run("xenstore-ls /local/domain/1/store")
+            facts["d1_name"] = sh.run("xenstore-read /local/domain/1/name")
+            out = sh.run("xl sysrq 1 o")
+            if out is None:
+                return "no answer to xl sysrq"
+            # d1's Linux powers off: its own line, then the domain stops.
+            if con.wait_for(r"reboot: Power down", min(30, deadline - time.monotonic())) is None:
+                return "d1's Linux did not power off after xl sysrq 1 o"
+            doms = parse_xl_list(sh.run("sleep 1; xl list") or [])
+            facts["xl_list_after"] = [(d["name"], d["id"], "s" in str(d["state"]))
+                                      for d in doms or []]
+            return None
+        finally:
+            facts["transcript"] = sh.transcript
+    return interact
+
+
+def compare_late_xenstore(ref: Result, res: Result) -> List[str]:
+    keys = ["d1_name", "xl_list_after"]
+    diffs = ["%s: xen-4.17 %r, xenith %r" % (k, ref.facts.get(k), res.facts.get(k))
+             for k in keys if ref.facts.get(k) != res.facts.get(k)]
+    return ["dom0's view differs from Xen 4.17's: " + "; ".join(diffs)] if diffs else []
+
+
+def sc_dom0less_xenstore(kind: str) -> Scenario:
+    from scenarios import COMMON_FORBID
+    from linux import XEN_GUEST_BOOTARGS, linux_domain
+    facts: Dict[str, object] = {}
+    domu = linux_domain(XEN_GUEST_BOOTARGS, "enabled", cpus=1, memory_kb=256 * 1024)
+    return Scenario(
+        "dom0less_xenstore", [domu],
+        dom0=Dom0(kernel=linux_kernel(), ramdisk=dom0_ramdisk(), bootargs="console=hvc0",
+                  xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS)),
+        expects=[expect(r"XENITH-DOM0: toolstack up", 0),
+                 expect(r"XENITH-INIT: reached init", 1),
+                 expect(r"reboot: Power down", 1)],
+        forbid=COMMON_FORBID + [Expect(r"Kernel panic|Oops|BUG:|Unable to handle kernel"),
+                                Expect(r"XENITH-DOM0: .*failed")],
+        smp=DOM0_SMP, mem_mb=1024, timeout=120,
+        interact=_late_xenstore_interact(facts), facts=facts,
+        compare=compare_late_xenstore,
+        description="Late xenstore: a dom0less Debian Linux with xen,enhanced = "
+                    "\"enabled\" beside dom0; init-dom0less introduces it, `xl sysrq 1 o` "
+                    "writes its control/sysrq, and its Linux (xenbus connected late) powers off")

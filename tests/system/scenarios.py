@@ -16,7 +16,7 @@ from harness import (TESTGUEST, Dom0, Domain, Expect, Module, Pool, Result, Scen
                      expect, run_scenario, strip_dom, build_dtb, Loader)
 from linux import (sc_linux_enhanced_enabled, sc_linux_plain, sc_linux_xen_guest,
                    sc_sched_linux_steal, sc_static_linux_direct)
-from dom0 import sc_dom0_toolstack, sc_dom0_xl
+from dom0 import sc_dom0_toolstack, sc_dom0_xl, sc_dom0less_xenstore
 from dom0_linux import sc_dom0_linux
 
 # Lines that must never appear in any scenario.
@@ -1958,13 +1958,16 @@ SCENARIOS: Dict[str, tuple] = {
     "dom0_linux": (sc_dom0_linux, {"xen", "xenith"}),
     # dom0_toolstack up to xl pause/unpause, which Xenith runs (dom0.py).
     "dom0_xl": (sc_dom0_xl, {"xen", "xenith"}),
+    # Late xenstore for a dom0less Linux (dom0.py).
+    "dom0less_xenstore": (sc_dom0less_xenstore, {"xen", "xenith"}),
 }
 
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
 # reference ("[xen reference]"); with a scenario-level `compare`, Xenith's
 # result must then match Xen's (same DTB when the scenario sets hv_bootargs).
 XEN_REFERENCE = ["two_guests", "idle_wfi", "evtchn_isolation", "linux_xen_guest",
-                 "sched_overcommit", "scale_fair8", "static_evtchn", "dom0_linux", "dom0_xl"]
+                 "sched_overcommit", "scale_fair8", "static_evtchn", "dom0_linux", "dom0_xl",
+                 "dom0less_xenstore"]
 
 
 # --- xen_compat: same DTB, same guest, two hypervisors -----------------------
