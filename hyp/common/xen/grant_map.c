@@ -15,6 +15,12 @@
  * the granter that its page is in use. Each mapping holds a reference on
  * the granter (domain_get), released at unmap.
  *
+ * GNTTABOP_copy copies between pages named by grant reference (another
+ * domain's, granted to the caller) or by the caller's own frame number,
+ * as backends do for network packets; the granter's entries are marked
+ * in use for the copy and released after it, and a reference is held on
+ * each granter meanwhile.
+ *
  * Not yet: the flags are cleared at unmap unless this mapper still maps
  * the same entry elsewhere (Xen keeps a pin count per entry across all
  * mappers); GNTMAP_contains_pte and transfers.
@@ -247,6 +253,112 @@ static int16_t unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *
 		if (!again)
 			release_entry(g, m.ref);
 		domain_put(g);
+	}
+	return 0;
+}
+
+/* ---- copy ------------------------------------------------------------------ */
+
+#define GNTCOPY_source_gref (1U << 0)
+#define GNTCOPY_dest_gref   (1U << 1)
+#define GNTST_bad_copy_arg  (-10)
+
+struct gnttab_copy_ptr {
+	uint64_t u;          /* grant ref, or gmfn */
+	uint16_t domid;
+	uint16_t offset;
+	uint32_t pad;
+};
+
+struct gnttab_copy {
+	struct gnttab_copy_ptr source, dest;
+	uint16_t len;
+	uint16_t flags;
+	int16_t status;
+	uint16_t pad;
+};
+_Static_assert(sizeof(struct gnttab_copy) == 40, "gnttab_copy");
+
+/* One side of a copy: the host page, and what to release after. */
+struct copy_side {
+	struct domain *g;    /* granter (referenced), NULL for an own frame */
+	uint32_t ref;
+	uint64_t pa;
+};
+
+static int16_t copy_side_get(struct domain *d, const struct gnttab_copy_ptr *p, bool gref,
+			     bool write, struct copy_side *s)
+{
+	uint64_t frame = 0;
+	int64_t st;
+
+	s->g = NULL;
+	if (!gref) {
+		/* A frame number names the caller's own memory only. */
+		if (!domain_is_self(d, p->domid))
+			return GNTST_permission_denied;
+		s->pa = domain_gfn_to_own_page(d, p->u);
+		return s->pa ? 0 : GNTST_bad_copy_arg;
+	}
+	s->g = domain_get(p->domid);
+	if (!s->g)
+		return GNTST_bad_domain;
+	s->ref = (uint32_t)p->u;
+	st = p->u >> 32 ? GNTST_bad_gntref : take_entry(s->g, s->ref, (uint16_t)d->id, !write, &frame);
+	s->pa = st ? 0 : domain_gfn_to_own_page(s->g, frame);
+	if (!st && !s->pa) {
+		release_entry(s->g, s->ref);
+		st = GNTST_general_error;
+	}
+	if (st) {
+		domain_put(s->g);
+		s->g = NULL;
+	}
+	return (int16_t)st;
+}
+
+static void copy_side_put(struct copy_side *s)
+{
+	if (!s->g)
+		return;
+	release_entry(s->g, s->ref);
+	domain_put(s->g);
+}
+
+static int16_t copy_one(struct domain *d, const struct gnttab_copy *op)
+{
+	struct copy_side src, dst;
+	int16_t st;
+
+	if ((uint32_t)op->source.offset + op->len > 4096 ||
+	    (uint32_t)op->dest.offset + op->len > 4096)
+		return GNTST_bad_copy_arg;
+	st = copy_side_get(d, &op->source, op->flags & GNTCOPY_source_gref, false, &src);
+	if (st)
+		return st;
+	st = copy_side_get(d, &op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
+	if (!st) {
+		memmove((void *)(uintptr_t)(dst.pa + op->dest.offset),
+			(const void *)(uintptr_t)(src.pa + op->source.offset), op->len);
+		arch_clean_dcache(dst.pa + op->dest.offset, op->len);
+		copy_side_put(&dst);
+	}
+	copy_side_put(&src);
+	return st;
+}
+
+int64_t gnttab_copy(struct vcpu *v, uint64_t arg, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		struct gnttab_copy op;
+		uint64_t at = arg + i * sizeof(op);
+
+		if (copy_from_guest(&op, at, sizeof(op)))
+			return -XEN_EFAULT;
+		op.status = copy_one(v->dom, &op);
+		if (copy_to_guest(at + __builtin_offsetof(struct gnttab_copy, status), &op.status,
+				  sizeof(op.status)))
+			return -XEN_EFAULT;
 	}
 	return 0;
 }

@@ -113,6 +113,8 @@ int64_t do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t args[3])
 		return batched(v, cmd, args, gnttab_map_refs, 32);
 	if (cmd == GNTTABOP_unmap_grant_ref)
 		return batched(v, cmd, args, gnttab_unmap_refs, 24);
+	if (cmd == GNTTABOP_copy)
+		return batched(v, cmd, args, gnttab_copy, 40);
 	if (count != 1)
 		return cmd <= GNTTABOP_get_version ? -XEN_EINVAL : -XEN_ENOSYS;
 	switch (cmd) {

@@ -140,6 +140,7 @@ _Static_assert(sizeof(struct xen_hvm_param) == 16, "hvm_param");
 #define GNTTABOP_map_grant_ref   0
 #define GNTTABOP_unmap_grant_ref 1
 #define GNTTABOP_setup_table  2
+#define GNTTABOP_copy         5
 #define GNTTABOP_query_size   6
 #define GNTTABOP_set_version  8
 #define GNTTABOP_get_version  10

@@ -26,6 +26,7 @@ int64_t do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t args[3]);
 /* grant_map.c: count map / unmap operations at arg. */
 int64_t gnttab_map_refs(struct vcpu *v, uint64_t arg, uint32_t count);
 int64_t gnttab_unmap_refs(struct vcpu *v, uint64_t arg, uint32_t count);
+int64_t gnttab_copy(struct vcpu *v, uint64_t arg, uint32_t count);
 int64_t do_vm_assist(struct vcpu *v, unsigned int cmd, unsigned int type);
 int64_t do_vcpu_op(struct vcpu *v, unsigned int cmd, unsigned int vcpuid,
 		   uint64_t arg);
