@@ -171,8 +171,10 @@ MODROOT=$(ls -d "$CACHE"/linux/lib/modules/6.1.*-arm64 2>/dev/null | sort | tail
 [ -n "$MODROOT" ] || die "no kernel modules in $CACHE/linux: run scripts/setup.sh --linux"
 KVER=$(basename "$MODROOT")
 TG=$O/guests/testguest.bin
+FUZZ=$O/guests/privcmd-fuzz
 inputs=("$BB" "$FS/.packages" "$0" "$SRC/init" "$SRC/tiny.cfg" "$MODROOT/modules.order")
 [ -f "$TG" ] && inputs+=("$TG")
+[ -f "$FUZZ" ] && inputs+=("$FUZZ")
 if [ -f "$OUT" ]; then
 	fresh=1
 	for f in "${inputs[@]}"; do
@@ -269,6 +271,8 @@ if [ -f "$TG" ]; then
 else
 	log "warning: $TG missing (make): no xl create example"
 fi
+# A hostile dom0 process for the privcmd fuzz scenario.
+[ -f "$FUZZ" ] && cp "$FUZZ" "$R/usr/bin/privcmd-fuzz"
 
 mkdir -p "$O"
 (cd "$R" && find . | sort | cpio -o -H newc --quiet -R 0:0 | gzip -9n) >"$OUT.tmp"

@@ -418,3 +418,63 @@ def sc_dom0less_xenstore(kind: str) -> Scenario:
         description="Late xenstore: a dom0less Debian Linux with xen,enhanced = "
                     "\"enabled\" beside dom0; init-dom0less introduces it, `xl sysrq 1 o` "
                     "writes its control/sysrq, and its Linux (xenbus connected late) powers off")
+
+
+# ---------------------------------------------------------------------------
+# dom0_privcmd_fuzz: a hostile process in dom0 (guests/dom0/privcmd_fuzz.c)
+# ---------------------------------------------------------------------------
+PRIVCMD_FUZZ_CALLS = 20000   # in processes of 100
+
+
+def _privcmd_fuzz_interact(facts: Dict[str, object]):
+    """Random hypercalls and foreign mappings through /dev/xen/privcmd;
+    then the toolstack still answers and the neighbour still ticks."""
+    def interact(con: Console, deadline: float) -> Optional[str]:
+        err = wait_init(con, deadline, dom=0, last=r"XENITH-DOM0: toolstack (up|failed)")
+        if err:
+            return err
+        sh = Shell(con, 0, deadline)
+        try:
+            if not sh.wait_ready(min(20, deadline - time.monotonic())):
+                return "the shell on dom0's console does not answer"
+            # Ten processes of 2000 calls each, mappings and hypercalls
+            # mixed, each with its own seed; a process may kill itself
+            # (dom0 may hurt dom0: it does under Xen 4.17 too), the
+            # hypervisor and the others must not notice.
+            out = sh.run("privcmd-fuzz %d 12345" % PRIVCMD_FUZZ_CALLS, timeout=120)
+            facts["fuzz"] = out
+            if not out or not any("privcmd-fuzz: done %d calls" % PRIVCMD_FUZZ_CALLS in l
+                                  for l in out):
+                return "privcmd-fuzz did not finish: %r" % out
+            tick = re.compile(r"(?:\(d1\) |DOM1: )%s: tick (\d+)$" % TICKER)
+            before = [int(m.group(1)) for m in map(tick.search, con.lines) if m]
+            doms = parse_xl_list(sh.run("sleep 2; xl list") or [])
+            after = [int(m.group(1)) for m in map(tick.search, con.lines) if m]
+            facts["xl_list"] = doms
+            if not doms or not by_id(doms, 0) or not by_id(doms, 1):
+                return "xl list after the fuzz: %r" % doms
+            if not after or not before or after[-1] <= before[-1]:
+                return "the neighbour stopped ticking after the fuzz"
+            return None
+        finally:
+            facts["transcript"] = sh.transcript
+    return interact
+
+
+def sc_dom0_privcmd_fuzz(kind: str) -> Scenario:
+    from scenarios import COMMON_FORBID, tg
+    facts: Dict[str, object] = {}
+    ticker = tg(TICKER, "hello", memory_kb=TICKER_MEM_KB, args="period=500",
+                extra={"xen,enhanced": '"enabled"'})
+    return Scenario(
+        "dom0_privcmd_fuzz", [ticker],
+        dom0=Dom0(kernel=linux_kernel(), ramdisk=dom0_ramdisk(), bootargs="console=hvc0",
+                  xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS)),
+        expects=[expect(r"XENITH-DOM0: toolstack up", 0)],
+        forbid=COMMON_FORBID + [Expect(r"XENITH-DOM0: .*failed")],
+        smp=DOM0_SMP, mem_mb=1024, timeout=120,
+        interact=_privcmd_fuzz_interact(facts), facts=facts,
+        description="Hostile dom0 processes: %d random hypercalls and foreign "
+                    "mappings through /dev/xen/privcmd; the hypervisor, dom0's toolstack and "
+                    "a neighbour go on (Xen 4.17 panics: a foreign mapping from DOMID_IO)"
+                    % PRIVCMD_FUZZ_CALLS)

@@ -16,7 +16,8 @@ from harness import (TESTGUEST, Dom0, Domain, Expect, Module, Pool, Result, Scen
                      expect, run_scenario, strip_dom, build_dtb, Loader)
 from linux import (sc_linux_enhanced_enabled, sc_linux_plain, sc_linux_xen_guest,
                    sc_sched_linux_steal, sc_static_linux_direct)
-from dom0 import sc_dom0_toolstack, sc_dom0_xl, sc_dom0less_xenstore
+from dom0 import (sc_dom0_privcmd_fuzz, sc_dom0_toolstack, sc_dom0_xl,
+                  sc_dom0less_xenstore)
 from dom0_linux import sc_dom0_linux
 
 # Lines that must never appear in any scenario.
@@ -1960,6 +1961,11 @@ SCENARIOS: Dict[str, tuple] = {
     "dom0_xl": (sc_dom0_xl, {"xen", "xenith"}),
     # Late xenstore for a dom0less Linux (dom0.py).
     "dom0less_xenstore": (sc_dom0less_xenstore, {"xen", "xenith"}),
+    # Hostile dom0 processes through privcmd (dom0.py). Xenith only: Debian's
+    # Xen 4.17 panics on it (a data abort in p2m_get_entry: privcmd's
+    # mmapbatch with DOMID_IO as the foreign domain reaches dom_io's
+    # P2M, which it does not have).
+    "dom0_privcmd_fuzz": (sc_dom0_privcmd_fuzz, {"xenith"}),
 }
 
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
