@@ -236,7 +236,7 @@ static int16_t unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *
 		spin_unlock(&d->p2m_lock);
 		return GNTST_bad_handle;
 	}
-	if (op->host_addr && op->host_addr >> 12 != slot->gfn) {
+	if (op->host_addr >> 12 != slot->gfn) {
 		spin_unlock(&d->p2m_lock);
 		return GNTST_general_error;   /* not where this handle mapped it */
 	}
