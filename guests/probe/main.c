@@ -32,6 +32,9 @@
  *   nohyp                 no hypervisor: skip the Xen hypercall
  *   loops=N once=N timer=N ipi=N yields=N yield_warm=N   iteration counts
  *   evtchn=tx|rx peer=D port=P evtchn_n=N evtchn_warm=W   (evtchn.c)
+ *   tests=ctl target=D    probe-dom0.bin only (built with PROBE_CTL, run as
+ *                         dom0): domctl getdomaininfo of domain D and
+ *                         sysctl physinfo, timed (ctl.c)
  */
 #include "probe.h"
 #include "stamp.h"
@@ -251,15 +254,6 @@ void irq_handle(uint64_t j, uint64_t k)
 }
 
 /* ---- tests ---- */
-struct op {
-	const char *key;
-	uint64_t (*loop)(uint64_t, uint64_t, uint64_t);
-	uint64_t (*loop_cal)(uint64_t, uint64_t, uint64_t);
-	uint64_t (*once)(uint64_t, uint64_t);
-	uint64_t (*once_cal)(uint64_t, uint64_t);
-};
-#define OP(key, x) { key, mloop_##x, mloop_##x##_cal, monce_##x, monce_##x##_cal }
-
 static void run_op(const struct op *op, uint64_t arg, uint64_t nloop, uint64_t nonce)
 {
 	uint64_t fire = op->loop(nloop, arg, P);
@@ -286,6 +280,13 @@ static void run_op(const struct op *op, uint64_t arg, uint64_t nloop, uint64_t n
 	}
 	report_i(op->key, &s, max_i);
 }
+
+#ifdef PROBE_CTL
+void probe_run_op(const struct op *op, uint64_t arg, uint64_t nloop, uint64_t nonce)
+{
+	run_op(op, arg, nloop, nonce);
+}
+#endif
 
 static void test_ops(bool nohyp)
 {
@@ -617,6 +618,11 @@ void probe_main(const void *dtb, uint64_t k, uint64_t j)
 	sched_tests(tl, true);
 	if (arg("settle"))
 		settle(arg_num("settle", 0));
+#ifdef PROBE_CTL
+	if (has_word(tl, "ctl"))
+		test_ctl((uint16_t)arg_num("target", 1), arg_num("loops", 4096),
+			 arg_num("once", 4096));
+#endif
 	if (has_word(tl, "ops"))
 		test_ops(nohyp);
 	if (has_word(tl, "timer")) {

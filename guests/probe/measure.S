@@ -36,6 +36,25 @@
 	hvc	#0xea1
 .endm
 
+#ifdef PROBE_CTL
+/* The control domain's calls (probe-dom0 only, guests/probe/ctl.c):
+ * domctl(arg) and sysctl(arg), arg the address of the argument. */
+.macro	op_domctl_setup
+	mov	x16, #36
+	mov	x0, x20
+.endm
+.macro	op_domctl_fire
+	hvc	#0xea1
+.endm
+.macro	op_sysctl_setup
+	mov	x16, #35
+	mov	x0, x20
+.endm
+.macro	op_sysctl_fire
+	hvc	#0xea1
+.endm
+#endif
+
 /* PSCI_VERSION over the SMCCC conduit. */
 .macro	op_psci_hvc_setup
 	movz	x0, #0x8400, lsl #16
@@ -132,6 +151,10 @@ monce_\name\()_cal:
 	gen	psci_smc
 	gen	mmio_rd
 	gen	mmio_wr
+#ifdef PROBE_CTL
+	gen	domctl
+	gen	sysctl
+#endif
 
 /*
  * uint64_t ipi_send(uint64_t sgi1r, uint64_t per): stamps, then writes

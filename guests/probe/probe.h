@@ -41,6 +41,10 @@ MEASURE(psci_hvc)
 MEASURE(psci_smc)
 MEASURE(mmio_rd)
 MEASURE(mmio_wr)
+#ifdef PROBE_CTL
+MEASURE(domctl)
+MEASURE(sysctl)
+#endif
 uint64_t ipi_send(uint64_t sgi1r, uint64_t per);
 extern const char ipi_send_stamp[], ipi_send_msr[];
 /* Stamps, then EVTCHNOP_send(arg); the hvc runs (evtchn_send_hvc -
@@ -57,6 +61,16 @@ static inline void irq_unmask(void)
 }
 static inline unsigned cpu_index(void) { return (unsigned)read_sysreg(tpidr_el1); }
 
+/* An operation of measure.S, timed by run_op (main.c). */
+struct op {
+	const char *key;
+	uint64_t (*loop)(uint64_t, uint64_t, uint64_t);
+	uint64_t (*loop_cal)(uint64_t, uint64_t, uint64_t);
+	uint64_t (*once)(uint64_t, uint64_t);
+	uint64_t (*once_cal)(uint64_t, uint64_t);
+};
+#define OP(key, x) { key, mloop_##x, mloop_##x##_cal, monce_##x, monce_##x##_cal }
+
 /* ---- main.c, for evtchn.c ---- */
 void probe_timer_arm(uint64_t cval);   /* vtimer at cval, handler disables it */
 uint32_t probe_timer_hits(void);
@@ -66,3 +80,10 @@ extern uint32_t ev_intid;              /* upcall INTID once set up, else 0 */
 void ev_upcall(uint32_t iar, uint64_t tv);
 void test_evtchn(const void *fdt, const char *role, uint16_t peer, uint32_t rport,
 		 uint64_t n, uint64_t warm, uint64_t per, uint64_t voff_ticks);
+
+#ifdef PROBE_CTL
+/* ---- ctl.c (probe-dom0 only) ---- */
+/* main.c's run_op, for ctl.c: "BENCH <key>.loop" and "BENCH <key>" lines. */
+void probe_run_op(const struct op *op, uint64_t arg, uint64_t nloop, uint64_t nonce);
+void test_ctl(uint16_t target, uint64_t nloop, uint64_t nonce);
+#endif
