@@ -24,10 +24,13 @@ TOLERANCE = 0.05
 # The runs that give Xenith's column (no Xen, no bare QEMU needed), and of
 # the scaling runs the one with 64 domains on 2 CPUs (under a second: its
 # d1 figures are held like the one-domain ones, plus the boot to the last
-# domain and the memory per domain its boot log reports).
+# domain and the memory per domain its boot log reports). The dom0 runs
+# (under a second together): the control domain's calls, power-on to
+# dom0's first instruction, and dom0's memory (against the xenith run).
 XENITH_RUNS = ["xenith", "xenith-ipi", "xenith-evtchn", "linux-xenith", "linux-xenith-shape",
                "xenith-a76", "xenith-yield0", "xenith-yield", "xenith-evtchn1", "xenith-hog",
-               "xenith-scale64-smp2", "xenith-shm", "xenith-shm1", "xenith-static"]
+               "xenith-scale64-smp2", "xenith-shm", "xenith-shm1", "xenith-static",
+               "xenith-dom0", "xenith-dom0-boot"]
 
 
 def figures(res: dict) -> Dict[str, float]:
@@ -66,6 +69,10 @@ def figures(res: dict) -> Dict[str, float]:
     fp = size.get("xenith_footprint")
     if fp:
         out["memory_bytes"] = float(fp["bytes"])
+    # What dom0 costs beyond its RAM (bench.py's dom0_memory).
+    d0 = size.get("xenith_dom0_memory")
+    if d0:
+        out["memory_dom0_bytes"] = float(d0["bytes"])
     return out
 
 

@@ -26,6 +26,13 @@ every run):
   *-static a probe domain whose RAM is xen,static-mem (power-on to its
            first instruction); Xenith only (Debian's Xen 4.17 has no
            CONFIG_STATIC_MEMORY)
+  *-dom0   the probe as dom0 (probe-dom0.bin, 512 MiB 1:1, 1 vCPU,
+           tests=ctl) beside an idle 64 MiB dom0less probe, -smp 1: the
+           control domain's domctl getdomaininfo of the domU and sysctl
+           physinfo; the hypervisor's memory for dom0 (against the
+           xenith/xen run, the same domU alone)
+  *-dom0-boot  the probe as dom0 alone (tests=none): power-on to dom0's
+           first instruction
   *-yield  two probe domains on one CPU (-smp 1), both calling
            SCHEDOP_yield in a loop: each yield switches to the other
            domain and back (tests=yield and tests=yielder); *-yield0:
@@ -93,6 +100,8 @@ OUT = os.path.join(BUILD, "bench")
 PROBE = os.path.join(BUILD, "guests", "probe.bin")
 # The probe with evtchn=ping|pong (static shared memory), for the *-shm runs
 PROBE_SHM = os.path.join(BUILD, "guests", "probe-shm.bin")
+# The probe with tests=ctl, linked at dom0's RAM base, for the *-dom0 runs
+PROBE_DOM0 = os.path.join(BUILD, "guests", "probe-dom0.bin")
 XENITH_ELF = os.path.join(BUILD, "hyp", "xenith.elf")
 
 LINUX_KERNEL = os.environ.get("BENCH_LINUX", "")
@@ -126,7 +135,8 @@ HV_BOOTARGS = {"xen": os.environ.get("BENCH_XEN_ARGS", XEN_ARGS),
 # event-channel run waits out a 3 s warning countdown, "SILO mode is not
 # enabled", in virtual time).
 TIMEOUT = {"probe": 60.0, "linux-shape": 60.0, "linux": 150.0, "evtchn": 60.0,
-           "yield": 60.0, "yield_fp": 60.0, "hog": 60.0, "shm": 60.0, "static": 60.0}
+           "yield": 60.0, "yield_fp": 60.0, "hog": 60.0, "shm": 60.0, "static": 60.0,
+           "dom0": 60.0, "dom0-alone": 60.0}
 # Runs with a partner domain (d2) that only keeps the CPU busy: its BENCH
 # lines (boot, info) are left out of the figures.
 PARTNER_GUESTS = ("yield", "yield_fp", "hog")
@@ -151,6 +161,18 @@ SHM_SAMPLES = "evtchn_n=1000 evtchn_warm=16"
 # The static-memory run: the guest's 64 MiB are host RAM at 0x60000000
 # (xen,static-mem, in /chosen's cells: 2 and 2).
 STATIC_MEM = (0x60000000, GUEST_KB * 1024)
+
+# The dom0 runs: the probe as dom0 (probe-dom0.bin, linked at 0x60200000:
+# both hypervisors put a 512 MiB dom0 at host 0x60000000 on this board
+# and load an Image at its RAM base + text_offset), 1 vCPU, -smp 1, as
+# Xen 4.17's docs/misc/arm/device-tree/booting.txt boots one. *-dom0: it
+# sleeps DOM0_SETTLE_US in WFI (the idle domU boots and blocks
+# meanwhile), then times its calls on domain 1, the domU; *-dom0-boot:
+# dom0 alone, only its first instruction.
+DOM0_MEM_MB = 512
+DOM0_XEN_ARGS = "dom0_mem=%dM dom0_max_vcpus=1" % DOM0_MEM_MB
+DOM0_SETTLE_US = 10000
+DOM0_CTL_ARGS = "tests=ctl target=1 settle=%d" % DOM0_SETTLE_US
 
 
 def shm_domains() -> List[harness.Domain]:
@@ -307,6 +329,12 @@ def collect(run: Run) -> None:
         dom, text = harness.strip_dom(line)
         if run.guest in PARTNER_GUESTS and dom == 2:
             continue
+        if run.guest.startswith("dom0") and dom not in (None, 0):
+            # the idle domU: only when it started
+            m = re.search(r"BENCH idle first_insn_ns=(\d+)", text)
+            if m:
+                run.first_insn.setdefault(dom, int(m.group(1)))
+            continue
         if scale_n(run.guest):
             m = re.search(r"BENCH (?:idle|boot) first_insn_ns=(\d+)", text)
             if m and dom is not None:
@@ -392,6 +420,17 @@ def qemu_args(run: Run) -> List[str]:
                                bootargs="tests=timer " + run.bootargs),
                 harness.Domain(kernel=PROBE, memory_kb=GUEST_KB, cpus=run.vcpus,
                                bootargs="tests=hog")]
+    elif run.guest in ("dom0", "dom0-alone"):
+        # The probe as dom0; beside it (dom0) an idle probe domU, the
+        # calls' target, with no bootargs (tests=idle).
+        dom0 = harness.Dom0(kernel=PROBE_DOM0, bootargs=run.bootargs, xen_args=DOM0_XEN_ARGS)
+        doms = [] if run.guest == "dom0-alone" else [
+            harness.Domain(kernel=PROBE, bootargs="", memory_kb=GUEST_KB, cpus=run.vcpus)]
+        sc = harness.Scenario(name="bench-" + run.name, domains=doms, smp=run.smp,
+                              mem_mb=MEM_MB, hv_bootargs=hv_args, cpu=run.cpu, dom0=dom0)
+        loader = harness.Loader()
+        dtb = harness.build_dtb(sc, run.kind, run.workdir, loader)
+        return harness.qemu_command(sc, harness.resolve_hv(run.kind), dtb, loader) + ICOUNT + RTC
     elif scale_n(run.guest):
         # One copy of the probe for all: every module node has its reg.
         probe = harness.Module(path=PROBE)
@@ -416,6 +455,9 @@ def execute(run: Run, ask_xen_mem: bool = True) -> None:
     timeout = TIMEOUT[run.guest] if not n_doms else 60.0 + 1.0 * n_doms
     if run.kind != "bare" and not os.path.exists(harness.resolve_hv(run.kind)):
         run.error = "hypervisor image not found: %s" % harness.resolve_hv(run.kind)
+        return
+    if run.guest.startswith("dom0") and not os.path.exists(PROBE_DOM0):
+        run.error = "%s missing (run make)" % PROBE_DOM0
         return
     try:
         args = qemu_args(run)
@@ -459,6 +501,8 @@ def execute(run: Run, ask_xen_mem: bool = True) -> None:
         run.error = "the partner domain (d2) never ran"
     if n_doms and not run.error:
         run.error = scale_check(run, n_doms)
+    if run.guest == "dom0" and not run.error:
+        run.error = dom0_check(run)
     if run.guest == "shm" and not run.error:
         f = shm_figures(run)
         ping, pong = run.bench.get("shm_ping", {}), run.bench.get("shm_pong", {})
@@ -508,6 +552,27 @@ def scale_check(run: Run, n_doms: int) -> Optional[str]:
         return "d1 printed no 'BENCH info settle' line"
     if last_idle is not None and last_idle > start:
         return ("a domain booted while d1 was measuring (%s): raise SCALE_SETTLE_US"
+                % run.lines[last_idle])
+    return None
+
+
+def dom0_check(run: Run) -> Optional[str]:
+    """A dom0 run counts only if the domU started and had printed its
+    line (and so was about to block) before dom0 began timing its calls:
+    nothing but dom0 ran during the measurements."""
+    start = last_idle = None
+    for i, line in enumerate(run.lines):
+        dom, text = harness.strip_dom(line)
+        if dom in (None, 0) and start is None and text.startswith("BENCH domctl_"):
+            start = i
+        if dom == 1 and text.startswith("BENCH idle"):
+            last_idle = i
+    if start is None:
+        return "dom0 timed no domctl (no 'BENCH domctl_getdomaininfo' line)"
+    if last_idle is None:
+        return "the domU (d1) never started"
+    if last_idle > start:
+        return ("the domU booted while dom0 was measuring (%s): raise DOM0_SETTLE_US"
                 % run.lines[last_idle])
     return None
 
@@ -741,6 +806,32 @@ def xenith_footprint(run: Run) -> Optional[dict]:
     p2m = sum(pools) * 4096
     return {"bytes": image + p2m, "parts": {"image and data": image, "P2M pools": p2m},
             "method": "ELF _end - _start + P2M pools from the boot log"}
+
+
+def dom0_memory(runs: Dict[str, Run], hv: str) -> Optional[dict]:
+    """What dom0 (DOM0_MEM_MB, 1 vCPU) costs the hypervisor beyond its
+    RAM: its memory after boot with dom0 and the idle 64 MiB domU (run
+    <hv>-dom0) minus with the same domU alone (run <hv>), guest RAM left
+    out of both. Xen: from the 'm' debug key's free domain heap; Xenith:
+    from its boot log's "Hypervisor memory" lines (the P2M pools too)."""
+    r, r1 = runs.get(hv + "-dom0"), runs.get(hv)
+    if not r or not r1 or r.error or r1.error:
+        return None
+    if hv == "xen":
+        free, free1 = xen_dom_heap_free(r), xen_dom_heap_free(r1)
+        if free is None or free1 is None:
+            return None
+        return {"bytes": free1 - free - DOM0_MEM_MB * MIB,
+                "method": "'Dom heap' free ('m' debug key) of the xen run - of the xen-dom0 "
+                          "run - dom0's RAM"}
+    m, m1 = xenith_memory(r), xenith_memory(r1)
+    if not m or not m1:
+        return None
+    out = {"bytes": m["total"] - m1["total"], "pool": m["pools"] - m1["pools"],
+           "method": "the 'Hypervisor memory' totals and P2M pools of the xenith-dom0 run "
+                     "- of the xenith run"}
+    out["beyond_pool"] = out["bytes"] - out["pool"]
+    return out
 
 
 def xen_footprint(run: Run) -> Optional[dict]:
@@ -990,7 +1081,13 @@ ROWS = [
      "two pCPUs", "shm", ("xenith-shm", None, None)),
     ("shm_rt@1cpu", "Static shared memory + static event channel round trip, two domains "
      "sharing one pCPU", "shm", ("xenith-shm1", None, None)),
+    ("domctl_getdomaininfo", "Control domain: XEN_DOMCTL_getdomaininfo of a domU", "op",
+     ("xenith-dom0", "xen-dom0", None)),
+    ("sysctl_physinfo", "Control domain: XEN_SYSCTL_physinfo", "op",
+     ("xenith-dom0", "xen-dom0", None)),
     ("boot_first_insn", "Power-on to first guest instruction", "boot", ("xenith", "xen", "bare")),
+    ("boot_first_insn@dom0", "Power-on to dom0's first instruction (dom0 alone, 512 MiB, "
+     "1 vCPU)", "boot", ("xenith-dom0-boot", "xen-dom0-boot", None)),
     ("boot_first_insn@static", "Power-on to first instruction of a static-memory domain",
      "boot", ("xenith-static", None, None)),
     ("linux_init", "Power-on to Linux /init (512 MiB, 1 vCPU, quiet)", "linux",
@@ -1067,6 +1164,18 @@ def build_results(runs: Dict[str, Run], sizes: dict, xen_fp: Optional[dict]) -> 
         if key == "shm_rt@1cpu":
             row["note"] = ("the same with -smp 1: the send switches to d2, its answer "
                            "back to d1 (two vCPU switches in the round trip)")
+        if key == "domctl_getdomaininfo":
+            row["note"] = ("-smp 1; the probe as dom0 (512 MiB 1:1, 1 vCPU, MMU on) calls "
+                           "domctl (hvc #0xEA1, x16 = 36) with the same argument every "
+                           "time: getdomaininfo of d1, an idle 64 MiB dom0less probe "
+                           "blocked in WFI; sysctl_physinfo the same way (x16 = 35). Each "
+                           "call from the hvc to the guest's next instruction, the "
+                           "argument's copy in and out included")
+        if key == "boot_first_insn@dom0":
+            row["note"] = ("-smp 1; dom0_mem=%dM dom0_max_vcpus=1, no other domain: the "
+                           "hypervisor's boot, dom0's device tree from the host's, its "
+                           "1:1 RAM and device mappings, up to dom0's first instruction "
+                           "(probe-dom0.bin at 0x60200000)" % DOM0_MEM_MB)
         if key == "boot_first_insn@static":
             row["note"] = ("-smp 1, one 64 MiB domain whose RAM is xen,static-mem (host "
                            "0x%x); Debian's Xen 4.17 has no CONFIG_STATIC_MEMORY" % STATIC_MEM[0])
@@ -1102,6 +1211,8 @@ def build_results(runs: Dict[str, Run], sizes: dict, xen_fp: Optional[dict]) -> 
     xb = sizes.get("xenith_image_bytes")
     xfp = xenith_footprint(runs["xenith"]) if "xenith" in runs else None
     res["size"] = {
+        "xenith_dom0_memory": dom0_memory(runs, "xenith"),
+        "xen_dom0_memory": dom0_memory(runs, "xen"),
         "hyp_files": sizes["files"],
         "hyp_lines": sizes["lines"],
         "hyp_code_lines": sizes["code_lines"],
@@ -1172,6 +1283,14 @@ def table_rows(res: dict) -> List[List[str]]:
     ratio = "%.2f" % (fp["bytes"] / xfp["bytes"]) if fp and xfp else ""
     rows.append(["Hypervisor memory after boot (excl. guest RAM)", fp_cell,
                  xen_fp_cell, ratio, "", ""])
+    xd, yd = s.get("xenith_dom0_memory"), s.get("xen_dom0_memory")
+    if xd or yd:
+        rows.append(["Hypervisor memory for dom0 (%d MiB, 1 vCPU), beyond its RAM" % DOM0_MEM_MB,
+                     kib(xd["bytes"]) if xd else "n/a", kib(yd["bytes"]) if yd else "n/a",
+                     "%.2f" % (xd["bytes"] / yd["bytes"]) if xd and yd and yd["bytes"] else
+                     "n/a", "", ""])
+        if xd and "pool" in xd:
+            rows.append(["  of which its P2M pool", kib(xd["pool"]), "n/a", "", "", ""])
     return rows
 
 
@@ -1211,6 +1330,12 @@ RUNS = {
     "xenith-shm": ("xenith", 2, 1, "", "shm"),
     "xenith-shm1": ("xenith", 1, 1, "", "shm"),
     "xenith-static": ("xenith", 1, 1, "tests=none", "static"),
+    # The probe as dom0: its control calls, and power-on to its first
+    # instruction (see DOM0_*).
+    "xenith-dom0": ("xenith", 1, 1, DOM0_CTL_ARGS, "dom0"),
+    "xen-dom0": ("xen", 1, 1, DOM0_CTL_ARGS, "dom0"),
+    "xenith-dom0-boot": ("xenith", 1, 1, "tests=none", "dom0-alone"),
+    "xen-dom0-boot": ("xen", 1, 1, "tests=none", "dom0-alone"),
     "xenith-yield0": ("xenith", 1, 1, "tests=yield yields=256", "probe"),
     "xen-yield0": ("xen", 1, 1, "tests=yield yields=256", "probe"),
     "xenith-yield": ("xenith", 1, 1, "", "yield"),
