@@ -15,7 +15,7 @@
 #include <xenith/guest_access.h>
 #include <xenith/xen_ops.h>
 
-static int64_t do_multicall(struct vcpu *v, uint64_t a[5]);
+static int64_t do_multicall(struct vcpu *v, uint64_t a[5]) __attribute__((noinline));
 
 int64_t do_hypercall(struct vcpu *v, unsigned long nr, uint64_t a[5])
 {
