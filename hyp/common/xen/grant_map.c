@@ -37,6 +37,7 @@
 #define GNTMAP_device_map  (1U << 0)
 #define GNTMAP_host_map    (1U << 1)
 #define GNTMAP_readonly    (1U << 2)
+#define GNTMAP_application_map (1U << 3)
 #define GNTMAP_contains_pte (1U << 4)
 
 #define GTF_permit_access  1U
@@ -85,6 +86,7 @@ struct maptrack {
 	uint64_t pa;         /* the granted page */
 };
 #define MAPTRACK_ENTRIES (4096 / sizeof(struct maptrack))
+#define MAPTRACK_PENDING 0x7ff4   /* DOMID_INVALID: a map being made */
 
 /* The granter's v1 entry for ref as a 32-bit word (flags, domid), or NULL
  * if ref is beyond its table (its p2m_lock held). */
@@ -99,7 +101,8 @@ static volatile uint32_t *entry_word(struct domain *g, uint32_t ref)
 }
 
 /* Marks the entry in use for domid, as Xen's _set_status: permitted,
- * to this domain, writable unless readonly. Its frame, or a GNTST_. */
+ * to this domain, writable unless readonly (else a general error). Its
+ * frame, or a GNTST_. */
 static int64_t take_entry(struct domain *g, uint32_t ref, uint16_t domid, bool readonly,
 			  uint64_t *frame)
 {
@@ -119,7 +122,7 @@ static int64_t take_entry(struct domain *g, uint32_t ref, uint16_t domid, bool r
 		if ((flags & GTF_type_mask) != GTF_permit_access || dom != domid ||
 		    (!readonly && (flags & GTF_readonly))) {
 			spin_unlock(&g->p2m_lock);
-			return GNTST_permission_denied;
+			return GNTST_general_error;
 		}
 		if (__atomic_compare_exchange_n(w, &old, want, false, __ATOMIC_ACQ_REL,
 						__ATOMIC_ACQUIRE)) {
@@ -165,6 +168,11 @@ static int slot_alloc(struct domain *d)
 	return -1;
 }
 
+/* In Xen 4.17's order: the flags (neither host nor device map:
+ * GNTST_bad_gntref; device, application or PTE maps from an Arm domain:
+ * general error), the granter (bad_domain), a maptrack slot (no_space),
+ * the ref (bad_gntref), then the entry itself (general error if it is
+ * not for us or a write asks for a read-only grant). */
 static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 {
 	bool ro = (op->flags & GNTMAP_readonly) != 0;
@@ -174,39 +182,46 @@ static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 	int64_t st;
 	int slot;
 
-	if (!(op->flags & GNTMAP_host_map) || (op->flags & GNTMAP_contains_pte))
-		return GNTST_general_error;   /* auto-translated: host mappings only */
-	if (op->host_addr & 0xfff)
-		return GNTST_bad_virt_addr;
+	if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map)))
+		return GNTST_bad_gntref;
+	if (op->flags & (GNTMAP_device_map | GNTMAP_application_map | GNTMAP_contains_pte))
+		return GNTST_general_error;
 	g = domain_get(op->dom);
 	if (!g)
 		return GNTST_bad_domain;
-	if (g == d) {
+	spin_lock(&d->p2m_lock);
+	slot = slot_alloc(d);
+	if (slot >= 0)   /* held for this map while it is made: no handle yet */
+		((struct maptrack *)d->maptrack)[slot] =
+			(struct maptrack){ .used = 1, .granter = MAPTRACK_PENDING };
+	spin_unlock(&d->p2m_lock);
+	if (slot < 0) {
 		domain_put(g);
-		return GNTST_permission_denied;
+		return GNTST_no_space;
 	}
 	st = take_entry(g, op->ref, (uint16_t)d->id, ro, &frame);
 	pa = st ? 0 : domain_gfn_to_own_page(g, frame);
-	if (!st && !pa)
+	if (!st && !pa) {
+		release_entry(g, op->ref);
 		st = GNTST_general_error;   /* the frame is not the granter's page */
+	}
+	spin_lock(&d->p2m_lock);
+	m = &((struct maptrack *)d->maptrack)[slot];
+	if (!st && arch_p2m_map_grant(d, op->host_addr >> 12, pa, ro))
+		st = GNTST_general_error;
 	if (st) {
+		m->used = 0;
+		spin_unlock(&d->p2m_lock);
+		if (pa)
+			release_entry(g, op->ref);
 		domain_put(g);
 		return (int16_t)st;
 	}
-	spin_lock(&d->p2m_lock);
-	slot = slot_alloc(d);
-	if (slot < 0 || arch_p2m_map_grant(d, op->host_addr >> 12, pa, ro)) {
-		spin_unlock(&d->p2m_lock);
-		release_entry(g, op->ref);
-		domain_put(g);
-		return slot < 0 ? GNTST_no_space : GNTST_bad_virt_addr;
-	}
 	memory_forget_gfn(d, op->host_addr >> 12);
-	m = &((struct maptrack *)d->maptrack)[slot];
 	*m = (struct maptrack){ op->host_addr >> 12, op->ref, (uint16_t)g->id, 1, ro, pa };
 	spin_unlock(&d->p2m_lock);
 	op->handle = (uint32_t)slot;
-	op->dev_bus_addr = (op->flags & GNTMAP_device_map) ? pa : 0;
+	op->dev_bus_addr = 0;
 	return 0;
 }
 
@@ -232,7 +247,7 @@ static int16_t unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *
 	spin_lock(&d->p2m_lock);
 	slot = d->maptrack && op->handle < MAPTRACK_ENTRIES
 		       ? &((struct maptrack *)d->maptrack)[op->handle] : NULL;
-	if (!slot || !slot->used) {
+	if (!slot || !slot->used || slot->granter == MAPTRACK_PENDING) {
 		spin_unlock(&d->p2m_lock);
 		return GNTST_bad_handle;
 	}
