@@ -368,6 +368,10 @@ void guest_main(const void *fdt)
 		mode_shm();
 	else if (!strcmp(test, "ctl_denied"))
 		mode_ctl_denied();
+	else if (!strcmp(test, "grant_offer"))
+		mode_grant_offer();
+	else if (!strcmp(test, "grant_map"))
+		mode_grant_map();
 	else if (!strcmp(test, "ctl_dom0"))
 		mode_ctl_dom0();
 	else

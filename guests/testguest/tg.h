@@ -52,6 +52,9 @@ void mode_smp(void);             /* test=smp: up to 128 vCPUs up, an SGI each */
 void mode_shm(void);             /* test=shm: static shared memory + static evtchn */
 /* ctl.c: the control interface from a domU (all refused) and from dom0 */
 void mode_ctl_denied(void);
+/* grant.c: grant tables between two guests (map, copy, unmap) */
+void mode_grant_offer(void);
+void mode_grant_map(void);
 void mode_ctl_dom0(void);
 /* What a vCPU started with CPU_ON(secondary_entry) runs; psci_secondary
  * when a test left it unset. */
