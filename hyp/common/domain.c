@@ -220,7 +220,7 @@ static int alloc_bank(struct domain *d, struct ram_map *ram, uint64_t ipa, uint6
 	uint64_t piece = 1ULL << (63 - __builtin_clzll(size));
 
 	if (size < 2 * MiB) {
-		uint64_t pa = take(ram, size, PAGE_SIZE);
+		uint64_t pa = d->nr_ram < MAX_RAM_PIECES ? take(ram, size, PAGE_SIZE) : 0;
 
 		if (!pa)
 			return -1;
@@ -328,9 +328,11 @@ int dom0_place_memory(struct domain_config *c, struct ram_map *ram)
  * addresses), not the hypervisor's UART. */
 static bool dom0_device_ok(const struct host_info *h, uint64_t pa, uint64_t size)
 {
+	/* Never the hypervisor's own memory, even inside a reserved region
+	 * a malformed tree names. */
 	const struct mem_bank deny[] = {
 		{ h->gicd_base, h->gicd_size }, { h->gicr_base, h->gicr_size },
-		{ h->uart_base, h->uart_size },
+		{ h->uart_base, h->uart_size }, h->xen_image, h->fdt_blob,
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(deny); i++)

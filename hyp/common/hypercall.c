@@ -23,7 +23,7 @@ int64_t do_hypercall(struct vcpu *v, unsigned long nr, uint64_t a[5])
 
 	switch (nr) {
 	case __HYPERVISOR_xen_version:      return do_xen_version(v, cmd, a[1]);
-	case __HYPERVISOR_memory_op:        return do_memory_op(v, a[0], a[1]);
+	case __HYPERVISOR_memory_op:        return do_memory_op(v, a);
 	case __HYPERVISOR_console_io:       return do_console_io(v, cmd, &a[1]);
 	case __HYPERVISOR_grant_table_op:   return do_grant_table_op(v, cmd, a);
 	case __HYPERVISOR_vm_assist:        return do_vm_assist(v, cmd, (unsigned int)a[1]);
@@ -84,9 +84,11 @@ static int64_t do_multicall(struct vcpu *v, uint64_t a[5])
 		}
 		if (copy_from_guest(&e, list + i * sizeof(e), sizeof(e)))
 			return -XEN_EFAULT;
+		v->in_multicall = true;
 		e.result = multicall_allowed(e.op) ?
 			   (uint64_t)do_hypercall(v, (unsigned long)e.op, e.args) :
 			   (uint64_t)-XEN_ENOSYS;
+		v->in_multicall = false;
 		if (copy_to_guest(list + i * sizeof(e) + 8, &e.result, sizeof(e.result)))
 			return -XEN_EFAULT;
 	}

@@ -204,30 +204,31 @@ int64_t mem_add_to_physmap_batch(struct vcpu *v, uint64_t arg)
 	struct xen_add_to_physmap_batch b;
 	struct domain *fd;
 
+	int64_t whole = 0;
+
 	if (copy_from_guest(&b, arg, sizeof(b)))
 		return -XEN_EFAULT;
 	if (!domain_is_self(v->dom, b.domid))
 		return domain_by_id(b.domid) ? -XEN_EPERM : -XEN_ESRCH;
 	if (b.space != XENMAPSPACE_gmfn_foreign)
 		return -XEN_ENOSYS;   /* the tools batch only foreign frames */
+	/* As Xen, a foreign domain that cannot be used fails each frame in
+	 * its error slot, not the call. */
+	fd = domain_is_self(v->dom, b.foreign_domid) ? NULL : domain_get(b.foreign_domid);
 	if (domain_is_self(v->dom, b.foreign_domid))
-		return -XEN_EINVAL;
-	fd = domain_get(b.foreign_domid);
-	if (!fd)
-		return -XEN_ESRCH;
-	if (!v->dom->is_control) {
-		domain_put(fd);
-		return -XEN_EPERM;
-	}
+		whole = -XEN_EINVAL;
+	else if (!fd)
+		whole = -XEN_ESRCH;
+	else if (!v->dom->is_control)
+		whole = -XEN_EPERM;
 	for (uint64_t i = 0; i < b.size; i++) {
-		int32_t err = (int32_t)batch_one(v, fd, &b, i);
+		int32_t err = (int32_t)(whole ? whole : batch_one(v, fd, &b, i));
 
-		if (copy_to_guest(b.errs + 4 * i, &err, sizeof(err))) {
-			domain_put(fd);
-			return -XEN_EFAULT;
-		}
+		if (copy_to_guest(b.errs + 4 * i, &err, sizeof(err)))
+			break;
 	}
-	domain_put(fd);
+	if (fd)
+		domain_put(fd);
 	return 0;
 }
 
@@ -241,12 +242,16 @@ int64_t mem_acquire_resource(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(&r, arg, sizeof(r)))
 		return -XEN_EFAULT;
-	if (r.type != XENMEM_resource_grant_table)
-		return -XEN_EOPNOTSUPP;   /* no ioreq servers, no vmtrace */
+	/* In Xen's order: another domain (itself -EPERM, none -ESRCH), the
+	 * privilege (-EPERM), then the resource. */
+	if (domain_is_self(v->dom, r.domid))
+		return -XEN_EPERM;
 	fd = get_target(v, r.domid, &rc);
 	if (!fd)
 		return rc;
-	if (r.id != XENMEM_resource_grant_table_id_shared) {
+	if (r.type != XENMEM_resource_grant_table) {
+		rc = -XEN_EOPNOTSUPP;   /* no ioreq servers, no vmtrace */
+	} else if (r.id != XENMEM_resource_grant_table_id_shared) {
 		rc = -XEN_EINVAL;     /* v1 tables have no status frames */
 	} else if (!r.nr_frames) {
 		/* A query: how many frames may be acquired. */

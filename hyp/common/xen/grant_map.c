@@ -21,12 +21,13 @@
  * in use for the copy and released after it, and a reference is held on
  * each granter meanwhile.
  *
- * Not yet: the flags are cleared at unmap unless this mapper still maps
- * the same entry elsewhere (Xen keeps a pin count per entry across all
- * mappers); GNTMAP_contains_pte and transfers.
+ * Each entry's pins (struct grant_pin, the granter's) count the maps and
+ * copies holding it, so its flags clear only with the last. Not yet:
+ * GNTMAP_contains_pte, transfers.
  */
 #include <public/xen_abi.h>
 #include <xenith/arch-api.h>
+#include <xenith/assert.h>
 #include <xenith/domain.h>
 #include <xenith/errno.h>
 #include <xenith/guest_access.h>
@@ -100,49 +101,113 @@ static volatile uint32_t *entry_word(struct domain *g, uint32_t ref)
 						(ref % ENTRIES_PER_FRAME) * 8);
 }
 
-/* Marks the entry in use for domid, as Xen's _set_status: permitted,
- * to this domain, writable unless readonly (else a general error). Its
- * frame, or a GNTST_. */
+/*
+ * Pins, as Xen's active entries: how many maps and copies hold an entry
+ * for reading and for writing, and whose (one domain at a time, as in
+ * Xen). GTF_reading stays set while any pin does, GTF_writing while a
+ * writing pin does, whichever mapping goes first.
+ */
+struct grant_pin {
+	uint16_t rd, wr;
+	uint16_t domid;
+	uint16_t pad;
+};
+_Static_assert(sizeof(struct grant_pin) * ENTRIES_PER_FRAME == 4096, "pins per frame");
+
+/* The pin of ref (its frame's page taken on first use), or NULL. */
+static struct grant_pin *pin_of(struct domain *g, uint32_t ref)
+{
+	uint32_t frame = ref / ENTRIES_PER_FRAME;
+
+	ASSERT_LOCKED(&g->p2m_lock);
+	if (!g->gnttab.pins[frame]) {
+		uint64_t pa = heap_alloc_page();
+
+		if (!pa)
+			return NULL;
+		memset((void *)(uintptr_t)pa, 0, 4096);
+		__atomic_add_fetch(&g->heap_pages, 1, __ATOMIC_RELAXED);
+		g->gnttab.pins[frame] = (void *)(uintptr_t)pa;
+	}
+	return &((struct grant_pin *)g->gnttab.pins[frame])[ref % ENTRIES_PER_FRAME];
+}
+
+/* Sets `set` in the entry with a compare-and-swap, as Xen's _set_status:
+ * on a first pin the entry must permit access to domid (and writing,
+ * unless readonly); later pins only add GTF_writing, refused on a
+ * read-only grant. 0 or GNTST_general_error. */
+static int64_t set_flags(volatile uint32_t *w, uint16_t domid, bool first, bool readonly)
+{
+	uint32_t set = GTF_reading | (readonly ? 0 : GTF_writing);
+
+	for (int i = 0; i < CAS_TRIES; i++) {
+		uint32_t old = __atomic_load_n(w, __ATOMIC_ACQUIRE);
+		uint16_t flags = (uint16_t)old, dom = (uint16_t)(old >> 16);
+
+		if (first && ((flags & GTF_type_mask) != GTF_permit_access || dom != domid))
+			return GNTST_general_error;
+		if (!readonly && (flags & GTF_readonly))
+			return GNTST_general_error;
+		if ((old & set) == set ||
+		    __atomic_compare_exchange_n(w, &old, old | set, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return 0;
+	}
+	return GNTST_general_error;   /* the granter keeps changing it */
+}
+
+/* Pins ref of g for domid (reading, or writing too unless readonly).
+ * Its frame, or a GNTST_. */
 static int64_t take_entry(struct domain *g, uint32_t ref, uint16_t domid, bool readonly,
 			  uint64_t *frame)
 {
 	volatile uint32_t *w;
+	struct grant_pin *pin;
+	int64_t st = 0;
 
 	spin_lock(&g->p2m_lock);
 	w = entry_word(g, ref);
-	if (!w) {
-		spin_unlock(&g->p2m_lock);
-		return GNTST_bad_gntref;
-	}
-	for (int i = 0; i < CAS_TRIES; i++) {
-		uint32_t old = __atomic_load_n(w, __ATOMIC_ACQUIRE);
-		uint16_t flags = (uint16_t)old, dom = (uint16_t)(old >> 16);
-		uint32_t want = old | GTF_reading | (readonly ? 0 : GTF_writing);
-
-		if ((flags & GTF_type_mask) != GTF_permit_access || dom != domid ||
-		    (!readonly && (flags & GTF_readonly))) {
-			spin_unlock(&g->p2m_lock);
-			return GNTST_general_error;
-		}
-		if (__atomic_compare_exchange_n(w, &old, want, false, __ATOMIC_ACQ_REL,
-						__ATOMIC_ACQUIRE)) {
-			*frame = __atomic_load_n(w + 1, __ATOMIC_ACQUIRE);
-			spin_unlock(&g->p2m_lock);
-			return 0;
-		}
+	pin = w ? pin_of(g, ref) : NULL;
+	if (!w)
+		st = GNTST_bad_gntref;
+	else if (!pin || (pin->rd || pin->wr ? pin->domid != domid : false) ||
+		 pin->rd == 0xffff || pin->wr == 0xffff)
+		st = GNTST_general_error;
+	else
+		st = set_flags(w, domid, !pin->rd && !pin->wr, readonly);
+	if (!st) {
+		*frame = __atomic_load_n(w + 1, __ATOMIC_ACQUIRE);
+		pin->domid = domid;
+		if (readonly)
+			pin->rd++;
+		else
+			pin->wr++;
 	}
 	spin_unlock(&g->p2m_lock);
-	return GNTST_general_error;   /* the granter keeps changing it */
+	return st;
 }
 
-static void release_entry(struct domain *g, uint32_t ref)
+/* Drops one pin; the flags go with the last pins of their kind. */
+static void release_entry(struct domain *g, uint32_t ref, bool readonly)
 {
 	volatile uint32_t *w;
+	struct grant_pin *pin;
+	uint32_t clear = 0;
 
 	spin_lock(&g->p2m_lock);
 	w = entry_word(g, ref);
-	if (w)
-		__atomic_and_fetch(w, ~(uint32_t)(GTF_reading | GTF_writing), __ATOMIC_ACQ_REL);
+	pin = w && g->gnttab.pins[ref / ENTRIES_PER_FRAME] ? pin_of(g, ref) : NULL;
+	if (pin && (readonly ? pin->rd : pin->wr)) {
+		if (readonly)
+			pin->rd--;
+		else
+			pin->wr--;
+		if (!pin->wr)
+			clear |= GTF_writing;
+		if (!pin->rd && !pin->wr)
+			clear |= GTF_reading;
+		__atomic_and_fetch(w, ~clear, __ATOMIC_ACQ_REL);
+	}
 	spin_unlock(&g->p2m_lock);
 }
 
@@ -202,7 +267,7 @@ static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 	st = take_entry(g, op->ref, (uint16_t)d->id, ro, &frame);
 	pa = st ? 0 : domain_gfn_to_own_page(g, frame);
 	if (!st && !pa) {
-		release_entry(g, op->ref);
+		release_entry(g, op->ref, ro);
 		st = GNTST_general_error;   /* the frame is not the granter's page */
 	}
 	spin_lock(&d->p2m_lock);
@@ -213,7 +278,7 @@ static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 		m->used = 0;
 		spin_unlock(&d->p2m_lock);
 		if (pa)
-			release_entry(g, op->ref);
+			release_entry(g, op->ref, ro);
 		domain_put(g);
 		return (int16_t)st;
 	}
@@ -225,24 +290,11 @@ static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 	return 0;
 }
 
-/* True if d still maps granter's ref through another handle. */
-static bool still_mapped(struct domain *d, const struct maptrack *m)
-{
-	const struct maptrack *mt = d->maptrack;
-
-	for (unsigned int i = 0; i < MAPTRACK_ENTRIES; i++)
-		if (&mt[i] != m && mt[i].used && mt[i].granter == m->granter &&
-		    mt[i].ref == m->ref)
-			return true;
-	return false;
-}
-
 static int16_t unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *op)
 {
 	struct maptrack m;
 	struct maptrack *slot;
 	struct domain *g;
-	bool again;
 
 	spin_lock(&d->p2m_lock);
 	slot = d->maptrack && op->handle < MAPTRACK_ENTRIES
@@ -256,17 +308,17 @@ static int16_t unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *
 		return GNTST_general_error;   /* not where this handle mapped it */
 	}
 	m = *slot;
-	/* The guest may have put something else there since: only our own
-	 * foreign entry of that page is taken away. */
-	if (arch_gfn_grant_pa(d, m.gfn) == m.pa)
-		arch_p2m_unmap_page(d, m.gfn);
+	/* Our grant entry must still be there (nothing may replace a grant
+	 * entry but this unmap), else the handle stays, as in Xen. */
+	if (arch_gfn_grant_pa(d, m.gfn) != m.pa || arch_p2m_unmap_page(d, m.gfn)) {
+		spin_unlock(&d->p2m_lock);
+		return GNTST_general_error;
+	}
 	slot->used = 0;
-	again = still_mapped(d, &m);
 	spin_unlock(&d->p2m_lock);
 	g = domain_by_id(m.granter);
 	if (g) {
-		if (!again)
-			release_entry(g, m.ref);
+		release_entry(g, m.ref, m.readonly);
 		domain_put(g);
 	}
 	return 0;
@@ -298,6 +350,7 @@ _Static_assert(sizeof(struct gnttab_copy) == 40, "gnttab_copy");
 struct copy_side {
 	struct domain *g;    /* granter (referenced), NULL for an own frame */
 	uint32_t ref;
+	bool readonly;
 	uint64_t pa;
 };
 
@@ -319,10 +372,11 @@ static int16_t copy_side_get(struct domain *d, const struct gnttab_copy_ptr *p, 
 	if (!s->g)
 		return GNTST_bad_domain;
 	s->ref = (uint32_t)p->u;
+	s->readonly = !write;
 	st = p->u >> 32 ? GNTST_bad_gntref : take_entry(s->g, s->ref, (uint16_t)d->id, !write, &frame);
 	s->pa = st ? 0 : domain_gfn_to_own_page(s->g, frame);
 	if (!st && !s->pa) {
-		release_entry(s->g, s->ref);
+		release_entry(s->g, s->ref, s->readonly);
 		st = GNTST_general_error;
 	}
 	if (st) {
@@ -336,7 +390,7 @@ static void copy_side_put(struct copy_side *s)
 {
 	if (!s->g)
 		return;
-	release_entry(s->g, s->ref);
+	release_entry(s->g, s->ref, s->readonly);
 	domain_put(s->g);
 }
 

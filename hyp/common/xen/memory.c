@@ -47,6 +47,10 @@ static int64_t map_shared(struct domain *d, uint64_t *where, uint64_t pa,
 	ASSERT_LOCKED(&d->p2m_lock);
 	if (*where != INVALID_GFN)
 		return -XEN_EBUSY; /* unmap it first (Xen 4.17) */
+	/* Another domain's page there (a foreign or grant mapping) goes
+	 * first through its own removal, which releases what it holds. */
+	if (arch_gfn_foreign_pa(d, gfn) || arch_gfn_grant_pa(d, gfn))
+		return -XEN_EBUSY;
 	switch (arch_p2m_map_page(d, gfn, pa)) {
 	case 0:  break;
 	case -1: return -XEN_EINVAL; /* beyond the IPA space */
@@ -142,6 +146,8 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 	foreign = arch_gfn_foreign_pa(d, x.gpfn);
 	if (!arch_gfn_to_pa(d, x.gpfn))
 		rc = -XEN_ENOENT;
+	else if (arch_gfn_grant_pa(d, x.gpfn))
+		rc = -XEN_EINVAL;   /* a grant mapping goes with its unmap */
 	else if (arch_p2m_unmap_page(d, x.gpfn))
 		rc = -XEN_ENOMEM; /* no page left to split the block around it */
 	else
@@ -151,6 +157,22 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 	if (!rc && foreign)
 		memory_release_foreign(foreign);
 	return rc;
+}
+
+#define MEMOP_CMD_MASK 0x3f
+#define MEMOP_EXTENT_SHIFT 6
+
+/* A memory_op that went through MEMOP_BATCH extents: as Xen, it comes
+ * back with the extent to go on from in the command's upper bits, so a
+ * list of billions of extents cannot hold a CPU. Inside a multicall it
+ * stops short instead, returning the extents done. */
+int64_t memory_continue(struct vcpu *v, uint64_t a[5], unsigned int cmd, uint64_t done)
+{
+	if (v->in_multicall || done >> (64 - MEMOP_EXTENT_SHIFT))
+		return (int64_t)done;
+	a[0] = cmd | (done << MEMOP_EXTENT_SHIFT);
+	arch_hypercall_continue();
+	return (int64_t)a[0];
 }
 
 struct xen_memory_reservation {
@@ -169,7 +191,8 @@ struct xen_memory_reservation {
  * comes back with populate_physmap); a foreign page's reference goes.
  * Returns how many extents were done, as Xen; only order 0.
  */
-static int64_t decrease_reservation(struct vcpu *v, uint64_t start, uint64_t arg)
+static int64_t decrease_reservation(struct vcpu *v, uint64_t a[5], uint64_t start,
+				    uint64_t arg)
 {
 	struct xen_memory_reservation r;
 	struct domain *d = v->dom;
@@ -183,6 +206,8 @@ static int64_t decrease_reservation(struct vcpu *v, uint64_t start, uint64_t arg
 		uint64_t gfn, foreign;
 		bool ok;
 
+		if (i - start == MEMOP_BATCH)
+			return memory_continue(v, a, XENMEM_decrease_reservation, i);
 		if (copy_from_guest(&gfn, r.extent_start + 8 * i, sizeof(gfn)))
 			break;
 		spin_lock(&d->p2m_lock);
@@ -200,13 +225,11 @@ static int64_t decrease_reservation(struct vcpu *v, uint64_t start, uint64_t arg
 	return (int64_t)i;
 }
 
-#define MEMOP_CMD_MASK 0x3f
-#define MEMOP_EXTENT_SHIFT 6
-
 /* As Xen: the sub-op is the low 6 bits of cmd, the rest a continuation's
  * start extent, which these calls have no use for. */
-int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
+int64_t do_memory_op(struct vcpu *v, uint64_t a[5])
 {
+	uint64_t cmd = a[0], arg = a[1];
 	uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
 
 	switch (cmd & MEMOP_CMD_MASK) {
@@ -219,7 +242,7 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case XENMEM_populate_physmap:
 		return mem_populate_physmap(v, start, arg);
 	case XENMEM_decrease_reservation:
-		return decrease_reservation(v, start, arg);
+		return decrease_reservation(v, a, start, arg);
 	case XENMEM_add_to_physmap_batch:
 		return start ? -XEN_EINVAL : mem_add_to_physmap_batch(v, arg);
 	case XENMEM_acquire_resource:

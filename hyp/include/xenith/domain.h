@@ -42,6 +42,10 @@ struct vcpu {
 	 * registered a vcpu_info (under the domain's vcpu_lock). */
 	uint64_t runstate_gva;
 	bool vcpu_info_set;
+	/* The vCPU is inside a multicall (hypercall.c; its own): calls that
+	 * would continue stop short instead, since a continuation would
+	 * restart the whole list. */
+	bool in_multicall;
 	struct sched_vcpu sched;
 	struct arch_vcpu arch;
 };
@@ -82,6 +86,10 @@ struct grant_table {
 	unsigned int version;
 	uint64_t frame_pa[GNTTAB_MAX_FRAMES]; /* host page of each frame */
 	uint64_t gfn[GNTTAB_MAX_FRAMES]; /* where each frame is mapped, or INVALID_GFN */
+	/* Pins of each entry by other domains' maps and copies (grant_map.c):
+	 * one heap page per frame, taken at the frame's first pin; under
+	 * p2m_lock. Freed with the domain. */
+	void *pins[GNTTAB_MAX_FRAMES];
 };
 
 /* Makes frames [nr_frames, n) exist (p2m_lock held). 0, or -1 if the

@@ -9,7 +9,12 @@ struct vcpu;
 
 int64_t do_xen_version(struct vcpu *v, unsigned int cmd, uint64_t arg);
 /* cmd: the sub-op in bits 0-5, a continuation's start extent above (Xen). */
-int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+int64_t do_memory_op(struct vcpu *v, uint64_t a[5]);
+/* Extents per turn of a memory_op over a list (populate, decrease). */
+#define MEMOP_BATCH 64
+/* Continues memory_op command cmd from extent `done` (Xen's encoding in
+ * the command's upper bits), or inside a multicall returns `done`. */
+int64_t memory_continue(struct vcpu *v, uint64_t a[5], unsigned int cmd, uint64_t done);
 /* foreign.c: memory one domain takes of another (the tools' calls). */
 int64_t mem_populate_physmap(struct vcpu *v, uint64_t start, uint64_t arg);
 int64_t mem_add_to_physmap_batch(struct vcpu *v, uint64_t arg);
@@ -26,6 +31,11 @@ int64_t do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t args[3]);
 /* grant_map.c: count map / unmap operations at arg. */
 int64_t gnttab_map_refs(struct vcpu *v, uint64_t arg, uint32_t count);
 int64_t gnttab_unmap_refs(struct vcpu *v, uint64_t arg, uint32_t count);
+/* The teardown of d (lifecycle.c): every grant mapping d made is undone
+ * (its stage-2 entry, the granter's entry flags) and its reference on the
+ * granter put; the maptrack page goes back to the heap. */
+struct domain;
+void gnttab_release_mappings(struct domain *d);
 int64_t gnttab_copy(struct vcpu *v, uint64_t arg, uint32_t count);
 int64_t do_vm_assist(struct vcpu *v, unsigned int cmd, unsigned int type);
 int64_t do_vcpu_op(struct vcpu *v, unsigned int cmd, unsigned int vcpuid,
