@@ -379,12 +379,16 @@ def _late_xenstore_interact(facts: Dict[str, object]):
             out = sh.run("xl sysrq 1 o")
             if out is None:
                 return "no answer to xl sysrq"
-            # d1's Linux powers off: its own line, then the domain stops.
-            if con.wait_for(r"reboot: Power down", min(30, deadline - time.monotonic())) is None:
-                return "d1's Linux did not power off after xl sysrq 1 o"
-            doms = parse_xl_list(sh.run("sleep 1; xl list") or [])
+            # d1's Linux takes the sysrq (its own line; "reboot: Power
+            # down" after it may be cut off with the domain under Xen),
+            # then the domain is shut down for xl.
+            if con.wait_for(r"sysrq: Power Off", min(30, deadline - time.monotonic())) is None:
+                return "d1's Linux did not take xl sysrq 1 o"
+            doms = parse_xl_list(sh.run("sleep 2; xl list") or [])
             facts["xl_list_after"] = [(d["name"], d["id"], "s" in str(d["state"]))
                                       for d in doms or []]
+            if ("dom0less-1", 1, True) not in facts["xl_list_after"]:
+                return "xl list after the sysrq: %r (dom0less-1 not shut down)" % doms
             return None
         finally:
             facts["transcript"] = sh.transcript
@@ -409,7 +413,7 @@ def sc_dom0less_xenstore(kind: str) -> Scenario:
                   xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS)),
         expects=[expect(r"XENITH-DOM0: toolstack up", 0),
                  expect(r"XENITH-INIT: reached init", 1),
-                 expect(r"reboot: Power down", 1)],
+                 expect(r"sysrq: Power Off", 1)],
         forbid=COMMON_FORBID + [Expect(r"Kernel panic|Oops|BUG:|Unable to handle kernel"),
                                 Expect(r"XENITH-DOM0: .*failed")],
         smp=DOM0_SMP, mem_mb=1024, timeout=120,
