@@ -32,9 +32,11 @@
 static uint64_t uart;
 static spinlock_t out_lock = SPINLOCK_INIT_RANK(LOCK_CONSOLE);
 static volatile bool panicking; /* output without the lock: we may hold it */
-/* The domain with the input focus, NULL: the hypervisor. Changed only by
- * the CPU taking console input (CPU0). */
-static struct domain *focus;
+/* The id of the domain with the input focus, -1: the hypervisor.
+ * Changed only by the CPU taking console input (CPU0). An id, not a
+ * pointer: the domain is borrowed (domain_by_id) for each character, and
+ * a domain destroyed meanwhile simply takes no more input. */
+static int focus = -1;
 static unsigned int ctrl_a_count;
 
 void console_init_early(uint64_t uart_base)
@@ -176,32 +178,29 @@ void console_domain_line(struct domain *d, const char *line, size_t len)
 
 static void announce_focus(void)
 {
-	if (!focus)
+	if (focus < 0)
 		printk("*** Serial input to Xen (type 'CTRL-a' three times to switch input)\n");
 	else
-		printk("*** Serial input to DOM%u (type 'CTRL-a' three times to switch input)\n",
-		       focus->id);
+		printk("*** Serial input to DOM%d (type 'CTRL-a' three times to switch input)\n",
+		       focus);
 }
 
 static bool takes_input(const struct domain *d)
 {
-	return d->cfg->vpl011 || d->is_control;
+	return (d->cfg->vpl011 || d->is_control) && d->dying == DOM_ALIVE;
 }
 
 /* The next domain with a console (dom0's hvc0, a vpl011) after the
  * focus, in domid order, then the hypervisor again: a walk of the domain
- * table, once per switch. */
-static struct domain *next_input(void)
+ * list, once per switch. */
+static int next_input(void)
 {
-	unsigned int i = 0;
+	struct domain *d;
 
-	if (focus)
-		while (i < nr_domains && domains[i++] != focus)
-			;
-	for (; i < nr_domains; i++)
-		if (takes_input(domains[i]))
-			return domains[i];
-	return NULL;
+	for_each_domain(d)
+		if ((int)d->id > focus && takes_input(d))
+			return (int)d->id;
+	return -1;
 }
 
 static void input_to(struct domain *d, char c)
@@ -214,8 +213,17 @@ static void input_to(struct domain *d, char c)
 
 void console_focus_dom0(struct domain *d)
 {
-	focus = d;
+	focus = (int)d->id;
 	announce_focus();
+}
+
+/* Input for the focus, if it is still there. */
+static void input_focus(char c)
+{
+	struct domain *d = domain_by_id((uint32_t)focus);
+
+	if (d && d->dying == DOM_ALIVE)
+		input_to(d, c);
 }
 
 /* Ctrl-a pressed three times in a row moves the input focus to the next
@@ -232,10 +240,10 @@ void console_rx_char(char c)
 	}
 	/* Ctrl-a presses that did not complete a switch go to the guest. */
 	for (; ctrl_a_count; ctrl_a_count--)
-		if (focus)
-			input_to(focus, CTRL_A);
-	if (focus)
-		input_to(focus, c);
+		if (focus >= 0)
+			input_focus(CTRL_A);
+	if (focus >= 0)
+		input_focus(c);
 	else if (c == 'r')
 		sched_dump(); /* Xen's debug key: dump run queues */
 }

@@ -12,120 +12,12 @@
 #include <xenith/fdt.h>
 #include <xenith/heap.h>
 #include <xenith/lib.h>
+#include <xenith/lifecycle.h>
 
 #define MiB (1ULL << 20)
 #define PAGE_SIZE 4096ULL
 
 bool boot_scrub = true;
-struct domain **domains;
-unsigned int nr_domains;
-/* by_id[domid]: the domain with that id, or NULL (domids are dense from 1
- * at boot). Both tables are sized from the device tree by domains_init and
- * written only at boot, before other CPUs run. */
-static struct domain **by_id;
-static unsigned int by_id_size;
-
-int domains_init(unsigned int max, struct ram_map *ram)
-{
-	uint64_t bytes = (uint64_t)(2 * max + 1) * sizeof(struct domain *);
-	uint64_t pa = max ? ram_map_alloc(ram, ALIGN_UP(bytes, PAGE_SIZE), PAGE_SIZE) : 0;
-
-	if (!pa)
-		return max ? -1 : 0;
-	memset((void *)(uintptr_t)pa, 0, bytes);
-	domains = (struct domain **)(uintptr_t)pa;
-	by_id = domains + max;
-	by_id_size = max + 1;
-	return 0;
-}
-
-void domain_register(struct domain *d)
-{
-	domains[nr_domains++] = d;
-	by_id[d->id] = d;
-}
-
-struct domain *domain_by_id(uint32_t id)
-{
-	return id < by_id_size ? by_id[id] : NULL;
-}
-
-struct domain *domain_get(uint32_t id)
-{
-	struct domain *d = domain_by_id(id);
-
-	if (d)
-		__atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQ_REL);
-	return d;
-}
-
-void domain_put(struct domain *d)
-{
-	__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL);
-}
-
-/* A page d owns for its whole life: its RAM, the shared regions it owns,
- * shared_info, grant frames, pages populated after construction. */
-static bool owns_page(const struct domain *d, uint64_t pa)
-{
-	for (unsigned int i = 0; i < __atomic_load_n(&d->nr_extra, __ATOMIC_ACQUIRE); i++)
-		if (pa == d->extra[i].pa)
-			return true;
-	for (int i = 0; i < d->nr_ram; i++)
-		if (pa >= d->ram[i].pa && pa - d->ram[i].pa < d->ram[i].size)
-			return true;
-	for (int i = 0; i < d->nr_shm_owned; i++)
-		if (pa >= d->shm_owned[i].base && pa - d->shm_owned[i].base < d->shm_owned[i].size)
-			return true;
-	if (pa == d->shared_info_pa)
-		return true;
-	for (unsigned int i = 0; i < d->gnttab.nr_frames; i++)
-		if (pa == d->gnttab.frame_pa[i])
-			return true;
-	return false;
-}
-
-uint64_t domain_ram_page(const struct domain *d, uint64_t gfn)
-{
-	uint64_t ipa = gfn << 12;
-
-	for (int i = 0; i < d->nr_ram; i++)
-		if (ipa >= d->ram[i].ipa && ipa - d->ram[i].ipa < d->ram[i].size)
-			return d->ram[i].pa + (ipa - d->ram[i].ipa);
-	return 0;
-}
-
-struct domain *domain_owning_page(uint64_t pa)
-{
-	for (unsigned int i = 0; i < nr_domains; i++)
-		if (owns_page(domains[i], pa))
-			return domains[i];
-	return NULL;
-}
-
-uint64_t domain_gfn_to_own_page(struct domain *d, uint64_t gfn)
-{
-	uint64_t pa;
-
-	spin_lock(&d->p2m_lock);
-	pa = arch_gfn_to_pa(d, gfn);
-	if (pa && !owns_page(d, pa))
-		pa = 0;
-	spin_unlock(&d->p2m_lock);
-	return pa;
-}
-
-uint64_t domain_overhead(const struct domain *d)
-{
-	return d->overhead +
-	       (uint64_t)__atomic_load_n(&d->heap_pages, __ATOMIC_RELAXED) * PAGE_SIZE;
-}
-
-bool domain_is_self(const struct domain *d, uint16_t domid)
-{
-	return domid == DOMID_SELF || domid == d->id;
-}
-
 /* Copies len bytes from host src to guest-physical ipa, across the host
  * pieces backing it (static memory may be several). False if part of the
  * range is not guest RAM. */
@@ -497,6 +389,8 @@ static struct evtchn_vcpu *alloc_vcpus(struct domain *d, struct ram_map *ram)
 		return NULL;
 	}
 	memset((void *)(uintptr_t)pa, 0, size);
+	d->vcpu_pa = pa;
+	d->vcpu_bytes = ALIGN_UP(size, PAGE_SIZE);
 	d->vcpu = (struct vcpu **)(uintptr_t)(pa + stride * n);
 	for (unsigned int i = 0; i < n; i++)
 		d->vcpu[i] = (struct vcpu *)(uintptr_t)(pa + i * stride);
@@ -514,6 +408,7 @@ static int create_vcpus(struct domain *d)
 
 		v->dom = d;
 		v->id = i;
+		v->aff_hard = v->aff_soft = ~0U;
 		v->power = i == 0 ? VCPU_ON_PENDING : VCPU_OFF;
 		d->vcpus_joined = true;
 		if (sched_add_vcpu(v))
@@ -587,7 +482,8 @@ static int build(struct domain *d, const struct domain_config *c,
 		d->is_control = true;
 		dom0_layout(d, h);
 	}
-	d->nr_vcpus = c->vcpus;
+	d->nr_vcpus = d->max_vcpus = c->vcpus;
+	d->guest_64bit = true;
 	ev = alloc_vcpus(d, ram);
 	if (!ev || alloc_memory(d, ram) || arch_domain_create(d) || map_memory(d) ||
 	    xen_domain_init(d, ev) || (c->dom0 && dom0_give_devices(d, h, host_fdt)))
@@ -614,6 +510,8 @@ static struct domain *alloc_domain(const struct domain_config *c, struct ram_map
 	}
 	memset(d, 0, sizeof(*d));
 	d->overhead = size;
+	d->self_pa = pa;
+	d->self_bytes = size;
 	return d;
 }
 
@@ -651,7 +549,7 @@ int domain_create(const struct domain_config *c, const struct host_info *h,
 	uint64_t free_before = heap_free_bytes();
 	struct domain *d;
 
-	if (c->domid >= by_id_size)
+	if (c->domid >= DOMID_FIRST_RESERVED)
 		return fail(c, "compatible: no room in the domain table");
 	building.nr = 0;
 	d = alloc_domain(c, ram);
@@ -662,7 +560,8 @@ int domain_create(const struct domain_config *c, const struct host_info *h,
 			give_back(d, ram, free_before);
 		return -1;
 	}
-	domain_register(d);
+	if (domain_register(d))
+		return fail(c, "memory: no room in the domain table");
 	print_domain(d);
 	return 0;
 }
@@ -684,6 +583,7 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why)
 {
 	bool all_down = true;
 	enum domain_state running = DOM_RUNNING;
+	struct domain *o;
 
 	/* Two vCPUs may shut the domain down at once: one does it. */
 	if (!__atomic_compare_exchange_n(&d->state, &running, DOM_SHUTDOWN, false,
@@ -696,11 +596,13 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why)
 	 * ones are never woken again (sched_wake checks the domain). */
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		sched_vcpu_stop(d->vcpu[i]);
-	for (unsigned i = 0; i < nr_domains; i++)
-		if (domains[i]->state != DOM_SHUTDOWN)
+	for_each_domain(o)
+		if (o->state != DOM_SHUTDOWN && o->dying == DOM_ALIVE)
 			all_down = false;
 	if (all_down)
 		printk("All domains have stopped.\n");
+	/* The toolstack hears of it (Xen's VIRQ_DOM_EXC) and destroys it. */
+	lifecycle_notify_dom_exc();
 }
 
 /* Boot, once every domain is built and before any runs: the static
@@ -708,8 +610,9 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why)
  * tree, Xen's side 1; its peer's port starts pending). */
 void domains_bind_static_evtchns(const struct system_config *sys)
 {
-	for (unsigned int i = 0; i < nr_domains; i++) {
-		struct domain *d = domains[i];
+	struct domain *d;
+
+	for_each_domain(d) {
 		const struct domain_config *c = d->cfg;
 
 		for (int k = 0; k < c->nr_evtchn; k++) {
@@ -741,6 +644,8 @@ void domains_bind_static_evtchns(const struct system_config *sys)
 /* Boot: every built domain's vCPU 0 becomes runnable. */
 void domains_start(void)
 {
-	for (unsigned i = 0; i < nr_domains; i++)
-		sched_vcpu_start(domains[i]->vcpu[0]);
+	struct domain *d;
+
+	for_each_domain(d)
+		sched_vcpu_start(d->vcpu[0]);
 }

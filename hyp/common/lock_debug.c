@@ -14,11 +14,13 @@
 static uint8_t held[MAX_CPUS][LOCK_RANKS];
 
 static const char *const rank_name[LOCK_RANKS] = {
-	[LOCK_UNRANKED] = "unranked", [LOCK_VCPUS] = "vcpus", [LOCK_CONIO] = "conio",
+	[LOCK_UNRANKED] = "unranked", [LOCK_LIFECYCLE] = "lifecycle",
+	[LOCK_VCPUS] = "vcpus", [LOCK_CONIO] = "conio",
 	[LOCK_EVTCHN] = "evtchn", [LOCK_P2M] = "p2m",
 	[LOCK_VPL011] = "vpl011", [LOCK_VGIC] = "vgic",
 	[LOCK_SCHED] = "sched", [LOCK_TIMER] = "timer",
-	[LOCK_VMID] = "vmid", [LOCK_HEAP] = "heap",
+	[LOCK_DOMLIST] = "domlist", [LOCK_VMID] = "vmid", [LOCK_HEAP] = "heap",
+	[LOCK_GRACE] = "grace",
 	[LOCK_DOMCTL] = "domctl", [LOCK_CONIN] = "conin", [LOCK_CONSOLE] = "console",
 };
 

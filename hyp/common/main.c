@@ -12,6 +12,7 @@
 #include <xenith/control.h>
 #include <xenith/domain.h>
 #include <xenith/fdt.h>
+#include <xenith/grace.h>
 #include <xenith/heap.h>
 #include <xenith/lib.h>
 #include <xenith/page_alloc.h>
@@ -191,14 +192,17 @@ static void print_footprint(void)
 {
 	uint64_t start, end, pools = 0, per_dom = 0, tables;
 
+	struct domain *d;
+
 	arch_image_range(&start, &end);
-	for (unsigned i = 0; i < nr_domains; i++) {
-		pools += domains[i]->p2m_pool.pages * 4096;
-		per_dom += domain_overhead(domains[i]);
+	for_each_domain(d) {
+		pools += d->p2m_pool.pages * 4096;
+		per_dom += domain_overhead(d);
 	}
-	/* Configurations and the domain tables, sized from the tree. */
+	/* Configurations, sized from the tree; the domain table's leaves and
+	 * the heap's owner table. */
 	tables = ALIGN_UP((uint64_t)sys.dom_cap * sizeof(struct domain_config), 4096) +
-		 ALIGN_UP((uint64_t)(2 * sys.nr_domains + 1) * sizeof(void *), 4096);
+		 (uint64_t)domain_table_leaves() * 4096 + heap_owner_bytes();
 	printk("Hypervisor memory: %llu KiB (image and data %llu KiB, P2M pools %llu KiB, "
 	       "domains and vCPUs %llu KiB, configuration %llu KiB)\n",
 	       (unsigned long long)((end - start + pools + per_dom + tables) >> 10),
@@ -217,8 +221,10 @@ static void print_footprint(void)
  * allocated after boot (Xen 4.17's static configuration). */
 static void seal_if_static(void)
 {
-	for (unsigned int i = 0; i < nr_domains; i++)
-		if (!domains[i]->cfg->nr_static_mem || domains[i]->is_control)
+	struct domain *d;
+
+	for_each_domain(d)
+		if (!d->cfg->nr_static_mem || d->is_control)
 			return;
 	if (!nr_domains)
 		return;
@@ -267,6 +273,7 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 		printk("bootscrub=off: guest RAM is not scrubbed at boot\n");
 	reserve_in_use(fdt, fdt_pa);
 	heap_init(&ram);
+	grace_cpu_up(0);
 	if (config_storage(fdt))
 		parse_config(fdt);
 	sched_init(&sys, host.nr_cpus);
@@ -279,8 +286,8 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 	start_cpus();
 	printk("Freed %llu KiB of boot-only code and constants (no longer mapped)\n",
 	       (unsigned long long)(arch_free_init() >> 10));
-	if (nr_domains && domains[0]->is_control)
-		console_focus_dom0(domains[0]);
+	if (domain_by_id(0) && domain_by_id(0)->is_control)
+		console_focus_dom0(domain_by_id(0));
 	domains_start();
 	sched_run_cpu();
 }
@@ -288,5 +295,6 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 void start_secondary(unsigned int cpu)
 {
 	arch_init_secondary(cpu);
+	grace_cpu_up(cpu);
 	sched_run_cpu();
 }

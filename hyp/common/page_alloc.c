@@ -89,6 +89,18 @@ uint64_t ram_map_alloc_low(struct ram_map *m, uint64_t size, uint64_t align)
 	return 0;
 }
 
+bool ram_map_free_adjacent(struct ram_map *m, uint64_t base, uint64_t size)
+{
+	int i = 0;
+
+	while (i < m->n && m->free[i].base < base)
+		i++;
+	if ((i > 0 && m->free[i - 1].base + m->free[i - 1].size == base) ||
+	    (i < m->n && base + size == m->free[i].base))
+		return ram_map_free(m, base, size);
+	return false;
+}
+
 bool ram_map_free(struct ram_map *m, uint64_t base, uint64_t size)
 {
 	int i = 0;
@@ -130,14 +142,43 @@ uint64_t ram_map_free_bytes(const struct ram_map *m)
 
 void page_pool_init(struct page_pool *p, uint64_t base, uint64_t pages)
 {
-	p->base = base;
-	p->pages = pages;
-	p->used = 0;
+	*p = (struct page_pool){ .base = base, .cont = pages, .pages = pages };
 }
 
 uint64_t page_pool_alloc(struct page_pool *p)
 {
-	if (p->used == p->pages)
+	uint64_t pa;
+
+	if (p->cont_used < p->cont) {
+		p->used++;
+		return p->base + PAGE_SIZE * p->cont_used++;
+	}
+	pa = p->free;
+	if (!pa)
 		return 0;
-	return p->base + PAGE_SIZE * p->used++;
+	p->free = *(volatile uint64_t *)(uintptr_t)pa;
+	p->nr_free--;
+	p->used++;
+	return pa;
+}
+
+void page_pool_add(struct page_pool *p, uint64_t pa)
+{
+	*(volatile uint64_t *)(uintptr_t)pa = p->free;
+	p->free = pa;
+	p->nr_free++;
+	p->pages++;
+}
+
+uint64_t page_pool_shrink(struct page_pool *p)
+{
+	uint64_t pa = p->free;
+
+	if (!pa)
+		return 0;
+	p->free = *(volatile uint64_t *)(uintptr_t)pa;
+	*(volatile uint64_t *)(uintptr_t)pa = 0;
+	p->nr_free--;
+	p->pages--;
+	return pa;
 }

@@ -81,6 +81,16 @@ void arch_console_poll(void)
 {
 }
 
+/* The idle loop's quiescent point and reaper (grace.c, lifecycle.c):
+ * nothing to free in these tests. */
+void grace_quiescent(void)
+{
+}
+
+void lifecycle_idle(void)
+{
+}
+
 void arch_cpu_idle(void)
 {
 	unreached(__func__);

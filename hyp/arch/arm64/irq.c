@@ -6,6 +6,7 @@
 #include <xenith/arch-api.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
+#include <xenith/grace.h>
 #include <xenith/lib.h>
 #include <xenith/sched.h>
 #include <xenith/timer.h>
@@ -115,6 +116,10 @@ static void __attribute__((noinline)) dispatch_other(unsigned int intid,
 				__ATOMIC_ACQ_REL) >> this_cpu()) & 1)
 		arch_dump_cpu();
 	write_sysreg(S3_0_C12_C11_1, intid); /* ICC_DIR_EL1: deactivate */
+	/* Interrupts come only from a guest or the idle loop, one at a
+	 * time: a kick finds the CPU quiescent (grace.h). */
+	if (intid == GIC_SGI_KICK)
+		grace_quiescent();
 }
 
 /* `guest`: the vCPU the interrupt came from, NULL if it came while the

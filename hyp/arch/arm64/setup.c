@@ -109,6 +109,15 @@ void arch_clean_dcache(uint64_t pa, uint64_t size)
 	dsb(sy);
 }
 
+void arch_flush_dcache(uint64_t pa, uint64_t size)
+{
+	uint64_t line = 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+
+	for (uint64_t a = pa & ~(line - 1); a < pa + size; a += line)
+		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+	dsb(sy);
+}
+
 /* Zeroes memory a cache-line block per instruction (DC ZVA) where the
  * range allows: guest RAM is scrubbed at construction, so this is most of
  * the time between power-on and a guest's first instruction. */

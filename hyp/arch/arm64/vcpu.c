@@ -3,6 +3,7 @@
  * Arm64 domain and vCPU set-up: stage-2 (VMID, root table from the P2M
  * pool), EL2 trap configuration, and the EL1 context a vCPU carries.
  */
+#include <public/control.h>
 #include <arch/gic.h>
 #include <arch/p2m.h>
 #include <arch/sysreg.h>
@@ -12,6 +13,7 @@
 #include <xenith/assert.h>
 #include <xenith/console.h>
 #include <xenith/domain.h>
+#include <xenith/errno.h>
 #include <xenith/lib.h>
 
 void vcpu_enter(const struct cpu_regs *regs, uint64_t stack_top)
@@ -34,9 +36,13 @@ extern uint8_t cpu_stacks[MAX_CPUS][0x4000];
 #define VTCR_GUEST ((1UL << 31) | (2UL << 16) | (3UL << 12) | (1UL << 10) | \
 		    (1UL << 8) | (1UL << 6) | 25)
 
-/* 8-bit VMIDs (VTCR_EL2.VS = 0); VMID 0 is never given to a guest. */
+/* 8-bit VMIDs (VTCR_EL2.VS = 0); VMID 0 is never given to a guest: 255
+ * live domains at most. Handed out next-fit from the last one given, so
+ * a VMID just freed is the last to be used again; every CPU's TLB has
+ * forgotten it before it is freed (arch_domain_release). */
 #define NR_VMIDS 256
 static uint32_t vmid_used[NR_VMIDS / 32];
+static unsigned int vmid_last;
 static spinlock_t vmid_lock = SPINLOCK_INIT_RANK(LOCK_VMID);
 
 /* A free VMID, or 0 if all 255 are in use. */
@@ -45,10 +51,12 @@ static unsigned int vmid_alloc(void)
 	unsigned int vmid = 0;
 
 	spin_lock(&vmid_lock);
-	for (unsigned int i = 1; i < NR_VMIDS; i++) {
-		if (!(vmid_used[i / 32] & (1U << (i % 32)))) {
+	for (unsigned int n = 1; n < NR_VMIDS; n++) {
+		unsigned int i = (vmid_last + n) % NR_VMIDS;
+
+		if (i && !(vmid_used[i / 32] & (1U << (i % 32)))) {
 			vmid_used[i / 32] |= 1U << (i % 32);
-			vmid = i;
+			vmid = vmid_last = i;
 			break;
 		}
 	}
@@ -62,10 +70,18 @@ void arch_domain_release(struct domain *d)
 
 	if (!vmid)
 		return;
+	/* No CPU runs the domain or has its stage 2 in VTTBR_EL2 any more
+	 * (its vCPUs' contexts were saved, arch_vcpu_save), and its tables
+	 * are gone: what any TLB still holds for its VMID, however it got
+	 * there, goes now, on every CPU, before the VMID is given again.
+	 * TLBI ALLE1IS takes every VMID's EL1&0 entries: a destruction is
+	 * rare, and no VTTBR needs to be borrowed for it. */
+	__asm__ volatile("dsb ishst\n tlbi alle1is\n dsb ish\n isb" ::: "memory");
 	spin_lock(&vmid_lock);
 	vmid_used[vmid / 32] &= ~(1U << (vmid % 32));
 	spin_unlock(&vmid_lock);
 	d->arch.vmid = 0;
+	d->arch.vttbr = 0;
 }
 
 int arch_domain_create(struct domain *d)
@@ -75,17 +91,17 @@ int arch_domain_create(struct domain *d)
 	d->p2m_root = p2m_new_root(&d->p2m_pool);
 	if (!d->p2m_root) {
 		printk("%s: xen,domain-p2m-mem-mb: pool empty\n", d->cfg->path);
-		return -1;
+		return -XEN_ENOMEM;
 	}
 	vmid = vmid_alloc();
 	if (!vmid) {
 		printk("%s: no VMID left (255 domains at most)\n", d->cfg->path);
-		return -1;
+		return -XEN_EBUSY;
 	}
 	d->arch.vmid = vmid;
 	d->arch.vttbr = ((uint64_t)vmid << 48) | d->p2m_root;
 	d->arch.cntvoff = read_sysreg(cntpct_el0);
-	return vgic_domain_init(d);
+	return vgic_domain_init(d) ? -XEN_EINVAL : 0;
 }
 
 /*
@@ -150,6 +166,36 @@ void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
 	/* The vGIC forgot the upcall line's level: the first entry must set
 	 * it again from evtchn_upcall_pending (xen_vcpu_entry). */
 	v->upcall_level = false;
+}
+
+/* Xen's is_guest_pv64_psr(): AArch64, EL1h, EL1t or EL0t. */
+static bool psr64_ok(uint64_t psr)
+{
+	unsigned int mode = psr & 0xf;
+
+	/* Bit 4 set: an AArch32 mode. */
+	return !(psr & 0x10) && (mode == PSR_MODE_EL1H || mode == PSR_MODE_EL1T ||
+				 mode == PSR_MODE_EL0T);
+}
+
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *ctx)
+{
+	const struct vcpu_guest_core_regs *r = &ctx->user_regs;
+
+	if (!psr64_ok(r->cpsr) || (r->spsr_el1 && !psr64_ok(r->spsr_el1)))
+		return -XEN_EINVAL;
+	arch_vcpu_init(v, r->pc64, r->x[0]);
+	memcpy(v->arch.regs.x, r->x, sizeof(r->x));
+	v->arch.regs.pstate = r->cpsr;
+	v->arch.el1.sp_el0 = r->sp_el0;
+	v->arch.el1.sp_el1 = r->sp_el1;
+	v->arch.el1.elr_el1 = r->elr_el1;
+	v->arch.el1.spsr_el1 = r->spsr_el1;
+	v->arch.el1.sctlr = ctx->sctlr;
+	v->arch.el1.ttbr0 = ctx->ttbr0;
+	v->arch.el1.ttbr1 = ctx->ttbr1;
+	v->arch.el1.tcr = ctx->ttbcr;
+	return 0;
 }
 
 static void el1_restore(const struct el1_sysregs *s)
@@ -322,6 +368,11 @@ void arch_vcpu_save(struct vcpu *v)
 		fpsimd_save(&v->arch.fp);
 		v->arch.fp_live = false;
 	}
+	/* No CPU keeps a stage 2 it does not run: a domain's tables may go
+	 * once its vCPUs are saved, and nothing may walk them afterwards
+	 * (VMID 0 is nobody's; arch_vcpu_load sets the next one). */
+	write_sysreg(vttbr_el2, 0);
+	isb();
 }
 
 void regs_copy(struct cpu_regs *dst, const struct cpu_regs *src);

@@ -88,7 +88,7 @@ int vgic_domain_init(struct domain *d)
 	spin_lock_init(&dist->lock, LOCK_VGIC);
 	dist->nr_spis = n > VGIC_MAX_SPIS ? VGIC_MAX_SPIS : ALIGN_UP(n, 32);
 	/* IDbits = 10 (value 9), CPUNumber, ITLinesNumber; no LPIs. */
-	dist->typer = (9U << 19) | ((MIN(d->nr_vcpus, 8U) - 1) << 5) |
+	dist->typer = (9U << 19) | ((MIN(d->max_vcpus, 8U) - 1) << 5) |
 		      (dist->nr_spis / 32);
 	for (unsigned i = 0; i < dist->nr_spis; i++)
 		dist->spi[i].priority = 0xa0;

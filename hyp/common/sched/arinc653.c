@@ -110,11 +110,38 @@ static int a653_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int s
 	return sched_idle_cpu(p, v->sched.cpu, self);
 }
 
+/* Vcpu 0 leaving takes its domain's window out of the frame (a frame
+ * given no length is what the windows left add up to). */
+static void a653_remove_vcpu(struct sched_pool *p, struct vcpu *v)
+{
+	uint64_t sum = 0;
+	unsigned int w = 0;
+
+	if (v->sched.run == RUN_RUNNABLE)
+		runq_remove(p, v);
+	if (v->id != 0)
+		return;
+	while (w < p->a653_nr && p->a653_dom[w] != v->dom)
+		w++;
+	if (w == p->a653_nr)
+		return;
+	for (; w + 1 < p->a653_nr; w++) {
+		p->a653_dom[w] = p->a653_dom[w + 1];
+		p->a653_len[w] = p->a653_len[w + 1];
+	}
+	p->a653_nr--;
+	for (w = 0; w < p->a653_nr; w++)
+		sum += p->a653_len[w];
+	if (!p->cfg->a653_major_us)
+		p->major_ns = sum;
+}
+
 const struct sched_ops sched_arinc653_ops = {
 	.kind = SCHED_ARINC653,
 	.name = "arinc653",
 	.init_pool = a653_init_pool,
 	.add_vcpu = a653_add_vcpu,
+	.remove_vcpu = a653_remove_vcpu,
 	.enqueue = a653_enqueue,
 	.charge = a653_charge,
 	.pick = a653_pick,

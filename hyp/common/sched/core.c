@@ -14,7 +14,9 @@
 #include <xenith/console.h>
 #include <xenith/domain.h>
 #include <xenith/errno.h>
+#include <xenith/grace.h>
 #include <xenith/lib.h>
+#include <xenith/lifecycle.h>
 #include <xenith/sched.h>
 
 struct pcpu pcpu[MAX_CPUS];
@@ -453,6 +455,10 @@ static void __attribute__((noreturn)) cpu_loop(unsigned int c, struct vcpu *next
 		if (next)
 			switch_to(pc, c, next);
 		release_unwanted(pc, c);
+		/* Nothing is held here: a quiescent point (grace.h), where
+		 * what waited for one is also given back. */
+		grace_quiescent();
+		lifecycle_idle();
 		if (!pc->resched)
 			arch_cpu_idle(); /* interrupts run in here */
 		arch_console_poll();
@@ -740,6 +746,39 @@ int sched_add_vcpu(struct vcpu *v)
 	}
 	spin_unlock(&p->lock);
 	return rc;
+}
+
+void sched_remove_vcpu(struct vcpu *v)
+{
+	struct sched_pool *p = pool_of(v);
+	struct vcpu **pp;
+
+	spin_lock(&p->lock);
+	ASSERT(v->sched.run != RUN_RUNNING);
+	p->ops->remove_vcpu(p, v);
+	if (v->sched.polling) {
+		v->sched.polling = false;
+		__atomic_sub_fetch(&v->dom->nr_polling, 1, __ATOMIC_RELAXED);
+	}
+	v->sched.wake_deferred = false;
+	/* Powered off for good: nothing makes it runnable again (alive()). */
+	v->power = VCPU_OFF;
+	set_run(v, RUN_OFFLINE, arch_time_ns());
+	for (pp = &p->all_head; *pp && *pp != v; pp = &(*pp)->sched.pool_next)
+		;
+	if (*pp) {
+		struct vcpu *prev = NULL;
+
+		*pp = v->sched.pool_next;
+		if (p->all_tail == v) {
+			for (struct vcpu *w = p->all_head; w; w = w->sched.pool_next)
+				prev = w;
+			p->all_tail = prev;
+		}
+		p->nr_vcpus--;
+	}
+	v->sched.pool_next = NULL;
+	spin_unlock(&p->lock);
 }
 
 void sched_cpu_down(unsigned int cpu)

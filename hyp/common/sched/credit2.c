@@ -64,17 +64,69 @@ static int c2_add_vcpu(struct sched_pool *p, struct vcpu *v)
 {
 	struct domain *d = v->dom;
 
-	/* The domain's parameters, one load away on every decision. */
-	d->c2_weight = d->cfg->sched_weight ? d->cfg->sched_weight : 256;
-	d->c2_cap = d->cfg->sched_cap;
+	/* The domain's parameters, one load away on every decision: from
+	 * the configuration when its first vCPU joins, unless the control
+	 * domain set them before (XEN_DOMCTL_scheduler_op). */
+	if (!d->c2_weight) {
+		d->c2_weight = d->cfg->sched_weight ? d->cfg->sched_weight : 256;
+		d->c2_cap = d->cfg->sched_cap;
+		if (d->c2_cap) {
+			d->cap_budget = (int64_t)d->c2_cap * CAP_PERIOD / 100;
+			d->cap_next = 0;
+		}
+	}
 	p->max_weight = MAX(p->max_weight, weight_of(v));
 	v->sched.credit = CREDIT_INIT;
 	v->sched.credit_seen = p->credit_added;
-	if (d->cfg->sched_cap && v->id == 0) {
-		d->cap_budget = (int64_t)d->cfg->sched_cap * CAP_PERIOD / 100;
+	return 0;
+}
+
+/* Off the queue: the heap, the yielder's place, or the parked list. */
+static void c2_remove_vcpu(struct sched_pool *p, struct vcpu *v)
+{
+	if (v->sched.in_heap) {
+		runq_heap_remove(p, v);
+	} else if (p->yielder == v) {
+		p->yielder = NULL;
+		p->nr_queued--;
+	} else if (v->sched.run == RUN_RUNNABLE) {
+		runq_remove(p, v);   /* parked: capped out */
+	}
+}
+
+void sched_credit2_get(struct domain *d, uint32_t *weight, uint32_t *cap)
+{
+	struct sched_pool *p = d->pool;
+
+	spin_lock(&p->lock);
+	*weight = d->c2_weight ? d->c2_weight :
+		  (d->cfg->sched_weight ? d->cfg->sched_weight : 256);
+	*cap = d->c2_weight ? d->c2_cap : d->cfg->sched_cap;
+	spin_unlock(&p->lock);
+}
+
+/* As Xen's csched2_dom_cntl putinfo: a weight of 0 leaves it; a cap of
+ * 0 takes the cap away, any other sets it (its budget starts full). The
+ * caller checked the cap against the domain's vCPUs. */
+void sched_credit2_set(struct domain *d, uint32_t weight, uint32_t cap)
+{
+	struct sched_pool *p = d->pool;
+
+	spin_lock(&p->lock);
+	if (!d->c2_weight) {
+		d->c2_weight = d->cfg->sched_weight ? d->cfg->sched_weight : 256;
+		d->c2_cap = d->cfg->sched_cap;
+	}
+	if (weight) {
+		d->c2_weight = weight;
+		p->max_weight = MAX(p->max_weight, weight);
+	}
+	if (cap) {
+		d->cap_budget = (int64_t)cap * CAP_PERIOD / 100;
 		d->cap_next = 0;
 	}
-	return 0;
+	d->c2_cap = cap;
+	spin_unlock(&p->lock);
 }
 
 static int64_t score(const struct vcpu *v)
@@ -315,6 +367,7 @@ const struct sched_ops sched_credit2_ops = {
 	.name = "credit2",
 	.init_pool = c2_init_pool,
 	.add_vcpu = c2_add_vcpu,
+	.remove_vcpu = c2_remove_vcpu,
 	.enqueue = c2_enqueue,
 	.charge = c2_charge,
 	.pick = c2_pick,

@@ -10,19 +10,30 @@
 
 static void null_init_pool(struct sched_pool *p)
 {
-	p->null_next = 0;
+	p->null_taken = 0;
 }
 
+/* The lowest CPU of the pool no vCPU owns. */
 static int null_add_vcpu(struct sched_pool *p, struct vcpu *v)
 {
-	int cpu = sched_nth_cpu(p->cpus, p->null_next);
+	int cpu = sched_nth_cpu(p->cpus & ~p->null_taken, 0);
 
 	if (cpu < 0)
 		return -1;
-	p->null_next++;
+	p->null_taken |= 1U << cpu;
 	v->sched.null_cpu = cpu;
 	v->sched.cpu = (unsigned int)cpu;
 	return 0;
+}
+
+/* Its CPU is free for the next vCPU that joins. */
+static void null_remove_vcpu(struct sched_pool *p, struct vcpu *v)
+{
+	if (v->sched.run == RUN_RUNNABLE)
+		runq_remove(p, v);
+	if (v->sched.null_cpu >= 0)
+		p->null_taken &= ~(1U << v->sched.null_cpu);
+	v->sched.null_cpu = -1;
 }
 
 static void null_enqueue(struct sched_pool *p, struct vcpu *v, uint64_t now)
@@ -68,6 +79,7 @@ const struct sched_ops sched_null_ops = {
 	.cpu_owned = true,
 	.init_pool = null_init_pool,
 	.add_vcpu = null_add_vcpu,
+	.remove_vcpu = null_remove_vcpu,
 	.enqueue = null_enqueue,
 	.charge = null_charge,
 	.pick = null_pick,

@@ -131,11 +131,18 @@ static int rt_tickle(struct sched_pool *p, struct vcpu *v, uint64_t now, int sel
 	return victim;
 }
 
+static void rt_remove_vcpu(struct sched_pool *p, struct vcpu *v)
+{
+	if (v->sched.run == RUN_RUNNABLE)
+		runq_remove(p, v);
+}
+
 const struct sched_ops sched_rtds_ops = {
 	.kind = SCHED_RTDS,
 	.name = "rtds",
 	.init_pool = rt_init_pool,
 	.add_vcpu = rt_add_vcpu,
+	.remove_vcpu = rt_remove_vcpu,
 	.enqueue = rt_enqueue,
 	.charge = rt_charge,
 	.pick = rt_pick,

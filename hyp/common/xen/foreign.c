@@ -24,6 +24,7 @@
 #include <xenith/errno.h>
 #include <xenith/guest_access.h>
 #include <xenith/heap.h>
+#include <xenith/lifecycle.h>
 #include <xenith/xen_ops.h>
 
 #define XENMAPSPACE_gmfn_foreign 4
@@ -89,67 +90,47 @@ static void put_target(struct vcpu *v, struct domain *d)
 
 /* ---- populate_physmap -------------------------------------------------------- */
 
-/* One new page for d at gfn. 0, or a Xen error. */
-static int64_t populate_one(struct domain *d, uint64_t gfn)
-{
-	uint64_t pa;
-	int64_t rc = 0;
+/* Xen 4.17 on Arm (memory.c's max_order()): a domain populating itself
+ * gets extents of up to 2 MiB, the control domain up to 1 GiB. */
+#define DOMU_MAX_ORDER 9
+#define CTLDOM_MAX_ORDER 18
+/* Pages given per turn: a longer call continues (Xen preempts too). */
+#define POPULATE_TURN 2048
 
-	spin_lock(&d->p2m_lock);
-	/* A frame of its own RAM it gave back (decrease_reservation, a
-	 * balloon): the same page returns; it never stopped being its. */
-	pa = domain_ram_page(d, gfn);
-	if (pa) {
-		rc = arch_p2m_map_page(d, gfn, pa) ? -XEN_ENOMEM : 0;
-		if (!rc)
-			memory_forget_gfn(d, gfn);
-		spin_unlock(&d->p2m_lock);
-		return rc;
-	}
-	if (d->nr_extra == MAX_EXTRA_PAGES) {
-		spin_unlock(&d->p2m_lock);
-		return -XEN_ENOMEM;
-	}
-	pa = heap_alloc_page();
-	if (!pa) {
-		rc = -XEN_ENOMEM;
-	} else {
-		arch_clear_memory(pa, 4096);
-		if (arch_p2m_map_page(d, gfn, pa)) {
-			heap_free_page(pa);
-			rc = -XEN_EINVAL;
-		} else {
-			memory_forget_gfn(d, gfn);
-			d->extra[d->nr_extra].gfn = gfn;
-			d->extra[d->nr_extra].pa = pa;
-			__atomic_store_n(&d->nr_extra, d->nr_extra + 1, __ATOMIC_RELEASE);
-			__atomic_add_fetch(&d->heap_pages, 1, __ATOMIC_RELAXED);
-		}
-	}
-	spin_unlock(&d->p2m_lock);
-	return rc;
-}
-
-/* Returns how many extents were populated (Xen's convention: fewer than
- * asked means the rest failed). Only single pages (order 0). */
+/* Returns how many extents were populated, counting from 0 across the
+ * call's continuations (Xen's convention: fewer than asked means the
+ * rest failed). Each extent is a fresh, zeroed piece of host RAM that
+ * becomes the domain's own (domain_populate, domain_mem.c). A call made
+ * directly (not in a multicall, which cannot continue) continues every
+ * POPULATE_TURN pages, with the next extent in the command's upper bits. */
 int64_t mem_populate_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
 {
 	struct xen_memory_reservation r;
 	struct domain *d;
 	int64_t rc = 0;
-	uint64_t i;
+	uint64_t i, turn = 0;
 
 	if (copy_from_guest(&r, arg, sizeof(r)))
 		return -XEN_EFAULT;
 	d = get_target(v, r.domid, &rc);
 	if (!d)
 		return rc;
-	for (i = start; i < r.nr_extents && !r.extent_order; i++) {
+	if (r.extent_order > (v->dom->is_control ? CTLDOM_MAX_ORDER : DOMU_MAX_ORDER)) {
+		put_target(v, d);
+		return (int64_t)start;
+	}
+	for (i = start; i < r.nr_extents; i++) {
 		uint64_t gfn;
 
+		if (turn >= POPULATE_TURN && !v->in_multicall) {
+			put_target(v, d);
+			arch_hypercall_continue();
+			return (int64_t)(XENMEM_populate_physmap | (i << 6));
+		}
 		if (copy_from_guest(&gfn, r.extent_start + 8 * i, sizeof(gfn)) ||
-		    populate_one(d, gfn))
+		    domain_populate(d, gfn, r.extent_order))
 			break;
+		turn += 1ULL << r.extent_order;
 	}
 	put_target(v, d);
 	return (int64_t)i;

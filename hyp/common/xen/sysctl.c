@@ -25,6 +25,7 @@
 #include <xenith/guest_access.h>
 #include <xenith/heap.h>
 #include <xenith/lib.h>
+#include <xenith/lifecycle.h>
 #include <xenith/sched.h>
 
 #define PAGE_SHIFT 12
@@ -103,6 +104,9 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
 	pi->capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap |
 			   XEN_SYSCTL_PHYSCAP_gnttab_v1;
 	pi->total_pages = ctl_host.total_pages;
+	/* What waited for a grace period that has passed goes back first,
+	 * as the idle loop would. */
+	lifecycle_idle();
 	pi->free_pages = heap_free_bytes() >> PAGE_SHIFT;
 	pi->max_mfn = ctl_host.ram_end_pfn - 1;
 }
@@ -131,7 +135,7 @@ static int64_t domaininfolist(struct xen_sysctl_getdomaininfolist *l)
 /* A CPU mask into the caller's bitmap, as Xen's bitmap_to_xenctl_bitmap:
  * as many bytes as both sides have (Xen's side: nr_cpu_ids bits), the
  * rest of the caller's bytes zeroed. */
-static int64_t put_cpumap(const struct xenctl_bitmap *b, uint32_t mask)
+int64_t ctl_put_cpumap(const struct xenctl_bitmap *b, uint32_t mask)
 {
 	static const uint8_t zero[64];
 	uint64_t theirs = ((uint64_t)b->nr_bits + 7) / 8;
@@ -173,6 +177,7 @@ static const struct sched_pool *pool_from(uint32_t id)
 static int64_t cpupool_op(struct xen_sysctl_cpupool_op *op)
 {
 	const struct sched_pool *p;
+	struct domain *d;
 	uint32_t n = 0;
 
 	switch (op->op) {
@@ -180,14 +185,14 @@ static int64_t cpupool_op(struct xen_sysctl_cpupool_op *op)
 		p = pool_from(op->cpupool_id);
 		if (!p)
 			return -XEN_ENOENT; /* past the last pool */
-		for (unsigned int i = 0; i < nr_domains; i++)
-			n += domains[i]->pool == p;
+		for_each_domain(d)
+			n += d->pool == p;
 		op->cpupool_id = p->id;
 		op->sched_id = ctl_sched_id(p->cfg->sched);
 		op->n_dom = n;
-		return put_cpumap(&op->cpumap, p->cpus);
+		return ctl_put_cpumap(&op->cpumap, p->cpus);
 	case XEN_SYSCTL_CPUPOOL_OP_FREEINFO:
-		return put_cpumap(&op->cpumap, 0);
+		return ctl_put_cpumap(&op->cpumap, 0);
 	case XEN_SYSCTL_CPUPOOL_OP_CREATE:
 	case XEN_SYSCTL_CPUPOOL_OP_DESTROY:
 	case XEN_SYSCTL_CPUPOOL_OP_ADDCPU:

@@ -91,8 +91,8 @@ int gnttab_grow(struct domain *d, unsigned int n)
 	struct grant_table *gt = &d->gnttab;
 
 	ASSERT_LOCKED(&d->p2m_lock);
-	if (n > GNTTAB_MAX_FRAMES)
-		n = GNTTAB_MAX_FRAMES;
+	if (n > (gt->max_frames ? gt->max_frames : GNTTAB_MAX_FRAMES))
+		n = gt->max_frames ? gt->max_frames : GNTTAB_MAX_FRAMES;
 	if (n > gt->nr_alloc && gnttab_alloc(d, n))
 		return -1;
 	if (n > gt->nr_frames)

@@ -38,14 +38,23 @@
 #define XEN_DOMCTL_pausedomain         3
 #define XEN_DOMCTL_unpausedomain       4
 #define XEN_DOMCTL_getdomaininfo       5
+#define XEN_DOMCTL_setvcpuaffinity     9
 #define XEN_DOMCTL_max_mem            11
+#define XEN_DOMCTL_setvcpucontext     12
 #define XEN_DOMCTL_getvcpuinfo        14
+#define XEN_DOMCTL_max_vcpus          15
+#define XEN_DOMCTL_scheduler_op       16
 #define XEN_DOMCTL_setdomainhandle    17
+#define XEN_DOMCTL_getvcpuaffinity    25
+#define XEN_DOMCTL_set_address_size   35
 #define XEN_DOMCTL_assign_device      37
 #define XEN_DOMCTL_test_assign_device 45
 #define XEN_DOMCTL_deassign_device    47
 #define XEN_DOMCTL_vm_event_op        56
+#define XEN_DOMCTL_setnodeaffinity    68
 #define XEN_DOMCTL_cacheflush         71
+#define XEN_DOMCTL_get_paging_mempool_size 85
+#define XEN_DOMCTL_set_paging_mempool_size 86
 
 /* xen_domctl_getdomaininfo.flags */
 #define XEN_DOMINF_dying      (1U << 0)
@@ -77,6 +86,114 @@ struct xen_arch_domainconfig {
 	uint32_t nr_spis;          /*  4 */
 	uint32_t clock_frequency;  /*  8 */
 };                                 /* 12, 4-byte aligned */
+
+/* xen_domctl_createdomain.flags (XEN_DOMCTL_CDF_*) */
+#define XEN_DOMCTL_CDF_hvm          (1U << 0)
+#define XEN_DOMCTL_CDF_hap          (1U << 1)
+#define XEN_DOMCTL_CDF_s3_integrity (1U << 2)
+#define XEN_DOMCTL_CDF_oos_off      (1U << 3)
+#define XEN_DOMCTL_CDF_xs_domain    (1U << 4)
+#define XEN_DOMCTL_CDF_iommu        (1U << 5)
+#define XEN_DOMCTL_CDF_nested_virt  (1U << 6)
+#define XEN_DOMCTL_CDF_vpmu         (1U << 7)
+#define XEN_DOMCTL_IOMMU_no_sharept (1U << 0)
+#define XEN_DOMCTL_GRANT_version_mask 0xf
+
+struct xen_domctl_createdomain {
+	uint32_t ssidref;          /*  0 */
+	uint8_t handle[16];        /*  4 */
+	uint32_t flags;            /* 20: XEN_DOMCTL_CDF_* */
+	uint32_t iommu_opts;       /* 24 */
+	uint32_t max_vcpus;        /* 28 */
+	uint32_t max_evtchn_port;  /* 32 */
+	int32_t max_grant_frames;  /* 36: < 0: the hypervisor's default */
+	int32_t max_maptrack_frames; /* 40: < 0: the default */
+	uint32_t grant_opts;       /* 44: the grant version in bits 0-3 */
+	uint32_t vmtrace_size;     /* 48 */
+	uint32_t cpupool_id;       /* 52 */
+	struct xen_arch_domainconfig arch; /* 56: gic_version may come back filled */
+};                                 /* 68, 4-byte aligned */
+
+struct xen_domctl_max_vcpus {
+	uint32_t max;              /*  0: must be createdomain's max_vcpus */
+};
+
+struct xen_domctl_vcpucontext {
+	uint32_t vcpu;             /*  0 */
+	uint32_t pad;              /*  4 */
+	uint64_t ctxt;             /*  8: guest handle to vcpu_guest_context, 0: reset */
+};                                 /* 16 */
+
+/* XEN_DOMCTL_scheduler_op */
+#define XEN_DOMCTL_SCHEDOP_putinfo     0
+#define XEN_DOMCTL_SCHEDOP_getinfo     1
+#define XEN_DOMCTL_SCHEDOP_putvcpuinfo 2
+#define XEN_DOMCTL_SCHEDOP_getvcpuinfo 3
+
+struct xen_domctl_scheduler_op {
+	uint32_t sched_id;         /*  0: XEN_SCHEDULER_*, the domain's pool's */
+	uint32_t cmd;              /*  4: XEN_DOMCTL_SCHEDOP_* */
+	union {                    /*  8 */
+		struct {
+			uint16_t weight;
+			uint16_t cap;      /* % of one CPU, 0: none */
+		} credit2;
+		struct {
+			uint32_t period;   /* us */
+			uint32_t budget;
+			uint32_t flags;
+		} rtds;
+		struct {
+			uint64_t vcpus;    /* guest handle */
+			uint32_t nr_vcpus;
+			uint32_t padding;
+		} v;
+	} u;
+};                                 /* 24 */
+
+#define XEN_VCPUAFFINITY_HARD  (1U << 0)
+#define XEN_VCPUAFFINITY_SOFT  (1U << 1)
+#define XEN_VCPUAFFINITY_FORCE (1U << 2)
+
+struct xenctl_bitmap;
+
+struct xen_domctl_address_size {
+	uint32_t size;             /*  0: 32 or 64 */
+};
+
+struct xen_domctl_cacheflush {
+	uint64_t start_pfn;        /*  0 */
+	uint64_t nr_pfns;          /*  8 */
+};
+
+struct xen_domctl_paging_mempool {
+	uint64_t size;             /*  0: bytes */
+};
+
+/* The arm64 vCPU state setvcpucontext hands over (arch-arm.h): every
+ * register 64 bits (a union with its AArch32 name in Xen's). */
+struct vcpu_guest_core_regs {
+	uint64_t x[31];            /*   0 */
+	uint64_t pc64;             /* 248: ELR_EL2 */
+	uint64_t cpsr;             /* 256: SPSR_EL2 */
+	uint64_t spsr_el1;         /* 264 */
+	uint32_t spsr_fiq, spsr_irq, spsr_und, spsr_abt; /* 272: AArch32 only */
+	uint64_t sp_el0;           /* 288 */
+	uint64_t sp_el1;           /* 296 */
+	uint64_t elr_el1;          /* 304 */
+};                                 /* 312 */
+
+#define VGCF_online (1U << 0)
+
+struct vcpu_guest_context {
+	uint32_t flags;            /*   0: VGCF_* */
+	uint32_t pad;              /*   4 */
+	struct vcpu_guest_core_regs user_regs; /* 8 */
+	uint64_t sctlr;            /* 320 */
+	uint64_t ttbcr;            /* 328: TCR_EL1 */
+	uint64_t ttbr0;            /* 336 */
+	uint64_t ttbr1;            /* 344 */
+};                                 /* 352 */
 
 struct xen_domctl_getdomaininfo {
 	uint16_t domain;           /*   0 */
@@ -129,6 +246,13 @@ struct xen_domctl {
 		struct xen_domctl_max_mem max_mem;
 		struct xen_domctl_getvcpuinfo getvcpuinfo;
 		struct xen_domctl_setdomainhandle setdomainhandle;
+		struct xen_domctl_createdomain createdomain;
+		struct xen_domctl_max_vcpus max_vcpus;
+		struct xen_domctl_vcpucontext vcpucontext;
+		struct xen_domctl_scheduler_op scheduler_op;
+		struct xen_domctl_address_size address_size;
+		struct xen_domctl_cacheflush cacheflush;
+		struct xen_domctl_paging_mempool paging_mempool;
 		uint8_t raw[128];
 		uint64_t align;
 	} u;
@@ -201,6 +325,17 @@ struct xenctl_bitmap {
 	uint64_t bitmap;           /*  0: guest handle to uint8_t[] */
 	uint32_t nr_bits;          /*  8 */
 	uint32_t pad;              /* 12 */
+};                                 /* 16 */
+
+struct xen_domctl_vcpuaffinity {
+	uint32_t vcpu;             /*  0 */
+	uint32_t flags;            /*  4: XEN_VCPUAFFINITY_* */
+	struct xenctl_bitmap cpumap_hard; /* 8: IN/OUT */
+	struct xenctl_bitmap cpumap_soft; /* 24 */
+};                                 /* 40 */
+
+struct xen_domctl_nodeaffinity {
+	struct xenctl_bitmap nodemap;  /* 0 */
 };                                 /* 16 */
 
 #define XEN_SYSCTL_CPUPOOL_OP_CREATE     1
@@ -307,6 +442,30 @@ CTL_AT(xen_domctl_getvcpuinfo, running, 6);
 CTL_AT(xen_domctl_getvcpuinfo, cpu_time, 8);
 CTL_AT(xen_domctl_getvcpuinfo, cpu, 16);
 
+CTL_SIZE(xen_domctl_createdomain, 68);
+CTL_AT(xen_domctl_createdomain, handle, 4);
+CTL_AT(xen_domctl_createdomain, flags, 20);
+CTL_AT(xen_domctl_createdomain, max_vcpus, 28);
+CTL_AT(xen_domctl_createdomain, max_grant_frames, 36);
+CTL_AT(xen_domctl_createdomain, grant_opts, 44);
+CTL_AT(xen_domctl_createdomain, cpupool_id, 52);
+CTL_AT(xen_domctl_createdomain, arch, 56);
+CTL_SIZE(xen_domctl_vcpucontext, 16);
+CTL_AT(xen_domctl_vcpucontext, ctxt, 8);
+CTL_SIZE(xen_domctl_scheduler_op, 24);
+CTL_AT(xen_domctl_scheduler_op, u, 8);
+CTL_SIZE(xen_domctl_cacheflush, 16);
+CTL_SIZE(xen_domctl_paging_mempool, 8);
+CTL_SIZE(vcpu_guest_core_regs, 312);
+CTL_AT(vcpu_guest_core_regs, pc64, 248);
+CTL_AT(vcpu_guest_core_regs, spsr_el1, 264);
+CTL_AT(vcpu_guest_core_regs, sp_el0, 288);
+CTL_AT(vcpu_guest_core_regs, elr_el1, 304);
+CTL_SIZE(vcpu_guest_context, 352);
+CTL_AT(vcpu_guest_context, user_regs, 8);
+CTL_AT(vcpu_guest_context, sctlr, 320);
+CTL_AT(vcpu_guest_context, ttbr1, 344);
+
 CTL_SIZE(xen_domctl, 144);
 CTL_AT(xen_domctl, interface_version, 4);
 CTL_AT(xen_domctl, domain, 8);
@@ -325,6 +484,10 @@ CTL_AT(xen_sysctl_getdomaininfolist, buffer, 8);
 CTL_AT(xen_sysctl_getdomaininfolist, num_domains, 16);
 
 CTL_SIZE(xenctl_bitmap, 16);
+CTL_SIZE(xen_domctl_vcpuaffinity, 40);
+CTL_AT(xen_domctl_vcpuaffinity, cpumap_hard, 8);
+CTL_AT(xen_domctl_vcpuaffinity, cpumap_soft, 24);
+CTL_SIZE(xen_domctl_nodeaffinity, 16);
 CTL_SIZE(xen_sysctl_cpupool_op, 40);
 CTL_AT(xen_sysctl_cpupool_op, n_dom, 20);
 CTL_AT(xen_sysctl_cpupool_op, cpumap, 24);

@@ -57,10 +57,14 @@ void arch_image_range(uint64_t *start, uint64_t *end);
 
 /* ---- domains ---- */
 /* Sets up stage-2 translation (VMID, root table from the domain's pool),
- * the virtual GIC and the timer offset. */
+ * the virtual GIC and the timer offset. 0, or a Xen error after one line
+ * on the console: -ENOMEM (the pool has no root), -EBUSY (no VMID left,
+ * as Xen's "VMID pool exhausted"), -EINVAL (the vGIC). */
 int arch_domain_create(struct domain *d);
-/* A construction that failed gives back what arch_domain_create took
- * (its VMID); safe on a domain it never reached. */
+/* Gives back what arch_domain_create took (its VMID), once its stage-2
+ * tables are gone: every CPU's TLB forgets the VMID first, so the next
+ * domain to get it finds nothing stale. Safe on a domain it never
+ * reached. */
 void arch_domain_release(struct domain *d);
 /* Maps [ipa, ipa+size) to host [pa, ...) as normal RAM. */
 int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
@@ -74,6 +78,11 @@ int arch_p2m_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size
 int arch_route_spi(struct domain *d, unsigned int intid, bool level);
 /* Initial vCPU state: entry point, x0 argument, EL1 reset values. */
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0);
+/* XEN_DOMCTL_setvcpucontext: v's registers from ctx (Xen's
+ * arch_set_info_guest: a 64-bit guest, PSTATE and SPSR_EL1 naming an
+ * EL1 or EL0 mode of AArch64, else -EINVAL). v does not run. */
+struct vcpu_guest_context;
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *ctx);
 /* Context switch, on the calling CPU: load v's whole context (EL1
  * registers, timer, vGIC, stage 2; FP/SIMD lazily), save it back (its
  * virtual timer becomes a hypervisor timer that wakes it), copy the
@@ -151,3 +160,5 @@ void arch_clear_memory(uint64_t pa, uint64_t size);
 /* Makes data written by the hypervisor visible to a guest with caches
  * off (clean to the point of coherency). */
 void arch_clean_dcache(uint64_t pa, uint64_t size);
+/* The same, and invalidated (XEN_DOMCTL_cacheflush). */
+void arch_flush_dcache(uint64_t pa, uint64_t size);

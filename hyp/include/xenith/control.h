@@ -46,9 +46,14 @@ int64_t do_sysctl(struct vcpu *v, uint64_t arg);
 void ctl_getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info);
 /* d's xen_domain_handle_t (16 bytes), as setdomainhandle left it. */
 void ctl_domain_handle(struct domain *d, uint8_t handle[16]);
-/* The highest domain id in use (domains are found by domain_by_id(),
- * in id order from 0 to this; it is where reference counting will go
- * once domains are destroyed at run time). */
+/* The highest domain id in the table (alive, dying or dead). */
 uint32_t ctl_last_domid(void);
 /* Xen's XEN_SCHEDULER_* number of a policy. */
 uint32_t ctl_sched_id(enum sched_kind k);
+/* d's max_pages (XEN_DOMCTL_max_mem, else its configured memory), read
+ * under ctl_lock (a leaf: the caller may hold d's p2m_lock). */
+uint64_t ctl_max_pages(const struct domain *d);
+/* A CPU mask into the caller's bitmap, as Xen's
+ * bitmap_to_xenctl_bitmap (sysctl.c). 0 or -EFAULT. */
+struct xenctl_bitmap;
+int64_t ctl_put_cpumap(const struct xenctl_bitmap *b, uint32_t mask);

@@ -11,6 +11,7 @@
 #include <xenith/evtchn.h>
 #include <xenith/mmio.h>
 #include <xenith/page_alloc.h>
+#include <xenith/page_list.h>
 #include <xenith/sched.h>
 #include <xenith/vpl011.h>
 
@@ -46,6 +47,9 @@ struct vcpu {
 	 * would continue stop short instead, since a continuation would
 	 * restart the whole list. */
 	bool in_multicall;
+	/* XEN_DOMCTL_setvcpuaffinity's masks (all CPUs until set), under
+	 * the lifecycle lock; recorded, not used to pin. */
+	uint32_t aff_hard, aff_soft;
 	struct sched_vcpu sched;
 	struct arch_vcpu arch;
 };
@@ -53,6 +57,17 @@ struct vcpu {
 enum domain_state {
 	DOM_RUNNING = 0,
 	DOM_SHUTDOWN,   /* powered off, rebooted or crashed: stopped */
+};
+
+/* Xen's is_dying (common/lifecycle.c; docs/architecture.md, "Domain
+ * lifecycle"). ALIVE -> DYING when XEN_DOMCTL_destroydomain starts,
+ * DYING -> DEAD when the teardown is done and the domain's own reference
+ * is dropped; a DEAD domain (a zombie: another domain still maps its
+ * pages) keeps its memory until the last reference goes. */
+enum domain_dying {
+	DOM_ALIVE = 0,
+	DOM_DYING,
+	DOM_DEAD,
 };
 
 /* Xen's SHUTDOWN_* reasons (xen/include/public/sched.h). */
@@ -66,7 +81,6 @@ enum shutdown_reason {
 
 #define GNTTAB_MAX_FRAMES 64   /* Xen's default gnttab_max_frames */
 #define HVM_NR_PARAMS 39       /* Xen 4.17's, public/hvm/params.h */
-#define MAX_EXTRA_PAGES 16     /* pages populated after construction */
 /* Static memory may split a range at the end of Xen's first guest bank. */
 #define MAX_RAM_PIECES (MAX_STATIC_BANKS + 1)
 #define CONIO_LINE_MAX 256
@@ -83,6 +97,7 @@ enum shutdown_reason {
 struct grant_table {
 	unsigned int nr_frames;      /* frames that exist for the guest */
 	unsigned int nr_alloc;       /* frames allocated (a static domain's: all, at boot) */
+	unsigned int max_frames;     /* createdomain's max_grant_frames (GNTTAB_MAX_FRAMES) */
 	unsigned int version;
 	uint64_t frame_pa[GNTTAB_MAX_FRAMES]; /* host page of each frame */
 	uint64_t gfn[GNTTAB_MAX_FRAMES]; /* where each frame is mapped, or INVALID_GFN */
@@ -173,17 +188,54 @@ struct domain {
 	 * P2M pool; fixed after boot. */
 	uint64_t overhead;
 	/* Pages given after construction (XENMEM_populate_physmap by the
-	 * domain or the control domain: a dom0less domain's xenstore page),
-	 * each mapped at gfn; the domain's own from then on. Under
-	 * p2m_lock; heap pages, counted in heap_pages. */
-	struct { uint64_t gfn, pa; } extra[MAX_EXTRA_PAGES];
-	unsigned int nr_extra;
+	 * domain or the control domain: all of a run-time domain's RAM, a
+	 * dom0less domain's xenstore page): one entry per extent, its host
+	 * address with the order in the low bits, mapped in the domain's
+	 * stage 2 and recorded as the domain's in the heap's owner table
+	 * (owns_page). ram_pages counts the pages (Xen's tot_pages beyond the
+	 * boot RAM). Both under p2m_lock; the list's own pages are counted in
+	 * heap_pages. */
+	struct page_list ram_list;
+	uint64_t ram_pages;
 	/* Grant mappings this domain made (grant_map.c): one heap page of
 	 * records, taken at its first map; under p2m_lock. */
 	void *maptrack;
-	/* Mappings of this domain's pages in other domains (foreign and
-	 * grant mappings): its memory stays while any exists (atomic). */
+	/*
+	 * Lifecycle (common/lifecycle.c, docs/architecture.md). refs: the
+	 * domain's own reference (1 from construction until its teardown
+	 * ends) and one per mapping of its pages in another domain (foreign
+	 * and grant mappings, domain_get()); its memory stays while any
+	 * exists (atomic). dying: enum domain_dying, written by the teardown
+	 * under the lifecycle lock, read without it. teardown and
+	 * grace_ticket: the teardown's progress across continuations
+	 * (lifecycle lock). next_in_list: the domain list, in domid order
+	 * (domain.c, written under the table lock, read without it: a domain
+	 * taken off keeps its link until a grace period has passed).
+	 * reap_next: the lifecycle's list of zombies whose last reference
+	 * went (its lock). runtime: built by XEN_DOMCTL_createdomain, not
+	 * from the device tree. self_pa/self_bytes, vcpu_pa/vcpu_bytes: the
+	 * host memory of the domain's own structures and vCPU block, given
+	 * back last. Fixed at construction but for the first two.
+	 */
 	unsigned int refs;
+	volatile uint8_t dying;
+	uint8_t teardown;
+	bool runtime;
+	uint64_t grace_ticket;
+	struct domain *next_in_list;
+	struct domain *reap_next;
+	uint64_t self_pa, self_bytes;
+	uint64_t vcpu_pa, vcpu_bytes;
+	/* XEN_DOMCTL_createdomain's max_vcpus: the vCPU block is made by
+	 * XEN_DOMCTL_max_vcpus (nr_vcpus is 0 until then). Fixed. */
+	unsigned int max_vcpus;
+	/* An AArch64 guest (Xen's arch.type): boot domains are; a run-time
+	 * domain only once XEN_DOMCTL_set_address_size said 64, as on Xen,
+	 * which creates them 32-bit (lifecycle lock). */
+	bool guest_64bit;
+	/* Every page added to the P2M pool at run time (set_paging_mempool_size),
+	 * in use or not, for the teardown; under p2m_lock. */
+	struct page_list pool_list;
 	/* Construction got as far as its vCPUs joining their pool. */
 	bool vcpus_joined;
 	/*
@@ -228,11 +280,32 @@ static inline bool vcpu_running(const struct vcpu *v)
 	return v->dom->state == DOM_RUNNING && v->power == VCPU_ON;
 }
 
+/*
+ * Finding a domain (docs/architecture.md, "The lookup rule"):
+ *
+ * domain_by_id() borrows: the domain (alive, dying or dead but still in
+ * the table), valid until the calling CPU next passes a quiescent point
+ * (grace.h): for the rest of the hypercall or interrupt handler that
+ * called it, never beyond. Its memory may already be going if it is
+ * dying: a borrower reads the structure and nothing the domain owns.
+ *
+ * domain_get() references: the domain, if it is alive, with one more
+ * reference, which keeps its structure and its memory (RAM, grant
+ * frames, shared_info) until domain_put(); for mappings of its pages in
+ * another domain and anything else kept beyond the hypercall. A domain
+ * found dying is not returned (one that starts dying after it was found
+ * stays, as a zombie, until the reference is put).
+ */
 struct domain *domain_by_id(uint32_t id);
-/* A reference on domain id for a mapping of its pages (NULL if none), and
- * its release. */
 struct domain *domain_get(uint32_t id);
+/* The same on a domain already held (borrowed or referenced). false if
+ * it is dying. */
+bool domain_get_ref(struct domain *d);
 void domain_put(struct domain *d);
+/* The domains in domid order, borrowed as domain_by_id()'s. */
+struct domain *domain_first(void);
+struct domain *domain_next(const struct domain *d);
+#define for_each_domain(d) for ((d) = domain_first(); (d); (d) = domain_next(d))
 /* The host page of d's RAM (its construction-time pieces) at gfn, whether
  * mapped now or ballooned out; 0 if gfn is not in its RAM. */
 uint64_t domain_ram_page(const struct domain *d, uint64_t gfn);
@@ -267,14 +340,23 @@ static inline void xen_vcpu_entry(struct vcpu *v)
 	if (pending != v->upcall_level)
 		xen_upcall_set_level(v, pending);
 }
-/* Boot: room for `max` domains (the "xen,domain" nodes). 0 or -1. */
+/* Boot: the domain table's first leaf (domids below 512). 0 or -1. */
 int domains_init(unsigned int max, struct ram_map *ram);
-/* A built domain joins the tables (domain_create; host test worlds). */
-void domain_register(struct domain *d);
+/* A built domain joins the table and the list, with its own reference
+ * (domain_create, createdomain; host test worlds). 0, or -1 if the
+ * table has no leaf for its id and the heap no page for one. */
+int domain_register(struct domain *d);
+/* It leaves them (its last reference went; lifecycle.c). Its memory goes
+ * after a grace period. */
+void domain_unregister(struct domain *d);
+/* Is domid free (no domain, alive or dead, has it)? */
+bool domain_id_free(uint32_t id);
+/* Leaf pages the domain table uses now (the footprint). */
+unsigned int domain_table_leaves(void);
 /* Hypervisor memory d uses beyond guest RAM and its P2M pool (bytes). */
 uint64_t domain_overhead(const struct domain *d);
-/* The built domains, in domid order (nr_domains of them). */
-extern struct domain **domains;
 /* Scrub guest RAM at construction (command line bootscrub, default on). */
 extern bool boot_scrub;
+/* Domains in the table (alive, dying or dead); changes under the table
+ * lock, read without it as a count. */
 extern unsigned int nr_domains;

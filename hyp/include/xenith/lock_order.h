@@ -9,6 +9,7 @@
 
 enum lock_rank {
 	LOCK_UNRANKED = 0,  /* not checked */
+	LOCK_LIFECYCLE,     /* lifecycle.c: creation and teardown (only ever tried) */
 	LOCK_VCPUS,         /* d->vcpu_lock: CPU_ON vs register_vcpu_info */
 	LOCK_CONIO,         /* d->conio_lock: console_io line buffer */
 	LOCK_EVTCHN,        /* ed->lock; two at once, lower domid first */
@@ -17,8 +18,10 @@ enum lock_rank {
 	LOCK_VGIC,          /* d->arch.vgic.lock */
 	LOCK_SCHED,         /* pool->lock: run queues, vCPU run states, per-CPU current */
 	LOCK_TIMER,         /* a CPU's timer list */
+	LOCK_DOMLIST,       /* domain.c: the domain table and list (writers) */
 	LOCK_VMID,          /* the VMID allocator */
 	LOCK_HEAP,          /* the run-time page heap (heap.c) */
+	LOCK_GRACE,         /* grace.c: grace periods, memory waiting for one */
 	LOCK_DOMCTL,        /* domctl.c: every domain's handle and max_pages (a leaf) */
 	LOCK_CONIN,         /* console_io.c: dom0's console input ring (a leaf) */
 	LOCK_CONSOLE,       /* console output */

@@ -34,15 +34,30 @@ uint64_t ram_map_alloc_low(struct ram_map *m, uint64_t size, uint64_t align);
  * with its neighbours; false if that would need more ranges than the
  * table holds (the range is then lost). */
 bool ram_map_free(struct ram_map *m, uint64_t base, uint64_t size);
+/* The same only if the range borders a free one (no new range is made);
+ * false, and nothing changed, otherwise. */
+bool ram_map_free_adjacent(struct ram_map *m, uint64_t base, uint64_t size);
 uint64_t ram_map_free_bytes(const struct ram_map *m);
 
-/* A pool of 4 KiB pages reserved for one purpose (a domain's stage-2 tables). */
+/* A pool of 4 KiB pages reserved for one purpose (a domain's stage-2
+ * tables): a contiguous range given at construction, and pages added one
+ * at a time later (a run-time domain's, XEN_DOMCTL_set_paging_mempool_size),
+ * kept on a list linked through their first word while unused. Pages
+ * handed out are never taken back before the domain goes. */
 struct page_pool {
-	uint64_t base;     /* physical, page aligned */
-	uint64_t pages;    /* capacity */
-	uint64_t used;     /* pages handed out (never freed back yet) */
+	uint64_t base;     /* the contiguous part: physical, page aligned */
+	uint64_t cont;     /* its pages */
+	uint64_t cont_used;
+	uint64_t free;     /* added pages not handed out, 0: none */
+	uint64_t nr_free;
+	uint64_t pages;    /* capacity: contiguous and added */
+	uint64_t used;     /* pages handed out */
 };
 
 void page_pool_init(struct page_pool *p, uint64_t base, uint64_t pages);
 /* Next page of the pool, or 0 when exhausted. */
 uint64_t page_pool_alloc(struct page_pool *p);
+/* One more page (pa) for the pool. */
+void page_pool_add(struct page_pool *p, uint64_t pa);
+/* An added page not handed out leaves the pool: its address, or 0. */
+uint64_t page_pool_shrink(struct page_pool *p);

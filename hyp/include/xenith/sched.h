@@ -79,6 +79,9 @@ struct sched_ops {
 	void (*init_pool)(struct sched_pool *p);
 	/* A new vCPU joins the pool (offline). 0, or -1 if it cannot. */
 	int (*add_vcpu)(struct sched_pool *p, struct vcpu *v);
+	/* A vCPU leaves the pool for good (its domain is destroyed): not
+	 * running; taken off the queue if it is queued (RUNNABLE). */
+	void (*remove_vcpu)(struct sched_pool *p, struct vcpu *v);
 	/* v became runnable (woken or preempted): queue it. */
 	void (*enqueue)(struct sched_pool *p, struct vcpu *v, uint64_t now);
 	/* v ran on its CPU from ran_since to now (minus idle_ns): charge it. */
@@ -116,7 +119,7 @@ struct sched_pool {
 	struct domain *a653_dom[A653_MAX_WINDOWS]; /* arinc653: windows in order */
 	uint64_t a653_len[A653_MAX_WINDOWS];
 	unsigned int a653_nr;
-	unsigned int null_next;      /* null: CPUs handed out */
+	uint32_t null_taken;         /* null: CPUs owned by a vCPU */
 };
 
 struct pcpu {
@@ -145,6 +148,14 @@ extern const struct sched_ops sched_credit2_ops, sched_null_ops,
 void sched_init(const struct system_config *sys, int nr_cpus);
 /* Construction: v joins its domain's pool, offline. */
 int sched_add_vcpu(struct vcpu *v);
+/* Destruction: v (whose domain is paused, its context saved) leaves its
+ * pool for good; it is OFFLINE from now on and nothing wakes it. */
+void sched_remove_vcpu(struct vcpu *v);
+/* Credit2's weight and cap of d (XEN_DOMCTL_scheduler_op), under its
+ * pool's lock: get, and set (0 leaves one as it is; a cap of 0 with
+ * remove_cap takes the cap away). */
+void sched_credit2_get(struct domain *d, uint32_t *weight, uint32_t *cap);
+void sched_credit2_set(struct domain *d, uint32_t weight, uint32_t cap);
 /* v is powered on (boot vCPU 0, PSCI CPU_ON): make it runnable. */
 void sched_vcpu_start(struct vcpu *v);
 /* Its domain was shut down: if v runs, its CPU is told to decide (under

@@ -46,6 +46,17 @@ static inline void spin_lock(spinlock_t *l)
 		fake_spin_hook(l, 1);
 }
 
+/* The real one never waits: here, a held lock is simply refused. */
+static inline bool spin_trylock(spinlock_t *l)
+{
+	if (l->held)
+		return false;
+	l->held = 1;
+	if (fake_spin_hook)
+		fake_spin_hook(l, 1);
+	return true;
+}
+
 static inline void spin_unlock(spinlock_t *l)
 {
 	if (!l->held) {

@@ -63,6 +63,35 @@ static inline void spin_lock(spinlock_t *l)
 #endif
 }
 
+/* Takes l only if nobody holds or waits for it; true if taken. Never
+ * waits, so it may be tried in any order (the lifecycle lock is only
+ * ever tried). */
+static inline bool spin_trylock(spinlock_t *l)
+{
+	uint32_t v, tmp, fail;
+
+	__asm__ volatile(
+		"1:	ldaxr	%w0, [%3]\n"
+		"	eor	%w1, %w0, %w0, ror #16\n"  /* owner == next: free */
+		"	cbnz	%w1, 2f\n"
+		"	add	%w1, %w0, #0x10000\n"
+		"	stxr	%w2, %w1, [%3]\n"
+		"	cbnz	%w2, 1b\n"
+		"	b	3f\n"
+		"2:	clrex\n"
+		"3:\n"
+		: "=&r"(v), "=&r"(tmp), "=&r"(fail)
+		: "r"(l)
+		: "memory");
+	if ((uint16_t)v != (uint16_t)(v >> 16))
+		return false;
+	__asm__ volatile("dmb ish" ::: "memory");
+#ifdef XENITH_DEBUG
+	lock_debug_after(l);
+#endif
+	return true;
+}
+
 static inline void spin_unlock(spinlock_t *l)
 {
 #ifdef XENITH_DEBUG
