@@ -374,6 +374,8 @@ void guest_main(const void *fdt)
 		mode_grant_map();
 	else if (!strcmp(test, "ctl_dom0"))
 		mode_ctl_dom0();
+	else if (!strcmp(test, "lifecycle"))
+		mode_lifecycle();
 	else
 		say("unknown test '%s'", test);
 	hello_loop();

@@ -56,6 +56,8 @@ void mode_ctl_denied(void);
 void mode_grant_offer(void);
 void mode_grant_map(void);
 void mode_ctl_dom0(void);
+/* life.c: domains created and destroyed at run time by dom0 */
+void mode_lifecycle(void);
 /* What a vCPU started with CPU_ON(secondary_entry) runs; psci_secondary
  * when a test left it unset. */
 extern void (*secondary_hook)(uint64_t idx);

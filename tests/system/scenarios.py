@@ -736,6 +736,93 @@ def sc_ctl_dom0(kind: str) -> Scenario:
                     "max_mem and the handle recorded; the answers Xen 4.17 gives too")
 
 
+# --- the run-time domain lifecycle (issue #11) ---------------------------------
+# The testguest as dom0 (2 vCPUs) creates, runs and destroys LIFE_N small
+# domains through domctl (guests/testguest/life.c), its second vCPU
+# looking the domain being destroyed up meanwhile, beside a dom0less
+# domain ticking every 50 ms; first the creations that must fail. Free
+# memory must come back to its value before, exactly.
+LIFE_N = 1000
+
+
+def dom0_life_lines(res: Result) -> List[str]:
+    return [t for t in res.dom_lines(0) if t.startswith("zero: life ")]
+
+
+def _lifecycle_check(res: Result) -> List[str]:
+    out = []
+    for l in dom0_life_lines(res):
+        m = re.search(r"life done (\d+) of (\d+) in (\d+) ms", l)
+        if m and int(m.group(3)) > 60000:
+            out.append("%s domains took %s ms (over a minute)" % (m.group(1), m.group(3)))
+    return out
+
+
+# The answers both hypervisors must give alike (free memory itself, the
+# time taken and the racer's count may differ).
+LIFE_SAME = [r"^zero: life fail ", r"^zero: life zombie .* dying=",
+             r"^zero: life port after destroy", r"^zero: life done \d+ of",
+             r"^zero: life free_pages before=\d+ after=\d+ equal=",
+             r"^zero: life racer .*bad="]
+
+
+def compare_lifecycle(ref: Result, res: Result) -> List[str]:
+    def keep(lines):
+        out = []
+        for l in lines:
+            if any(re.search(p, l) for p in LIFE_SAME):
+                l = re.sub(r"(free_pages before|after|calls|zombie d|in)[= ]\d+( ms)?", r"\1", l)
+                out.append(re.sub(r"flags=0x[0-9a-f]+ ", "", l))
+        return out
+    a, b = keep(dom0_life_lines(ref)), keep(dom0_life_lines(res))
+    if a == b:
+        return []
+    import difflib
+    return ["dom0's lifecycle answers differ from Xen 4.17:\n" + "\n".join(
+        difflib.unified_diff(a, b, "xen-4.17", "xenith", lineterm="", n=0))]
+
+
+def sc_lifecycle(kind: str, n: int = LIFE_N, name: str = "lifecycle_1000") -> Scenario:
+    z = lambda r, **kw: expect(r"zero: life " + r, 0, **kw)
+    exp = [z(r"fail max_vcpus=129 rc=-22 free_delta=0$"),
+           z(r"fail max_vcpus=0 rc=-22 free_delta=0$"),
+           z(r"fail cpupool=7 rc=-3 free_delta=0$"),
+           z(r"fail gic_v2 rc=-19 free_delta=0$"),
+           z(r"fail tee_optee rc=-22 free_delta=0$"),
+           z(r"fail no_hap rc=-22 free_delta=0$"),
+           z(r"fail grant_v2 rc=-22 free_delta=0$"),
+           z(r"fail id_in_use rc=-17 free_delta=0$"),
+           z(r"fail destroy_self rc=-22 free_delta=0$"),
+           z(r"fail destroy_none rc=-3 free_delta=0$"),
+           z(r"fail pool_64G rc=-12$"),
+           z(r"fail populate_4x1G short=1$"),
+           z(r"fail big_destroyed rc=0 "),
+           z(r"fail settled free_delta=0$"),
+           z(r"racer up$"),
+           z(r"port after destroy status=1 remote_is_it=1$"),
+           z(r"zombie d\d+ flags=0x\w+ dying=1$"),
+           z(r"done %d of %d in \d+ ms$" % (n, n)),
+           z(r"free_pages before=(\d+) after=\1 equal=1$"),
+           z(r"racer calls=\d+ bad=0 "),
+           expect(r"zero: LIFECYCLE DONE$", 0, label="done"),
+           expect(r"alpha: tick \d+$", 1, after="done", count=3)]
+    return Scenario(
+        name,
+        [tg("alpha", "hello", args="period=50", memory_kb=64 * 1024)],
+        expects=exp, forbid=COMMON_FORBID + [Expect(r"zero: life \d+: ")],
+        dom0=Dom0(kernel=TESTGUEST_DOM0,
+                  bootargs="name=zero test=lifecycle n=%d pages=4" % n,
+                  xen_args="dom0_mem=512M dom0_max_vcpus=2"),
+        smp=4, timeout=60 + n // 10, hv_bootargs=CTL_BOOTARGS, check=_lifecycle_check,
+        compare=compare_lifecycle,
+        description="the testguest as dom0 creates (createdomain, max_vcpus, P2M pool, "
+                    "max_mem, populate, a foreign mapping, setvcpucontext, an event "
+                    "channel, unpause), runs and destroys %d domains, one in 16 as a "
+                    "zombie while still mapped, its second vCPU looking them up "
+                    "meanwhile; the creations that must fail first; free memory back to "
+                    "its value before; a dom0less neighbour keeps ticking" % n)
+
+
 # --- static event channels and static shared memory ----------------------------
 # Xen 4.17's boot-time bindings (docs/misc/arm/device-tree/booting.txt):
 # "xen,evtchn-v1" children of the two domain nodes name each other by
@@ -1937,6 +2024,8 @@ SCENARIOS: Dict[str, tuple] = {
     "hostile": (sc_hostile, {"xen", "xenith"}),
     "ctl_denied": (sc_ctl_denied, {"xen", "xenith"}),
     "ctl_dom0": (sc_ctl_dom0, {"xen", "xenith"}),
+    "lifecycle_1000": (sc_lifecycle, {"xen", "xenith"}),
+    "lifecycle_50": (lambda kind: sc_lifecycle(kind, 50, "lifecycle_50"), {"xen", "xenith"}),
     # Xen 4.17 panics on these (or, for vCPUs, overcommits): Xenith only.
     "bad_dt_overlap": (sc_bad_dt_overlap, {"xenith"}),
     # Xen 4.17 allows more vCPUs than CPUs too, but needs icount-friendly
@@ -2069,4 +2158,4 @@ def run_xen_compat(xenith_hv: str) -> Result:
 
 
 # The control interface's answers to a domU are compared with Xen 4.17's.
-XEN_REFERENCE += ["ctl_denied", "ctl_dom0"]
+XEN_REFERENCE += ["ctl_denied", "ctl_dom0", "lifecycle_1000"]
