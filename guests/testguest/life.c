@@ -34,6 +34,16 @@
  * has, more RAM than the machine has (populate gives what it can, the
  * domain is then destroyed); and destroying itself.
  *
+ *   test=lifecycle_boot [victims=2,3]
+ *
+ * Domains the device tree made (dom0less) are destroyed too, as xl
+ * destroy does (pause, destroydomain): one still running, one that shut
+ * itself down (Xen leaves that to the toolstack). For each, what it
+ * owned (getdomaininfo's tot_pages) must be back in free memory, and its
+ * id gone; then a new domain is created in its place and destroyed
+ * again. Lines "<name>: life boot ...", then "<name>: LIFECYCLE BOOT
+ * DONE".
+ *
  * Lines: "<name>: life <what> ...", "<name>: LIFECYCLE DONE". Layouts
  * are written here from Xen 4.17's public headers (domctl.h, sysctl.h,
  * memory.h, arch-arm.h), apart from the hypervisor's.
@@ -681,4 +691,62 @@ void mode_lifecycle(void)
 		    (unsigned long long)race_calls, (unsigned long long)race_bad,
 		    (long long)race_bad_rc);
 	say("LIFECYCLE DONE");
+}
+
+/* ---- domains of the device tree ------------------------------------------------ */
+
+static void destroy_boot(uint16_t id)
+{
+	uint64_t f0, f1, tot;
+	uint32_t flags;
+	int64_t rc;
+
+	dclear(&dop);
+	rc = domctl(&dop, DC_info, id);
+	if (rc || dop.u.info.domain != id) {
+		say("life boot d%u: getdomaininfo rc=%lld", id, (long long)rc);
+		return;
+	}
+	tot = dop.u.info.tot_pages;
+	flags = dop.u.info.flags;
+	f0 = stable_free();
+	rc = destroy(id);
+	f1 = stable_free();
+	dclear(&dop);
+	say("life boot d%u shutdown=%u destroy rc=%lld gone=%u given_back_ge_tot=%u", id,
+	    (flags >> 2) & 1, (long long)rc,
+	    domctl(&dop, DC_info, id) != 0 || dop.u.info.domain != id,
+	    f1 >= f0 + tot);
+}
+
+void mode_lifecycle_boot(void)
+{
+	uint64_t t, f0, f1;
+
+	if (!ram_info(&ram_base, &ram_end)) {
+		ram_base = 0x60000000;
+		ram_end = 0x80000000;
+	}
+	if (!mmu_on()) {
+		say("life: no MMU");
+		return;
+	}
+	/* A first domain, as lifecycle's warm-up (what the first one makes
+	 * for good is there before anything is counted). */
+	if (one(0, 4))
+		say("life boot: warm-up failed");
+	/* Let them run (and the one that powers off do so) first. */
+	for (t = now_us(); now_us() - t < arg_num("wait_ms", 1500) * 1000;)
+		;
+	destroy_boot((uint16_t)arg_num("running", 2));
+	destroy_boot((uint16_t)arg_num("off", 3));
+	/* The memory is there for a new domain, which goes as cleanly. */
+	f0 = stable_free();
+	if (one(1, 64)) {
+		say("life boot: a new domain in their place failed");
+		return;
+	}
+	f1 = stable_free();
+	say("life boot new domain equal=%u delta=%lld", f0 == f1, (long long)(f1 - f0));
+	say("LIFECYCLE BOOT DONE");
 }

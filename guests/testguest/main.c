@@ -376,6 +376,8 @@ void guest_main(const void *fdt)
 		mode_ctl_dom0();
 	else if (!strcmp(test, "lifecycle"))
 		mode_lifecycle();
+	else if (!strcmp(test, "lifecycle_boot"))
+		mode_lifecycle_boot();
 	else
 		say("unknown test '%s'", test);
 	hello_loop();

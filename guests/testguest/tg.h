@@ -58,6 +58,7 @@ void mode_grant_map(void);
 void mode_ctl_dom0(void);
 /* life.c: domains created and destroyed at run time by dom0 */
 void mode_lifecycle(void);
+void mode_lifecycle_boot(void);
 /* What a vCPU started with CPU_ON(secondary_entry) runs; psci_secondary
  * when a test left it unset. */
 extern void (*secondary_hook)(uint64_t idx);

@@ -823,6 +823,40 @@ def sc_lifecycle(kind: str, n: int = LIFE_N, name: str = "lifecycle_1000") -> Sc
                     "its value before; a dom0less neighbour keeps ticking" % n)
 
 
+def sc_lifecycle_boot(kind: str) -> Scenario:
+    z = lambda r, **kw: expect(r"zero: life boot " + r, 0, **kw)
+    exp = [expect(r"beta: tick 5$", 2), expect(r"gamma: powering off$", 3),
+           z(r"d2 shutdown=0 destroy rc=0 gone=1 given_back_ge_tot=1$"),
+           z(r"d3 shutdown=1 destroy rc=0 gone=1 given_back_ge_tot=1$"),
+           z(r"new domain equal=1 " if kind == "xenith" else r"new domain equal="),
+           expect(r"zero: LIFECYCLE BOOT DONE$", 0, label="done"),
+           expect(r"alpha: tick \d+$", 1, after="done", count=3)]
+    return Scenario(
+        "lifecycle_boot",
+        [tg("alpha", "hello", args="period=50", memory_kb=64 * 1024),
+         tg("beta", "hello", args="period=50", memory_kb=64 * 1024),
+         tg("gamma", "poweroff", memory_kb=32 * 1024)],
+        expects=exp, forbid=COMMON_FORBID + [Expect(r"zero: life \d+: ")],
+        dom0=Dom0(kernel=TESTGUEST_DOM0, bootargs="name=zero test=lifecycle_boot",
+                  xen_args="dom0_mem=512M dom0_max_vcpus=1"),
+        smp=4, timeout=60, hv_bootargs=CTL_BOOTARGS,
+        compare=lambda ref, res: _compare_lines(ref, res, r"^zero: life boot d"),
+        description="dom0 destroys two dom0less domains, one running and one it left "
+                    "shut down: what each owned is back in free memory, its id gone; a "
+                    "new domain then runs in their place and goes as cleanly; the third "
+                    "dom0less domain keeps ticking")
+
+
+def _compare_lines(ref: Result, res: Result, prefix: str) -> List[str]:
+    a = [t for t in ref.dom_lines(0) if re.search(prefix, t)]
+    b = [t for t in res.dom_lines(0) if re.search(prefix, t)]
+    if a == b:
+        return []
+    import difflib
+    return ["dom0's answers differ from Xen 4.17:\n" + "\n".join(
+        difflib.unified_diff(a, b, "xen-4.17", "xenith", lineterm="", n=0))]
+
+
 # --- static event channels and static shared memory ----------------------------
 # Xen 4.17's boot-time bindings (docs/misc/arm/device-tree/booting.txt):
 # "xen,evtchn-v1" children of the two domain nodes name each other by
@@ -2026,6 +2060,7 @@ SCENARIOS: Dict[str, tuple] = {
     "ctl_dom0": (sc_ctl_dom0, {"xen", "xenith"}),
     "lifecycle_1000": (sc_lifecycle, {"xen", "xenith"}),
     "lifecycle_50": (lambda kind: sc_lifecycle(kind, 50, "lifecycle_50"), {"xen", "xenith"}),
+    "lifecycle_boot": (sc_lifecycle_boot, {"xen", "xenith"}),
     # Xen 4.17 panics on these (or, for vCPUs, overcommits): Xenith only.
     "bad_dt_overlap": (sc_bad_dt_overlap, {"xenith"}),
     # Xen 4.17 allows more vCPUs than CPUs too, but needs icount-friendly
@@ -2158,4 +2193,4 @@ def run_xen_compat(xenith_hv: str) -> Result:
 
 
 # The control interface's answers to a domU are compared with Xen 4.17's.
-XEN_REFERENCE += ["ctl_denied", "ctl_dom0", "lifecycle_1000"]
+XEN_REFERENCE += ["ctl_denied", "ctl_dom0", "lifecycle_1000", "lifecycle_boot"]
