@@ -9,6 +9,7 @@
 #include <arch/sysreg.h>
 #include <arch/traps.h>
 #include <arch/vgic_api.h>
+#include <arch/vmid.h>
 #include <xenith/arch-api.h>
 #include <xenith/assert.h>
 #include <xenith/console.h>
@@ -36,50 +37,19 @@ extern uint8_t cpu_stacks[MAX_CPUS][0x4000];
 #define VTCR_GUEST ((1UL << 31) | (2UL << 16) | (3UL << 12) | (1UL << 10) | \
 		    (1UL << 8) | (1UL << 6) | 25)
 
-/* 8-bit VMIDs (VTCR_EL2.VS = 0); VMID 0 is never given to a guest: 255
- * live domains at most. Handed out next-fit from the last one given, so
- * a VMID just freed is the last to be used again; every CPU's TLB has
- * forgotten it before it is freed (arch_domain_release). */
-#define NR_VMIDS 256
-static uint32_t vmid_used[NR_VMIDS / 32];
-static unsigned int vmid_last;
-static spinlock_t vmid_lock = SPINLOCK_INIT_RANK(LOCK_VMID);
-
-/* A free VMID, or 0 if all 255 are in use. */
-static unsigned int vmid_alloc(void)
+void arch_tlb_flush_guests(void)
 {
-	unsigned int vmid = 0;
-
-	spin_lock(&vmid_lock);
-	for (unsigned int n = 1; n < NR_VMIDS; n++) {
-		unsigned int i = (vmid_last + n) % NR_VMIDS;
-
-		if (i && !(vmid_used[i / 32] & (1U << (i % 32)))) {
-			vmid_used[i / 32] |= 1U << (i % 32);
-			vmid = vmid_last = i;
-			break;
-		}
-	}
-	spin_unlock(&vmid_lock);
-	return vmid;
+	__asm__ volatile("dsb ishst\n tlbi alle1is\n dsb ish\n isb" ::: "memory");
 }
 
 void arch_domain_release(struct domain *d)
 {
-	unsigned int vmid = d->arch.vmid;
-
-	if (!vmid)
+	if (!d->arch.vmid)
 		return;
 	/* No CPU runs the domain or has its stage 2 in VTTBR_EL2 any more
 	 * (its vCPUs' contexts were saved, arch_vcpu_save), and its tables
-	 * are gone: what any TLB still holds for its VMID, however it got
-	 * there, goes now, on every CPU, before the VMID is given again.
-	 * TLBI ALLE1IS takes every VMID's EL1&0 entries: a destruction is
-	 * rare, and no VTTBR needs to be borrowed for it. */
-	__asm__ volatile("dsb ishst\n tlbi alle1is\n dsb ish\n isb" ::: "memory");
-	spin_lock(&vmid_lock);
-	vmid_used[vmid / 32] &= ~(1U << (vmid % 32));
-	spin_unlock(&vmid_lock);
+	 * are gone: vmid_free() makes every TLB forget the VMID first. */
+	vmid_free(d->arch.vmid);
 	d->arch.vmid = 0;
 	d->arch.vttbr = 0;
 }
