@@ -117,6 +117,11 @@ static void set_pending(struct evtchn_domain *ed, unsigned int vcpu,
 	ASSERT_LOCKED(&ed->lock);
 	if (!evtchn_usable(&ed->ch[port]))
 		return;
+	if (ed->ch[port].xen_consumer) {
+		if (ed->env->xen_event)
+			ed->env->xen_event(ed, port);
+		return;
+	}
 	if (ed->fifo)
 		evtchn_fifo_set_pending(ed, vcpu, port);
 	else
@@ -183,6 +188,7 @@ static struct evtchn *bind_port(struct evtchn_domain *ed, uint32_t port,
 	ch->state = (uint8_t)state;
 	ch->notify_vcpu = (uint8_t)vcpu;
 	ch->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
+	ch->xen_consumer = 0;
 	return ch;
 }
 
@@ -238,6 +244,36 @@ static long op_alloc_unbound(struct evtchn_domain *ed,
 	}
 	spin_unlock(&d->lock);
 	return port < 0 ? port : 0;
+}
+
+long evtchn_alloc_xen_port(struct evtchn_domain *ed, uint16_t remote)
+{
+	long port;
+
+	spin_lock(&ed->lock);
+	port = alloc_port(ed);
+	if (port >= 0) {
+		struct evtchn *ch = bind_port(ed, (uint32_t)port, ECS_UNBOUND, 0);
+
+		ch->remote_dom = remote;
+		ch->xen_consumer = 1;
+	}
+	spin_unlock(&ed->lock);
+	return port;
+}
+
+void evtchn_xen_send(struct evtchn_domain *ed, uint32_t port)
+{
+	struct evtchn_domain *rd;
+	struct evtchn *ch;
+
+	if (!evtchn_port_valid(ed, port))
+		return;
+	rd = lock_port_and_peer(ed, port);
+	ch = &ed->ch[port];
+	if (ch->state == ECS_INTERDOMAIN && rd != ed)
+		set_pending(rd, rd->ch[ch->remote_port].notify_vcpu, ch->remote_port);
+	unlock_pair(ed, rd);
 }
 
 long evtchn_alloc_unbound_for(struct evtchn_domain *ed, uint16_t remote)
@@ -418,8 +454,8 @@ static long close_port(struct evtchn_domain *ed, uint32_t port)
 	struct evtchn_domain *rd;
 	long rc;
 
-	if (!evtchn_port_valid(ed, port))
-		return -XEN_EINVAL;
+	if (!evtchn_port_valid(ed, port) || ed->ch[port].xen_consumer)
+		return -XEN_EINVAL;   /* the hypervisor's end (Xen: consumer_is_xen) */
 	rd = lock_port_and_peer(ed, port);
 	/* A missing peer (never, with static domains) only frees our end. */
 	if (rd == ed && ed->ch[port].state == ECS_INTERDOMAIN &&
@@ -437,7 +473,7 @@ static long op_send(struct evtchn_domain *ed, const struct evtchn_send *s)
 	struct evtchn *ch;
 	long rc = 0;
 
-	if (!evtchn_port_valid(ed, s->port))
+	if (!evtchn_port_valid(ed, s->port) || ed->ch[s->port].xen_consumer)
 		return -XEN_EINVAL;
 	rd = lock_port_and_peer(ed, s->port);
 	ch = &ed->ch[s->port];

@@ -138,6 +138,21 @@ int arch_p2m_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size
 	return p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_MMIO);
 }
 
+/* No vpl011 with a backend in another domain in the fuzz worlds. */
+int vpl011_init_ring(struct domain *d, uint64_t gfn, uint16_t backend, uint32_t *port)
+{
+	(void)d;
+	(void)gfn;
+	(void)backend;
+	(void)port;
+	return -XEN_ENOSYS;
+}
+
+void vpl011_ring_event(struct domain *d)
+{
+	(void)d;
+}
+
 /* The fuzz worlds have no dom0: nothing routes host interrupts. */
 int arch_route_spi(struct domain *d, unsigned int intid, bool level)
 {

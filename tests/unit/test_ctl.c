@@ -199,6 +199,11 @@ uint64_t domain_ram_page(const struct domain *d, uint64_t gfn)
 	(void)d; (void)gfn;
 	return 0;
 }
+int vpl011_init_ring(struct domain *d, uint64_t gfn, uint16_t backend, uint32_t *port)
+{
+	(void)d; (void)gfn; (void)backend; (void)port;
+	return -XEN_ENOSYS;
+}
 /* foreign.c (memory.c's calls into it): not these tests' business. */
 void memory_release_foreign(uint64_t pa) { (void)pa; }
 int64_t mem_populate_physmap(struct vcpu *v, uint64_t s, uint64_t a) { (void)v; (void)s; (void)a; return OTHER; }

@@ -38,6 +38,7 @@
 #include <xenith/assert.h>
 #include <xenith/control.h>
 #include <xenith/domain.h>
+#include <xenith/vpl011.h>
 #include <xenith/errno.h>
 #include <xenith/guest_access.h>
 #include <xenith/heap.h>
@@ -383,6 +384,19 @@ static int64_t set_vcpu_context(struct vcpu *v, struct domain *d,
 }
 
 /* The guest makes the call again (x0 back to the argument). */
+/* Xen 4.17's arch_do_domctl: the padding must be 0, only INIT, only
+ * before the domain first ran, only a vpl011 (-EOPNOTSUPP). */
+static int64_t vuart_op(struct domain *d, struct xen_domctl_vuart_op *u)
+{
+	if (u->pad[0] || u->pad[1] || u->cmd != XEN_DOMCTL_VUART_OP_INIT)
+		return -XEN_EINVAL;
+	if (!d->runtime || d->ran)
+		return -XEN_EPERM;
+	if (u->type != XEN_DOMCTL_VUART_TYPE_VPL011)
+		return -XEN_EOPNOTSUPP;
+	return vpl011_init_ring(d, u->gfn, u->console_domid, &u->evtchn);
+}
+
 static int64_t again(uint64_t arg)
 {
 	arch_hypercall_continue();
@@ -459,6 +473,7 @@ int64_t do_domctl(struct vcpu *v, uint64_t arg)
 		rc = d == v->dom ? -XEN_EINVAL : sched_domain_ctl_pause(d);
 		break;
 	case XEN_DOMCTL_unpausedomain:
+		d->ran = true;
 		rc = sched_domain_ctl_unpause(d);
 		break;
 	case XEN_DOMCTL_getvcpuinfo:
@@ -503,6 +518,10 @@ int64_t do_domctl(struct vcpu *v, uint64_t arg)
 		break;
 	case XEN_DOMCTL_set_paging_mempool_size:
 		rc = domain_set_p2m_pool(d, op.u.paging_mempool.size);
+		break;
+	case XEN_DOMCTL_vuart_op:
+		rc = vuart_op(d, &op.u.vuart_op);
+		copyback = rc == 0;
 		break;
 	default:
 		rc = -XEN_ENOSYS;

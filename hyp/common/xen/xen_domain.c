@@ -53,11 +53,21 @@ static void port_pending(struct evtchn_domain *ed)
 	sched_poll_notify(domain_of(ed));
 }
 
+/* The only port the hypervisor consumes today: a vpl011's backend. */
+static void xen_event(struct evtchn_domain *ed, uint32_t port)
+{
+	struct domain *d = domain_of(ed);
+
+	if (d->vpl011.ring && port == d->vpl011.port)
+		vpl011_ring_event(d);
+}
+
 static const struct evtchn_env env = {
 	.lookup = lookup,
 	.upcall = upcall,
 	.port_pending = port_pending,
 	.map_gfn = map_gfn,
+	.xen_event = xen_event,
 };
 
 /* Frames [nr_alloc, n) from the heap, all or nothing. */
@@ -124,7 +134,7 @@ int xen_domain_init(struct domain *d, struct evtchn_vcpu *ev)
 	}
 	d->shared_info_gfn = INVALID_GFN;
 	d->gnttab.version = 1;
-	evtchn_domain_init(&d->evtchn, (uint16_t)d->id, d->nr_vcpus, ev,
+	evtchn_domain_init(&d->evtchn, (uint16_t)d->id, d->max_vcpus, ev,
 			   (void *)(uintptr_t)d->shared_info_pa, &env);
 	d->evtchn.privileged = d->is_control;
 	return xen_params_init(d);

@@ -53,6 +53,7 @@
 #define XEN_DOMCTL_vm_event_op        56
 #define XEN_DOMCTL_setnodeaffinity    68
 #define XEN_DOMCTL_cacheflush         71
+#define XEN_DOMCTL_vuart_op           81
 #define XEN_DOMCTL_get_paging_mempool_size 85
 #define XEN_DOMCTL_set_paging_mempool_size 86
 
@@ -166,6 +167,19 @@ struct xen_domctl_cacheflush {
 	uint64_t nr_pfns;          /*  8 */
 };
 
+/* XEN_DOMCTL_vuart_op: a vpl011 whose backend runs in another domain. */
+#define XEN_DOMCTL_VUART_OP_INIT     0
+#define XEN_DOMCTL_VUART_TYPE_VPL011 0
+struct xen_domctl_vuart_op {
+	uint32_t cmd;              /*  0 */
+	uint32_t type;             /*  4 */
+	uint64_t gfn;              /*  8: the ring page, in the domain */
+	uint16_t console_domid;    /* 16: the backend's domain */
+	uint8_t pad[2];            /* 18: must be 0 */
+	uint32_t evtchn;           /* 20: OUT, the port offered to it */
+};
+_Static_assert(sizeof(struct xen_domctl_vuart_op) == 24, "xen_domctl_vuart_op");
+
 struct xen_domctl_paging_mempool {
 	uint64_t size;             /*  0: bytes */
 };
@@ -253,6 +267,7 @@ struct xen_domctl {
 		struct xen_domctl_address_size address_size;
 		struct xen_domctl_cacheflush cacheflush;
 		struct xen_domctl_paging_mempool paging_mempool;
+		struct xen_domctl_vuart_op vuart_op;
 		uint8_t raw[128];
 		uint64_t align;
 	} u;

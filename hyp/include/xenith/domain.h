@@ -221,6 +221,10 @@ struct domain {
 	volatile uint8_t dying;
 	uint8_t teardown;
 	bool runtime;
+	/* The control domain unpaused it once (Xen's creation_finished):
+	 * what only a domain being built may get (a vuart) is refused after.
+	 * Written under the lifecycle lock. */
+	bool ran;
 	uint64_t grace_ticket;
 	struct domain *next_in_list;
 	struct domain *reap_next;

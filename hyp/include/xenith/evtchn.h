@@ -55,6 +55,10 @@ struct evtchn_env {
 	/* Host pointer to the 4 KiB guest page at gfn if it is the guest's
 	 * RAM, else NULL (FIFO control blocks and event-array pages). */
 	void *(*map_gfn)(struct evtchn_domain *ed, uint64_t gfn);
+	/* An event arrived on a port of ed the hypervisor consumes (Xen's
+	 * consumer_is_xen: a vpl011 with its backend in another domain);
+	 * called with ed->lock held; may be NULL. */
+	void (*xen_event)(struct evtchn_domain *ed, uint32_t port);
 };
 
 enum evtchn_state {
@@ -68,6 +72,7 @@ struct evtchn {
 	uint8_t notify_vcpu;
 	uint8_t fifo_pending; /* FIFO: raised before its event word existed */
 	uint16_t remote_dom;  /* UNBOUND: who may bind; INTERDOMAIN: peer */
+	uint8_t xen_consumer; /* events go to env->xen_event, not the guest */
 	uint32_t remote_port; /* INTERDOMAIN */
 	uint32_t virq;        /* VIRQ */
 	/* FIFO: queue it was last linked on, (vcpu << 8) | priority */
@@ -115,6 +120,12 @@ void evtchn_domain_init(struct evtchn_domain *ed, uint16_t domid,
 /* Construction: a free port of ed, unbound and offered to domain remote
  * (a dom0less domain's xenstore channel). The port, or -ENOSPC. */
 long evtchn_alloc_unbound_for(struct evtchn_domain *ed, uint16_t remote);
+/* A port of ed the hypervisor consumes (its events go to env->xen_event
+ * instead of the guest), unbound and offered to domain remote: a vpl011's
+ * channel to its backend. The port, or -ENOSPC. */
+long evtchn_alloc_xen_port(struct evtchn_domain *ed, uint16_t remote);
+/* The hypervisor notifies through ed's port, as if ed had sent on it. */
+void evtchn_xen_send(struct evtchn_domain *ed, uint32_t port);
 /* VCPUOP_register_vcpu_info moved vCPU `vcpu`'s vcpu_info to p (the
  * caller validated and copied it); events pending are re-signalled. */
 void evtchn_set_vcpu_info(struct evtchn_domain *ed, unsigned int vcpu, void *p);

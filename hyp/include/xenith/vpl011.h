@@ -21,10 +21,22 @@ struct vpl011 {
 	unsigned rx_head, rx_count;
 	char line[VPL011_LINE_MAX];
 	unsigned line_len;
+	/* Backend in another domain (XEN_DOMCTL_vuart_op, xl's vuart): the
+	 * data goes through a xencons ring, a page of the domain's own, and
+	 * the port the hypervisor consumes; NULL: the hypervisor console. */
+	volatile uint8_t *ring;
+	uint32_t port;
 };
 
 struct domain;
 void vpl011_init(struct domain *d);
+/* The same with its backend in domain backend (xenconsoled): the ring at
+ * the domain's frame gfn, a port offered to backend (*port). 0, or
+ * -XEN_EEXIST (already one), -XEN_EINVAL (gfn not the domain's page),
+ * -XEN_ENOSPC (no port). */
+int vpl011_init_ring(struct domain *d, uint64_t gfn, uint16_t backend, uint32_t *port);
+/* The backend notified the ring's port (input arrived, output taken). */
+void vpl011_ring_event(struct domain *d);
 /* Prints the unfinished output line, if any (the domain stops). */
 void vpl011_flush(struct domain *d);
 /* Input from the console multiplexer; false if the FIFO is full. */
