@@ -200,6 +200,11 @@ bool domain_free_memory(struct domain *d, unsigned int *budget)
 	}
 	for (unsigned int i = 0; i < gt->nr_alloc; i++)
 		heap_free_page(gt->frame_pa[i]);
+	for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
+		if (gt->pins[i])
+			heap_free_page((uint64_t)(uintptr_t)gt->pins[i]);
+		gt->pins[i] = NULL;
+	}
 	gt->nr_alloc = gt->nr_frames = 0;
 	if (d->shared_info_pa)
 		heap_free_page(d->shared_info_pa);

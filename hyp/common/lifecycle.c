@@ -54,17 +54,6 @@
 #define DEFAULT_MAX_GRANT_FRAMES GNTTAB_MAX_FRAMES
 #define DEFAULT_MAX_MAPTRACK_FRAMES 1024   /* Xen's opt_max_maptrack_frames */
 
-enum teardown {
-	T_NONE = 0,
-	T_GRACE,        /* waiting for the grace period after DYING */
-	T_CONTEXTS,     /* waiting for the vCPUs' contexts to be saved */
-	T_RELEASE,      /* vCPUs, timers, event channels, grant mappings */
-	T_DEAD,         /* released; references may remain (a zombie) */
-	T_MEMORY,       /* no reference left: memory going back (the destroyer) */
-	T_REAPER,       /* the same, for a zombie: the reaper's */
-	T_GONE,         /* out of the table; structures wait for a grace period */
-};
-
 static spinlock_t life_lock = SPINLOCK_INIT_RANK(LOCK_LIFECYCLE);
 /* Zombies whose last reference went, for the reaper: pushed from any
  * context (a lock-free stack), taken whole under the lifecycle lock. */
@@ -156,6 +145,14 @@ static void evtchn_seal(struct domain *d)
 	}
 }
 
+/* A foreign entry of the domain going: its page's owner loses the
+ * reference the entry held (Xen's relinquish_p2m_mapping). */
+static void put_foreign(void *arg, uint64_t pa)
+{
+	(void)arg;
+	memory_release_foreign(pa);
+}
+
 static void release(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
@@ -168,6 +165,7 @@ static void release(struct domain *d)
 	}
 	evtchn_seal(d);
 	gnttab_release_mappings(d);
+	arch_p2m_each_foreign(d, put_foreign, NULL);
 }
 
 /* The structures go a grace period after the domain left the table

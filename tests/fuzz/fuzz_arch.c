@@ -26,6 +26,9 @@
 #include <xenith/console.h>
 #include <xenith/domain.h>
 #include <xenith/errno.h>
+#include <xenith/vpl011.h>
+#include <public/control.h>
+#include <arch/vmid.h>
 
 #include "fuzz_hyp.h"
 
@@ -138,21 +141,6 @@ int arch_p2m_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size
 	return p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_MMIO);
 }
 
-/* No vpl011 with a backend in another domain in the fuzz worlds. */
-int vpl011_init_ring(struct domain *d, uint64_t gfn, uint16_t backend, uint32_t *port)
-{
-	(void)d;
-	(void)gfn;
-	(void)backend;
-	(void)port;
-	return -XEN_ENOSYS;
-}
-
-void vpl011_ring_event(struct domain *d)
-{
-	(void)d;
-}
-
 /* The fuzz worlds have no dom0: nothing routes host interrupts. */
 int arch_route_spi(struct domain *d, unsigned int intid, bool level)
 {
@@ -189,8 +177,12 @@ uint64_t arch_gva_to_pa(uint64_t gva, bool write)
 
 /* ---- CPUs, interrupts ---- */
 
+int fuzz_cpu = -1;
+
 unsigned int arch_cpu_id(void)
 {
+	if (fuzz_cpu >= 0)
+		return (unsigned int)fuzz_cpu;
 	return fuzz_current ? fuzz_current->sched.cpu : 0;
 }
 
@@ -286,10 +278,20 @@ void sched_domain_sync(struct domain *d)
 		die("d%u waits for its own vCPUs to stop", d->id);
 }
 
+/* A paused domain's vCPUs are off their CPUs (the teardown waits for
+ * that). */
+static void off_cpus(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i]->sched.run == RUN_RUNNING)
+			d->vcpu[i]->sched.run = RUN_RUNNABLE;
+}
+
 void sched_domain_pause(struct domain *d)
 {
 	sched_domain_sync(d);
 	d->pause_count++;
+	off_cpus(d);
 }
 
 void sched_domain_unpause(struct domain *d)
@@ -306,6 +308,7 @@ int sched_domain_ctl_pause(struct domain *d)
 		return -XEN_EOVERFLOW;
 	d->ctl_pause_count++;
 	d->pause_count++;
+	off_cpus(d);
 	return 0;
 }
 
@@ -344,8 +347,33 @@ unsigned int nr_sched_pools;
 
 int sched_add_vcpu(struct vcpu *v)
 {
-	(void)v;
+	v->sched.run = RUN_OFFLINE;
+	v->sched.ctx_cpu = -1;
 	return 0;
+}
+
+/* The teardown takes it out: nothing runs it again. */
+void sched_remove_vcpu(struct vcpu *v)
+{
+	if (v->sched.run == RUN_RUNNING)
+		die("sched_remove_vcpu: d%uv%u is running", v->dom->id, v->id);
+	v->power = VCPU_OFF;
+	v->sched.run = RUN_OFFLINE;
+}
+
+void sched_credit2_get(struct domain *d, uint32_t *weight, uint32_t *cap)
+{
+	*weight = d->c2_weight ? d->c2_weight : 256;
+	*cap = d->c2_cap;
+}
+
+void sched_credit2_set(struct domain *d, uint32_t weight, uint32_t cap)
+{
+	if (!d->c2_weight)
+		d->c2_weight = 256;
+	if (weight)
+		d->c2_weight = weight;
+	d->c2_cap = cap;
 }
 
 void sched_vcpu_start(struct vcpu *v)
@@ -380,7 +408,7 @@ void timer_stop(struct timer *t)
 void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
 			 unsigned int intid, bool level)
 {
-	if (vcpu_id >= d->nr_vcpus)
+	if (vcpu_id >= d->max_vcpus)
 		die("arch_vgic_set_level: d%u has no vCPU %u", d->id, vcpu_id);
 	if (intid != d->layout.evtchn_intid)
 		die("arch_vgic_set_level: INTID %u", intid);
@@ -398,25 +426,72 @@ void arch_clean_dcache(uint64_t pa, uint64_t size)
 	(void)size;
 }
 
-/* Domain construction is done by fuzz_hypercall.c itself (domain.c's
- * domain_create keeps its domains in a static store that cannot be
- * reset between inputs); these are never reached. */
+void arch_flush_dcache(uint64_t pa, uint64_t size)
+{
+	(void)pa;
+	(void)size;
+}
+
+/* The boot domains are built by fuzz_hypercall.c itself; these serve
+ * XEN_DOMCTL_createdomain and the teardown (lifecycle.c), with the real
+ * VMID allocator (arch/arm64/vmid.c). */
+void arch_tlb_flush_guests(void)
+{
+}
+
 int arch_domain_create(struct domain *d)
 {
-	die("arch_domain_create(d%u)", d->id);
-	return -1;
+	unsigned int vmid;
+
+	d->p2m_root = p2m_new_root(&d->p2m_pool);
+	if (!d->p2m_root)
+		return -XEN_ENOMEM;
+	vmid = vmid_alloc();
+	if (!vmid)
+		return -XEN_EBUSY;
+	d->arch.vmid = vmid;
+	return 0;
 }
 
 void arch_domain_release(struct domain *d)
 {
-	die("arch_domain_release(d%u)", d->id);
+	vmid_free(d->arch.vmid);
+	d->arch.vmid = 0;
 }
 
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
 {
-	(void)entry;
-	(void)arg0;
-	die("arch_vcpu_init(vcpu %u)", v->id);
+	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+	v->arch.regs.pc = entry;
+	v->arch.regs.x[0] = arg0;
+}
+
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *ctx)
+{
+	if ((ctx->user_regs.cpsr & 0x10) || (ctx->user_regs.cpsr & 0xf) == 0x9)
+		return -XEN_EINVAL;   /* AArch32, or EL2 */
+	arch_vcpu_init(v, ctx->user_regs.pc64, ctx->user_regs.x[0]);
+	return 0;
+}
+
+struct foreign_walk {
+	void (*fn)(void *arg, uint64_t pa);
+	void *arg;
+};
+
+static void foreign_one(void *arg, uint64_t ipa, uint64_t pa)
+{
+	struct foreign_walk *w = arg;
+
+	(void)ipa;
+	w->fn(w->arg, pa);
+}
+
+void arch_p2m_each_foreign(struct domain *d, void (*fn)(void *arg, uint64_t pa), void *arg)
+{
+	struct foreign_walk w = { fn, arg };
+
+	p2m_each_foreign(d->p2m_root, foreign_one, &w);
 }
 
 void arch_vcpu_run(struct vcpu *v)
@@ -484,6 +559,29 @@ void vpl011_flush(struct domain *d)
 void vpl011_init(struct domain *d)
 {
 	(void)d;
+}
+
+void vpl011_ring_event(struct domain *d)
+{
+	(void)d;
+}
+
+/* XEN_DOMCTL_vuart_op (vpl011.c's, not linked here): refused. */
+int vpl011_init_ring(struct domain *d, uint64_t gfn, uint16_t backend, uint32_t *port)
+{
+	(void)d;
+	(void)gfn;
+	(void)backend;
+	(void)port;
+	return -XEN_EINVAL;
+}
+
+/* Time for the grace periods' re-kick (grace.c): it only has to go on. */
+uint64_t arch_time_ns(void)
+{
+	static uint64_t t;
+
+	return t += 1000;
 }
 
 /* The guest would execute the hypercall again: fuzz_hypercall.c calls it

@@ -8,5 +8,8 @@ struct vcpu;
 extern struct vcpu *fuzz_current;
 /* What the fake hardware was asked to do, for the statistics. */
 extern unsigned long fuzz_upcalls, fuzz_kicks, fuzz_lines, fuzz_blocks;
+/* The CPU arch_cpu_id() answers when >= 0 (the harness playing each
+ * CPU's idle loop); otherwise the current vCPU's. */
+extern int fuzz_cpu;
 /* Set by arch_hypercall_continue(): the call is to be made again. */
 extern int continued;

@@ -13,12 +13,18 @@
  * Each input builds four domains afresh, as domain_create() leaves them
  * (d1: 2 vCPUs, d2: 1, d3: 3, and d0, the control domain, 2; 64 KiB of
  * guest RAM at 0x40000000 each, an 8-page P2M pool, shared_info and 64
- * grant frames from a per-domain heap block; one pool of 8 CPUs), then
- * runs up to MAX_OPS operations from the input:
+ * grant frames; one pool of 8 CPUs), then runs up to MAX_OPS operations
+ * from the input, and at its end destroys every domain left (the
+ * lifecycle's teardown, common/lifecycle.c). Everything comes from a
+ * heap made of separate host allocations (one per page or range, so the
+ * sanitizers see any use after it was given back) with a budget of
+ * HEAP_PAGES; the lifecycle's grace periods run over one CPU, whose idle
+ * loop comes between two operations. The operations:
  *
- *   byte 0  caller: domain (b % 3: d1, d2, d3) and vCPU ((b / 3) % its
- *           vCPUs); b >= 0xf0: d0, vCPU b & 1
- *   byte 1  what (b % 16): 0-8 the nine hypercalls above; 9 a hypercall
+ *   byte 0  caller: b < 0xf0 a domU that runs (b % n of the n there
+ *           are, in domid order) and vCPU ((b / n) % its vCPUs); b >=
+ *           0xf0: d0, vCPU b & 1
+ *   byte 1  what (b % 17): 0-8 the nine hypercalls above; 9 a hypercall
  *           number from the next byte (unknown ones too); 10 a VIRQ
  *           raised by the hypervisor; 11 the guest writes its memory
  *           only; 12 the guest entry path (xen_vcpu_entry); 13 PSCI
@@ -26,8 +32,13 @@
  *           the argument at a[1] (a guest address) gets a header (the
  *           command from byte 2, Xen 4.17's interface version unless
  *           bit 0 of a[2] is set, for domctl the domain: bits 1-3 of
- *           a[2] pick d0-d3, 99, DOMID_SELF, 0x7fff or bits 8-23) and
- *           the struct's bytes after it, in the union
+ *           a[2] pick d0-d5, DOMID_SELF or bits 8-23) and the struct's
+ *           bytes after it, in the union; 16 a step of xl's (byte 2:
+ *           createdomain with sane arguments, max_vcpus,
+ *           set_address_size, P2M pool, max_mem, populate, a vCPU
+ *           context, unpause, pause, destroydomain, a foreign mapping of
+ *           a domain's page into d0 and its removal), made by d0 through
+ *           the hypercalls, on the domain bits 8-15 of a[0] pick
  *   byte 2  command (>= 0xf0: a 32-bit command from the next 4 bytes)
  *   byte 3  argument kinds, 2 bits each for a[1] and a[2] (0 a guest
  *           address in RAM: 2 bytes of offset; 1 an address in the
@@ -53,8 +64,13 @@
  * every page the hypervisor writes for a guest (vcpu_info, FIFO control
  * blocks and event arrays) is one of that guest's own pages; where the
  * domain's records say shared_info and each grant frame are mapped is
- * what its stage-2 tables say. The sanitizers watch every byte besides:
- * each domain's RAM, pool and Xen pages are separate heap blocks.
+ * what its stage-2 tables say; a dying domain's vCPUs make no call; a
+ * dead one is in the table only while someone holds a reference. At the
+ * end, once every domain is destroyed and the grace periods have passed,
+ * the heap is back to what it was before the input: not a page lost or
+ * freed twice (unless a destroyed domain still had grant mappings of its
+ * own, whose release is grant_map.c's to come). The sanitizers watch
+ * every byte besides.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +83,10 @@
 #include <xenith/domain.h>
 #include <xenith/errno.h>
 #include <xenith/evtchn.h>
+#include <xenith/grace.h>
+#include <xenith/heap.h>
 #include <xenith/hypercall.h>
+#include <xenith/lifecycle.h>
 
 #include "fuzz_hyp.h"
 
@@ -80,6 +99,8 @@
 #define POOL_PAGES 8
 #define XEN_PAGES (1 + GNTTAB_MAX_FRAMES)
 #define MAX_OPS 256
+#define HEAP_PAGES 8192       /* the heap's budget, per input */
+#define MAX_LIVE 64           /* domains an input may have at once (checked) */
 
 #define CHECK(cond, ...)                                                     \
 	do {                                                                 \
@@ -102,30 +123,105 @@ struct fdom {
 	struct vcpu vcpu[FUZZ_VCPUS];
 	struct vcpu *vcpu_ptr[FUZZ_VCPUS];
 	struct evtchn_vcpu ev[FUZZ_VCPUS];
-	uint8_t *ram, *pool, *xen;  /* separate heap blocks */
 };
 
-/* The hypervisor's run-time heap (heap.h), here over every domain's
- * `xen` pages: shared_info and grant frames as the guests grow them. */
-static struct ram_map heap_map;
+/* ---- the heap (heap.h): every page or range a host allocation of its
+ * own, counted against HEAP_PAGES; the owner table a small hash ---- */
+
+static uint64_t heap_used;      /* pages handed out */
+
+uint64_t heap_alloc_range(uint64_t bytes, uint64_t align)
+{
+	void *p;
+
+	if (!bytes || bytes % PAGE || heap_used + bytes / PAGE > HEAP_PAGES)
+		return 0;
+	if (align < PAGE)
+		align = PAGE;
+	p = aligned_alloc(align, (bytes + align - 1) / align * align);
+	if (!p)
+		abort();
+	memset(p, 0, bytes);
+	heap_used += bytes / PAGE;
+	return (uintptr_t)p;
+}
 
 uint64_t heap_alloc_page(void)
 {
-	uint64_t pa = ram_map_alloc(&heap_map, PAGE, PAGE);
+	return heap_alloc_range(PAGE, PAGE);
+}
 
-	if (pa)
-		memset((void *)(uintptr_t)pa, 0, PAGE);
-	return pa;
+void heap_free_range(uint64_t pa, uint64_t bytes)
+{
+	if (bytes / PAGE > heap_used)
+		abort();   /* more given back than was handed out */
+	heap_used -= bytes / PAGE;
+	free((void *)(uintptr_t)pa);
 }
 
 void heap_free_page(uint64_t pa)
 {
-	(void)pa;
+	heap_free_range(pa, PAGE);
 }
 
 uint64_t heap_free_bytes(void)
 {
-	return ram_map_free_bytes(&heap_map);
+	return (HEAP_PAGES - heap_used) * PAGE;
+}
+
+uint64_t heap_owner_bytes(void)
+{
+	return 0;
+}
+
+#define OWNERS 16384
+static struct { uint64_t pfn; int id; } owners[OWNERS];   /* id -1: a hole */
+
+static unsigned int owner_slot(uint64_t pfn)
+{
+	return (unsigned int)((pfn * 0x9e3779b97f4a7c15ULL) >> 50) % OWNERS;
+}
+
+int heap_set_owner(uint64_t pa, uint64_t pages, uint32_t domid)
+{
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t pfn = (pa >> 12) + i;
+		unsigned int k = owner_slot(pfn), n = 0;
+
+		while (owners[k].pfn && owners[k].pfn != pfn && owners[k].id >= 0 &&
+		       n++ < OWNERS)
+			k = (k + 1) % OWNERS;
+		if (n >= OWNERS)
+			abort();
+		owners[k].pfn = pfn;
+		owners[k].id = (int)domid;
+	}
+	return 0;
+}
+
+void heap_clear_owner(uint64_t pa, uint64_t pages)
+{
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t pfn = (pa >> 12) + i;
+		unsigned int k = owner_slot(pfn);
+
+		for (unsigned int n = 0; owners[k].pfn && n < OWNERS; n++, k = (k + 1) % OWNERS)
+			if (owners[k].pfn == pfn && owners[k].id >= 0) {
+				owners[k].id = -1;   /* a hole: later keys still found */
+				break;
+			}
+	}
+}
+
+int heap_owner(uint64_t pa)
+{
+	uint64_t pfn = pa >> 12;
+	unsigned int k = owner_slot(pfn);
+
+	for (unsigned int n = 0; owners[k].pfn && n < OWNERS; n++, k = (k + 1) % OWNERS)
+		if (owners[k].pfn == pfn && owners[k].id >= 0)
+			return owners[k].id;
+	return -1;
 }
 
 static struct fdom *doms[NR_DOMS];
@@ -140,26 +236,18 @@ static int nheld;
 
 static int rank_of(spinlock_t *l, uint32_t *domid)
 {
-	*domid = 0;
-	if (l == &ctl_lock)
-		return LOCK_DOMCTL;
-	for (int i = 0; i < NR_DOMS; i++) {
-		struct domain *d = &doms[i]->d;
+	struct domain *d;
 
-		*domid = d->id;
-		if (l == &d->vcpu_lock)
-			return LOCK_VCPUS;
-		if (l == &d->conio_lock)
-			return LOCK_CONIO;
-		if (l == &d->evtchn.lock)
-			return LOCK_EVTCHN;
-		if (l == &d->p2m_lock)
-			return LOCK_P2M;
-	}
-	/* A lock private to its file (console_io.c's input ring, which the
-	 * control domain reaches) counts as a leaf: taken last, nothing
-	 * taken while it is held. */
 	*domid = 0;
+	/* Two event-channel locks at once go by domid: find whose. */
+	if (l->rank == LOCK_EVTCHN)
+		for_each_domain(d)
+			if (l == &d->evtchn.lock)
+				*domid = d->id;
+	if (l->rank != LOCK_UNRANKED)
+		return l->rank;
+	/* An unranked lock private to its file counts as a leaf: taken
+	 * last, nothing taken while it is held. */
 	return LOCK_RANKS;
 }
 
@@ -193,15 +281,6 @@ static void lock_hook(spinlock_t *l, int taking)
 
 /* ---- domains ---- */
 
-static void *page_alloc(size_t pages)
-{
-	void *p = aligned_alloc(PAGE, pages * PAGE);
-
-	if (!p)
-		abort();
-	return p;
-}
-
 /* What sysctl reports of the machine: 8 CPUs in one credit2 pool, 1 GiB
  * of RAM. */
 static struct pool_config pool0 = {
@@ -214,32 +293,26 @@ static struct host_info host = {
 };
 static struct system_config sys;
 
+/* Pages the heap had given out before the input's domains were built
+ * (the domain table's first leaf, kept for good). */
+static uint64_t heap_base;
+
 static void build_domains(void)
 {
 	static bool once;
 	unsigned int pcpu_next = 0;
 
-	if (!once) {
-		once = true;
-		for (int i = 0; i < NR_DOMS; i++) {
-			doms[i] = calloc(1, sizeof(*doms[i]));
-			doms[i]->ram = page_alloc(RAM_PAGES);
-			doms[i]->pool = page_alloc(POOL_PAGES);
-			doms[i]->xen = page_alloc(XEN_PAGES);
-		}
-	}
 	fake_spin_hook = NULL;
 	nheld = 0;
-	nr_domains = 0;
-	{
-		struct mem_bank banks[NR_DOMS];
-
-		for (int i = 0; i < NR_DOMS; i++)
-			banks[i] = (struct mem_bank){ (uintptr_t)doms[i]->xen, XEN_PAGES * PAGE };
-		ram_map_init(&heap_map, banks, NR_DOMS);
-		if (domains_init(NR_DOMS, &heap_map))
+	memset(owners, 0, sizeof(owners));
+	if (!once) {
+		once = true;
+		for (unsigned int c = 0; c < MAX_CPUS; c++)
+			grace_cpu_up(c);
+		if (domains_init(NR_DOMS, NULL))
 			abort();
 	}
+	heap_base = heap_used;
 	nr_sched_pools = 1;
 	sched_pools[0].cfg = &pool0;
 	sched_pools[0].id = 0;
@@ -248,34 +321,39 @@ static void build_domains(void)
 		pcpu[c].pool = &sched_pools[0];
 	ctl_init(&host, &sys);
 	for (int i = 0; i < NR_DOMS; i++) {
-		struct fdom *f = doms[i];
+		uint64_t bytes = (sizeof(struct fdom) + PAGE - 1) / PAGE * PAGE;
+		struct fdom *f = (struct fdom *)(uintptr_t)heap_alloc_range(bytes, PAGE);
 		struct domain *d = &f->d;
+		uint64_t ram = heap_alloc_range(RAM_SIZE, PAGE);
+		uint64_t pool = heap_alloc_range(POOL_PAGES * PAGE, PAGE);
 
-		memset(d, 0, sizeof(*d));
-		memset(&f->cfg, 0, sizeof(f->cfg));
-		memset(f->vcpu, 0, sizeof(f->vcpu));
-		memset(f->ram, 0, RAM_SIZE);
+		if (!f || !ram || !pool)
+			abort();
+		doms[i] = f;
 		snprintf(f->cfg.path, sizeof(f->cfg.path), "/chosen/domU%d", i + 1);
 		f->cfg.domid = i == CTL ? 0 : (uint32_t)i + 1;
 		f->cfg.vcpus = dom_vcpus[i];
 		f->cfg.mem_kb = RAM_SIZE / 1024;
 		f->cfg.ok = true;
-		/* domain.c: build() */
+		/* domain.c: build(), from the heap as the teardown expects */
+		d->self_pa = (uintptr_t)f;
+		d->self_bytes = bytes;
 		spin_lock_init(&d->p2m_lock, LOCK_P2M);
 		spin_lock_init(&d->conio_lock, LOCK_CONIO);
 		spin_lock_init(&d->vcpu_lock, LOCK_VCPUS);
 		d->id = f->cfg.domid;
 		d->cfg = &f->cfg;
 		d->is_control = i == CTL;
+		d->guest_64bit = true;
 		d->pool = &sched_pools[0];
-		d->nr_vcpus = dom_vcpus[i];
+		d->nr_vcpus = d->max_vcpus = dom_vcpus[i];
 		d->layout.nr_ram = 1;
 		d->layout.ram[0] = (struct mem_bank){ GUEST_RAM0_BASE, RAM_SIZE };
-		d->ram[0] = (struct ram_piece){ GUEST_RAM0_BASE, (uintptr_t)f->ram, RAM_SIZE };
+		d->layout.evtchn_intid = 16 + GUEST_EVTCHN_PPI;
+		d->ram[0] = (struct ram_piece){ GUEST_RAM0_BASE, ram, RAM_SIZE };
 		d->nr_ram = 1;
-		page_pool_init(&d->p2m_pool, (uintptr_t)f->pool, POOL_PAGES);
-		d->p2m_root = p2m_new_root(&d->p2m_pool);
-		if (!d->p2m_root ||
+		page_pool_init(&d->p2m_pool, pool, POOL_PAGES);
+		if (arch_domain_create(d) ||
 		    arch_p2m_map_ram(d, GUEST_RAM0_BASE, d->ram[0].pa, RAM_SIZE))
 			abort();
 		d->vcpu = f->vcpu_ptr;
@@ -288,28 +366,32 @@ static void build_domains(void)
 			vc->dom = d;
 			vc->id = v;
 			vc->sched.cpu = pcpu_next++;
+			vc->sched.ctx_cpu = -1;
 			vc->sched.run = v == 0 ? RUN_RUNNING : RUN_OFFLINE;
 			vc->power = v == 0 ? VCPU_ON : VCPU_OFF;
 			vc->upcall_pending = d->evtchn.vcpu[v].info;
 			d->vcpu[v] = vc;
 		}
-		domain_register(d);
+		if (domain_register(d))
+			abort();
 	}
 	fake_spin_hook = lock_hook;
 }
 
 /* ---- invariants ---- */
 
-/* Is [p, p + n) inside one of d's own pages (RAM, shared_info, grant
- * frames)? */
-static bool own(struct fdom *f, const void *p, size_t n)
+/* Is [p, p + n) inside one of d's own pages (RAM, populated pages,
+ * shared_info, grant frames)? */
+static bool own(struct domain *d, const void *p, size_t n)
 {
 	uintptr_t a = (uintptr_t)p;
-	struct domain *d = &f->d;
 
 	if (a / PAGE != (a + n - 1) / PAGE)
 		return false;
-	if (a >= (uintptr_t)f->ram && a + n <= (uintptr_t)f->ram + RAM_SIZE)
+	for (int i = 0; i < d->nr_ram; i++)
+		if (a >= d->ram[i].pa && a + n <= d->ram[i].pa + d->ram[i].size)
+			return true;
+	if (heap_owner(a) == (int)d->id)
 		return true;
 	if (a >= d->shared_info_pa && a + n <= d->shared_info_pa + PAGE)
 		return true;
@@ -321,12 +403,12 @@ static bool own(struct fdom *f, const void *p, size_t n)
 
 /* full: every port, not only those below valid_ports (which must be all
  * there is; a whole scan per operation would cost more than the call). */
-static void check_evtchn(struct fdom *f, bool full)
+static void check_evtchn(struct domain *f, bool full)
 {
-	const struct evtchn_domain *ed = &f->d.evtchn;
+	const struct evtchn_domain *ed = &f->evtchn;
 	uint32_t end = full ? EVTCHN_MAX_PORTS : ed->valid_ports;
 
-	CHECK(ed->domid == f->d.id && ed->nr_vcpus == f->d.nr_vcpus, "d%u", f->d.id);
+	CHECK(ed->domid == f->id && ed->nr_vcpus == f->max_vcpus, "d%u", f->id);
 	CHECK(ed->ch[0].state == ECS_RESERVED, "d%u port 0 state %u", ed->domid,
 	      ed->ch[0].state);
 	CHECK(ed->valid_ports % EVTCHN_BUCKET_PORTS == 0 &&
@@ -385,8 +467,8 @@ static void check_evtchn(struct fdom *f, bool full)
 		      ed->domid, v, vi);
 		CHECK(!cb || own(f, cb, sizeof(struct evtchn_fifo_control_block)),
 		      "d%u control block %u at %p", ed->domid, v, cb);
-		CHECK(f->d.vcpu[v]->upcall_pending == vi, "d%u vcpu %u upcall_pending",
-		      ed->domid, v);
+		CHECK(v >= f->nr_vcpus || f->vcpu[v]->upcall_pending == vi,
+		      "d%u vcpu %u upcall_pending", ed->domid, v);
 	}
 	CHECK(ed->fifo_array_pages <= EVTCHN_FIFO_MAX_PAGES, "d%u array pages %u",
 	      ed->domid, ed->fifo_array_pages);
@@ -404,9 +486,8 @@ static uint64_t lookup(struct domain *d, uint64_t gfn)
 	return p2m_lookup(d->p2m_root, gfn << 12, &pa) ? pa : 0;
 }
 
-static void check_memory(struct fdom *f)
+static void check_memory(struct domain *d)
 {
-	struct domain *d = &f->d;
 	uint64_t gfns[1 + GNTTAB_MAX_FRAMES];
 	int n = 0;
 
@@ -438,20 +519,31 @@ static void check_memory(struct fdom *f)
 
 static void check_all(int64_t rc, bool full)
 {
+	struct domain *d;
+	unsigned int n = 0;
+
 	CHECK(nheld == 0, "%d locks held after the operation", nheld);
 	CHECK(rc >= -200 && rc <= 0x7fffffff, "return value %lld",
 	      (long long)rc);
-	for (int i = 0; i < NR_DOMS; i++) {
-		const struct domain *d = &doms[i]->d;
-
-		/* Only the control domain's pauses exist here. */
-		CHECK(d->ctl_pause_count <= 255 && d->pause_count == d->ctl_pause_count,
+	for_each_domain(d) {
+		n++;
+		/* The control domain's pauses, the teardown's, and the
+		 * lifecycle's own while it changes a domain (none between
+		 * two operations). */
+		CHECK(d->ctl_pause_count <= 255 &&
+		      d->pause_count == d->ctl_pause_count + (d->dying ? 1 : 0),
 		      "d%u pause counts %u/%u", d->id, d->pause_count, d->ctl_pause_count);
+		/* A dead domain stays only while another holds a reference,
+		 * or, its last one gone, until the reaper (an idle CPU) or
+		 * its destroyer's continuation has given its memory back. */
+		CHECK(d->dying != DOM_DEAD || d->refs || d->teardown == T_REAPER ||
+		      d->teardown == T_MEMORY, "d%u dead without references", d->id);
+		if (!d->dying)   /* a dying one's ports are sealed */
+			check_evtchn(d, full);
+		if (d->nr_ram || d->p2m_root)
+			check_memory(d);
 	}
-	for (int i = 0; i < NR_DOMS; i++) {
-		check_evtchn(doms[i], full);
-		check_memory(doms[i]);
-	}
+	CHECK(n == nr_domains && n <= MAX_LIVE, "%u domains listed, %u counted", n, nr_domains);
 }
 
 /* ---- the input ---- */
@@ -549,12 +641,12 @@ static void guest_put(struct vcpu *v, uint64_t gva, const void *buf, size_t len)
 }
 
 /* domctl/sysctl's header: command, interface version (bit 0 of sel:
- * a wrong one), for domctl the domain (bits 1-3: d0-d3, 99, DOMID_SELF,
- * 0x7fff, or bits 8-23). */
+ * a wrong one), for domctl the domain (bits 1-3: d0-d5, DOMID_SELF, or
+ * bits 8-23). */
 static void put_ctl_header(struct vcpu *v, bool domctl, uint64_t gva, uint32_t cmd,
 			   uint64_t sel)
 {
-	static const uint16_t ids[7] = { 0, 1, 2, 3, 99, DOMID_SELF, 0x7fff };
+	static const uint16_t ids[7] = { 0, 1, 2, 3, 4, 5, DOMID_SELF };
 	uint32_t hdr[4] = { cmd, (sel & 1) ? 0x14 : XEN_DOMCTL_INTERFACE_VERSION, 0, 0 };
 	unsigned int pick = (sel >> 1) & 7;
 
@@ -562,25 +654,33 @@ static void put_ctl_header(struct vcpu *v, bool domctl, uint64_t gva, uint32_t c
 	guest_put(v, gva, hdr, domctl ? 16 : 8);
 }
 
-/* What only the control domain may change, for every domain. */
+/* What only the control domain may change, for every domain: which
+ * there are, and their control state. */
 struct ctl_state {
-	unsigned int pause, ctl_pause;
+	uint32_t id;
+	unsigned int pause, ctl_pause, dying;
 	uint8_t handle[16];
 	uint64_t max_pages;
 	bool max_set;
 };
 
-static void ctl_snapshot(struct ctl_state st[NR_DOMS])
+static void ctl_snapshot(struct ctl_state st[MAX_LIVE])
 {
-	for (int i = 0; i < NR_DOMS; i++) {
-		const struct domain *d = &doms[i]->d;
+	struct domain *d;
+	unsigned int i = 0;
 
-		memset(&st[i], 0, sizeof(st[i]));
+	memset(st, 0, MAX_LIVE * sizeof(*st));
+	for_each_domain(d) {
+		if (i == MAX_LIVE)
+			break;
+		st[i].id = d->id + 1;
 		st[i].pause = d->pause_count;
 		st[i].ctl_pause = d->ctl_pause_count;
+		st[i].dying = d->dying;
 		memcpy(st[i].handle, d->handle, sizeof(d->handle));
 		st[i].max_pages = d->max_pages;
 		st[i].max_set = d->max_pages_set;
+		i++;
 	}
 }
 
@@ -606,26 +706,191 @@ static void check_ctl_answer(struct vcpu *v, unsigned long nr, uint64_t gva)
 		CHECK(!!(gi->flags & XEN_DOMINF_paused) == !!d->ctl_pause_count,
 		      "d%u paused flag %#x count %u", d->id, gi->flags, d->ctl_pause_count);
 		CHECK(gi->cpupool == 0 && gi->gpaddr_bits == P2M_IPA_BITS &&
-		      gi->tot_pages == RAM_PAGES, "d%u pool %u bits %u pages %llu", d->id,
-		      gi->cpupool, gi->gpaddr_bits, (unsigned long long)gi->tot_pages);
+		      gi->tot_pages == domain_tot_pages(d), "d%u pool %u bits %u pages %llu",
+		      d->id, gi->cpupool, gi->gpaddr_bits, (unsigned long long)gi->tot_pages);
+		CHECK(!!(gi->flags & XEN_DOMINF_dying) == !!d->dying, "d%u dying flag %#x",
+		      d->id, gi->flags);
 	}
 	if (nr == __HYPERVISOR_sysctl && guest_read(v, gva, &sop, sizeof(sop)) &&
 	    sop.cmd == XEN_SYSCTL_getdomaininfolist)
 		CHECK(sop.u.getdomaininfolist.num_domains <= sop.u.getdomaininfolist.max_domains &&
-		      sop.u.getdomaininfolist.num_domains <= NR_DOMS, "%u domains listed",
+		      sop.u.getdomaininfolist.num_domains <= nr_domains, "%u domains listed",
 		      sop.u.getdomaininfolist.num_domains);
+}
+
+/* The caller byte 0 names: d0's vCPU, or a domU that is alive and has
+ * vCPUs (in domid order). NULL if there is none. */
+static struct vcpu *pick_caller(unsigned int b0)
+{
+	struct domain *d, *list[MAX_LIVE];
+	unsigned int n = 0;
+
+	if (b0 >= 0xf0) {
+		d = domain_by_id(0);
+		return d && !d->dying && d->nr_vcpus ? d->vcpu[(b0 & 1) % d->nr_vcpus] : NULL;
+	}
+	for_each_domain(d)
+		if (!d->is_control && d->dying == DOM_ALIVE && d->nr_vcpus && n < MAX_LIVE)
+			list[n++] = d;
+	if (!n)
+		return NULL;
+	d = list[b0 % n];
+	return d->vcpu[(b0 / n) % d->nr_vcpus];
+}
+
+/* ---- xl's steps, made by d0 through the hypercalls ---- */
+
+/* Where d0 keeps the arguments: the last two pages of its RAM. */
+#define XL_ARG (GUEST_RAM0_BASE + RAM_SIZE - 2 * PAGE)
+#define XL_BUF (GUEST_RAM0_BASE + RAM_SIZE - PAGE)
+
+/* The domain (d0 not among them) that b names, by its place in the list. */
+static struct domain *pick_target(unsigned int b)
+{
+	struct domain *d, *list[MAX_LIVE];
+	unsigned int n = 0;
+
+	for_each_domain(d)
+		if (!d->is_control && n < MAX_LIVE)
+			list[n++] = d;
+	return n ? list[b % n] : NULL;
+}
+
+/* Every CPU passes a quiescent point (its idle loop, or a kick taken
+ * from its guest), and the idle loops reap: what happens between two
+ * operations, and between two tries of a call that continues. */
+static void all_quiescent(void)
+{
+	for (int c = 0; c < MAX_CPUS; c++) {
+		fuzz_cpu = c;
+		grace_quiescent();
+		lifecycle_idle();
+	}
+	fuzz_cpu = -1;
+}
+
+/* A call from d0 as the guest makes it, again while it continues. */
+static int64_t call(struct vcpu *v, unsigned long nr, uint64_t a0, uint64_t a1)
+{
+	uint64_t a[5] = { a0, a1, 0, 0, 0 };
+	int64_t rc;
+
+	fuzz_current = v;
+	continued = 0;
+	rc = do_hypercall(v, nr, a);
+	for (int i = 0; continued && i < 64; i++) {
+		continued = 0;
+		fuzz_current = NULL;
+		all_quiescent();     /* the CPU passes through its guest, */
+		fuzz_current = v;    /* the others through theirs */
+		rc = do_hypercall(v, nr, a);
+	}
+	fuzz_current = NULL;
+	return rc;
+}
+
+static int64_t xl_domctl(struct vcpu *v, struct xen_domctl *op, uint32_t cmd, uint16_t dom)
+{
+	int64_t rc;
+
+	op->cmd = cmd;
+	op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	op->domain = dom;
+	guest_put(v, XL_ARG, op, sizeof(*op));
+	rc = call(v, __HYPERVISOR_domctl, XL_ARG, 0);
+	guest_read(v, XL_ARG, op, sizeof(*op));
+	return rc;
+}
+
+static int64_t xl_step(struct vcpu *v, struct input *in)
+{
+	unsigned int step = (unsigned int)take(in, 1) % 12;
+	unsigned int b = (unsigned int)take(in, 1);
+	struct domain *t = pick_target((unsigned int)take(in, 1));
+	uint16_t id = t ? (uint16_t)t->id : 0x7000;
+	struct xen_domctl op;
+
+	memset(&op, 0, sizeof(op));
+	switch (step) {
+	case 0:
+		op.u.createdomain.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+		op.u.createdomain.max_vcpus = 1 + b % 3;
+		op.u.createdomain.max_evtchn_port = 1023;
+		op.u.createdomain.max_grant_frames = (b & 0x40) ? 1 + b % 64 : -1;
+		op.u.createdomain.max_maptrack_frames = -1;
+		op.u.createdomain.grant_opts = 1;
+		return xl_domctl(v, &op, XEN_DOMCTL_createdomain, 0);
+	case 1:
+		op.u.max_vcpus.max = t ? t->max_vcpus : 1;
+		return xl_domctl(v, &op, XEN_DOMCTL_max_vcpus, id);
+	case 2:
+		op.u.address_size.size = (b & 1) ? 32 : 64;
+		return xl_domctl(v, &op, XEN_DOMCTL_set_address_size, id);
+	case 3:
+		op.u.paging_mempool.size = (uint64_t)b * PAGE;
+		return xl_domctl(v, &op, XEN_DOMCTL_set_paging_mempool_size, id);
+	case 4:
+		op.u.max_mem.max_memkb = (uint64_t)b * 16;
+		return xl_domctl(v, &op, XEN_DOMCTL_max_mem, id);
+	case 5: {
+		struct { uint64_t start, nr; uint32_t order, flags; uint16_t dom, pad[3]; } r = {
+			XL_BUF, 1 + b % 4, (b & 0x80) ? 9 : 0, 0, id, { 0 } };
+		uint64_t gfns[4];
+
+		for (int i = 0; i < 4; i++)
+			gfns[i] = (GUEST_RAM0_BASE >> 12) + (b >> 2) % 32 + (uint64_t)i * 512;
+		guest_put(v, XL_BUF, gfns, sizeof(gfns));
+		guest_put(v, XL_ARG, &r, sizeof(r));
+		return call(v, __HYPERVISOR_memory_op, XENMEM_populate_physmap, XL_ARG);
+	}
+	case 6: {
+		struct vcpu_guest_context ctx;
+
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.flags = b & 1 ? VGCF_online : 0;
+		ctx.user_regs.pc64 = GUEST_RAM0_BASE;
+		ctx.user_regs.cpsr = (b & 2) ? 0x3c9 : 0x3c5;   /* EL2h: refused */
+		guest_put(v, XL_BUF, &ctx, sizeof(ctx));
+		op.u.vcpucontext.vcpu = (b >> 2) % 4;
+		op.u.vcpucontext.ctxt = (b & 0x40) ? 0 : XL_BUF;
+		return xl_domctl(v, &op, XEN_DOMCTL_setvcpucontext, id);
+	}
+	case 7:
+		return xl_domctl(v, &op, XEN_DOMCTL_unpausedomain, id);
+	case 8:
+		return xl_domctl(v, &op, XEN_DOMCTL_pausedomain, id);
+	case 9:
+		return xl_domctl(v, &op, XEN_DOMCTL_destroydomain, id);
+	case 10: {
+		/* One of the target's frames at one of d0's (a foreign map). */
+		struct { uint16_t dom, space, size, fdom; uint64_t idxs, gpfns, errs; } bt = {
+			DOMID_SELF, 4, 1, id, XL_BUF, XL_BUF + 8, XL_BUF + 16 };
+		uint64_t f[2] = { (GUEST_RAM0_BASE >> 12) + b % 8,
+				  (GUEST_RAM0_BASE >> 12) + 4 + (b >> 3) % 8 };
+
+		guest_put(v, XL_BUF, f, sizeof(f));
+		guest_put(v, XL_ARG, &bt, sizeof(bt));
+		return call(v, __HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, XL_ARG);
+	}
+	default: {
+		struct { uint16_t dom, pad[3]; uint64_t gpfn; } rm = {
+			DOMID_SELF, { 0 }, (GUEST_RAM0_BASE >> 12) + 4 + (b >> 3) % 8 };
+
+		guest_put(v, XL_ARG, &rm, sizeof(rm));
+		return call(v, __HYPERVISOR_memory_op, XENMEM_remove_from_physmap, XL_ARG);
+	}
+	}
 }
 
 static int64_t one_op(struct input *in)
 {
 	unsigned int b0 = (unsigned int)take(in, 1);
-	struct fdom *f = b0 >= 0xf0 ? doms[CTL] : doms[b0 % NR_DOMUS];
-	struct vcpu *v = &f->vcpu[(b0 >= 0xf0 ? b0 & 1 : b0 / NR_DOMUS) % f->d.nr_vcpus];
-	unsigned int what = (unsigned int)take(in, 1) % 16;
+	struct vcpu *v = pick_caller(b0);
+	unsigned int what = (unsigned int)take(in, 1) % 17;
 	uint64_t a[5] = { take(in, 1), 0, 0, 0, 0 };
 	/* domctl/sysctl: the struct's bytes go into the union */
 	unsigned int hdr = what == 14 ? 16 : what == 15 ? 8 : 0;
-	struct ctl_state before[NR_DOMS], after[NR_DOMS];
+	struct ctl_state before[MAX_LIVE], after[MAX_LIVE];
 	unsigned int kinds, len;
 	unsigned long nr;
 	int64_t rc;
@@ -635,10 +900,18 @@ static int64_t one_op(struct input *in)
 	kinds = (unsigned int)take(in, 1);
 	a[1] = take_arg(in, kinds);
 	a[2] = take_arg(in, kinds >> 2);
+	len = (kinds >> 4) * 4;
+	if (!v) {
+		skip(in, len);
+		return 0;
+	}
+	/* An online vCPU of an unpaused domain is entered (the scheduler
+	 * would): a new domain's first vCPU starts. */
+	if (v->power == VCPU_ON_PENDING && !v->dom->pause_count)
+		v->power = VCPU_ON;
 	/* The struct goes to the first argument that is a guest address
 	 * (a[2] for console_io and vcpu_op, whose a[1] is a number); only
 	 * a running vCPU writes. */
-	len = (kinds >> 4) * 4;
 	if (!runs(v))
 		skip(in, len);
 	else if ((kinds & 2) == 0)
@@ -679,6 +952,16 @@ static int64_t one_op(struct input *in)
 	}
 	if (what == 11)
 		return 0;
+	ctl_snapshot(before);
+	if (what == 16) {
+		/* xl's steps are the control domain's. */
+		if (!v->dom->is_control)
+			return 0;
+		rc = xl_step(v, in);
+		if (verbose)
+			fprintf(stderr, "op %d: xl step = %lld\n", op_index, (long long)rc);
+		return rc > 0 ? 0 : rc;
+	}
 	switch (what) {
 	case 9:
 		nr = (unsigned long)take(in, 1);
@@ -695,7 +978,6 @@ static int64_t one_op(struct input *in)
 		nr = calls[what];
 		break;
 	}
-	ctl_snapshot(before);
 	fuzz_current = v;
 	continued = 0;	/* fuzz_arch.c */
 	rc = do_hypercall(v, nr, a);
@@ -703,6 +985,9 @@ static int64_t one_op(struct input *in)
 	 * arguments the handler left; a few rounds, then it counts as done. */
 	for (int i = 0; continued && i < 64; i++) {
 		continued = 0;
+		fuzz_current = NULL;
+		all_quiescent();
+		fuzz_current = v;
 		rc = do_hypercall(v, nr, a);
 	}
 	fuzz_current = NULL;
@@ -720,10 +1005,49 @@ static int64_t one_op(struct input *in)
 			      rc == -XEN_ESRCH || rc == -XEN_EINVAL || rc == -XEN_ENOSYS,
 			      "d%u: control hypercall %lu answered %lld", v->dom->id, nr,
 			      (long long)rc);
-	} else if (rc == 0) {
+	} else if (rc == 0 && domain_by_id(v->dom->id) == v->dom) {
 		check_ctl_answer(v, nr, a[0]);
 	}
-	return rc;
+	return continued ? 0 : rc;
+}
+
+/* The end of an input: every domain destroyed, as the lifecycle does it
+ * (by a caller that is none of them), the grace periods run out; the
+ * heap must be back where it was. A domain that made grant mappings may
+ * keep its granters as zombies: grant_map.c's release of them is to come. */
+static void teardown(void)
+{
+	static struct domain nobody = { .id = 0x7fef, .is_control = true };
+	static struct vcpu caller = { .dom = &nobody };
+	bool grant_maps = false;
+	struct domain *d;
+
+	for (int round = 0; round < 4096; round++) {
+		struct domain *victim = NULL;
+		int64_t rc;
+
+		for_each_domain(d) {
+			grant_maps |= d->maptrack != NULL;
+			if (d->dying != DOM_DEAD || d->teardown == T_MEMORY) {
+				victim = d;
+				break;
+			}
+		}
+		all_quiescent();
+		if (!victim)
+			break;
+		if (!lifecycle_trylock())
+			abort();
+		rc = lifecycle_destroy(&caller, victim);
+		lifecycle_unlock();
+		CHECK(rc == 0 || rc == LIFECYCLE_CONTINUE, "teardown of d%u: %lld", victim->id,
+		      (long long)rc);
+	}
+	for (int i = 0; i < 8; i++)
+		all_quiescent();
+	CHECK(grant_maps || (!nr_domains && heap_used == heap_base),
+	      "after destroying everything: %u domains, %llu pages still out of %llu",
+	      nr_domains, (unsigned long long)heap_used, (unsigned long long)heap_base);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -736,9 +1060,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	build_domains();
 	op_index = -1;
 	check_all(0, false);
-	for (op_index = 0; op_index < MAX_OPS && in.n; op_index++)
+	for (op_index = 0; op_index < MAX_OPS && in.n; op_index++) {
 		check_all(one_op(&in), op_index % 32 == 31);
+		/* The CPUs' idle loops between two operations. */
+		all_quiescent();
+	}
 	check_all(0, true);
+	teardown();
 	fake_spin_hook = NULL;
 	return 0;
 }

@@ -22,7 +22,7 @@ SELF = 0x7FF0
 
 # what
 XEN_VERSION, MEMORY_OP, CONSOLE_IO, GNTTAB_OP, VM_ASSIST, VCPU_OP, SCHED_OP, \
-    EVTCHN_OP, HVM_OP, RAW, VIRQ, WRITE, ENTRY, POWER, DOMCTL, SYSCTL = range(16)
+    EVTCHN_OP, HVM_OP, RAW, VIRQ, WRITE, ENTRY, POWER, DOMCTL, SYSCTL, XL = range(17)
 DOM0 = -1  # the control domain (byte 0 >= 0xf0)
 # argument kinds
 A_RAM, A_GNT, A_NUM, A_RAW = range(4)
@@ -75,7 +75,7 @@ def add_to_physmap(dom, space, idx, gpfn, vcpu=0):
 
 def ctl(dom, what, cmd, target=0, payload=b"", off=0x400, bad_version=False):
     """domctl (what=DOMCTL) or sysctl: the harness writes the header (cmd,
-    version, domain: target 0-3 are d0-d3, 4: 99, 5: DOMID_SELF) at RAM
+    version, domain: target 0-5 are d0-d5, 6: DOMID_SELF) at RAM
     offset off and the payload into the union after it."""
     payload += b"\0" * (-len(payload) % 4)
     sel = (target << 1) | int(bad_version)
@@ -93,7 +93,27 @@ def sysctl(dom, cmd, payload=b"", **kw):
     return ctl(dom, SYSCTL, cmd, 0, payload, **kw)
 
 
+# xl's steps (fuzz_hypercall.c: xl_step), made by dom0: the step, its
+# byte, and the target (a domU by its place in the domid order).
+CREATE, MAX_VCPUS, ADDR_SIZE, POOL, MAX_MEM, POPULATE, CONTEXT, UNPAUSE, \
+    PAUSE, DESTROY, MAP, UNMAP = range(12)
+
+
+def xl(step, b=0, target=0):
+    return op(DOM0, 0, XL) + bytes([step, b, target])
+
+
 seeds_hc = {
+    # A domain built as xl builds it (d4: the fourth domU), run, one of
+    # its pages mapped into dom0, destroyed while mapped (a zombie), the
+    # mapping removed; another built and destroyed at once.
+    "lifecycle": b"".join([
+        xl(CREATE, 1), xl(MAX_VCPUS, 0, 3), xl(ADDR_SIZE, 0, 3), xl(POOL, 32, 3),
+        xl(MAX_MEM, 0x10, 3), xl(POPULATE, 0x01, 3), xl(CONTEXT, 0x01, 3),
+        xl(UNPAUSE, 0, 3), xl(MAP, 0, 3), domctl(DOM0, 5, 4), xl(PAUSE, 0, 3),
+        xl(DESTROY, 0, 3), domctl(DOM0, 5, 4), xl(UNMAP, 0, 3),
+        xl(CREATE, 2), xl(MAX_VCPUS, 0, 3), xl(DESTROY, 0, 3), sysctl(DOM0, 3),
+    ]),
     # Two domains connect a channel and signal it both ways; VIRQ, IPI,
     # status, bind_vcpu, unmask, close.
     "evtchn_2l": b"".join([

@@ -163,6 +163,18 @@ int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 	return p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_RAM);
 }
 void p2m_flush_tlb(void) { }
+static void foreign_one(void *arg, uint64_t ipa, uint64_t pa)
+{
+	void (**fn)(void *, uint64_t) = arg;
+
+	(void)ipa;
+	(*fn)(NULL, pa);
+}
+void arch_p2m_each_foreign(struct domain *d, void (*fn)(void *arg, uint64_t pa), void *arg)
+{
+	(void)arg;
+	p2m_each_foreign(d->p2m_root, foreign_one, &fn);
+}
 void memory_forget_gfn(struct domain *d, uint64_t gfn) { (void)d; (void)gfn; }
 void memory_release_foreign(uint64_t pa)
 {
@@ -821,6 +833,36 @@ static void test_scheduler_op(void)
 	settle();
 }
 
+/* A domain destroyed while it maps another's page (a foreign mapping in
+ * its stage 2): the teardown drops the reference the mapping held, so
+ * the other is destroyed completely afterwards. */
+static void test_mapper_destroyed(void)
+{
+	uint64_t free0;
+	uint16_t a, b;
+	struct domain *da, *db;
+	uint64_t pa;
+
+	world();
+	settle();
+	free0 = heap_free_bytes();
+	a = build(2);
+	b = build(2);
+	da = domain_by_id(a);
+	db = domain_by_id(b);
+	pa = domain_gfn_to_own_page(db, GBASE >> 12);
+	CHECK(pa != 0);
+	CHECK(domain_get(b) == db);              /* the mapping's reference */
+	CHECK_EQ(p2m_map(da->p2m_root, &da->p2m_pool, 0x10000000, pa, PAGE, P2M_FOREIGN), 0);
+	CHECK_EQ(db->refs, 2);
+	CHECK_EQ(destroy(a), 0);
+	CHECK_EQ(db->refs, 1);                   /* given back by a's teardown */
+	CHECK_EQ(destroy(b), 0);
+	settle();
+	CHECK(!domain_by_id(a) && !domain_by_id(b));
+	CHECK_EQ(heap_free_bytes(), free0);
+}
+
 int main(void)
 {
 	RUN(test_cycles);
@@ -832,5 +874,6 @@ int main(void)
 	RUN(test_evtchn_peer);
 	RUN(test_memory_rules);
 	RUN(test_scheduler_op);
+	RUN(test_mapper_destroyed);
 	return check_done("test_lifecycle");
 }

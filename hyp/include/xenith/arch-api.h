@@ -131,6 +131,9 @@ int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa);
 /* Maps another domain's page at gfn (a foreign or grant mapping, marked
  * as such in the entry). Same returns as arch_p2m_map_page. */
 int arch_p2m_map_foreign(struct domain *d, uint64_t gfn, uint64_t pa);
+/* A teardown: fn for every foreign entry of d's stage 2 (the page it
+ * maps, whose owner the entry holds a reference on). */
+void arch_p2m_each_foreign(struct domain *d, void (*fn)(void *arg, uint64_t pa), void *arg);
 /* The host page of a foreign entry at gfn, 0 if the entry is not one. */
 uint64_t arch_gfn_foreign_pa(struct domain *d, uint64_t gfn);
 /* A granted page at gfn (read-only if asked), and the same question for

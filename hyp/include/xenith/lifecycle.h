@@ -28,6 +28,18 @@ struct vcpu_guest_context;
  * again, and it goes on from where it stopped). */
 #define LIFECYCLE_CONTINUE 1
 
+/* A teardown's progress (struct domain.teardown), across continuations. */
+enum teardown {
+	T_NONE = 0,
+	T_GRACE,        /* waiting for the grace period after DYING */
+	T_CONTEXTS,     /* waiting for the vCPUs' contexts to be saved */
+	T_RELEASE,      /* vCPUs, timers, event channels, grant mappings */
+	T_DEAD,         /* released; references may remain (a zombie) */
+	T_MEMORY,       /* no reference left: memory going back (the destroyer) */
+	T_REAPER,       /* the same, for a zombie: the reaper's */
+	T_GONE,         /* out of the table; structures wait for a grace period */
+};
+
 bool lifecycle_trylock(void);
 void lifecycle_unlock(void);
 

@@ -15,15 +15,16 @@
 
 typedef struct {
 	int held;
+	int rank;    /* enum lock_rank, for the hooks that check the order */
 } spinlock_t;
 
-#define SPINLOCK_INIT_RANK(r) { 0 }
+#define SPINLOCK_INIT_RANK(r) { 0, (r) }
 #define SPINLOCK_INIT SPINLOCK_INIT_RANK(LOCK_UNRANKED)
 
 static inline void spin_lock_init(spinlock_t *l, enum lock_rank rank)
 {
-	(void)rank;
 	l->held = 0;
+	l->rank = rank;
 }
 
 static inline bool spin_held(const spinlock_t *l)
