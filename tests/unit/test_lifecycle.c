@@ -611,6 +611,27 @@ static void test_zombie(void)
 	CHECK_EQ(domctl(), 0);
 	CHECK(op->u.getdomaininfo.flags & XEN_DOMINF_dying);
 	CHECK_EQ(op->u.getdomaininfo.tot_pages, 4);   /* its memory stays */
+	/* Nothing builds it again or gives it memory. */
+	op = dctl(XEN_DOMCTL_set_paging_mempool_size, id);
+	op->u.paging_mempool.size = 128 * 1024;
+	CHECK_EQ(domctl(), -XEN_EINVAL);
+	op = dctl(XEN_DOMCTL_max_vcpus, id);
+	op->u.max_vcpus.max = 1;
+	CHECK_EQ(domctl(), -XEN_EINVAL);
+	op = dctl(XEN_DOMCTL_setvcpucontext, id);
+	op->u.vcpucontext.ctxt = 0;
+	CHECK_EQ(domctl(), -XEN_EINVAL);
+	op = dctl(XEN_DOMCTL_cacheflush, id);
+	op->u.cacheflush.start_pfn = GBASE >> 12;
+	op->u.cacheflush.nr_pfns = 4;
+	CHECK_EQ(domctl(), 0);
+	CHECK_EQ(domain_populate(d, (GBASE >> 12) + 8, 0), -XEN_EINVAL);
+	op = dctl(XEN_DOMCTL_get_paging_mempool_size, id);
+	CHECK_EQ(domctl(), 0);                   /* reading is fine */
+	op = dctl(XEN_DOMCTL_pausedomain, id);
+	CHECK_EQ(domctl(), 0);
+	op = dctl(XEN_DOMCTL_unpausedomain, id);
+	CHECK_EQ(domctl(), 0);
 	settle();
 	CHECK(heap_free_bytes() < free0);
 	CHECK_EQ(destroy(id), 0);                /* again: still 0, nothing more */

@@ -397,6 +397,29 @@ static int64_t vuart_op(struct domain *d, struct xen_domctl_vuart_op *u)
 	return vpl011_init_ring(d, u->gfn, u->console_domid, &u->evtchn);
 }
 
+/* What builds a domain, gives it memory or walks its stage 2: refused
+ * once it is dying (checked under the lifecycle lock, which every step
+ * of the teardown holds), since its vCPUs, pool and tables are being
+ * taken apart. Xen acts on whatever is left; no toolstack asks. A cache
+ * flush finds nothing (0), as on Xen once its pages are gone. */
+static bool builds(const struct xen_domctl *op)
+{
+	switch (op->cmd) {
+	case XEN_DOMCTL_max_vcpus:
+	case XEN_DOMCTL_setvcpucontext:
+	case XEN_DOMCTL_set_paging_mempool_size:
+	case XEN_DOMCTL_set_address_size:
+	case XEN_DOMCTL_setvcpuaffinity:
+	case XEN_DOMCTL_cacheflush:
+	case XEN_DOMCTL_vuart_op:
+		return true;
+	case XEN_DOMCTL_scheduler_op:
+		return op->u.scheduler_op.cmd == XEN_DOMCTL_SCHEDOP_putinfo;
+	default:
+		return false;
+	}
+}
+
 static int64_t again(uint64_t arg)
 {
 	arch_hypercall_continue();
@@ -453,6 +476,10 @@ int64_t do_domctl(struct vcpu *v, uint64_t arg)
 	/* Xen's domctl_lock: one at a time, and a busy one continues. */
 	if (!lifecycle_trylock())
 		return again(arg);
+	if (d && __atomic_load_n(&d->dying, __ATOMIC_ACQUIRE) && builds(&op)) {
+		lifecycle_unlock();
+		return op.cmd == XEN_DOMCTL_cacheflush ? 0 : -XEN_EINVAL;
+	}
 
 	switch (op.cmd) {
 	case XEN_DOMCTL_createdomain: {

@@ -48,6 +48,7 @@ bool grace_reap(void);
 /* Kicks every other CPU that takes part, so that the idle ones run
  * their idle loop (its reaper) once more. */
 void grace_kick_idle(void);
-/* Bytes waiting in grace_free_later() records (the control interface's
- * free memory adds them: they are as good as free). */
+/* Bytes waiting in grace_free_later() records (not yet in the heap's
+ * free memory: physinfo shows them once the idle loop's reaper, or
+ * physinfo's own call to it, has given them back). */
 uint64_t grace_pending_bytes(void);
