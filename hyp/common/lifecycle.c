@@ -119,30 +119,32 @@ static bool contexts_saved(struct domain *d)
 
 /* Closes every port (interdomain peers see theirs closed), then makes
  * every port reserved, so that none can be allocated again (Xen's
- * get_free_port refuses a dying domain). */
-static void evtchn_seal(struct domain *d)
+ * get_free_port refuses a dying domain). The hypervisor's own ends (a
+ * vuart's port to its backend) are closed too, as Xen's evtchn_destroy
+ * closes them: they become ordinary ports first, which the domain,
+ * paused for good, can no longer use. False if a port is still bound
+ * (the teardown continues and tries again; never a loop here). */
+static bool evtchn_seal(struct domain *d)
 {
 	struct evtchn_domain *ed = &d->evtchn;
 	struct evtchn_reset r = { .dom = DOMID_SELF };
+	bool bound = false;
 
-	for (;;) {
-		bool bound = false;
-
-		/* A port bound while we close (a peer's bind that found it
-		 * before the grace period) makes reset say -EAGAIN. */
-		evtchn_op(ed, 0, EVTCHNOP_reset, &r);
-		spin_lock(&ed->lock);
-		for (uint32_t p = 1; p < EVTCHN_MAX_PORTS && !bound; p++)
-			bound = ed->ch[p].state > ECS_RESERVED;
-		if (!bound) {
-			for (uint32_t p = 1; p < EVTCHN_MAX_PORTS; p++)
-				ed->ch[p].state = ECS_RESERVED;
-			__atomic_store_n(&ed->valid_ports, EVTCHN_MAX_PORTS, __ATOMIC_RELEASE);
-		}
-		spin_unlock(&ed->lock);
-		if (!bound)
-			return;
+	spin_lock(&ed->lock);
+	for (uint32_t p = 1; p < EVTCHN_MAX_PORTS; p++)
+		ed->ch[p].xen_consumer = 0;
+	spin_unlock(&ed->lock);
+	evtchn_op(ed, 0, EVTCHNOP_reset, &r);
+	spin_lock(&ed->lock);
+	for (uint32_t p = 1; p < EVTCHN_MAX_PORTS && !bound; p++)
+		bound = ed->ch[p].state > ECS_RESERVED;
+	if (!bound) {
+		for (uint32_t p = 1; p < EVTCHN_MAX_PORTS; p++)
+			ed->ch[p].state = ECS_RESERVED;
+		__atomic_store_n(&ed->valid_ports, EVTCHN_MAX_PORTS, __ATOMIC_RELEASE);
 	}
+	spin_unlock(&ed->lock);
+	return !bound;
 }
 
 /* A foreign entry of the domain going: its page's owner loses the
@@ -153,7 +155,8 @@ static void put_foreign(void *arg, uint64_t pa)
 	memory_release_foreign(pa);
 }
 
-static void release(struct domain *d)
+/* The vCPUs leave their pool and their timers stop (once). */
+static void release_vcpus(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
@@ -163,9 +166,17 @@ static void release(struct domain *d)
 		if (v->arch.vtimer_wake.fn)
 			timer_stop(&v->arch.vtimer_wake);
 	}
-	evtchn_seal(d);
+}
+
+/* Event channels, then what d holds of other domains (once the channels
+ * are sealed). False: a port is still bound, call again. */
+static bool release(struct domain *d)
+{
+	if (!evtchn_seal(d))
+		return false;
 	gnttab_release_mappings(d);
 	arch_p2m_each_foreign(d, put_foreign, NULL);
+	return true;
 }
 
 /* The structures go a grace period after the domain left the table
@@ -261,9 +272,11 @@ int64_t lifecycle_destroy(struct vcpu *caller, struct domain *d)
 		if (d->teardown == T_CONTEXTS) {
 			if (!contexts_saved(d))
 				return LIFECYCLE_CONTINUE;
+			release_vcpus(d);
 			d->teardown = T_RELEASE;
 		}
-		release(d);
+		if (!release(d))
+			return LIFECYCLE_CONTINUE;
 		d->teardown = T_DEAD;
 		__atomic_store_n(&d->dying, DOM_DEAD, __ATOMIC_RELEASE);
 		lifecycle_notify_dom_exc();

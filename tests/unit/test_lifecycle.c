@@ -703,6 +703,37 @@ static void test_evtchn_peer(void)
 	settle();
 }
 
+/* A port only the hypervisor consumes (a vuart's to its backend in
+ * dom0): closed by the teardown like any other (it once made the
+ * teardown loop for ever: the guest's close refuses such a port). */
+static void test_evtchn_xen_port(void)
+{
+	struct evtchn_bind_interdomain b;
+	struct evtchn_status st;
+	struct evtchn_close cl;
+	uint64_t free0;
+	uint16_t id;
+	long port;
+
+	world();
+	settle();
+	free0 = heap_free_bytes();
+	id = build(1);
+	port = evtchn_alloc_xen_port(&domain_by_id(id)->evtchn, 0);
+	CHECK(port > 0);
+	b = (struct evtchn_bind_interdomain){ .remote_dom = id, .remote_port = (uint32_t)port };
+	CHECK_EQ(evtchn_op(&d0->evtchn, 0, EVTCHNOP_bind_interdomain, &b), 0);
+	CHECK_EQ(destroy(id), 0);
+	CHECK(!domain_by_id(id));
+	st = (struct evtchn_status){ .dom = DOMID_SELF, .port = b.local_port };
+	CHECK_EQ(evtchn_op(&d0->evtchn, 0, EVTCHNOP_status, &st), 0);
+	CHECK_EQ(st.status, EVTCHNSTAT_unbound);
+	cl.port = b.local_port;
+	CHECK_EQ(evtchn_op(&d0->evtchn, 0, EVTCHNOP_close, &cl), 0);
+	settle();
+	CHECK_EQ(heap_free_bytes(), free0);
+}
+
 /* max_pages, the P2M pool, set_address_size and setvcpucontext. */
 static void test_memory_rules(void)
 {
@@ -893,6 +924,7 @@ int main(void)
 	RUN(test_zombie);
 	RUN(test_borrower);
 	RUN(test_evtchn_peer);
+	RUN(test_evtchn_xen_port);
 	RUN(test_memory_rules);
 	RUN(test_scheduler_op);
 	RUN(test_mapper_destroyed);

@@ -33,7 +33,7 @@ enum teardown {
 	T_NONE = 0,
 	T_GRACE,        /* waiting for the grace period after DYING */
 	T_CONTEXTS,     /* waiting for the vCPUs' contexts to be saved */
-	T_RELEASE,      /* vCPUs, timers, event channels, grant mappings */
+	T_RELEASE,      /* vCPUs gone; event channels, grant and foreign mappings */
 	T_DEAD,         /* released; references may remain (a zombie) */
 	T_MEMORY,       /* no reference left: memory going back (the destroyer) */
 	T_REAPER,       /* the same, for a zombie: the reaper's */
