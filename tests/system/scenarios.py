@@ -771,7 +771,13 @@ def compare_lifecycle(ref: Result, res: Result) -> List[str]:
         out = []
         for l in lines:
             if any(re.search(p, l) for p in LIFE_SAME):
-                l = re.sub(r"(free_pages before|after|calls|zombie d|in)[= ]\d+( ms)?", r"\1", l)
+                # equal= too: Xenith's own expectation holds it to 1,
+                # Xen 4.17 is sometimes a page short.
+                l = re.sub(r"(free_pages before|after|equal|calls|zombie d|in)[= ]\d+( ms)?",
+                           r"\1", l)
+                # What is still on its way back just after a destroy is
+                # timing (grace periods, Xen's RCU), not an answer.
+                l = re.sub(r"(big_destroyed rc=-?\d+) free_delta=-?\d+", r"\1", l)
                 out.append(re.sub(r"flags=0x[0-9a-f]+ ", "", l))
         return out
     a, b = keep(dom0_life_lines(ref)), keep(dom0_life_lines(res))
@@ -802,7 +808,10 @@ def sc_lifecycle(kind: str, n: int = LIFE_N, name: str = "lifecycle_1000") -> Sc
            z(r"port after destroy status=1 remote_is_it=1$"),
            z(r"zombie d\d+ flags=0x\w+ dying=1$"),
            z(r"done %d of %d in \d+ ms$" % (n, n)),
-           z(r"free_pages before=(\d+) after=\1 equal=1$"),
+           # Xen 4.17 sometimes ends a page short (seen once in 3 runs:
+           # after=before-1 a second later); Xenith must be exact.
+           z(r"free_pages before=(\d+) after=\1 equal=1$" if kind == "xenith"
+             else r"free_pages before=\d+ after=\d+ equal="),
            z(r"racer calls=\d+ bad=0 "),
            expect(r"zero: LIFECYCLE DONE$", 0, label="done"),
            expect(r"alpha: tick \d+$", 1, after="done", count=3)]
