@@ -23,13 +23,11 @@ from harness import BUILD, Console, Dom0, Expect, Result, Scenario, expect
 from linux import Shell, linux_kernel, wait_init
 
 # ---------------------------------------------------------------------------
-# THE SWITCH: Xenith boots dom0 and runs xenstored, xenconsoled,
-# xen-init-dom0, init-dom0less, xl info/list/pause/unpause (dom0_xl), but
-# has no run-time domain creation or destruction yet (issue #11), so the
-# whole of dom0_toolstack (xl destroy, xl create) runs under Xen 4.17 only
-# and `run.py` (Xenith) prints "SKIP dom0_toolstack [xenith]: ...". Set
-# this to True once xl create and xl destroy work.
-DOM0_LIFECYCLE_ON_XENITH = False
+# THE SWITCH: Xenith runs all of dom0_toolstack (xl create, xl console,
+# xl destroy with the run-time lifecycle and the vuart backend), compared
+# with Xen 4.17. Set to False to skip Xenith's turn
+# ("skipped under xenith: ...").
+DOM0_LIFECYCLE_ON_XENITH = True
 # ---------------------------------------------------------------------------
 
 DOM0_SMP = 2

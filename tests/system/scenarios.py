@@ -2131,8 +2131,8 @@ SCENARIOS: Dict[str, tuple] = {
     "static_sealed": (sc_static_sealed, {"xenith"}),
     "static_linux_direct": (sc_static_linux_direct, {"xenith"}),
     "construction_rollback": (sc_construction_rollback, {"xenith"}),
-    # dom0 with Debian's toolstack (dom0.py): Xenith's turn (xl destroy,
-    # xl create) is switched by dom0.DOM0_LIFECYCLE_ON_XENITH.
+    # dom0 with Debian's toolstack (dom0.py): xl info/list/pause/unpause/
+    # destroy/create/console, compared with Xen 4.17.
     "dom0_toolstack": (sc_dom0_toolstack, {"xen", "xenith"}),
     # Debian's Linux as dom0 from the same tree under both (dom0_linux.py).
     "dom0_linux": (sc_dom0_linux, {"xen", "xenith"}),
@@ -2153,7 +2153,7 @@ SCENARIOS: Dict[str, tuple] = {
 # result must then match Xen's (same DTB when the scenario sets hv_bootargs).
 XEN_REFERENCE = ["two_guests", "idle_wfi", "evtchn_isolation", "linux_xen_guest",
                  "sched_overcommit", "scale_fair8", "static_evtchn", "dom0_linux", "dom0_xl",
-                 "dom0less_xenstore", "grant_pair"]
+                 "dom0less_xenstore", "grant_pair", "dom0_toolstack"]
 
 
 # --- xen_compat: same DTB, same guest, two hypervisors -----------------------
