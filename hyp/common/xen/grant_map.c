@@ -81,6 +81,7 @@ _Static_assert(sizeof(struct gnttab_unmap_grant_ref) == 24, "unmap_grant_ref");
 /* One mapping: where, of whose entry, and how. */
 struct maptrack {
 	uint64_t gfn;        /* in the mapper; 0 with granter 0: free */
+	struct domain *g;    /* the granter, referenced while mapped */
 	uint32_t ref;
 	uint16_t granter;    /* domid */
 	uint16_t used : 1, readonly : 1;
@@ -283,7 +284,7 @@ static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 		return (int16_t)st;
 	}
 	memory_forget_gfn(d, op->host_addr >> 12);
-	*m = (struct maptrack){ op->host_addr >> 12, op->ref, (uint16_t)g->id, 1, ro, pa };
+	*m = (struct maptrack){ op->host_addr >> 12, g, op->ref, (uint16_t)g->id, 1, ro, pa };
 	spin_unlock(&d->p2m_lock);
 	op->handle = (uint32_t)slot;
 	op->dev_bus_addr = 0;
@@ -316,11 +317,9 @@ static int16_t unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *
 	}
 	slot->used = 0;
 	spin_unlock(&d->p2m_lock);
-	g = domain_by_id(m.granter);
-	if (g) {
-		release_entry(g, m.ref, m.readonly);
-		domain_put(g);
-	}
+	g = m.g;
+	release_entry(g, m.ref, m.readonly);
+	domain_put(g);
 	return 0;
 }
 
@@ -461,3 +460,33 @@ int64_t gnttab_unmap_refs(struct vcpu *v, uint64_t arg, uint32_t count)
 	}
 	return 0;
 }
+
+/*
+ * A dying domain's grant mappings (lifecycle.c's teardown, once its vCPUs
+ * are stopped, so no map or unmap of its own runs): each is taken out of
+ * its stage 2, its pin on the granter's entry dropped and the reference
+ * on the granter put, as Xen's gnttab_release_mappings does. The maptrack
+ * page itself goes with the domain's other pages.
+ */
+void gnttab_release_mappings(struct domain *d)
+{
+	struct maptrack *mt = d->maptrack;
+
+	for (unsigned int i = 0; mt && i < MAPTRACK_ENTRIES; i++) {
+		struct maptrack m;
+
+		spin_lock(&d->p2m_lock);
+		m = mt[i];
+		if (m.used && m.granter != MAPTRACK_PENDING) {
+			if (arch_gfn_grant_pa(d, m.gfn) == m.pa)
+				arch_p2m_unmap_page(d, m.gfn);
+			mt[i].used = 0;
+		}
+		spin_unlock(&d->p2m_lock);
+		if (!m.used || m.granter == MAPTRACK_PENDING)
+			continue;
+		release_entry(m.g, m.ref, m.readonly);
+		domain_put(m.g);
+	}
+}
+
