@@ -246,7 +246,9 @@ static long op_alloc_unbound(struct evtchn_domain *ed,
 	return port < 0 ? port : 0;
 }
 
-long evtchn_alloc_xen_port(struct evtchn_domain *ed, uint16_t remote)
+/* A free port of ed, unbound and offered to remote; the hypervisor's
+ * own if xen_consumer. The port, or -ENOSPC. */
+static long alloc_unbound(struct evtchn_domain *ed, uint16_t remote, bool xen_consumer)
 {
 	long port;
 
@@ -256,10 +258,15 @@ long evtchn_alloc_xen_port(struct evtchn_domain *ed, uint16_t remote)
 		struct evtchn *ch = bind_port(ed, (uint32_t)port, ECS_UNBOUND, 0);
 
 		ch->remote_dom = remote;
-		ch->xen_consumer = 1;
+		ch->xen_consumer = xen_consumer;
 	}
 	spin_unlock(&ed->lock);
 	return port;
+}
+
+long evtchn_alloc_xen_port(struct evtchn_domain *ed, uint16_t remote)
+{
+	return alloc_unbound(ed, remote, true);
 }
 
 void evtchn_xen_send(struct evtchn_domain *ed, uint32_t port)
@@ -278,14 +285,7 @@ void evtchn_xen_send(struct evtchn_domain *ed, uint32_t port)
 
 long evtchn_alloc_unbound_for(struct evtchn_domain *ed, uint16_t remote)
 {
-	long port;
-
-	spin_lock(&ed->lock);
-	port = alloc_port(ed);
-	if (port >= 0)
-		bind_port(ed, (uint32_t)port, ECS_UNBOUND, 0)->remote_dom = remote;
-	spin_unlock(&ed->lock);
-	return port;
+	return alloc_unbound(ed, remote, false);
 }
 
 /* Joins ed's free port lport to rd's port rport, offered to ed. */

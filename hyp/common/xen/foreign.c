@@ -31,16 +31,6 @@
 #define XENMEM_resource_grant_table 1
 #define XENMEM_resource_grant_table_id_shared 0
 
-struct xen_memory_reservation {
-	uint64_t extent_start;   /* guest handle: gfns */
-	uint64_t nr_extents;
-	uint32_t extent_order;
-	uint32_t mem_flags;
-	uint16_t domid;
-	uint16_t pad[3];
-};
-_Static_assert(sizeof(struct xen_memory_reservation) == 32, "xen_memory_reservation");
-
 struct xen_add_to_physmap_batch {
 	uint16_t domid;
 	uint16_t space;
@@ -100,10 +90,11 @@ static void put_target(struct vcpu *v, struct domain *d)
 /* Returns how many extents were populated, counting from 0 across the
  * call's continuations (Xen's convention: fewer than asked means the
  * rest failed). Each extent is a fresh, zeroed piece of host RAM that
- * becomes the domain's own (domain_populate, domain_mem.c). A call made
- * directly (not in a multicall, which cannot continue) continues every
- * POPULATE_TURN pages, with the next extent in the command's upper bits. */
-int64_t mem_populate_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
+ * becomes the domain's own (domain_populate, domain_mem.c). Every
+ * POPULATE_TURN pages the call continues with the next extent in the
+ * command's upper bits, or inside a multicall (which cannot continue)
+ * stops short there (memory_continue). */
+int64_t mem_populate_physmap(struct vcpu *v, uint64_t a[5], uint64_t start, uint64_t arg)
 {
 	struct xen_memory_reservation r;
 	struct domain *d;
@@ -122,10 +113,9 @@ int64_t mem_populate_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
 	for (i = start; i < r.nr_extents; i++) {
 		uint64_t gfn;
 
-		if (turn >= POPULATE_TURN && !v->in_multicall) {
+		if (turn >= POPULATE_TURN) {
 			put_target(v, d);
-			arch_hypercall_continue();
-			return (int64_t)(XENMEM_populate_physmap | (i << 6));
+			return memory_continue(v, a, XENMEM_populate_physmap, i);
 		}
 		if (copy_from_guest(&gfn, r.extent_start + 8 * i, sizeof(gfn)) ||
 		    domain_populate(d, gfn, r.extent_order))

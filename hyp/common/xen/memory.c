@@ -175,15 +175,6 @@ int64_t memory_continue(struct vcpu *v, uint64_t a[5], unsigned int cmd, uint64_
 	return (int64_t)a[0];
 }
 
-struct xen_memory_reservation {
-	uint64_t extent_start;
-	uint64_t nr_extents;
-	uint32_t extent_order;
-	uint32_t mem_flags;
-	uint16_t domid;
-	uint16_t pad[3];
-};
-
 /*
  * XENMEM_decrease_reservation of the caller's own frames (a balloon, or
  * Linux taking pages out to map foreign ones there): each frame leaves
@@ -240,7 +231,7 @@ int64_t do_memory_op(struct vcpu *v, uint64_t a[5])
 	case XENMEM_remove_from_physmap:
 		return start ? -XEN_EINVAL : remove_from_physmap(v, arg);
 	case XENMEM_populate_physmap:
-		return mem_populate_physmap(v, start, arg);
+		return mem_populate_physmap(v, a, start, arg);
 	case XENMEM_decrease_reservation:
 		return decrease_reservation(v, a, start, arg);
 	case XENMEM_add_to_physmap_batch:

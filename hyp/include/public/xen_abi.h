@@ -71,6 +71,17 @@ struct xen_feature_info {
 #define XENMAPSPACE_grant_table     1
 #define XENMAPIDX_grant_table_status (1U << 31)
 
+/* XENMEM_populate_physmap, XENMEM_decrease_reservation. */
+struct xen_memory_reservation {
+	uint64_t extent_start;   /* guest handle: gfns */
+	uint64_t nr_extents;
+	uint32_t extent_order;
+	uint32_t mem_flags;
+	uint16_t domid;
+	uint16_t pad[3];
+};
+_Static_assert(sizeof(struct xen_memory_reservation) == 32, "xen_memory_reservation");
+
 struct xen_add_to_physmap {
 	uint16_t domid;
 	uint16_t size;

@@ -16,7 +16,7 @@ int64_t do_memory_op(struct vcpu *v, uint64_t a[5]);
  * the command's upper bits), or inside a multicall returns `done`. */
 int64_t memory_continue(struct vcpu *v, uint64_t a[5], unsigned int cmd, uint64_t done);
 /* foreign.c: memory one domain takes of another (the tools' calls). */
-int64_t mem_populate_physmap(struct vcpu *v, uint64_t start, uint64_t arg);
+int64_t mem_populate_physmap(struct vcpu *v, uint64_t a[5], uint64_t start, uint64_t arg);
 int64_t mem_add_to_physmap_batch(struct vcpu *v, uint64_t arg);
 int64_t mem_acquire_resource(struct vcpu *v, uint64_t arg);
 /* Releases the reference a foreign entry of host page pa held. */
