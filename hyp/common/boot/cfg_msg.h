@@ -41,6 +41,16 @@ static inline const char *cfg_path(const void *fdt, int node, char *buf,
 	return buf;
 }
 
+/* True if the node is compatible with one of list[0..n) (n <= 32). */
+static inline bool cfg_compatible_any(const void *fdt, int node, const char *const *list,
+				      size_t n)
+{
+	int len;
+	const char *c = dt_prop(fdt, node, "compatible", &len);
+
+	return c && len > 0 && dt_list_match(c, len, list, (int)n) != 0;
+}
+
 /* DT spec: a node is usable unless its "status" says otherwise. */
 static inline bool cfg_node_enabled(const void *fdt, int node)
 {

@@ -31,27 +31,19 @@ static const char *const kernel_kinds[] = { "multiboot,kernel", "xen,linux-zimag
 static const char *const ramdisk_kinds[] = { "multiboot,ramdisk", "xen,linux-initrd" };
 static const char *const guessed_kinds[] = { "multiboot,module", "xen,multiboot-module" };
 
-static bool any_compatible(const void *fdt, int node, const char *const *kinds, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (dt_is_compatible(fdt, node, kinds[i]))
-			return true;
-	return false;
-}
-
 /* Which of dom0's module slots node fills (NULL: none). *guess counts the
  * bare modules met so far, as Xen's kind_guess. */
 static struct boot_module *dom0_slot(struct dctx *c, int node, int *guess)
 {
 	const void *fdt = c->fdt;
 
-	if (any_compatible(fdt, node, kernel_kinds, ARRAY_SIZE(kernel_kinds)))
+	if (cfg_compatible_any(fdt, node, kernel_kinds, ARRAY_SIZE(kernel_kinds)))
 		return &c->d->kernel;
-	if (any_compatible(fdt, node, ramdisk_kinds, ARRAY_SIZE(ramdisk_kinds)))
+	if (cfg_compatible_any(fdt, node, ramdisk_kinds, ARRAY_SIZE(ramdisk_kinds)))
 		return &c->d->ramdisk;
 	if (dt_is_compatible(fdt, node, "multiboot,device-tree") ||
 	    dt_is_compatible(fdt, node, "xen,xsm-policy") ||
-	    !any_compatible(fdt, node, guessed_kinds, ARRAY_SIZE(guessed_kinds)))
+	    !cfg_compatible_any(fdt, node, guessed_kinds, ARRAY_SIZE(guessed_kinds)))
 		return NULL;
 	switch ((*guess)++) {
 	case 0:  return &c->d->kernel;

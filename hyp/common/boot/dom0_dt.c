@@ -43,14 +43,6 @@ struct walk {
 	int err;
 };
 
-static bool compat_any(const void *fdt, int node, const char *const *list, size_t n)
-{
-	int len;
-	const char *c = dt_prop(fdt, node, "compatible", &len);
-
-	return c && len > 0 && dt_list_match(c, len, list, (int)n) != 0;
-}
-
 /* ---- interrupts ------------------------------------------------------------- */
 
 /* The trigger in a GIC specifier's flags: 1 and 2 are edges, 4 and 8
@@ -236,15 +228,15 @@ static enum fate fate_of(const struct walk *c, int node, const int *parents, int
 {
 	const char *type = dt_prop_str(c->fdt, node, "device_type");
 
-	if (compat_any(c->fdt, node, skip_compat, ARRAY_SIZE(skip_compat)) ||
+	if (cfg_compatible_any(c->fdt, node, skip_compat, ARRAY_SIZE(skip_compat)) ||
 	    (depth == 1 && !strcmp(dt_name(c->fdt, node), "cpus")) ||
 	    (type && !strcmp(type, "memory")))
 		return SKIP;
 	if (node == c->gic)
 		return MAKE_GIC;
-	if (compat_any(c->fdt, node, gic_compat, ARRAY_SIZE(gic_compat)))
+	if (cfg_compatible_any(c->fdt, node, gic_compat, ARRAY_SIZE(gic_compat)))
 		return SKIP;   /* a secondary GIC: Xen drives one */
-	if (compat_any(c->fdt, node, timer_compat, ARRAY_SIZE(timer_compat)))
+	if (cfg_compatible_any(c->fdt, node, timer_compat, ARRAY_SIZE(timer_compat)))
 		return MAKE_TIMER;
 	if (depth >= 1 && is_hyp_uart(c, node, parents[depth - 1]))
 		return SKIP;   /* the hypervisor's console */
