@@ -14,59 +14,11 @@
  * One untimed call of each first, whose answer is checked and printed;
  * one after, checked again (the timed calls' return values are not).
  *
- * Layouts from Xen 4.17's public headers (domctl.h, sysctl.h), written
- * here as the testguest does (guests/testguest/ctl.c), not taken from
- * the hypervisor's.
+ * Layouts: the guests' own (rt/xen_ctl.h, shared with the testguest),
+ * not the hypervisor's.
  */
 #include "probe.h"
-
-#define HC_SYSCTL 35
-#define HC_DOMCTL 36
-#define CTL_VERSION 0x15
-#define DOMCTL_getdomaininfo 5
-#define SYSCTL_physinfo 3
-
-struct ctl_dinfo {             /* xen_domctl_getdomaininfo */
-	uint16_t domain, pad1;
-	uint32_t flags;
-	uint64_t tot_pages, max_pages, outstanding_pages, shr_pages, paged_pages;
-	uint64_t shared_info_frame, cpu_time;
-	uint32_t nr_online_vcpus, max_vcpu_id, ssidref;
-	uint8_t handle[16];
-	uint32_t cpupool;
-	uint8_t gpaddr_bits, pad2[7];
-	uint8_t arch_config[12];
-	uint32_t pad3;
-};
-_Static_assert(sizeof(struct ctl_dinfo) == 120, "getdomaininfo");
-_Static_assert(__builtin_offsetof(struct ctl_dinfo, nr_online_vcpus) == 64, "online");
-
-struct ctl_domctl {
-	uint32_t cmd, version;
-	uint16_t domain, pad[3];
-	union {
-		struct ctl_dinfo info;
-		uint8_t raw[128];
-	} u;
-};
-_Static_assert(sizeof(struct ctl_domctl) == 144, "domctl");
-
-struct ctl_physinfo {          /* xen_sysctl_physinfo */
-	uint32_t threads_per_core, cores_per_socket, nr_cpus, max_cpu_id;
-	uint32_t nr_nodes, max_node_id, cpu_khz, capabilities, arch_capabilities, pad;
-	uint64_t total_pages, free_pages, scrub_pages, outstanding_pages, max_mfn;
-	uint32_t hw_cap[8];
-};
-_Static_assert(sizeof(struct ctl_physinfo) == 112, "physinfo");
-
-struct ctl_sysctl {
-	uint32_t cmd, version;
-	union {
-		struct ctl_physinfo phys;
-		uint8_t raw[128];
-	} u;
-};
-_Static_assert(sizeof(struct ctl_sysctl) == 136, "sysctl");
+#include "../rt/xen_ctl.h"
 
 /* Each on a page of its own, in RAM (Normal memory once the MMU is on). */
 static struct ctl_domctl dop __attribute__((aligned(4096)));
@@ -84,7 +36,7 @@ static bool getdomaininfo(uint16_t target, const char *when)
 	int64_t rc;
 
 	memset(&dop, 0, sizeof(dop));
-	dop.cmd = DOMCTL_getdomaininfo;
+	dop.cmd = DC_info;
 	dop.version = CTL_VERSION;
 	dop.domain = target;
 	rc = xen_hypercall(HC_DOMCTL, ptr(&dop), 0, 0, 0, 0);
@@ -105,7 +57,7 @@ static bool physinfo(const char *when)
 	int64_t rc;
 
 	memset(&sop, 0, sizeof(sop));
-	sop.cmd = SYSCTL_physinfo;
+	sop.cmd = SC_physinfo;
 	sop.version = CTL_VERSION;
 	rc = xen_hypercall(HC_SYSCTL, ptr(&sop), 0, 0, 0, 0);
 	if (rc || !sop.u.phys.nr_cpus || !sop.u.phys.total_pages) {

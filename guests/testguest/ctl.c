@@ -27,105 +27,21 @@
  * Lines are "<name>: ctl_dom0 <what> key=value ...", then
  * "<name>: CTL_DOM0 DONE".
  *
- * Layouts are written here from Xen 4.17's public headers, separately
- * from the hypervisor's (hyp/include/public/control.h), so that a
- * mistake in one is not repeated in the other; the run under Xen 4.17
- * checks this side.
+ * Layouts: rt/xen_ctl.h, the guests' own copy of Xen 4.17's, apart
+ * from the hypervisor's (the run under Xen 4.17 checks this side).
  */
 #include "tg.h"
 #include "../rt/xen.h"
+#include "../rt/xen_ctl.h"
 
 #define HC_XSM_OP 27
-#define HC_SYSCTL 35
-#define HC_DOMCTL 36
 #define HC_XEN_VERSION 17
 #define HC_MEMORY_OP 12
-#define VERSION 0x15
-
-/* domctl */
-struct dinfo {                 /* xen_domctl_getdomaininfo */
-	uint16_t domain, pad1;
-	uint32_t flags;
-	uint64_t tot_pages, max_pages, outstanding_pages, shr_pages, paged_pages;
-	uint64_t shared_info_frame, cpu_time;
-	uint32_t nr_online_vcpus, max_vcpu_id, ssidref;
-	uint8_t handle[16];
-	uint32_t cpupool;
-	uint8_t gpaddr_bits, pad2[7];
-	uint8_t arch_config[12];
-	uint32_t pad3;
-};
-_Static_assert(sizeof(struct dinfo) == 120, "getdomaininfo");
-_Static_assert(__builtin_offsetof(struct dinfo, handle) == 76, "handle");
-_Static_assert(__builtin_offsetof(struct dinfo, arch_config) == 104, "arch_config");
-
-struct domctl {
-	uint32_t cmd, version;
-	uint16_t domain, pad[3];
-	union {
-		struct dinfo info;
-		uint64_t max_memkb;
-		uint8_t handle[16];
-		struct {
-			uint32_t vcpu;
-			uint8_t online, blocked, running, pad;
-			uint64_t cpu_time;
-			uint32_t cpu, pad2;
-		} vcpu;
-		uint8_t raw[128];
-	} u;
-};
-_Static_assert(sizeof(struct domctl) == 144, "domctl");
-
-enum { DC_create = 1, DC_pause = 3, DC_unpause = 4, DC_info = 5, DC_max_mem = 11,
-       DC_vcpuinfo = 14, DC_handle = 17 };
-
-/* sysctl */
-struct physinfo {
-	uint32_t threads_per_core, cores_per_socket, nr_cpus, max_cpu_id;
-	uint32_t nr_nodes, max_node_id, cpu_khz, capabilities, arch_capabilities, pad;
-	uint64_t total_pages, free_pages, scrub_pages, outstanding_pages, max_mfn;
-	uint32_t hw_cap[8];
-};
-_Static_assert(sizeof(struct physinfo) == 112, "physinfo");
-
-struct sysctl {
-	uint32_t cmd, version;
-	union {
-		struct physinfo phys;
-		uint32_t sched_id;
-		struct {
-			uint16_t first, pad;
-			uint32_t max;
-			uint64_t buffer;
-			uint32_t num, pad2;
-		} list;
-		struct {
-			uint32_t op, pool, sched_id, domid, cpu, n_dom;
-			uint64_t bitmap;
-			uint32_t nr_bits, pad;
-		} pool;
-		struct {
-			uint32_t num, pad;
-			uint64_t array;
-		} topo;
-		struct {
-			uint32_t num, pad;
-			uint64_t meminfo, distance;
-		} numa;
-		uint8_t raw[128];
-	} u;
-};
-_Static_assert(sizeof(struct sysctl) == 136, "sysctl");
-_Static_assert(__builtin_offsetof(struct sysctl, u.pool.bitmap) == 8 + 24, "cpumap");
-
-enum { SC_readconsole = 1, SC_physinfo = 3, SC_sched_id = 4, SC_list = 6,
-       SC_topo = 16, SC_numa = 17, SC_pool = 18 };
 
 /* Arguments, aligned as Xen wants them (and on pages of their own, so
  * "outside RAM" is easy to build). */
-static struct domctl dop __attribute__((aligned(4096)));
-static struct sysctl sop __attribute__((aligned(4096)));
+static struct ctl_domctl dop __attribute__((aligned(4096)));
+static struct ctl_sysctl sop __attribute__((aligned(4096)));
 static uint8_t buf[4096] __attribute__((aligned(4096)));
 static uint8_t snap[256];
 
@@ -141,7 +57,7 @@ static void dctl(uint32_t cmd, uint16_t dom)
 {
 	memset(&dop, 0, sizeof(dop));
 	dop.cmd = cmd;
-	dop.version = VERSION;
+	dop.version = CTL_VERSION;
 	dop.domain = dom;
 }
 
@@ -149,7 +65,7 @@ static void sctl(uint32_t cmd)
 {
 	memset(&sop, 0, sizeof(sop));
 	sop.cmd = cmd;
-	sop.version = VERSION;
+	sop.version = CTL_VERSION;
 }
 
 /* Calls with the argument as it is, reports rc and whether it changed. */
@@ -328,7 +244,7 @@ static uint64_t now_ms(void)
 	return cntvct() * 1000 / cntfrq();
 }
 
-static void print_info(const char *what, const struct dinfo *di)
+static void print_info(const char *what, const struct ctl_dinfo *di)
 {
 	say("ctl_dom0 %s domain=%u flags=%#x tot_pages=%llu max_pages=%llu "
 	    "shared_info_frame=%#llx cpu_time=%llu", what, di->domain, di->flags,
@@ -354,8 +270,8 @@ static int64_t info_of(uint16_t dom)
 void mode_ctl_dom0(void)
 {
 	struct { uint32_t idx, map; } fi = { 0, 0 };
-	struct dinfo *list = (struct dinfo *)buf;
-	struct physinfo *pi = &sop.u.phys;
+	struct ctl_dinfo *list = (struct ctl_dinfo *)buf;
+	struct ctl_physinfo *pi = &sop.u.phys;
 	int64_t rc;
 	uint64_t t;
 

@@ -45,73 +45,24 @@
  * DONE".
  *
  * Lines: "<name>: life <what> ...", "<name>: LIFECYCLE DONE". Layouts
- * are written here from Xen 4.17's public headers (domctl.h, sysctl.h,
- * memory.h, arch-arm.h), apart from the hypervisor's.
+ * are written from Xen 4.17's public headers, apart from the
+ * hypervisor's: domctl and sysctl in rt/xen_ctl.h (shared with ctl.c),
+ * memory_op and vcpu_guest_context here.
  */
 #include "tg.h"
 #include "../rt/xen.h"
+#include "../rt/xen_ctl.h"
 
 #define HC_MEMORY_OP 12
 #define HC_EVTCHN_OP 32
 #define HC_HVM_OP 34
-#define HC_SYSCTL 35
-#define HC_DOMCTL 36
-#define VERSION 0x15
 
 #define PAGE 4096ull
 #define GUEST_RAM 0x40000000ull     /* a domU's first RAM bank */
 #define WIN 0x88000000ull           /* where dom0 maps the new domain's page */
 #define COUNTER_OFF 0x800           /* the program counts here, in its page */
 
-/* domctl */
-struct createdomain {
-	uint32_t ssidref;
-	uint8_t handle[16];
-	uint32_t flags, iommu_opts, max_vcpus, max_evtchn_port;
-	int32_t max_grant_frames, max_maptrack_frames;
-	uint32_t grant_opts, vmtrace_size, cpupool_id;
-	uint8_t gic_version, pad;
-	uint16_t tee_type;
-	uint32_t nr_spis, clock_frequency;
-};
-_Static_assert(sizeof(struct createdomain) == 68, "createdomain");
-
-struct dinfo {
-	uint16_t domain, pad1;
-	uint32_t flags;
-	uint64_t tot_pages, max_pages, outstanding, shr, paged, shared_info_frame;
-	uint64_t cpu_time;
-	uint32_t online, max_vcpu_id, ssidref;
-	uint8_t handle[16];
-	uint32_t cpupool;
-	uint8_t gpaddr_bits, pad2[7];
-	uint8_t arch[12];
-	uint32_t pad3;
-};
-_Static_assert(sizeof(struct dinfo) == 120, "getdomaininfo");
-
-struct domctl {
-	uint32_t cmd, version;
-	uint16_t domain, pad[3];
-	union {
-		struct createdomain create;
-		struct dinfo info;
-		uint32_t max_vcpus;
-		uint64_t max_memkb;
-		uint64_t pool_size;
-		uint32_t address_size;
-		struct { uint32_t vcpu, pad; uint64_t ctxt; } ctx;
-		struct { uint64_t start, nr; } flush;
-		uint8_t raw[128];
-	} u;
-};
-_Static_assert(sizeof(struct domctl) == 144, "domctl");
-
-enum { DC_create = 1, DC_destroy = 2, DC_pause = 3, DC_unpause = 4, DC_info = 5,
-       DC_max_mem = 11, DC_setvcpucontext = 12, DC_max_vcpus = 15,
-       DC_set_address_size = 35, DC_cacheflush = 71,
-       DC_set_pool = 86 };
-
+/* domctl and sysctl: rt/xen_ctl.h's */
 #define CDF_hvm (1u << 0)
 #define CDF_hap (1u << 1)
 #define DOMINF_dying (1u << 0)
@@ -127,20 +78,6 @@ struct vcpu_ctx {
 };
 _Static_assert(sizeof(struct vcpu_ctx) == 352, "vcpu_guest_context");
 _Static_assert(__builtin_offsetof(struct vcpu_ctx, sctlr) == 320, "sctlr");
-
-/* sysctl physinfo: free_pages at byte 48 of the union */
-struct sysctl {
-	uint32_t cmd, version;
-	union {
-		struct {
-			uint32_t w[10];
-			uint64_t total_pages, free_pages, scrub, outstanding, max_mfn;
-			uint32_t hw_cap[8];
-		} phys;
-		uint8_t raw[128];
-	} u;
-};
-_Static_assert(sizeof(struct sysctl) == 136, "sysctl");
 
 /* memory_op */
 #define XENMEM_populate_physmap 6
@@ -166,11 +103,11 @@ struct remove_physmap {
 #define EVTCHNSTAT_unbound 1
 
 /* Arguments on pages of their own (vCPU 0's and the racer's). */
-static struct domctl dop __attribute__((aligned(4096)));
-static struct sysctl sop __attribute__((aligned(4096)));
+static struct ctl_domctl dop __attribute__((aligned(4096)));
+static struct ctl_sysctl sop __attribute__((aligned(4096)));
 static struct vcpu_ctx vctx __attribute__((aligned(4096)));
 static uint64_t xbuf[512] __attribute__((aligned(4096)));
-static struct domctl rop __attribute__((aligned(4096)));
+static struct ctl_domctl rop __attribute__((aligned(4096)));
 static uint64_t rbuf[64] __attribute__((aligned(4096)));
 
 static uint64_t ptr(const void *p)
@@ -183,15 +120,15 @@ static uint64_t now_us(void)
 	return cntvct() * 1000000 / cntfrq();
 }
 
-static int64_t domctl(struct domctl *op, uint32_t cmd, uint16_t dom)
+static int64_t domctl(struct ctl_domctl *op, uint32_t cmd, uint16_t dom)
 {
 	op->cmd = cmd;
-	op->version = VERSION;
+	op->version = CTL_VERSION;
 	op->domain = dom;
 	return xen_hypercall(HC_DOMCTL, ptr(op), 0, 0, 0, 0);
 }
 
-static void dclear(struct domctl *op)
+static void dclear(struct ctl_domctl *op)
 {
 	memset(op, 0, sizeof(*op));
 }
@@ -199,8 +136,8 @@ static void dclear(struct domctl *op)
 static uint64_t free_pages(void)
 {
 	memset(&sop, 0, sizeof(sop));
-	sop.cmd = 3;   /* physinfo */
-	sop.version = VERSION;
+	sop.cmd = SC_physinfo;
+	sop.version = CTL_VERSION;
 	if (xen_hypercall(HC_SYSCTL, ptr(&sop), 0, 0, 0, 0))
 		return 0;
 	return sop.u.phys.free_pages;
