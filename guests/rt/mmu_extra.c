@@ -8,32 +8,16 @@
  *
  * A file of its own, linked into the testguest only: the latency probe
  * keeps mmu.c alone, byte for byte (its image size and layout are part of
- * what make bench measures). The enabling sequence is mmu.c's.
+ * what make bench measures). Both turn the MMU on with mmu_on.h's
+ * mmu_switch_on().
  */
-#include "rt.h"
+#include "mmu_on.h"
 
-#define DESC_BLOCK   0x1ull         /* level 1/2 */
 #define DESC_TABLE   0x3ull         /* level 1/2: next-level table */
 #define DESC_PAGE    0x3ull         /* level 3: 4 KiB page */
-#define DESC_ATTR(i) ((uint64_t)(i) << 2)
-#define DESC_SH_IS   (3ull << 8)
-#define DESC_AF      (1ull << 10)
-#define DESC_PXN     (1ull << 53)
-#define DESC_UXN     (1ull << 54)
 #define NORMAL_ATTRS (DESC_ATTR(1) | DESC_SH_IS | DESC_AF)
 #define DEVICE_ATTRS (DESC_ATTR(0) | DESC_AF | DESC_PXN | DESC_UXN)
 #define ADDR_MASK    0xfffffffff000ull
-
-#define MAIR_DEVICE_nGnRnE 0x00ull  /* attribute index 0 */
-#define MAIR_NORMAL_WB     0xffull  /* attribute index 1 */
-
-#define SCTLR_M (1ull << 0)
-#define SCTLR_A (1ull << 1)
-#define SCTLR_C (1ull << 2)
-#define SCTLR_I (1ull << 12)
-#define SCTLR_WXN (1ull << 19)
-
-#define GIB  (1ull << 30)
 #define MIB2 (1ull << 21)
 
 static uint64_t l1[512] __attribute__((aligned(4096)));
@@ -103,34 +87,6 @@ bool mmu_enable_identity_extra(uint64_t ram_base, uint64_t ram_end,
 		a += 4096;
 	}
 
-	/* From here on as mmu.c: walks non-cacheable (the tables were
-	 * written with the MMU off), 39-bit VAs, 4 KiB granule. */
-	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
-	if (parange > 5)
-		parange = 5;
-	uint64_t tcr = 25 | (1ull << 23) | (parange << 32);
-	uint64_t mair = MAIR_DEVICE_nGnRnE | (MAIR_NORMAL_WB << 8);
-	__asm__ volatile("dsb sy\n\t"
-			 "msr mair_el1, %0\n\t"
-			 "msr tcr_el1, %1\n\t"
-			 "msr ttbr0_el1, %2\n\t"
-			 "isb\n\t"
-			 "tlbi vmalle1\n\t"
-			 "dsb nsh\n\t"
-			 "isb"
-			 :
-			 : "r"(mair), "r"(tcr), "r"((uint64_t)(uintptr_t)l1)
-			 : "memory");
-	uint64_t sctlr = read_sysreg(sctlr_el1);
-	sctlr |= SCTLR_M | SCTLR_C | SCTLR_I;
-	sctlr &= ~(SCTLR_A | SCTLR_WXN);
-	__asm__ volatile("msr sctlr_el1, %0\n\t"
-			 "isb\n\t"
-			 "ic iallu\n\t"
-			 "dsb nsh\n\t"
-			 "isb"
-			 :
-			 : "r"(sctlr)
-			 : "memory");
+	mmu_switch_on(l1);
 	return true;
 }
