@@ -102,3 +102,28 @@ static inline int64_t evtchn_op(uint32_t cmd, void *arg)
 	return xen_hypercall(XEN_HC_event_channel_op, cmd,
 			     (uint64_t)(uintptr_t)arg, 0, 0, 0);
 }
+
+/* The 2-level scan an upcall makes: clears the upcall flag, takes the
+ * selector, then each pending and unmasked port of each selected word,
+ * clearing its pending bit; on_port() is called for each port whose bit
+ * this scan cleared (not one another vCPU took first). */
+static inline void evtchn_scan_2l(volatile struct xen_vcpu_info *vi,
+				  volatile struct xen_shared_info *si,
+				  void (*on_port)(uint32_t port))
+{
+	vi->evtchn_upcall_pending = 0;
+	__asm__ volatile("dmb ish" ::: "memory");
+	uint64_t sel = atomic_xchg64(&vi->evtchn_pending_sel, 0);
+	while (sel) {
+		unsigned w = (unsigned)__builtin_ctzll(sel);
+		sel &= sel - 1;
+		uint64_t ready = si->evtchn_pending[w] & ~si->evtchn_mask[w];
+		while (ready) {
+			unsigned b = (unsigned)__builtin_ctzll(ready);
+			ready &= ready - 1;
+			uint64_t bit = 1ull << b;
+			if (atomic_and64(&si->evtchn_pending[w], ~bit) & bit)
+				on_port(w * 64 + b);
+		}
+	}
+}

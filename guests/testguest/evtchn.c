@@ -77,24 +77,9 @@ static void event_on(uint32_t port)
 		say("evtchn: UNEXPECTED event on port %u", port);
 }
 
-/* 2-level scan: selector word by word, pending & ~mask bit by bit. */
 static void upcall(void)
 {
-	vinfo->evtchn_upcall_pending = 0;
-	__asm__ volatile("dmb ish" ::: "memory");
-	uint64_t sel = atomic_xchg64(&vinfo->evtchn_pending_sel, 0);
-	while (sel) {
-		unsigned w = (unsigned)__builtin_ctzll(sel);
-		sel &= sel - 1;
-		uint64_t ready = shinfo->evtchn_pending[w] & ~shinfo->evtchn_mask[w];
-		while (ready) {
-			unsigned b = (unsigned)__builtin_ctzll(ready);
-			ready &= ready - 1;
-			uint64_t bit = 1ull << b;
-			if (atomic_and64(&shinfo->evtchn_pending[w], ~bit) & bit)
-				event_on(w * 64 + b);
-		}
-	}
+	evtchn_scan_2l(vinfo, shinfo, event_on);
 }
 
 /* The virtual timer only wakes wait_events() at its deadline. */
