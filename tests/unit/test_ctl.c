@@ -101,54 +101,7 @@ void arch_cpu_idle(void)
 	longjmp(*cpu_jmp, 2);
 }
 
-void timers_init(void) { }
-void timer_init(struct timer *t, void (*fn)(void *), void *data)
-{
-	t->fn = fn;
-	t->data = data;
-	t->cpu = -1;
-}
-void timer_set(struct timer *t, uint64_t expires)
-{
-	t->expires = expires;
-	t->cpu = (int)this_cpu;
-}
-void timer_stop(struct timer *t) { t->cpu = -1; }
-
-/* The console: the last line kept (nothing here reads it). */
-static char printk_last[256];
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(printk_last, sizeof(printk_last), fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "panic: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
-}
-
-const char *sched_name(enum sched_kind k)
-{
-	static const char *const n[] = { "credit2", "null", "rtds", "arinc653" };
-
-	return (unsigned int)k < NR_SCHED_KINDS ? n[k] : "?";
-}
-
-void (*fake_spin_hook)(spinlock_t *l, int taking);
+#include "fake_core.h"
 
 /* ---- fakes: the rest of the hypervisor the handlers reach ------------------- */
 

@@ -87,37 +87,7 @@ void arch_vgic_set_level(struct domain *d, unsigned int v, unsigned int intid, b
 void arch_clear_memory(uint64_t pa, uint64_t size) { memset((void *)(uintptr_t)pa, 0, size); }
 void arch_clean_dcache(uint64_t pa, uint64_t size) { (void)pa; (void)size; }
 void arch_flush_dcache(uint64_t pa, uint64_t size) { (void)pa; (void)size; flushes += 0; }
-void timers_init(void) { }
-void timer_init(struct timer *t, void (*fn)(void *), void *data)
-{
-	t->fn = fn;
-	t->data = data;
-	t->cpu = -1;
-}
-void timer_set(struct timer *t, uint64_t expires) { t->expires = expires; t->cpu = (int)this_cpu; }
-void timer_stop(struct timer *t) { t->cpu = -1; }
-void (*fake_spin_hook)(spinlock_t *l, int taking);
-
-int printk(const char *fmt, ...)
-{
-	(void)fmt;
-	return 0;
-}
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	abort();
-}
-
-const char *sched_name(enum sched_kind k)
-{
-	return k == SCHED_CREDIT2 ? "credit2" : "other";
-}
+#include "fake_core.h"
 
 /* ---- fakes: the vpl011 with a backend in another domain (vpl011.c) ---------------- */
 int vpl011_init_ring(struct domain *d, uint64_t gfn, uint16_t backend, uint32_t *port)

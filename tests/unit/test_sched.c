@@ -141,62 +141,7 @@ void xen_runstate_update(struct vcpu *v)
 	(void)v;
 }
 
-void timers_init(void)
-{
-}
-
-void timer_init(struct timer *t, void (*fn)(void *data), void *data)
-{
-	t->fn = fn;
-	t->data = data;
-	t->cpu = -1;
-}
-
-void timer_set(struct timer *t, uint64_t expires)
-{
-	t->expires = expires;
-	t->cpu = (int)this_cpu;
-}
-
-void timer_stop(struct timer *t)
-{
-	t->cpu = -1;
-}
-
-/* The console: the last line kept for the tests to read. */
-static char printk_last[256];
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(printk_last, sizeof(printk_last), fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "panic: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
-}
-
-const char *sched_name(enum sched_kind k)
-{
-	static const char *const n[] = { "credit2", "null", "rtds", "arinc653" };
-
-	return (unsigned int)k < NR_SCHED_KINDS ? n[k] : "?";
-}
-
-void (*fake_spin_hook)(spinlock_t *l, int taking);
+#include "fake_core.h"
 
 /* ---- the world: pools, domains, vCPUs ----------------------------------- */
 
