@@ -474,24 +474,9 @@ int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *ctx)
 	return 0;
 }
 
-struct foreign_walk {
-	void (*fn)(void *arg, uint64_t pa);
-	void *arg;
-};
-
-static void foreign_one(void *arg, uint64_t ipa, uint64_t pa)
-{
-	struct foreign_walk *w = arg;
-
-	(void)ipa;
-	w->fn(w->arg, pa);
-}
-
 void arch_p2m_each_foreign(struct domain *d, void (*fn)(void *arg, uint64_t pa), void *arg)
 {
-	struct foreign_walk w = { fn, arg };
-
-	p2m_each_foreign(d->p2m_root, foreign_one, &w);
+	p2m_each_foreign(d->p2m_root, fn, arg);
 }
 
 void arch_vcpu_run(struct vcpu *v)

@@ -133,17 +133,9 @@ int arch_p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 	return p2m_map(d->p2m_root, &d->p2m_pool, ipa, pa, size, P2M_RAM);
 }
 void p2m_flush_tlb(void) { }
-static void foreign_one(void *arg, uint64_t ipa, uint64_t pa)
-{
-	void (**fn)(void *, uint64_t) = arg;
-
-	(void)ipa;
-	(*fn)(NULL, pa);
-}
 void arch_p2m_each_foreign(struct domain *d, void (*fn)(void *arg, uint64_t pa), void *arg)
 {
-	(void)arg;
-	p2m_each_foreign(d->p2m_root, foreign_one, &fn);
+	p2m_each_foreign(d->p2m_root, fn, arg);
 }
 void memory_forget_gfn(struct domain *d, uint64_t gfn) { (void)d; (void)gfn; }
 void memory_release_foreign(uint64_t pa)

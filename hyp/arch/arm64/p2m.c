@@ -202,25 +202,22 @@ int p2m_unmap_page(uint64_t root, struct page_pool *pool, uint64_t ipa)
 }
 
 /* Level 3 entries of one table: each foreign page to fn. */
-static void each_foreign(uint64_t tbl, int level, uint64_t ipa,
-			 void (*fn)(void *arg, uint64_t ipa, uint64_t pa), void *arg)
+static void each_foreign(uint64_t tbl, int level, void (*fn)(void *arg, uint64_t pa), void *arg)
 {
 	for (uint64_t i = 0; i < ENTRIES; i++) {
 		uint64_t e = table(tbl)[i];
-		uint64_t at = ipa + (i << shift_of(level));
 
 		if (!(e & DESC_VALID))
 			continue;
 		if (level < 3 && (e & 3) == DESC_TABLE)
-			each_foreign(e & ADDR_MASK, level + 1, at, fn, arg);
+			each_foreign(e & ADDR_MASK, level + 1, fn, arg);
 		else if (level == 3 && (e & DESC_SW_FOREIGN))
-			fn(arg, at, e & ADDR_MASK);
+			fn(arg, e & ADDR_MASK);
 	}
 }
 
-void p2m_each_foreign(uint64_t root, void (*fn)(void *arg, uint64_t ipa, uint64_t pa),
-		      void *arg)
+void p2m_each_foreign(uint64_t root, void (*fn)(void *arg, uint64_t pa), void *arg)
 {
 	if (root)
-		each_foreign(root, 1, 0, fn, arg);
+		each_foreign(root, 1, fn, arg);
 }

@@ -476,24 +476,9 @@ static uint64_t pa_of_kind(struct domain *d, uint64_t gfn, enum p2m_type a, enum
 	return t == a || t == b ? pa : 0;
 }
 
-struct each_foreign {
-	void (*fn)(void *arg, uint64_t pa);
-	void *arg;
-};
-
-static void foreign_one(void *arg, uint64_t ipa, uint64_t pa)
-{
-	struct each_foreign *x = arg;
-
-	(void)ipa;
-	x->fn(x->arg, pa);
-}
-
 void arch_p2m_each_foreign(struct domain *d, void (*fn)(void *arg, uint64_t pa), void *arg)
 {
-	struct each_foreign x = { fn, arg };
-
-	p2m_each_foreign(d->p2m_root, foreign_one, &x);
+	p2m_each_foreign(d->p2m_root, fn, arg);
 }
 
 uint64_t arch_gfn_foreign_pa(struct domain *d, uint64_t gfn)

@@ -32,10 +32,9 @@ int p2m_map(uint64_t root, struct page_pool *pool, uint64_t ipa, uint64_t pa,
  * is split first. 0, -1 if nothing is mapped there, -2 if the pool has no
  * page left for the split. */
 int p2m_unmap_page(uint64_t root, struct page_pool *pool, uint64_t ipa);
-/* Calls fn for every foreign entry (P2M_FOREIGN) of the tables, for a
- * teardown (the tables do not change meanwhile). */
-void p2m_each_foreign(uint64_t root, void (*fn)(void *arg, uint64_t ipa, uint64_t pa),
-		      void *arg);
+/* Calls fn with the page of every foreign entry (P2M_FOREIGN) of the
+ * tables, for a teardown (the tables do not change meanwhile). */
+void p2m_each_foreign(uint64_t root, void (*fn)(void *arg, uint64_t pa), void *arg);
 /* Translates an IPA; returns 0 (and leaves *pa) if unmapped. */
 int p2m_lookup(uint64_t root, uint64_t ipa, uint64_t *pa);
 /* The same, also giving the entry's kind: P2M_FOREIGN, P2M_GRANT_*, or
