@@ -3,21 +3,26 @@
 #
 # Builds dom0's root filesystem: Debian 12's unmodified Xen 4.17 toolstack
 # (xen-utils-4.17: xl, xenstored, xenconsoled, xen-init-dom0,
-# init-dom0less; xenstore-utils) with the libraries it links, Debian's
-# busybox-static, the Xen backend modules of Debian's kernel and
-# guests/dom0/init, as a gzipped newc cpio at $O/dom0.cpio.gz (O defaults
-# to build/).
+# init-dom0less; xenstore-utils, the hotplug scripts in /etc/xen/scripts
+# and what they run: bash, util-linux's flock) with the libraries it
+# links, Debian's busybox-static, the Xen backend modules of Debian's
+# kernel and guests/dom0/init, as a gzipped newc cpio at $O/dom0.cpio.gz
+# (O defaults to build/). It also holds what `xl create
+# /etc/xen/linux.cfg` starts: Debian's kernel and an initramfs of
+# busybox, Debian's Xen block and network frontends and guests/domu/init.
 #
 #   scripts/mkdom0fs.sh           download what is missing, build $O/dom0.cpio.gz
 #   scripts/mkdom0fs.sh --fetch   only download (scripts/setup.sh --dom0 runs this)
+#   scripts/mkdom0fs.sh --fetched true if nothing is left to download
 #
 # The arm64 .debs are fetched once with apt-get download into
 # cache/dom0debs and unpacked (dpkg-deb -x, never installed) into
-# cache/dom0root; the package list is cache/dom0root/.packages. The
-# packages are the dependency closure of xen-utils-4.17, xen-utils-common
-# and xenstore-utils (apt-cache depends on the :arm64 names) without what
-# only serves package scripts or other tools (python3, perl, init
-# systems, debconf, udev, ucf). Every NEEDED library of every binary
+# cache/dom0root; the package list is cache/dom0root/.packages-$FS_VERSION
+# (a new version of the list fetches again). The
+# packages are the dependency closure of TOP_PKGS (below; apt-cache
+# depends on the :arm64 names) without what only serves package scripts
+# or other tools (python3, perl, init systems, debconf, udev, ucf, and
+# util-linux's libraries: only its flock is shipped). Every NEEDED library of every binary
 # shipped must be found among them (readelf -d), or this fails.
 #
 # Needs: kernel and busybox from scripts/setup.sh --linux, the arm64
@@ -37,10 +42,12 @@ READELF=${CROSS_COMPILE:-aarch64-linux-gnu-}readelf
 OBJCOPY=${CROSS_COMPILE:-aarch64-linux-gnu-}objcopy
 
 FETCH_ONLY=0
+FETCHED_ONLY=0
 for a in "$@"; do
 	case "$a" in
 	--fetch) FETCH_ONLY=1 ;;
-	-h|--help) sed -n '4,27p' "$0"; exit 0 ;;
+	--fetched) FETCHED_ONLY=1 ;;
+	-h|--help) sed -n '4,33p' "$0"; exit 0 ;;
 	*) echo "mkdom0fs: unknown option $a" >&2; exit 2 ;;
 	esac
 done
@@ -48,20 +55,26 @@ done
 log() { echo "mkdom0fs: $*"; }
 die() { echo "mkdom0fs: $*" >&2; exit 1; }
 
-# The toolstack packages; their closure is fetched.
-TOP_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils"
+# The toolstack packages; their closure is fetched. bash runs the
+# hotplug scripts (#!/bin/bash), which take their locks with flock.
+TOP_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils bash util-linux"
+# Bumped when TOP_PKGS changes: names the stamp of a complete fetch.
+FS_VERSION=2
+STAMP=$FS/.packages-$FS_VERSION
 # Dependencies not followed: interpreters and package-script machinery
 # (the shipped binaries are ELF programs that need none of them),
 # init systems, the hypervisor itself, and libc6's helper packages.
-SKIP='^(python3.*|libpython3.*|perl.*|libperl.*|sysvinit-utils|lsb-base|init-system-helpers|udev|libudev1|libsystemd0|ucf|debconf.*|cdebconf|dpkg|install-info|xen-hypervisor-.*|bridge-utils|ovmf|xen-doc|media-types|mime-support|tzdata|gcc-12-base|readline-common|ncurses-base|libc-bin)$'
+SKIP='^(python3.*|libpython3.*|perl.*|libperl.*|sysvinit-utils|lsb-base|init-system-helpers|udev|libudev1|libsystemd0|ucf|debconf.*|cdebconf|dpkg|install-info|xen-hypervisor-.*|bridge-utils|ovmf|xen-doc|media-types|mime-support|tzdata|gcc-12-base|readline-common|ncurses-base|libc-bin|base-files|debianutils|libblkid1|libcap-ng0|libcrypt1|libmount1|libpam.*|libselinux1|libsmartcols1|util-linux-extra)$'
 
 # What dom0 runs: Debian's paths (xl execs xenconsole for `xl console`).
 XENBIN=usr/lib/xen-4.17/bin
 BINARIES="$XENBIN/xl $XENBIN/xenstored $XENBIN/xenconsoled $XENBIN/xenconsole
-	$XENBIN/xen-init-dom0 $XENBIN/init-dom0less usr/bin/xenstore"
+	$XENBIN/xen-init-dom0 $XENBIN/init-dom0less usr/bin/xenstore bin/bash usr/bin/flock"
 # Debian's kernel modules dom0 loads (and what they depend on), unless
 # the kernel has them built in.
-MODULES="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback bridge"
+MODULES="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback bridge loop"
+# What the xl-created Linux domU loads (guests/domu/init).
+DOMU_MODULES="xen-blkfront xen-netfront"
 
 # --- the packages ----------------------------------------------------------
 # closure: the packages to fetch, one a line.
@@ -123,7 +136,7 @@ needed_closure() {
 }
 
 fetch() {
-	if [ -f "$FS/.packages" ]; then
+	if [ -f "$STAMP" ]; then
 		return 0
 	fi
 	command -v apt-get >/dev/null || die "apt-get not found"
@@ -156,12 +169,16 @@ fetch() {
 		[ -f "$tmp/$f" ] || die "$f is not in the packages ($pkgs)"
 	done
 	needed_closure "$tmp" $BINARIES >/dev/null
-	printf '%s\n' $pkgs >"$tmp/.packages"
+	printf '%s\n' $pkgs >"$tmp/.packages-$FS_VERSION"
 	rm -rf "$FS"
 	mv "$tmp" "$FS"
-	log "$(wc -l <"$FS/.packages") packages unpacked into $FS"
+	log "$(wc -l <"$STAMP") packages unpacked into $FS"
 }
 
+if [ "$FETCHED_ONLY" = 1 ]; then
+	[ -f "$STAMP" ]
+	exit
+fi
 fetch
 [ "$FETCH_ONLY" = 1 ] && exit 0
 
@@ -172,7 +189,10 @@ MODROOT=$(ls -d "$CACHE"/linux/lib/modules/6.1.*-arm64 2>/dev/null | sort | tail
 KVER=$(basename "$MODROOT")
 TG=$O/guests/testguest.bin
 FUZZ=$O/guests/privcmd-fuzz
-inputs=("$BB" "$FS/.packages" "$0" "$SRC/init" "$SRC/tiny.cfg" "$MODROOT/modules.order")
+KERNEL=$(ls "$CACHE"/linux/boot/vmlinuz-"$KVER" 2>/dev/null || true)
+[ -n "$KERNEL" ] || die "no kernel $KVER in $CACHE/linux/boot: run scripts/setup.sh --linux"
+inputs=("$BB" "$STAMP" "$0" "$SRC/init" "$SRC/tiny.cfg" "$SRC/linux.cfg" "$KERNEL"
+	"$ROOT/guests/domu/init" "$MODROOT/modules.order")
 [ -f "$TG" ] && inputs+=("$TG")
 [ -f "$FUZZ" ] && inputs+=("$FUZZ")
 if [ -f "$OUT" ]; then
@@ -222,6 +242,10 @@ for f in xl xenstored xenconsoled; do
 	ln -s "/$XENBIN/$f" "$R/usr/sbin/$f"
 done
 cp "$FS/etc/xen/xl.conf" "$R/etc/xen/xl.conf"
+# The hotplug scripts xl runs for disks (block) and network interfaces
+# (vif-bridge).
+cp -a "$FS/etc/xen/scripts" "$R/etc/xen/scripts"
+mkdir -p "$R/var/lib/xen/images"
 
 # Modules: each one wanted and its dependencies (from .modinfo), in an
 # order insmod can follow (dependencies first), listed in /lib/modules/order.
@@ -233,7 +257,8 @@ builtin() { # builtin NAME: true if the kernel has it built in
 	grep -Eq "/(${1//[-_]/[-_]})\.ko$" "$MODROOT/modules.builtin"
 }
 modorder=()
-addmod() { # addmod NAME
+MODDIR=$R/lib/modules
+addmod() { # addmod NAME: NAME and its dependencies into $MODDIR, in modorder
 	local name=$1 f deps d base
 	for d in "${modorder[@]:-}"; do
 		[ "${d%.ko}" = "${name//_/-}" ] || [ "${d%.ko}" = "${name//-/_}" ] && return 0
@@ -254,13 +279,34 @@ addmod() { # addmod NAME
 	for d in $deps; do
 		addmod "$d"
 	done
-	cp "$f" "$R/lib/modules/$base"
+	cp "$f" "$MODDIR/$base"
 	modorder+=("$base")
 }
 for m in $MODULES; do
 	addmod "$m"
 done
 printf '%s\n' "${modorder[@]}" >"$R/lib/modules/order"
+dom0_mods=("${modorder[@]}")
+
+# The Linux domU of /etc/xen/linux.cfg: Debian's kernel, and an
+# initramfs of busybox, the frontends (built in or in /lib/modules)
+# and guests/domu/init.
+D=$tmp/domu
+mkdir -p "$D"/{bin,proc,sys,dev,tmp,lib/modules}
+cp "$BB" "$D/bin/busybox"
+cp "$ROOT/guests/domu/init" "$D/init"
+chmod 755 "$D/init" "$D/bin/busybox"
+modorder=()
+MODDIR=$D/lib/modules
+for m in $DOMU_MODULES; do
+	addmod "$m"
+done
+[ ${#modorder[@]} = 0 ] || printf '%s\n' "${modorder[@]}" >"$D/lib/modules/order"
+mkdir -p "$R/usr/share/xenith"
+(cd "$D" && find . | sort | cpio -o -H newc --quiet -R 0:0 | gzip -9n) \
+	>"$R/usr/share/xenith/domu.cpio.gz"
+cp "$KERNEL" "$R/usr/share/xenith/vmlinuz"
+cp "$SRC/linux.cfg" "$R/etc/xen/linux.cfg"
 
 cp "$SRC/init" "$R/init"
 chmod 755 "$R/init" "$R/bin/busybox"
@@ -277,6 +323,6 @@ fi
 mkdir -p "$O"
 (cd "$R" && find . | sort | cpio -o -H newc --quiet -R 0:0 | gzip -9n) >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
-log "packages: $(tr '\n' ' ' <"$FS/.packages")"
-log "modules ($KVER): ${modorder[*]}"
+log "packages: $(tr '\n' ' ' <"$STAMP")"
+log "modules ($KVER): ${dom0_mods[*]}; the domU's: ${modorder[*]:-none}"
 log "$OUT ($(stat -c %s "$OUT") bytes, $(du -sk "$R" | cut -f1) KiB unpacked)"

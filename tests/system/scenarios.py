@@ -19,6 +19,7 @@ from linux import (sc_linux_enhanced_enabled, sc_linux_plain, sc_linux_xen_guest
 from dom0 import (sc_dom0_privcmd_fuzz, sc_dom0_toolstack, sc_dom0_xl,
                   sc_dom0less_xenstore)
 from dom0_linux import sc_dom0_linux
+from dom0_domu import sc_dom0_linux_domu
 
 # Lines that must never appear in any scenario.
 COMMON_FORBID = [
@@ -2146,6 +2147,8 @@ SCENARIOS: Dict[str, tuple] = {
     # P2M, which it does not have).
     "dom0_privcmd_fuzz": (sc_dom0_privcmd_fuzz, {"xenith"}),
     "grant_pair": (sc_grant_pair, {"xen", "xenith"}),
+    # xl create of a Linux PV domU with disk, network and console (dom0_domu.py).
+    "dom0_linux_domu": (sc_dom0_linux_domu, {"xen", "xenith"}),
 }
 
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
@@ -2153,7 +2156,7 @@ SCENARIOS: Dict[str, tuple] = {
 # result must then match Xen's (same DTB when the scenario sets hv_bootargs).
 XEN_REFERENCE = ["two_guests", "idle_wfi", "evtchn_isolation", "linux_xen_guest",
                  "sched_overcommit", "scale_fair8", "static_evtchn", "dom0_linux", "dom0_xl",
-                 "dom0less_xenstore", "grant_pair", "dom0_toolstack"]
+                 "dom0less_xenstore", "grant_pair", "dom0_toolstack", "dom0_linux_domu"]
 
 
 # --- xen_compat: same DTB, same guest, two hypervisors -----------------------
