@@ -18,7 +18,7 @@
 #   cache/xen-4.17-arm64                 symlink to it
 #   cache/linux/boot/vmlinuz-6.1.*-arm64 (with --linux)
 #   cache/busybox/bin/busybox            (with --linux)
-#   cache/dom0debs/*.deb, cache/dom0root (with --dom0; .packages lists them)
+#   cache/dom0debs/*.deb, cache/dom0root (with --dom0; .packages-N lists them)
 # apt-get's own output goes to cache/setup-apt.log.
 set -euo pipefail
 
@@ -92,7 +92,7 @@ if [ "$WANT_LINUX" = 1 ]; then
 	have "$CACHE/busybox/bin/busybox" || need_download=1
 fi
 if [ "$WANT_DOM0" = 1 ]; then
-	have "$CACHE/dom0root/.packages" || need_download=1
+	XENITH_CACHE=$CACHE bash "$ROOT/scripts/mkdom0fs.sh" --fetched || need_download=1
 fi
 
 if [ "$need_arch" = 1 ]; then
@@ -157,7 +157,7 @@ if [ "$WANT_LINUX" = 1 ]; then
 	download_pkg busybox-static:arm64 "$CACHE/busybox" "bin/busybox"
 fi
 
-if [ "$WANT_DOM0" = 1 ] && ! have "$CACHE/dom0root/.packages"; then
+if [ "$WANT_DOM0" = 1 ] && ! XENITH_CACHE=$CACHE bash "$ROOT/scripts/mkdom0fs.sh" --fetched; then
 	log "downloading Debian's Xen 4.17 toolstack and its libraries into $CACHE/dom0debs"
 	if ! XENITH_CACHE=$CACHE APT_LOG=$APT_LOG bash "$ROOT/scripts/mkdom0fs.sh" --fetch; then
 		echo "setup: fetching dom0's packages failed (apt-get's output: $APT_LOG)" >&2
