@@ -192,7 +192,7 @@ FUZZ=$O/guests/privcmd-fuzz
 KERNEL=$(ls "$CACHE"/linux/boot/vmlinuz-"$KVER" 2>/dev/null || true)
 [ -n "$KERNEL" ] || die "no kernel $KVER in $CACHE/linux/boot: run scripts/setup.sh --linux"
 inputs=("$BB" "$STAMP" "$0" "$SRC/init" "$SRC/tiny.cfg" "$SRC/linux.cfg" "$KERNEL"
-	"$ROOT/guests/domu/init" "$MODROOT/modules.order")
+	"$ROOT/guests/domu/init" "$MODROOT/modules.order" "$SRC"/bad/*.cfg)
 [ -f "$TG" ] && inputs+=("$TG")
 [ -f "$FUZZ" ] && inputs+=("$FUZZ")
 if [ -f "$OUT" ]; then
@@ -307,6 +307,9 @@ mkdir -p "$R/usr/share/xenith"
 	>"$R/usr/share/xenith/domu.cpio.gz"
 cp "$KERNEL" "$R/usr/share/xenith/vmlinuz"
 cp "$SRC/linux.cfg" "$R/etc/xen/linux.cfg"
+# Configurations xl and the hypervisor must refuse (dom0_xl_bad).
+mkdir -p "$R/etc/xen/bad"
+cp "$SRC"/bad/*.cfg "$R/etc/xen/bad/"
 
 cp "$SRC/init" "$R/init"
 chmod 755 "$R/init" "$R/bin/busybox"

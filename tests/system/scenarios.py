@@ -20,6 +20,7 @@ from dom0 import (sc_dom0_privcmd_fuzz, sc_dom0_toolstack, sc_dom0_xl,
                   sc_dom0less_xenstore)
 from dom0_linux import sc_dom0_linux
 from dom0_domu import sc_dom0_linux_domu
+from dom0_bad import sc_dom0_xl_bad
 
 # Lines that must never appear in any scenario.
 COMMON_FORBID = [
@@ -2149,6 +2150,8 @@ SCENARIOS: Dict[str, tuple] = {
     "grant_pair": (sc_grant_pair, {"xen", "xenith"}),
     # xl create of a Linux PV domU with disk, network and console (dom0_domu.py).
     "dom0_linux_domu": (sc_dom0_linux_domu, {"xen", "xenith"}),
+    # Bad xl.cfg files through xl, compared word for word (dom0_bad.py).
+    "dom0_xl_bad": (sc_dom0_xl_bad, {"xen", "xenith"}),
 }
 
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
@@ -2156,7 +2159,8 @@ SCENARIOS: Dict[str, tuple] = {
 # result must then match Xen's (same DTB when the scenario sets hv_bootargs).
 XEN_REFERENCE = ["two_guests", "idle_wfi", "evtchn_isolation", "linux_xen_guest",
                  "sched_overcommit", "scale_fair8", "static_evtchn", "dom0_linux", "dom0_xl",
-                 "dom0less_xenstore", "grant_pair", "dom0_toolstack", "dom0_linux_domu"]
+                 "dom0less_xenstore", "grant_pair", "dom0_toolstack", "dom0_linux_domu",
+                 "dom0_xl_bad"]
 
 
 # --- xen_compat: same DTB, same guest, two hypervisors -----------------------
