@@ -56,6 +56,10 @@ build compiles (from its .d files), image sizes, memory footprint.
 
   bench/bench.py                   everything (about 30 s)
   bench/bench.py --only xenith xen just some runs (names: see RUNS)
+  bench/bench.py --wall            only the wall-clock xl rows (bench/xl_wall.py:
+                                   xl create and xl destroy from a Linux dom0
+                                   under both; a full run does them last)
+  bench/bench.py --no-wall         everything but those
   bench/bench.py --scaling         only the scaling runs (1, 16, 64 domains)
   bench/bench.py --no-xen-memory   do not ask Xen for its memory use ('m' key)
   bench/bench.py --check           Xenith's runs only, each figure held to
@@ -88,6 +92,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
 
 import harness  # noqa: E402
 import baseline  # noqa: E402
+import xl_wall  # noqa: E402
 
 # QEMU puts random rng-seed/kaslr-seed properties into the device trees it
 # generates, which makes a Linux boot (and anything that reads them) vary
@@ -1366,12 +1371,42 @@ for _cfg, _label, _hv, _smp in SCALE_CONFIGS:
 SCALE_RUNS = [n for n in RUNS if scale_n(RUNS[n][4])]
 
 
+def wall_rows() -> int:
+    """Measures and prints the wall-clock xl rows (build/bench/wall.json,
+    wall.md); 1 if a run failed."""
+    why = xl_wall.available()
+    if why:
+        print("bench: no wall-clock xl rows: %s" % why, file=sys.stderr)
+        return 0
+    res = {}
+    for hv in ("xenith", "xen"):
+        print("bench: %-18s (%s, -smp %d, Linux dom0, wall clock) ..." % ("xl-" + hv, hv, 2),
+              end="", flush=True)
+        res[hv] = xl_wall.measure(hv, OUT)
+        print(" %.1fs%s" % (res[hv]["elapsed"],
+                            "  ERROR: " + res[hv]["error"] if res[hv]["error"] else ""),
+              flush=True)
+    rows = xl_wall.rows(res)
+    print()
+    print(render_text(rows))
+    for hv in res:
+        print("  %s rounds (create, destroy ms): %s" % (hv, res[hv]["rounds"]))
+    with open(os.path.join(OUT, "wall.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    with open(os.path.join(OUT, "wall.md"), "w") as f:
+        f.write(render_md(rows) + "\n")
+    return 1 if any(r["error"] for r in res.values()) else 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", nargs="*", choices=list(RUNS), help="runs to do")
     ap.add_argument("--scaling", action="store_true",
                     help="only the scaling runs (%s)" % ", ".join(SCALE_RUNS))
+    ap.add_argument("--wall", action="store_true",
+                    help="only the wall-clock xl rows (bench/xl_wall.py)")
+    ap.add_argument("--no-wall", action="store_true", help="not the wall-clock xl rows")
     ap.add_argument("--no-xen-memory", action="store_true",
                     help="do not ask Xen for its memory use ('m' debug key)")
     ap.add_argument("--check", action="store_true",
@@ -1391,7 +1426,11 @@ def main() -> int:
         print("bench: %s missing (run make)" % PROBE, file=sys.stderr)
         return 1
     os.makedirs(OUT, exist_ok=True)
-    names = args.only or list(RUNS)
+    names = args.only or ([] if args.wall else list(RUNS))
+    # The wall-clock rows: in a full run, or alone; never held to the baseline.
+    wall = (args.wall or not (args.only or args.no_wall)) and not args.check
+    if args.wall:
+        return wall_rows()
     if any(RUNS[n][4].startswith("linux") for n in names):
         err = build_initramfs()
         if err:
@@ -1438,6 +1477,8 @@ def main() -> int:
         if srows:
             f.write(render_md(srows) + "\n")
     print("bench: wrote %s and results.md" % os.path.relpath(os.path.join(OUT, "results.json"), ROOT))
+    if wall and wall_rows():
+        return 1
     run_errors = any(r.error for r in runs.values())
     if args.write_baseline:
         if run_errors:

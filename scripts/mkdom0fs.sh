@@ -192,7 +192,7 @@ FUZZ=$O/guests/privcmd-fuzz
 KERNEL=$(ls "$CACHE"/linux/boot/vmlinuz-"$KVER" 2>/dev/null || true)
 [ -n "$KERNEL" ] || die "no kernel $KVER in $CACHE/linux/boot: run scripts/setup.sh --linux"
 inputs=("$BB" "$STAMP" "$0" "$SRC/init" "$SRC/tiny.cfg" "$SRC/linux.cfg" "$KERNEL"
-	"$ROOT/guests/domu/init" "$MODROOT/modules.order" "$SRC"/bad/*.cfg)
+	"$ROOT/guests/domu/init" "$MODROOT/modules.order" "$SRC"/bad/*.cfg "$SRC/xl-bench")
 [ -f "$TG" ] && inputs+=("$TG")
 [ -f "$FUZZ" ] && inputs+=("$FUZZ")
 if [ -f "$OUT" ]; then
@@ -320,6 +320,9 @@ if [ -f "$TG" ]; then
 else
 	log "warning: $TG missing (make): no xl create example"
 fi
+# The wall-clock xl create/destroy figures of `make bench`.
+cp "$SRC/xl-bench" "$R/usr/bin/xl-bench"
+chmod 755 "$R/usr/bin/xl-bench"
 # A hostile dom0 process for the privcmd fuzz scenario.
 [ -f "$FUZZ" ] && cp "$FUZZ" "$R/usr/bin/privcmd-fuzz"
 
