@@ -51,10 +51,14 @@ every run):
            guest's counter offset (CNTVOFF) in that configuration
 
 and prints one table (also build/bench/results.json, and results.md for
-docs/performance.md). Sizes: lines of the C/assembly files the hypervisor
-build compiles (from its .d files), image sizes, memory footprint.
+docs/performance.md). Last, the wall-clock xl rows (bench/xl_wall.py,
+without icount: host milliseconds, reported and never held to the
+baseline; a run that fails makes make bench fail) in wall.json and wall.md.
+Sizes: lines of the C/assembly files the hypervisor build compiles (from
+its .d files), image sizes, memory footprint.
 
-  bench/bench.py                   everything (about 30 s)
+  bench/bench.py                   everything (about 30 s, and 30 s more for the
+                                   wall-clock rows)
   bench/bench.py --only xenith xen just some runs (names: see RUNS)
   bench/bench.py --wall            only the wall-clock xl rows (bench/xl_wall.py:
                                    xl create and xl destroy from a Linux dom0

@@ -47,7 +47,7 @@ for a in "$@"; do
 	case "$a" in
 	--fetch) FETCH_ONLY=1 ;;
 	--fetched) FETCHED_ONLY=1 ;;
-	-h|--help) sed -n '4,33p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,31p' "$0"; exit 0 ;;
 	*) echo "mkdom0fs: unknown option $a" >&2; exit 2 ;;
 	esac
 done

@@ -256,7 +256,7 @@ void mode_grant_map(void)
 	if (!setup())
 		return;
 	/* Until the peer has offered (it boots at the same time). */
-	for (int t = 0; t < 300 && st; t++) {
+	for (int t = 0; t < 1000 && st; t++) {
 		st = map(peer, 8, window[0], GNTMAP_host_map, &h_rw);
 		if (st)
 			delay_ms(10);

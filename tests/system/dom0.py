@@ -85,14 +85,19 @@ def parse_xl_info(lines: List[str]) -> Dict[str, str]:
 
 
 KERNEL_LOG = re.compile(r"^\[\s*\d+\.\d+\] ")
+# The hypervisor's lines about a domain, printed while a command runs:
+# Xenith's "d1: created by d0 ...", "d1: destroyed, its memory back ...",
+# Xen 4.17's "d1v0 Unhandled SMC/HVC ...".
+HV_DOMAIN_LOG = re.compile(r"^d\d+(v\d+)?[: ]")
 
 
 def without_kernel_log(lines: Optional[List[str]]) -> Optional[List[str]]:
-    """Command output without the kernel messages printed meanwhile on
-    the same console (e.g. "[ 11.43] Unknown online node for memory")."""
+    """Command output without the kernel's and the hypervisor's messages
+    printed meanwhile on the same console (e.g. "[ 11.43] Unknown online
+    node for memory", "d1: destroyed by d0")."""
     if lines is None:
         return None
-    return [l for l in lines if not KERNEL_LOG.match(l)]
+    return [l for l in lines if not KERNEL_LOG.match(l) and not HV_DOMAIN_LOG.match(l)]
 
 
 def by_id(doms: Optional[List[Dict[str, object]]], domid: int) -> Optional[Dict[str, object]]:

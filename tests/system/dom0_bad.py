@@ -20,7 +20,6 @@ from linux import Shell, linux_kernel, wait_init
 
 # Each refused for its own reason (the file's first line says which).
 BAD = ["syntax", "memory", "vcpus", "pool", "kernel", "notimage", "dupname"]
-HV_DOMAIN_LOG = re.compile(r"^d\d+: (created|destroyed)")
 
 
 def _bad_interact(facts: Dict[str, object]):
@@ -51,9 +50,10 @@ def _bad_interact(facts: Dict[str, object]):
             answers = {}
             for b in BAD:
                 out = run("xl create /etc/xen/bad/%s.cfg 2>&1; echo rc=$?" % b)
-                # Xenith's log of the domain's creation and destruction
-                # ("(XEN) d1: created by d0 ...") comes while xl runs.
-                answers[b] = [l for l in out if not HV_DOMAIN_LOG.match(l)]
+                # run() leaves out Xenith's log of the domain's creation
+                # and destruction ("(XEN) d1: created by d0 ..."), which
+                # comes while xl runs.
+                answers[b] = out
                 if not out or out[-1] == "rc=0":
                     errors.append("xl create bad/%s.cfg was not refused: %r" % (b, out))
             facts["answers"] = answers
@@ -68,8 +68,15 @@ def _bad_interact(facts: Dict[str, object]):
             run("xl destroy tiny")
             if not facts["good"]:
                 errors.append("xl create tiny.cfg fails after the bad requests")
-            if state() != before:
-                errors.append("xl create and destroy of tiny left the host changed")
+            # The memory comes back a moment after xl destroy returns.
+            limit = time.monotonic() + sh.left(10)
+            end = state()
+            while end != before and time.monotonic() < limit:
+                time.sleep(0.5)
+                end = state()
+            if end != before:
+                errors.append("xl create and destroy of tiny left the host changed: "
+                              "before %r, after %r" % (before, end))
             return "; ".join(errors) or None
         finally:
             facts["transcript"] = sh.transcript
@@ -91,7 +98,7 @@ def sc_dom0_xl_bad(kind: str) -> Scenario:
     # libxc calls its own errors "panic" ("xc: error: panic: xg_dom_boot.c:
     # ... Out of memory"): the hypervisor's panic is still forbidden.
     forbid = [f for f in COMMON_FORBID if "panic" not in f.regex] + \
-        [Expect(r"(?i)^(?!.*xc: error: panic:).*\bpanic\b")]
+        [Expect(r"(?i)(?<!xc: error: )\bpanic\b")]
     facts: Dict[str, object] = {}
     return Scenario(
         "dom0_xl_bad", [],
