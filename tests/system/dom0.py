@@ -361,11 +361,17 @@ def sc_dom0_xl(kind: str) -> Scenario:
 # dom0less_xenstore: late xenstore for a dom0less Linux (Xen 4.17's
 # "xen,enhanced" = "enabled" with init-dom0less in dom0)
 # ---------------------------------------------------------------------------
+# The disk dom0's init makes (guests/dom0/init).
+LATE_DISK = "/var/lib/xen/images/linux.img"
+
+
 def _late_xenstore_interact(facts: Dict[str, object]):
     """Once dom0's toolstack is up (init-dom0less introduced d1 to
-    xenstored), `xl sysrq 1 o` writes d1's control/sysrq: only a Linux
-    whose xenbus connected late, through the port and page init-dom0less
-    set up, sees the write, and its sysrq 'o' powers it off."""
+    xenstored), `xl block-attach` gives d1 a disk, which its Linux's
+    xen-blkfront connects ("blkfront: xvda: ..."), and `xl sysrq 1 o`
+    writes d1's control/sysrq: only a Linux whose xenbus connected late,
+    through the port and page init-dom0less set up, sees either, and its
+    sysrq 'o' powers it off."""
     def interact(con: Console, deadline: float) -> Optional[str]:
         err = wait_init(con, deadline, dom=0, last=r"XENITH-DOM0: toolstack (up|failed)")
         if err:
@@ -379,6 +385,20 @@ def _late_xenstore_interact(facts: Dict[str, object]):
                 return "the shell on dom0's console does not answer"
             facts["d1_store"] = sh.run("xenstore-ls /local/domain/1/store")
             facts["d1_name"] = sh.run("xenstore-read /local/domain/1/name")
+            # A PV device through the late xenstore: a disk attached at run
+            # time, which d1's xen-blkfront connects to dom0's blkback.
+            start = len(con.lines)
+            out = sh.run("xl block-attach 1 format=raw,vdev=xvda,access=rw,target=%s; "
+                         "echo rc=$?" % LATE_DISK, timeout=30)
+            # xl's own lines (kernel messages and d1's lines may interleave).
+            facts["block_attach"] = [l.strip() for l in out or []
+                                     if l.startswith(("rc=", "libxl", "xl:"))]
+            if con.wait_for(r"blkfront: xvda: ", min(30, deadline - time.monotonic()),
+                            start) is None:
+                return "d1's Linux did not connect the disk xl block-attach gave it (%r)" \
+                    % facts["block_attach"]
+            out = sh.run("xl block-list 1")
+            facts["block_list"] = [l.split()[:4] for l in out or []]
             out = sh.run("xl sysrq 1 o")
             if out is None:
                 return "no answer to xl sysrq"
@@ -399,7 +419,7 @@ def _late_xenstore_interact(facts: Dict[str, object]):
 
 
 def compare_late_xenstore(ref: Result, res: Result) -> List[str]:
-    keys = ["d1_name", "xl_list_after"]
+    keys = ["d1_name", "block_attach", "block_list", "xl_list_after"]
     diffs = ["%s: xen-4.17 %r, xenith %r" % (k, ref.facts.get(k), res.facts.get(k))
              for k in keys if ref.facts.get(k) != res.facts.get(k)]
     return ["dom0's view differs from Xen 4.17's: " + "; ".join(diffs)] if diffs else []
@@ -409,13 +429,17 @@ def sc_dom0less_xenstore(kind: str) -> Scenario:
     from scenarios import COMMON_FORBID
     from linux import XEN_GUEST_BOOTARGS, linux_domain
     facts: Dict[str, object] = {}
-    domu = linux_domain(XEN_GUEST_BOOTARGS, "enabled", cpus=1, memory_kb=256 * 1024)
+    # xenith.pv: its init loads xen-blkfront (guests/initramfs/init).
+    domu = linux_domain(XEN_GUEST_BOOTARGS + " xenith.pv", "enabled", cpus=1,
+                        memory_kb=256 * 1024)
     return Scenario(
         "dom0less_xenstore", [domu],
         dom0=Dom0(kernel=linux_kernel(), ramdisk=dom0_ramdisk(), bootargs="console=hvc0",
                   xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS)),
         expects=[expect(r"XENITH-DOM0: toolstack up", 0),
+                 expect(r"XENITH-INIT: loaded xen-blkfront", 1),
                  expect(r"XENITH-INIT: reached init", 1),
+                 expect(r"blkfront: xvda: ", 1),
                  expect(r"sysrq: Power Off", 1)],
         forbid=COMMON_FORBID + [Expect(r"Kernel panic|Oops|BUG:|Unable to handle kernel"),
                                 Expect(r"XENITH-DOM0: .*failed")],
@@ -423,8 +447,9 @@ def sc_dom0less_xenstore(kind: str) -> Scenario:
         interact=_late_xenstore_interact(facts), facts=facts,
         compare=compare_late_xenstore,
         description="Late xenstore: a dom0less Debian Linux with xen,enhanced = "
-                    "\"enabled\" beside dom0; init-dom0less introduces it, `xl sysrq 1 o` "
-                    "writes its control/sysrq, and its Linux (xenbus connected late) powers off")
+                    "\"enabled\" beside dom0; init-dom0less introduces it, `xl block-attach` "
+                    "gives it a disk its xen-blkfront connects, `xl sysrq 1 o` writes its "
+                    "control/sysrq, and its Linux (xenbus connected late) powers off")
 
 
 # ---------------------------------------------------------------------------
