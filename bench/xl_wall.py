@@ -19,7 +19,7 @@ import time
 from typing import Dict, List, Optional
 
 import harness
-from dom0 import DOM0_MEM_MB, DOM0_SMP, DOM0_VCPUS, dom0_ramdisk
+from dom0 import DOM0_SMP, dom0_ramdisk, toolstack_dom0
 from linux import Shell, linux_kernel, wait_init
 
 ROUNDS = 5
@@ -47,10 +47,7 @@ def measure(hv: str, outdir: str) -> Dict[str, object]:
     facts: Dict[str, object] = {}
     sc = harness.Scenario(
         "xl-%s" % hv, [],
-        dom0=harness.Dom0(kernel=linux_kernel(), ramdisk=dom0_ramdisk(),
-                          bootargs="console=hvc0",
-                          xen_args="dom0_mem=%dM dom0_max_vcpus=%d"
-                          % (DOM0_MEM_MB, DOM0_VCPUS)),
+        dom0=toolstack_dom0(),
         expects=[harness.expect(r"XENITH-DOM0: toolstack up", 0)],
         smp=DOM0_SMP, mem_mb=1024, timeout=90 + ROUNDS * 40,
         interact=_interact(facts), facts=facts)

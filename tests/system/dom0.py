@@ -43,6 +43,18 @@ def dom0_ramdisk() -> str:
     return os.path.join(BUILD, "dom0.cpio.gz")
 
 
+def toolstack_dom0() -> Dom0:
+    """Debian's Linux as dom0 with the toolstack's filesystem, as every
+    scenario here (and bench/xl_wall.py) boots it."""
+    return Dom0(kernel=linux_kernel(), ramdisk=dom0_ramdisk(), bootargs="console=hvc0",
+                xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS))
+
+
+# What no dom0 scenario may print, beyond scenarios.COMMON_FORBID.
+DOM0_FORBID = [Expect(r"Kernel panic|Oops|BUG:|Unable to handle kernel"),
+               Expect(r"XENITH-DOM0: .*failed")]
+
+
 def dom0_unsupported(kind: str) -> Optional[str]:
     """Scenario.unsupported for dom0_toolstack under this hypervisor."""
     if kind == "xenith" and not DOM0_LIFECYCLE_ON_XENITH:
@@ -322,15 +334,13 @@ def sc_dom0_toolstack(kind: str) -> Scenario:
                 extra={"xen,enhanced": '"enabled"'})
     return Scenario(
         "dom0_toolstack", [ticker],
-        dom0=Dom0(kernel=linux_kernel(), ramdisk=dom0_ramdisk(), bootargs="console=hvc0",
-                  xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS)),
+        dom0=toolstack_dom0(),
         expects=[expect(r"XENITH-DOM0: reached init", 0),
                  expect(r"XENITH-DOM0: toolstack up", 0),
                  # Not one given tick: under Xen any d1 line may land in
                  # the middle of one of dom0's and not start a line.
                  expect(r"%s: tick \d+$" % TICKER, 1, count=3)],
-        forbid=COMMON_FORBID + [Expect(r"Kernel panic|Oops|BUG:|Unable to handle kernel"),
-                                Expect(r"XENITH-DOM0: .*failed")],
+        forbid=COMMON_FORBID + DOM0_FORBID,
         smp=DOM0_SMP, mem_mb=1024, timeout=90,
         interact=_toolstack_interact(facts, DOM0_SMP), facts=facts,
         check=_toolstack_check, compare=compare_dom0_facts,
@@ -434,15 +444,13 @@ def sc_dom0less_xenstore(kind: str) -> Scenario:
                         memory_kb=256 * 1024)
     return Scenario(
         "dom0less_xenstore", [domu],
-        dom0=Dom0(kernel=linux_kernel(), ramdisk=dom0_ramdisk(), bootargs="console=hvc0",
-                  xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS)),
+        dom0=toolstack_dom0(),
         expects=[expect(r"XENITH-DOM0: toolstack up", 0),
                  expect(r"XENITH-INIT: loaded xen-blkfront", 1),
                  expect(r"XENITH-INIT: reached init", 1),
                  expect(r"blkfront: xvda: ", 1),
                  expect(r"sysrq: Power Off", 1)],
-        forbid=COMMON_FORBID + [Expect(r"Kernel panic|Oops|BUG:|Unable to handle kernel"),
-                                Expect(r"XENITH-DOM0: .*failed")],
+        forbid=COMMON_FORBID + DOM0_FORBID,
         smp=DOM0_SMP, mem_mb=1024, timeout=120,
         interact=_late_xenstore_interact(facts), facts=facts,
         compare=compare_late_xenstore,
@@ -500,8 +508,7 @@ def sc_dom0_privcmd_fuzz(kind: str) -> Scenario:
                 extra={"xen,enhanced": '"enabled"'})
     return Scenario(
         "dom0_privcmd_fuzz", [ticker],
-        dom0=Dom0(kernel=linux_kernel(), ramdisk=dom0_ramdisk(), bootargs="console=hvc0",
-                  xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS)),
+        dom0=toolstack_dom0(),
         expects=[expect(r"XENITH-DOM0: toolstack up", 0)],
         forbid=COMMON_FORBID + [Expect(r"XENITH-DOM0: .*failed")],
         smp=DOM0_SMP, mem_mb=1024, timeout=120,

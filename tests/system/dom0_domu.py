@@ -18,10 +18,10 @@ import re
 import time
 from typing import Dict, List, Optional
 
-from dom0 import (DOM0_MEM_MB, DOM0_SMP, DOM0_VCPUS, by_name, dom0_ramdisk, parse_xl_info,
-                  parse_xl_list, without_kernel_log)
-from harness import Console, Dom0, Expect, Result, Scenario, expect
-from linux import Shell, linux_kernel, wait_init
+from dom0 import (DOM0_FORBID, DOM0_SMP, by_name, parse_xl_info, parse_xl_list,
+                  toolstack_dom0, without_kernel_log)
+from harness import Console, Result, Scenario, expect
+from linux import Shell, wait_init
 
 DOMU = "linux"
 DOMU_MEM_MB = 192
@@ -188,11 +188,9 @@ def sc_dom0_linux_domu(kind: str) -> Scenario:
     facts: Dict[str, object] = {}
     return Scenario(
         "dom0_linux_domu", [],
-        dom0=Dom0(kernel=linux_kernel(), ramdisk=dom0_ramdisk(), bootargs="console=hvc0",
-                  xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS)),
+        dom0=toolstack_dom0(),
         expects=[expect(r"XENITH-DOM0: toolstack up", 0)],
-        forbid=COMMON_FORBID + [Expect(r"Kernel panic|Oops|BUG:|Unable to handle kernel"),
-                                Expect(r"XENITH-DOM0: .*failed")],
+        forbid=COMMON_FORBID + DOM0_FORBID,
         smp=DOM0_SMP, mem_mb=1024, timeout=240,
         interact=_domu_interact(facts), facts=facts, compare=compare_domu,
         description="xl create of Debian's Linux as a PV domU (%d vCPUs, %d MiB) from dom0: "
