@@ -22,7 +22,7 @@ import harness
 from dom0 import DOM0_SMP, dom0_ramdisk, toolstack_dom0
 from linux import Shell, linux_kernel, wait_init
 
-ROUNDS = 5
+ROUNDS = 9
 ROUND = re.compile(r"xl-bench: round (\d+) create_ms (\d+) destroy_ms (\d+)$")
 
 
