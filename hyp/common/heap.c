@@ -142,6 +142,17 @@ void heap_free_range(uint64_t pa, uint64_t bytes)
 	spin_unlock(&heap_lock);
 }
 
+uint64_t heap_add_boot_range(uint64_t pa, uint64_t bytes)
+{
+	uint64_t span_end = own_base + (own_regions << OWN_SHIFT);
+
+	if ((pa | bytes) % PAGE_SIZE || !bytes || pa < own_base || pa + bytes < pa ||
+	    pa + bytes > span_end)
+		return 0;
+	heap_free_range(pa, bytes);
+	return bytes;
+}
+
 uint64_t heap_free_bytes(void)
 {
 	uint64_t n;

@@ -14,6 +14,7 @@
 #include <xenith/fdt.h>
 #include <xenith/grace.h>
 #include <xenith/heap.h>
+#include <xenith/boot_modules.h>
 #include <xenith/lib.h>
 #include <xenith/page_alloc.h>
 #include <xenith/sched.h>
@@ -60,12 +61,43 @@ static void print_host(void)
 }
 
 static bool modules_kept = true;
+/* What the tree reserves, for giving the modules back after construction
+ * (boot_modules.h); static_heap_mode: the heap is only what
+ * xen,static-heap says, so nothing is given back. CPU0 at boot. */
+static struct boot_ranges boot_ranges;
+static bool static_heap_mode;
 
-static void reserve_range(void *arg, uint64_t start, uint64_t size)
+static void reserve_range(void *arg, uint64_t start, uint64_t size, bool module)
 {
 	(void)arg;
 	if (!ram_map_reserve(&ram, start, size))
 		modules_kept = false;
+	boot_range_record(&boot_ranges, start, size, module);
+}
+
+static void give_one(void *arg, uint64_t pa, uint64_t bytes)
+{
+	*(uint64_t *)arg += heap_add_boot_range(pa, bytes);
+}
+
+/* Once every domain is built, as Xen 4.17 frees its boot modules: their
+ * contents now live in the domains. */
+static void give_back_modules(void)
+{
+	struct mem_bank keep[MAX_MEM_BANKS + 2];
+	uint64_t freed = 0;
+	int nkeep = 0;
+
+	if (static_heap_mode)
+		return;
+	keep[nkeep++] = host.xen_image;
+	keep[nkeep++] = host.fdt_blob;
+	for (int i = 0; i < host.nr_reserved && nkeep < (int)ARRAY_SIZE(keep); i++)
+		keep[nkeep++] = host.reserved[i];
+	boot_modules_plan(&boot_ranges, host.mem, host.nr_mem, keep, nkeep, give_one, &freed);
+	if (freed)
+		printk("Boot modules: %llu KiB given back to the heap\n",
+		       (unsigned long long)(freed >> 10));
 }
 
 /* Everything in host RAM that the allocator must not hand out: the
@@ -84,6 +116,7 @@ static void reserve_in_use(const void *fdt, uint64_t fdt_pa)
 	 * the little boot still allocates. */
 	if (heap < 0)
 		heap = 0;
+	static_heap_mode = heap > 0;
 	if (heap) {
 		ram_map_init(&ram, static_heap, heap);
 		for (int i = 0; i < heap; i++)
@@ -281,6 +314,7 @@ void start_xenith(uint64_t fdt_pa, uint64_t load_pa)
 	sched_print_pools();
 	build_domains(fdt);
 	domains_bind_static_evtchns(&sys);
+	give_back_modules();
 	print_footprint();
 	seal_if_static();
 	start_cpus();

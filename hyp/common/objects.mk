@@ -1,5 +1,5 @@
 objs-y += common/main.o common/console.o common/domain.o common/domain_table.o common/mmio.o \
-	common/vpl011.o common/page_alloc.o common/heap.o common/page_list.o common/grace.o \
+	common/vpl011.o common/page_alloc.o common/heap.o common/boot_modules.o common/page_list.o common/grace.o \
 	common/lifecycle.o common/domain_mem.o common/panic.o common/cmdline.o \
 	common/hypercall.o common/timer.o common/sched/core.o common/sched/credit2.o \
 	common/sched/null.o common/sched/rtds.o common/sched/arinc653.o common/evtchn.o common/evtchn_2l.o common/evtchn_fifo.o \

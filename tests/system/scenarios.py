@@ -2011,6 +2011,23 @@ def sc_shared_modules(kind: str) -> Scenario:
         description="3 domains booting one kernel module (same reg) all run")
     if kind == "xenith":
         sc.expects.append(Expect(r"^\(XEN\) Built 3 domains in .*, some sharing a boot module$"))
+        # Once built, the module's whole pages (104512 bytes: 25) join the
+        # heap, once for the three domains (boot_modules.c).
+        sc.expects.append(Expect(r"^\(XEN\) Boot modules: 100 KiB given back to the heap$"))
+    return sc
+
+
+def sc_shared_modules_static_heap(kind: str) -> Scenario:
+    """shared_modules with /chosen xen,static-heap: the heap is only what
+    the tree names, so the boot module is not given back to it."""
+    sc = sc_shared_modules(kind)
+    sc.name = "shared_modules_static_heap"
+    sc.expects = [e for e in sc.expects if "Boot modules" not in e.regex] + [
+        Expect(r"^\(XEN\) Static heap: 0x60000000 - 0x70000000 \(256 MiB\)$")]
+    sc.forbid = sc.forbid + [Expect(r"Boot modules: .* given back")]
+    sc.chosen_extra = {"xen,static-heap": "<0x0 0x60000000 0x0 0x10000000>"}
+    sc.description = ("3 domains booting one kernel module with a 256 MiB static heap: all "
+                      "run from it, and the module stays out of the heap")
     return sc
 
 
@@ -2112,6 +2129,7 @@ SCENARIOS: Dict[str, tuple] = {
     "sched_linux_steal": (sc_sched_linux_steal, {"xenith"}),
     # Scale (issue #12): shared boot modules, many domains, fairness.
     "shared_modules": (sc_shared_modules, {"xen", "xenith"}),
+    "shared_modules_static_heap": (sc_shared_modules_static_heap, {"xenith"}),
     "scale_limit": (sc_scale_limit, {"xenith"}),
     "scale_fair8": (_scale_fair(8), {"xen", "xenith"}),
     "scale_fair64": (_scale_fair(64), {"xenith"}),

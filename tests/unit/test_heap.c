@@ -13,12 +13,17 @@
  *  - grace periods: memory handed to grace_free_later() waits until every
  *    CPU that was up has passed a quiescent point; a period asked for
  *    during another is the next one;
- *  - page lists: add, pop, remove in any order, nodes freed.
+ *  - page lists: add, pop, remove in any order, nodes freed;
+ *  - boot modules given back after construction (boot_modules.c): only
+ *    whole pages of distinct modules in RAM that touch nothing kept, once
+ *    however many domains share one; heap_add_boot_range takes only
+ *    whole pages inside the owner table's span.
  */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arch/spinlock.h>
+#include <xenith/boot_modules.h>
 #include <xenith/grace.h>
 #include <xenith/heap.h>
 #include <xenith/page_list.h>
@@ -250,12 +255,113 @@ static void test_page_list(void)
 	free(mem);
 }
 
+/* ---- boot modules given back ------------------------------------------------ */
+
+#define MB (1ULL << 20)
+static uint64_t given[8][2];
+static int ngiven;
+
+static void give(void *arg, uint64_t pa, uint64_t bytes)
+{
+	(void)arg;
+	if (ngiven < 8) {
+		given[ngiven][0] = pa;
+		given[ngiven][1] = bytes;
+	}
+	ngiven++;
+}
+
+/* The plan for ranges r (n of them) in RAM 0x40000000-0x80000000 with the
+ * tree blob at 0x48000000 kept: the pieces given, in ngiven/given. */
+static uint64_t plan(const struct boot_range *r, int n, bool overflow)
+{
+	static const struct mem_bank banks[] = { { 0x40000000, 1024 * MB } };
+	static const struct mem_bank keep[] = { { 0x48000000, 0x2000 } };
+	struct boot_ranges b = { .n = 0 };
+
+	for (int i = 0; i < n; i++)
+		boot_range_record(&b, r[i].start, r[i].size, r[i].module);
+	b.overflow = b.overflow || overflow;
+	ngiven = 0;
+	return boot_modules_plan(&b, banks, 1, keep, 1, give, NULL);
+}
+
+static void test_boot_modules_plan(void)
+{
+	const struct boot_range one[] = { { 0x50000000, 32 * MB, true } };
+	const struct boot_range odd[] = { { 0x50000800, 3 * 4096, true } };
+	const struct boot_range shared[] = { { 0x50000000, MB, true }, { 0x51000000, 4096, false },
+					     { 0x50000000, MB, true }, { 0x50000000, MB, true } };
+	const struct boot_range on_static[] = { { 0x50000000, MB, true },
+						{ 0x500ff000, 0x2000, false } };
+	const struct boot_range on_keep[] = { { 0x47fff000, 0x3000, true } };
+	const struct boot_range beyond[] = { { 0x7ff00000, 2 * MB, true } };
+	const struct boot_range crossed[] = { { 0x50000000, MB, true },
+					      { 0x50080000, MB, true }, { 0x60000000, MB, true } };
+	const struct boot_range tiny[] = { { 0x50000010, 100, true } };
+	const struct boot_range statics[] = { { 0x50000000, MB, false } };
+
+	CASE("one module, whole", {
+		CHECK_EQ(plan(one, 1, false), 32 * MB);
+		CHECK_EQ(ngiven, 1);
+		CHECK_EQ(given[0][0], 0x50000000);
+	});
+	CASE("unaligned: the whole pages inside", {
+		CHECK_EQ(plan(odd, 1, false), 2 * 4096);
+		CHECK_EQ(given[0][0], 0x50001000);
+	});
+	CASE("a module shared by three domains: given once", {
+		CHECK_EQ(plan(shared, 4, false), MB);
+		CHECK_EQ(ngiven, 1);
+	});
+	CASE("overlapping static memory: kept", CHECK_EQ(plan(on_static, 2, false), 0));
+	CASE("overlapping the tree: kept", CHECK_EQ(plan(on_keep, 1, false), 0));
+	CASE("partly beyond RAM: kept", CHECK_EQ(plan(beyond, 1, false), 0));
+	CASE("two modules crossing: both kept, a third given", {
+		CHECK_EQ(plan(crossed, 3, false), MB);
+		CHECK_EQ(given[0][0], 0x60000000);
+	});
+	CASE("less than a page: nothing", CHECK_EQ(plan(tiny, 1, false), 0));
+	CASE("static ranges are never given", CHECK_EQ(plan(statics, 1, false), 0));
+	CASE("more ranges than recorded: nothing", CHECK_EQ(plan(one, 1, true), 0));
+	CASE("the record fills up", {
+		struct boot_ranges b = { .n = 0 };
+
+		for (int i = 0; i <= MAX_BOOT_RANGES; i++)
+			boot_range_record(&b, 0x50000000 + (uint64_t)i * MB, MB, true);
+		CHECK(b.overflow);
+		CHECK_EQ(b.n, MAX_BOOT_RANGES);
+	});
+}
+
+/* Kept memory joining the heap: whole pages inside the owner span only. */
+static void test_add_boot_range(void)
+{
+	uint8_t *mem = new_heap(2048);   /* one 8 MiB leaf's span */
+	uint64_t base = (uintptr_t)mem, free0;
+
+	/* Boot reserved the middle 1 MiB (a module). */
+	CHECK(ram_map_reserve(&ram, base + 4 * MB, MB));
+	free0 = heap_free_bytes();
+	CHECK_EQ(heap_add_boot_range(base + 4 * MB + 1, 4096), 0);   /* not a page */
+	CHECK_EQ(heap_add_boot_range(base + 4 * MB, 100), 0);
+	CHECK_EQ(heap_add_boot_range(base - 4096, 8192), 0);          /* below the span */
+	CHECK_EQ(heap_add_boot_range(base + 8 * MB - 4096, 8192), 0); /* past it */
+	CHECK_EQ(heap_free_bytes(), free0);
+	CHECK_EQ(heap_add_boot_range(base + 4 * MB, MB), MB);
+	CHECK_EQ(heap_free_bytes(), free0 + MB);
+	CHECK_EQ(ram.n, 1);                                           /* merged back */
+	free(mem);
+}
+
 int main(void)
 {
 	RUN(test_ranges);
 	RUN(test_owners);
 	RUN(test_grace);
 	RUN(test_page_list);
+	test_boot_modules_plan();
+	RUN(test_add_boot_range);
 	RUN(test_alloc_free_seal);   /* last: it seals the heap */
 	return check_done("test_heap");
 }

@@ -463,7 +463,7 @@ static bool has_dom0_kernel(const void *fdt, int chosen)
 }
 
 static void modules_of(const void *fdt, int parent,
-		       void (*fn)(void *arg, uint64_t start, uint64_t size),
+		       void (*fn)(void *arg, uint64_t start, uint64_t size, bool module),
 		       void *arg)
 {
 	struct reg_read r;
@@ -478,16 +478,31 @@ static void modules_of(const void *fdt, int parent,
 		for (size_t i = 0; i < ARRAY_SIZE(compat); i++)
 			if (dt_is_compatible(fdt, n, compat[i])) {
 				if (module_range(fdt, parent, n, &r) == REG_OK)
-					fn(arg, r.start, r.size);
+					fn(arg, r.start, r.size, true);
 				break;
 			}
 }
 
+/* static_ranges_of's calls, told apart from the modules'. */
+struct range_fn {
+	void (*fn)(void *arg, uint64_t start, uint64_t size, bool module);
+	void *arg;
+};
+
+static void static_range(void *arg, uint64_t start, uint64_t size)
+{
+	const struct range_fn *f = arg;
+
+	f->fn(f->arg, start, size, false);
+}
+
 void config_for_each_reserved_range(const void *fdt,
-				    void (*fn)(void *arg, uint64_t start, uint64_t size),
+				    void (*fn)(void *arg, uint64_t start, uint64_t size,
+					       bool module),
 				    void *arg)
 {
 	int chosen = dt_path(fdt, "/chosen");
+	struct range_fn f = { fn, arg };
 
 	if (chosen < 0)
 		return;
@@ -495,7 +510,7 @@ void config_for_each_reserved_range(const void *fdt,
 	for (int n = dt_first_child(fdt, chosen); n >= 0; n = dt_next_sibling(fdt, n))
 		if (dt_is_compatible(fdt, n, "xen,domain")) {
 			modules_of(fdt, n, fn, arg);
-			static_ranges_of(fdt, chosen, n, fn, arg);
+			static_ranges_of(fdt, chosen, n, static_range, &f);
 		}
 }
 

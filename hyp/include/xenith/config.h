@@ -234,10 +234,11 @@ int sched_from_name(const char *name, size_t len);
 /* Calls fn, before config_parse, for every range the allocator must not
  * hand out that the tree names and that can be read: boot modules
  * ("multiboot,module" and kin, directly under /chosen or under a
- * "xen,domain" node), static memory and the host ranges of static shared
- * memory. */
+ * "xen,domain" node; module true), static memory and the host ranges of
+ * static shared memory (module false). */
 void config_for_each_reserved_range(const void *fdt,
-				    void (*fn)(void *arg, uint64_t start, uint64_t size),
+				    void (*fn)(void *arg, uint64_t start, uint64_t size,
+					       bool module),
 				    void *arg);
 
 /* /chosen "xen,static-heap" (at most max ranges into banks), before

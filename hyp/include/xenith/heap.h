@@ -34,6 +34,10 @@ void heap_free_page(uint64_t pa);
 uint64_t heap_alloc_range(uint64_t bytes, uint64_t align);
 void heap_free_range(uint64_t pa, uint64_t bytes);
 uint64_t heap_free_bytes(void);
+/* Memory boot kept that joins the heap for good (boot modules once the
+ * domains are built): whole pages, inside the RAM the owner table spans
+ * (what lies outside is left alone). The bytes taken. */
+uint64_t heap_add_boot_range(uint64_t pa, uint64_t bytes);
 /* From now on every allocation is refused and logged (Xen 4.17's static
  * configuration: everything a domain needs was reserved at boot). */
 void heap_seal(void);
