@@ -19,8 +19,8 @@ import time
 from typing import Dict, List, Optional
 
 import harness
-from dom0 import DOM0_SMP, dom0_ramdisk, toolstack_dom0
-from linux import Shell, linux_kernel, wait_init
+from dom0 import DOM0_SMP, dom0_ramdisk, toolstack_dom0, toolstack_shell
+from linux import linux_kernel
 
 ROUNDS = 9
 ROUND = re.compile(r"xl-bench: round (\d+) create_ms (\d+) destroy_ms (\d+)$")
@@ -28,12 +28,9 @@ ROUND = re.compile(r"xl-bench: round (\d+) create_ms (\d+) destroy_ms (\d+)$")
 
 def _interact(facts: Dict[str, object]):
     def interact(con: harness.Console, deadline: float) -> Optional[str]:
-        err = wait_init(con, deadline, dom=0, last=r"XENITH-DOM0: toolstack (up|failed)")
+        sh, err = toolstack_shell(con, deadline)
         if err:
             return err
-        sh = Shell(con, 0, deadline)
-        if not sh.wait_ready(min(20, deadline - time.monotonic())):
-            return "the shell on dom0's console does not answer"
         out = sh.run("xl-bench %d" % ROUNDS, timeout=sh.left(ROUNDS * 40))
         facts["out"] = out
         if not out or "xl-bench: done" not in [l.strip() for l in out]:

@@ -50,6 +50,18 @@ def toolstack_dom0() -> Dom0:
                 xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS))
 
 
+def toolstack_shell(con: Console, deadline: float) -> tuple:
+    """Once dom0's init has started the toolstack, its shell on the
+    console: (Shell, None), or (None, what went wrong)."""
+    err = wait_init(con, deadline, dom=0, last=r"XENITH-DOM0: toolstack (up|failed)")
+    if err:
+        return None, err
+    sh = Shell(con, 0, deadline)
+    if not sh.wait_ready(min(20, deadline - time.monotonic())):
+        return None, "the shell on dom0's console does not answer"
+    return sh, None
+
+
 # What no dom0 scenario may print, beyond scenarios.COMMON_FORBID.
 DOM0_FORBID = [Expect(r"Kernel panic|Oops|BUG:|Unable to handle kernel"),
                Expect(r"XENITH-DOM0: .*failed")]
@@ -470,13 +482,10 @@ def _privcmd_fuzz_interact(facts: Dict[str, object]):
     """Random hypercalls and foreign mappings through /dev/xen/privcmd;
     then the toolstack still answers and the neighbour still ticks."""
     def interact(con: Console, deadline: float) -> Optional[str]:
-        err = wait_init(con, deadline, dom=0, last=r"XENITH-DOM0: toolstack (up|failed)")
+        sh, err = toolstack_shell(con, deadline)
         if err:
             return err
-        sh = Shell(con, 0, deadline)
         try:
-            if not sh.wait_ready(min(20, deadline - time.monotonic())):
-                return "the shell on dom0's console does not answer"
             # Ten processes of 2000 calls each, mappings and hypercalls
             # mixed, each with its own seed; a process may kill itself
             # (dom0 may hurt dom0: it does under Xen 4.17 too), the

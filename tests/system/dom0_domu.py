@@ -19,9 +19,9 @@ import time
 from typing import Dict, List, Optional
 
 from dom0 import (DOM0_FORBID, DOM0_SMP, by_name, parse_xl_info, parse_xl_list,
-                  toolstack_dom0, without_kernel_log)
+                  toolstack_dom0, toolstack_shell, without_kernel_log)
 from harness import Console, Result, Scenario, expect
-from linux import Shell, wait_init
+from linux import Shell
 
 DOMU = "linux"
 DOMU_MEM_MB = 192
@@ -80,15 +80,11 @@ def _console_shell(sh: Shell, con: Console) -> str:
 
 def _domu_interact(facts: Dict[str, object]):
     def interact(con: Console, deadline: float) -> Optional[str]:
-        err = wait_init(con, deadline, dom=0, last=r"XENITH-DOM0: toolstack (up|failed)")
+        sh, err = toolstack_shell(con, deadline)
         if err:
             return err
         errors: List[str] = []
-        sh = Shell(con, 0, deadline)
         try:
-            if not sh.wait_ready(min(20, deadline - time.monotonic())):
-                return "the shell on dom0's console does not answer"
-
             def run(key: str, cmd: str, timeout: float = 15.0) -> Optional[List[str]]:
                 out = sh.run(cmd, timeout)
                 if out is None:
