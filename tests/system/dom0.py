@@ -19,7 +19,7 @@ import re
 import time
 from typing import Dict, List, Optional
 
-from harness import BUILD, Console, Dom0, Expect, Result, Scenario, expect
+from harness import BUILD, Console, Dom0, Expect, Result, Scenario, differing_facts, expect
 from linux import Shell, linux_kernel, wait_init
 
 # ---------------------------------------------------------------------------
@@ -48,6 +48,18 @@ def toolstack_dom0() -> Dom0:
     scenario here (and bench/xl_wall.py) boots it."""
     return Dom0(kernel=linux_kernel(), ramdisk=dom0_ramdisk(), bootargs="console=hvc0",
                 xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS))
+
+
+def settled(read, want, sh: Shell, seconds: float = 10.0):
+    """read() until it gives want (every 0.5 s, for `seconds` of the
+    shell's time at most): what it gave last. Memory comes back a moment
+    after xl destroy returns."""
+    limit = time.monotonic() + sh.left(seconds)
+    got = read()
+    while got != want and time.monotonic() < limit:
+        time.sleep(0.5)
+        got = read()
+    return got
 
 
 def toolstack_shell(con: Console, deadline: float) -> tuple:
@@ -442,9 +454,7 @@ def _late_xenstore_interact(facts: Dict[str, object]):
 
 def compare_late_xenstore(ref: Result, res: Result) -> List[str]:
     keys = ["d1_name", "block_attach", "block_list", "xl_list_after"]
-    diffs = ["%s: xen-4.17 %r, xenith %r" % (k, ref.facts.get(k), res.facts.get(k))
-             for k in keys if ref.facts.get(k) != res.facts.get(k)]
-    return ["dom0's view differs from Xen 4.17's: " + "; ".join(diffs)] if diffs else []
+    return differing_facts(ref, res, keys, "dom0's view differs from Xen 4.17's")
 
 
 def sc_dom0less_xenstore(kind: str) -> Scenario:

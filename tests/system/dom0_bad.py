@@ -9,11 +9,10 @@ still works.
 
 from __future__ import annotations
 
-import time
 from typing import Dict, List, Optional
 
 from dom0 import (DOM0_FORBID, DOM0_SMP, by_name, parse_xl_info, parse_xl_list,
-                  toolstack_dom0, toolstack_shell, without_kernel_log)
+                  settled, toolstack_dom0, toolstack_shell, without_kernel_log)
 from harness import Console, Expect, Result, Scenario, expect
 
 # Each refused for its own reason (the file's first line says which).
@@ -62,12 +61,7 @@ def _bad_interact(facts: Dict[str, object]):
             run("xl destroy tiny")
             if not facts["good"]:
                 errors.append("xl create tiny.cfg fails after the bad requests")
-            # The memory comes back a moment after xl destroy returns.
-            limit = time.monotonic() + sh.left(10)
-            end = state()
-            while end != before and time.monotonic() < limit:
-                time.sleep(0.5)
-                end = state()
+            end = settled(state, before, sh)
             if end != before:
                 errors.append("xl create and destroy of tiny left the host changed: "
                               "before %r, after %r" % (before, end))

@@ -19,8 +19,8 @@ import time
 from typing import Dict, List, Optional
 
 from dom0 import (DOM0_FORBID, DOM0_SMP, by_name, parse_xl_info, parse_xl_list,
-                  toolstack_dom0, toolstack_shell, without_kernel_log)
-from harness import Console, Result, Scenario, expect
+                  settled, toolstack_dom0, toolstack_shell, without_kernel_log)
+from harness import Console, Result, Scenario, differing_facts, expect
 from linux import Shell
 
 DOMU = "linux"
@@ -153,12 +153,7 @@ def _domu_interact(facts: Dict[str, object]):
                                    if l.startswith("/dev/loop")]
             if facts["loop_after"]:
                 errors.append("loop devices left after xl destroy: %r" % facts["loop_after"])
-            # The memory comes back a moment after xl destroy returns.
-            limit = time.monotonic() + sh.left(10)
-            free_after = free_mb()
-            while free_after != free_before and time.monotonic() < limit:
-                time.sleep(0.5)
-                free_after = free_mb()
+            free_after = settled(free_mb, free_before, sh)
             facts["free_memory"] = (free_before, free_after)
             if free_before is None or free_before != free_after:
                 errors.append("xl info free_memory %s MiB before xl create, %s after xl destroy"
@@ -174,9 +169,7 @@ COMPARED = ["created", "vcpus", "domu_log", "dom0_ping", "xl_console", "paused",
 
 
 def compare_domu(ref: Result, res: Result) -> List[str]:
-    diffs = ["%s: xen-4.17 %r, xenith %r" % (k, ref.facts.get(k), res.facts.get(k))
-             for k in COMPARED if ref.facts.get(k) != res.facts.get(k)]
-    return ["what dom0 sees differs from Xen 4.17: " + "; ".join(diffs)] if diffs else []
+    return differing_facts(ref, res, COMPARED, "what dom0 sees differs from Xen 4.17")
 
 
 def sc_dom0_linux_domu(kind: str) -> Scenario:

@@ -15,7 +15,7 @@ import re
 import time
 from typing import Dict, List, Optional
 
-from harness import Console, Dom0, Expect, Result, Scenario, expect
+from harness import Console, Dom0, Expect, Result, Scenario, differing_facts, expect
 from linux import Shell, initramfs, linux_kernel, wait_init
 
 DOM0_BOOTARGS = "console=hvc0 earlycon=xenboot"
@@ -93,9 +93,7 @@ def _check(res: Result) -> List[str]:
 
 def compare(ref: Result, res: Result) -> List[str]:
     keys = sorted((set(ref.facts) | set(res.facts)) - {"transcript"})
-    diffs = ["%s: xen-4.17 %r, xenith %r" % (k, ref.facts.get(k), res.facts.get(k))
-             for k in keys if ref.facts.get(k) != res.facts.get(k)]
-    return ["dom0's view differs from Xen 4.17's: " + "; ".join(diffs)] if diffs else []
+    return differing_facts(ref, res, keys, "dom0's view differs from Xen 4.17's")
 
 
 def sc_dom0_linux(kind: str) -> Scenario:

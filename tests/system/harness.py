@@ -329,6 +329,15 @@ class Result:
         return out
 
 
+def differing_facts(ref: Result, res: Result, keys, what: str) -> List[str]:
+    """A Xen 4.17 reference run and Xenith's against each other: one
+    failure, "<what>: <key>: xen-4.17 <value>, xenith <value>; ...", for
+    the facts among keys that differ, or none."""
+    diffs = ["%s: xen-4.17 %r, xenith %r" % (k, ref.facts.get(k), res.facts.get(k))
+             for k in keys if ref.facts.get(k) != res.facts.get(k)]
+    return [what + ": " + "; ".join(diffs)] if diffs else []
+
+
 # ---------------------------------------------------------------------------
 # Device tree
 # ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import re
 import time
 from typing import Dict, List, Optional, Tuple
 
-from harness import (BUILD, CACHE, Console, Domain, Expect, Result, Scenario,
+from harness import (BUILD, CACHE, Console, Domain, Expect, Result, Scenario, differing_facts,
                      expect, strip_dom)
 
 CTRL_A = "\x01"
@@ -347,9 +347,7 @@ def compare_facts(ref: Result, res: Result) -> List[str]:
     """The guest-visible facts must be the same under Xen 4.17 and Xenith."""
     skip = {"transcript", "arch_timer_counts"}
     keys = sorted((set(ref.facts) | set(res.facts)) - skip)
-    diffs = ["%s: xen-4.17 %r, xenith %r" % (k, ref.facts.get(k), res.facts.get(k))
-             for k in keys if ref.facts.get(k) != res.facts.get(k)]
-    return ["guest-visible facts differ from Xen 4.17: " + "; ".join(diffs)] if diffs else []
+    return differing_facts(ref, res, keys, "guest-visible facts differ from Xen 4.17")
 
 
 def sc_linux_xen_guest(kind: str) -> Scenario:
