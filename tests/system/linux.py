@@ -58,6 +58,9 @@ def linux_domain(bootargs: str, enhanced: Optional[str], cpus: int = 2,
 # ---------------------------------------------------------------------------
 XEN_PREFIX = "(XEN) "
 OTHER_DOM_MID = re.compile(r"(?:\(XEN\) )?DOM\d+: ")
+# A kernel message's timestamp: one that interrupts a line the shell was
+# echoing ("xl list; echo @$((17))[   30.917129] hrtimer: ...", then "@").
+KERNEL_MID = re.compile(r"\[\s*\d+\.\d{6}\] ")
 
 
 class GuestStream:
@@ -75,12 +78,24 @@ class GuestStream:
         out: List[str] = []
         carry = ""
         raw = self.con.lines[self.start:] + [self.con.partial]
+
+        def emit(text: str) -> None:
+            nonlocal carry
+            m = KERNEL_MID.search(text)
+            if m and m.start() > 0:
+                # Our unfinished line, then the kernel's whole message: the
+                # message is a line of its own, ours goes on in the next.
+                carry += text[:m.start()]
+                out.append(text[m.start():])
+                return
+            out.append(carry + text)
+            carry = ""
+
         for line in raw:
             d, text = strip_dom(line)
             if d is not None:
                 if d == self.dom:
-                    out.append(carry + text)
-                    carry = ""
+                    emit(text)
                 continue
             m = OTHER_DOM_MID.search(text)
             if m and m.start() > 0:
@@ -90,8 +105,7 @@ class GuestStream:
             # Xen decides per physical CPU whether it is at the start of a
             # line: when the guest's output moves to another vCPU's CPU,
             # "(XEN) " can appear anywhere in it.
-            out.append(carry + text.replace(XEN_PREFIX, ""))
-            carry = ""
+            emit(text.replace(XEN_PREFIX, ""))
         if carry:
             out.append(carry)
         return out
