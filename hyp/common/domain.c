@@ -466,6 +466,7 @@ static int build(struct domain *d, const struct domain_config *c,
 	spin_lock_init(&d->p2m_lock, LOCK_P2M);
 	spin_lock_init(&d->conio_lock, LOCK_CONIO);
 	spin_lock_init(&d->vcpu_lock, LOCK_VCPUS);
+	ioreq_domain_init(d);
 	d->id = c->domid;
 	d->cfg = c;
 	if (kernel_probe((const void *)(uintptr_t)c->kernel.start, c->kernel.size,

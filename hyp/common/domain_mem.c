@@ -209,6 +209,7 @@ bool domain_free_memory(struct domain *d, unsigned int *budget)
 	if (d->shared_info_pa)
 		heap_free_page(d->shared_info_pa);
 	d->shared_info_pa = 0;
+	ioreq_free_pages(d);
 	if (d->maptrack)
 		heap_free_page((uint64_t)(uintptr_t)d->maptrack);
 	d->maptrack = NULL;

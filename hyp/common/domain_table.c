@@ -192,6 +192,10 @@ static bool owns_page(const struct domain *d, uint64_t pa)
 	for (unsigned int i = 0; i < d->gnttab.nr_frames; i++)
 		if (pa == d->gnttab.frame_pa[i])
 			return true;
+	/* Its ioreq servers' request pages (a device model maps them). */
+	for (unsigned int i = 0; i < IOREQ_MAX_SERVERS; i++)
+		if (pa == d->ioreq.page_pa[i])
+			return true;
 	return false;
 }
 

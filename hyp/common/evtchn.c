@@ -248,14 +248,15 @@ static long op_alloc_unbound(struct evtchn_domain *ed,
 
 /* A free port of ed, unbound and offered to remote; the hypervisor's
  * own if xen_consumer. The port, or -ENOSPC. */
-static long alloc_unbound(struct evtchn_domain *ed, uint16_t remote, bool xen_consumer)
+static long alloc_unbound(struct evtchn_domain *ed, uint16_t remote, bool xen_consumer,
+			  unsigned int vcpu)
 {
 	long port;
 
 	spin_lock(&ed->lock);
 	port = alloc_port(ed);
 	if (port >= 0) {
-		struct evtchn *ch = bind_port(ed, (uint32_t)port, ECS_UNBOUND, 0);
+		struct evtchn *ch = bind_port(ed, (uint32_t)port, ECS_UNBOUND, vcpu);
 
 		ch->remote_dom = remote;
 		ch->xen_consumer = xen_consumer;
@@ -266,7 +267,12 @@ static long alloc_unbound(struct evtchn_domain *ed, uint16_t remote, bool xen_co
 
 long evtchn_alloc_xen_port(struct evtchn_domain *ed, uint16_t remote)
 {
-	return alloc_unbound(ed, remote, true);
+	return alloc_unbound(ed, remote, true, 0);
+}
+
+long evtchn_alloc_xen_port_vcpu(struct evtchn_domain *ed, uint16_t remote, unsigned int vcpu)
+{
+	return alloc_unbound(ed, remote, true, vcpu);
 }
 
 void evtchn_xen_send(struct evtchn_domain *ed, uint32_t port)
@@ -285,7 +291,7 @@ void evtchn_xen_send(struct evtchn_domain *ed, uint32_t port)
 
 long evtchn_alloc_unbound_for(struct evtchn_domain *ed, uint16_t remote)
 {
-	return alloc_unbound(ed, remote, false);
+	return alloc_unbound(ed, remote, false, 0);
 }
 
 /* Joins ed's free port lport to rd's port rport, offered to ed. */
@@ -465,6 +471,20 @@ static long close_port(struct evtchn_domain *ed, uint32_t port)
 		rc = close_locked(ed, port, rd);
 	unlock_pair(ed, rd);
 	return rc;
+}
+
+void evtchn_close_xen_port(struct evtchn_domain *ed, uint32_t port)
+{
+	struct evtchn_domain *rd;
+
+	if (!evtchn_port_valid(ed, port))
+		return;
+	rd = lock_port_and_peer(ed, port);
+	if (ed->ch[port].xen_consumer) {
+		ed->ch[port].xen_consumer = 0;
+		close_locked(ed, port, rd);
+	}
+	unlock_pair(ed, rd);
 }
 
 static long op_send(struct evtchn_domain *ed, const struct evtchn_send *s)

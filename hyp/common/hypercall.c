@@ -34,6 +34,7 @@ int64_t do_hypercall(struct vcpu *v, unsigned long nr, uint64_t a[5])
 	case __HYPERVISOR_multicall:        return do_multicall(v, a);
 	case __HYPERVISOR_sysctl:           return do_sysctl(v, a[0]);
 	case __HYPERVISOR_domctl:           return do_domctl(v, a[0]);
+	case __HYPERVISOR_dm_op:            return do_dm_op(v, (uint16_t)a[0], a[1], a[2]);
 	/* Xen without FLASK (its default dummy policy) has no XSM
 	 * operations, for anyone: the tools expect this. */
 	case __HYPERVISOR_xsm_op:           return -XEN_ENOSYS;

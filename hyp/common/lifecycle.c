@@ -172,6 +172,7 @@ static void release_vcpus(struct domain *d)
  * are sealed). False: a port is still bound, call again. */
 static bool release(struct domain *d)
 {
+	ioreq_release(d);
 	if (!evtchn_seal(d))
 		return false;
 	gnttab_release_mappings(d);
@@ -476,6 +477,7 @@ int64_t lifecycle_create(struct vcpu *caller, uint32_t want,
 	spin_lock_init(&d->p2m_lock, LOCK_P2M);
 	spin_lock_init(&d->conio_lock, LOCK_CONIO);
 	spin_lock_init(&d->vcpu_lock, LOCK_VCPUS);
+	ioreq_domain_init(d);
 	snprintf(cfg->path, sizeof(cfg->path), "d%u", want);
 	cfg->domid = want;
 	cfg->vcpus = c->max_vcpus;

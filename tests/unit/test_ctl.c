@@ -171,6 +171,7 @@ int64_t do_vcpu_op(struct vcpu *v, unsigned int c, unsigned int i, uint64_t a) {
 int64_t do_sched_op(struct vcpu *v, unsigned int c, uint64_t a) { (void)v; (void)c; (void)a; return OTHER; }
 int64_t do_event_channel_op(struct vcpu *v, unsigned int c, uint64_t a) { (void)v; (void)c; (void)a; return OTHER; }
 int64_t do_hvm_op(struct vcpu *v, unsigned int c, uint64_t a) { (void)v; (void)c; (void)a; return OTHER; }
+int64_t do_dm_op(struct vcpu *v, uint16_t d, uint64_t n, uint64_t b) { (void)v; (void)d; (void)n; (void)b; return OTHER; }
 
 /* domain.c's table and lookups. */
 #define NDOMS 4

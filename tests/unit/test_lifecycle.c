@@ -85,6 +85,10 @@ void arch_vgic_set_level(struct domain *d, unsigned int v, unsigned int intid, b
 	(void)d; (void)v; (void)intid; (void)level;
 }
 void arch_clear_memory(uint64_t pa, uint64_t size) { memset((void *)(uintptr_t)pa, 0, size); }
+void arch_ioreq_complete(void *regs, uint32_t arch, uint64_t value, unsigned int size)
+{
+	(void)regs; (void)arch; (void)value; (void)size;
+}
 void arch_clean_dcache(uint64_t pa, uint64_t size) { (void)pa; (void)size; }
 void arch_flush_dcache(uint64_t pa, uint64_t size) { (void)pa; (void)size; flushes += 0; }
 #include "fake_core.h"

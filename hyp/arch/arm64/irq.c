@@ -45,6 +45,11 @@ int arch_route_spi(struct domain *d, unsigned int intid, bool level)
 	return 0;
 }
 
+bool arch_spi_is_routed(unsigned int intid)
+{
+	return intid < ARRAY_SIZE(spi_guest) && spi_guest[intid];
+}
+
 void irq_set_hyp_timer(unsigned int intid)
 {
 	hyp_timer_intid = intid;

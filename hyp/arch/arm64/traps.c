@@ -13,6 +13,7 @@
 #include <xenith/console.h>
 #include <xenith/domain.h>
 #include <xenith/hypercall.h>
+#include <xenith/ioreq.h>
 #include <xenith/mmio.h>
 #include <xenith/sched.h>
 
@@ -85,6 +86,32 @@ static bool fault_was_transient(struct vcpu *v, uint64_t iss, uint64_t ipa)
 	return arch_p2m_fault_is_stale(v->dom, ipa);
 }
 
+/* What completing a forwarded access needs of its syndrome: the
+ * register, sign extension, 64-bit register, load, 32-bit instruction. */
+#define IO_SSE  (1U << 5)
+#define IO_SF   (1U << 6)
+#define IO_LOAD (1U << 7)
+#define IO_IL   (1U << 8)
+
+static uint32_t io_cookie(uint64_t iss, uint64_t esr)
+{
+	return (uint32_t)((iss >> DABT_SRT_SHIFT) & 0x1f) |
+	       ((iss & DABT_SSE) ? IO_SSE : 0) | ((iss & DABT_SF) ? IO_SF : 0) |
+	       ((iss & DABT_WNR) ? 0 : IO_LOAD) | ((esr & ESR_IL) ? IO_IL : 0);
+}
+
+void arch_ioreq_complete(void *regs, uint32_t cookie, uint64_t value, unsigned int size)
+{
+	struct cpu_regs *r = regs;
+	uint64_t iss = (uint64_t)(cookie & 0x1f) << DABT_SRT_SHIFT;
+
+	if (cookie & IO_LOAD) {
+		iss |= (cookie & IO_SSE ? DABT_SSE : 0) | (cookie & IO_SF ? DABT_SF : 0);
+		dabt_complete_read(r, iss, value, size);
+	}
+	r->pc += (cookie & IO_IL) ? 4 : 2;
+}
+
 static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 {
 	uint64_t iss = esr & ESR_ISS_MASK;
@@ -107,6 +134,8 @@ static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 	if (a.write)
 		a.value = regs_get(r, rt);
 	if (!mmio_dispatch(v, &v->dom->mmio, &a)) {
+		if (ioreq_forward(v, &a, io_cookie(iss, esr)))
+			return;   /* completed when the answer comes (ioreq_resume) */
 		if (!fault_was_transient(v, iss, ipa))
 			inject_dabt(r, far, a.write);
 		return;

@@ -214,10 +214,10 @@ void sched_wake(struct vcpu *v)
 	struct sched_pool *p = pool_of(v);
 	int cpu = -1;
 
-	if (v->sched.run != RUN_BLOCKED)
+	if (v->sched.run != RUN_BLOCKED || v->sched.io_wait)
 		return;
 	spin_lock(&p->lock);
-	if (v->sched.run == RUN_BLOCKED && alive(v)) {
+	if (v->sched.run == RUN_BLOCKED && !v->sched.io_wait && alive(v)) {
 		/* Paused: the wake-up waits for the last unpause. */
 		if (v->dom->pause_count)
 			v->sched.wake_deferred = true;
@@ -227,6 +227,12 @@ void sched_wake(struct vcpu *v)
 	spin_unlock(&p->lock);
 	if (cpu >= 0)
 		sched_set_resched((unsigned int)cpu);
+}
+
+void sched_wake_io(struct vcpu *v)
+{
+	__atomic_store_n(&v->sched.io_wait, false, __ATOMIC_SEQ_CST);
+	sched_wake(v);
 }
 
 void vcpu_kick(struct vcpu *v)

@@ -24,11 +24,16 @@
 #include <xenith/errno.h>
 #include <xenith/guest_access.h>
 #include <xenith/heap.h>
+#include <xenith/ioreq.h>
 #include <xenith/lifecycle.h>
 #include <xenith/xen_ops.h>
 
 #define XENMAPSPACE_gmfn_foreign 4
+#define XENMEM_resource_ioreq_server 0
 #define XENMEM_resource_grant_table 1
+/* An ioreq server's frames: 0 the buffered page (none on Arm), 1 the
+ * request page of up to 128 vCPUs. */
+#define IOREQ_RESOURCE_FRAMES 2
 #define XENMEM_resource_grant_table_id_shared 0
 
 struct xen_add_to_physmap_batch {
@@ -205,6 +210,32 @@ int64_t mem_add_to_physmap_batch(struct vcpu *v, uint64_t arg)
 
 /* ---- acquire_resource --------------------------------------------------------- */
 
+/* An ioreq server's request page, for its device model (Xen's rules:
+ * the size query gives 2 frames; frame 0 is -ENOENT, others past 1
+ * -EINVAL, and a frame that fails after the first is -EIO). */
+static int64_t acquire_ioreq(struct vcpu *v, struct domain *fd,
+			     struct xen_mem_acquire_resource *r, uint64_t arg)
+{
+	int64_t rc = 0;
+
+	if (!r->nr_frames) {
+		r->nr_frames = IOREQ_RESOURCE_FRAMES;
+		return r->frame_list ? -XEN_EINVAL : copy_to_guest(arg, r, sizeof(*r));
+	}
+	for (uint32_t i = 0; i < r->nr_frames && !rc; i++) {
+		uint64_t gfn, pa = 0;
+
+		if (copy_from_guest(&gfn, r->frame_list + 8 * i, sizeof(gfn)))
+			return -XEN_EFAULT;
+		rc = ioreq_resource_frame(fd, v->dom, r->id, r->frame + i, &pa);
+		if (!rc)
+			rc = map_foreign(v->dom, gfn, fd, pa);
+		if (rc && i)
+			rc = -XEN_EIO;
+	}
+	return rc;
+}
+
 int64_t mem_acquire_resource(struct vcpu *v, uint64_t arg)
 {
 	struct xen_mem_acquire_resource r;
@@ -220,8 +251,13 @@ int64_t mem_acquire_resource(struct vcpu *v, uint64_t arg)
 	fd = get_target(v, r.domid, &rc);
 	if (!fd)
 		return rc;
+	if (r.type == XENMEM_resource_ioreq_server) {
+		rc = acquire_ioreq(v, fd, &r, arg);
+		put_target(v, fd);
+		return rc;
+	}
 	if (r.type != XENMEM_resource_grant_table) {
-		rc = -XEN_EOPNOTSUPP;   /* no ioreq servers, no vmtrace */
+		rc = -XEN_EOPNOTSUPP;   /* no vmtrace */
 	} else if (r.id != XENMEM_resource_grant_table_id_shared) {
 		rc = -XEN_EINVAL;     /* v1 tables have no status frames */
 	} else if (!r.nr_frames) {

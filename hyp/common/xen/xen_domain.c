@@ -53,13 +53,15 @@ static void port_pending(struct evtchn_domain *ed)
 	sched_poll_notify(domain_of(ed));
 }
 
-/* The only port the hypervisor consumes today: a vpl011's backend. */
+/* Ports the hypervisor consumes: a vpl011's backend, ioreq servers'. */
 static void xen_event(struct evtchn_domain *ed, uint32_t port)
 {
 	struct domain *d = domain_of(ed);
 
 	if (d->vpl011.ring && port == d->vpl011.port)
 		vpl011_ring_event(d);
+	else
+		ioreq_event(d, port, ed->ch[port].notify_vcpu);
 }
 
 static const struct evtchn_env env = {

@@ -20,6 +20,7 @@
 #define __HYPERVISOR_sched_op         29
 #define __HYPERVISOR_event_channel_op 32
 #define __HYPERVISOR_hvm_op           34
+#define __HYPERVISOR_dm_op            41
 
 /* xen_version (version.h) */
 #define XENVER_version       0

@@ -106,6 +106,11 @@ bool arch_vcpu_wants_wake(struct vcpu *v);
  * used by SCHEDOP_block/poll): idles in place while nobody else wants
  * the CPU, else gives it up to the scheduler. */
 void arch_vcpu_block(struct vcpu *v);
+/* A device model's interrupt line for SPI intid of d (dm_op): 0, or -1
+ * if d has no such SPI for it. */
+int arch_vgic_dm_irq(struct domain *d, unsigned int intid, bool level);
+/* Is host SPI intid given to a domain (passthrough)? */
+bool arch_spi_is_routed(unsigned int intid);
 /* Raises (level=true) or lowers a virtual interrupt line of a domain. */
 void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
 			 unsigned int intid, bool level);

@@ -9,6 +9,7 @@
 #include <arch/vcpu.h>
 #include <xenith/config.h>
 #include <xenith/evtchn.h>
+#include <xenith/ioreq.h>
 #include <xenith/mmio.h>
 #include <xenith/page_alloc.h>
 #include <xenith/page_list.h>
@@ -50,6 +51,8 @@ struct vcpu {
 	/* XEN_DOMCTL_setvcpuaffinity's masks (all CPUs until set), under
 	 * the lifecycle lock; recorded, not used to pin. */
 	uint32_t aff_hard, aff_soft;
+	/* A guest access forwarded to an ioreq server (ioreq.h). */
+	struct vcpu_io io;
 	struct sched_vcpu sched;
 	struct arch_vcpu arch;
 };
@@ -152,6 +155,8 @@ struct domain {
 	int nr_shm_owned;
 	struct guest_layout layout;
 	struct mmio_table mmio;
+	/* IOREQ servers of device models for this domain (ioreq.h). */
+	struct ioreq_domain ioreq;
 	struct vpl011 vpl011;
 	/* Xen PV interfaces */
 	uint64_t shared_info_pa;

@@ -124,6 +124,12 @@ long evtchn_alloc_unbound_for(struct evtchn_domain *ed, uint16_t remote);
  * instead of the guest), unbound and offered to domain remote: a vpl011's
  * channel to its backend. The port, or -ENOSPC. */
 long evtchn_alloc_xen_port(struct evtchn_domain *ed, uint16_t remote);
+/* The same with the port's notify vCPU set (an ioreq server's port for
+ * that vCPU: the hypervisor reads it back in env->xen_event). */
+long evtchn_alloc_xen_port_vcpu(struct evtchn_domain *ed, uint16_t remote, unsigned int vcpu);
+/* Closes a port of ed the hypervisor consumes, as Xen's
+ * free_xen_event_channel: a peer bound to it is left unbound. */
+void evtchn_close_xen_port(struct evtchn_domain *ed, uint32_t port);
 /* The hypervisor notifies through ed's port, as if ed had sent on it. */
 void evtchn_xen_send(struct evtchn_domain *ed, uint32_t port);
 /* VCPUOP_register_vcpu_info moved vCPU `vcpu`'s vcpu_info to p (the

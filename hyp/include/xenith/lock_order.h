@@ -12,6 +12,7 @@ enum lock_rank {
 	LOCK_LIFECYCLE,     /* lifecycle.c: creation and teardown (only ever tried) */
 	LOCK_VCPUS,         /* d->vcpu_lock: CPU_ON vs register_vcpu_info */
 	LOCK_CONIO,         /* d->conio_lock: console_io line buffer */
+	LOCK_IOREQ,         /* d->ioreq.lock: a domain's ioreq servers */
 	LOCK_EVTCHN,        /* ed->lock; two at once, lower domid first */
 	LOCK_P2M,           /* d->p2m_lock: stage-2 tables, P2M pool, gfn records */
 	LOCK_VPL011,        /* d->vpl011.lock */

@@ -53,6 +53,10 @@ struct sched_vcpu {
 	uint64_t idle_ticks;         /* of this run, spent idling in place (counter ticks) */
 	bool yielded;                /* SCHEDOP_yield: others go first once */
 	volatile bool polling;       /* blocked in SCHEDOP_poll */
+	/* Blocked for an ioreq answer (ioreq.h): sched_wake() leaves it,
+	 * only sched_wake_io() wakes it. Set by the vCPU, cleared by the
+	 * waker. */
+	volatile bool io_wait;
 	/* Woken while its domain was paused: it stays blocked until the
 	 * last unpause, which makes it runnable (pool->lock). */
 	bool wake_deferred;
@@ -161,8 +165,11 @@ void sched_vcpu_start(struct vcpu *v);
 /* Its domain was shut down: if v runs, its CPU is told to decide (under
  * the pool lock, so no CPU can be picking it meanwhile unseen). */
 void sched_vcpu_stop(struct vcpu *v);
-/* Makes a BLOCKED vCPU runnable (events, interrupts, timers). */
+/* Makes a BLOCKED vCPU runnable (events, interrupts, timers); not one
+ * waiting for an ioreq answer. */
 void sched_wake(struct vcpu *v);
+/* Its ioreq access was answered (or failed): it runs again. */
+void sched_wake_io(struct vcpu *v);
 /* The calling vCPU waits until vcpu_wants_to_wake() (or a poll wake). */
 void sched_block(struct vcpu *v);
 /* The same, without looking at pending interrupts first: SCHEDOP_poll

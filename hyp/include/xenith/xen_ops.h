@@ -43,3 +43,5 @@ int64_t do_vcpu_op(struct vcpu *v, unsigned int cmd, unsigned int vcpuid,
 int64_t do_sched_op(struct vcpu *v, unsigned int cmd, uint64_t arg);
 int64_t do_event_channel_op(struct vcpu *v, unsigned int cmd, uint64_t arg);
 int64_t do_hvm_op(struct vcpu *v, unsigned int cmd, uint64_t arg);
+/* dm_op (41): device-model operations for another domain (dm_op.c). */
+int64_t do_dm_op(struct vcpu *v, uint16_t domid, uint64_t nr_bufs, uint64_t bufs);

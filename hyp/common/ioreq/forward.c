@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The request path (Xen 4.17's try_fwd_ioserv, ioreq_send and the
+ * completion): a guest access no device of the hypervisor handles goes
+ * to the enabled server claiming it, highest id first; the vCPU blocks
+ * until the device model answers, however long that takes, since the
+ * access is synchronous. Only the answer's event wakes it (an interrupt
+ * does not: the guest must not run with an access half done), or the
+ * server going away, which completes the access as failed.
+ *
+ * Two things differ from Xen 4.17 on purpose (docs/xen-abi.md): a write
+ * sends only the bytes of its size and a load sends 0 (Xen 4.17 sends the
+ * whole register, leaking its old upper bits to the device model), and a
+ * load takes only the answered bytes of its size (Xen 4.18 does the same).
+ */
+#include <xenith/console.h>
+#include <xenith/domain.h>
+#include <xenith/evtchn.h>
+#include <xenith/ioreq.h>
+#include <xenith/mmio.h>
+#include <xenith/sched.h>
+
+static volatile struct ioreq *slot(const struct domain *d, unsigned int srv, unsigned int vcpu)
+{
+	return (volatile struct ioreq *)(uintptr_t)d->ioreq.page_pa[srv] + vcpu;
+}
+
+static uint64_t size_mask(unsigned int size)
+{
+	return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
+/* The enabled server whose memory ranges hold all of [s, e] (lock
+ * held): Xen looks from the highest id down. -1 if none. */
+static int select_server(const struct domain *d, uint64_t s, uint64_t e)
+{
+	for (int id = IOREQ_MAX_SERVERS - 1; id >= 0; id--) {
+		const struct ioreq_server *srv = d->ioreq.srv[id];
+
+		if (srv && srv->enabled && srv->ranges[IOREQ_RANGE_MEMORY].r &&
+		    rangeset_contains(&srv->ranges[IOREQ_RANGE_MEMORY], s, e))
+			return id;
+	}
+	return -1;
+}
+
+/* The vCPU waits for its answer: only sched_wake_io() makes it run. */
+static void wait_for_answer(struct vcpu *v)
+{
+	v->sched.io_wait = true;
+	sched_block_nocheck(v);
+}
+
+static void fill(volatile struct ioreq *q, const struct mmio_access *a, uint32_t port)
+{
+	q->addr = a->addr;
+	q->data = a->write ? a->value & size_mask(a->size) : 0;
+	q->count = 1;
+	q->size = a->size;
+	q->vp_eport = port;
+	q->type = IOREQ_TYPE_COPY;
+	q->flags = (uint8_t)(IOREQ_STATE_NONE | (a->write ? 0 : IOREQ_DIR_READ));
+}
+
+bool ioreq_forward(struct vcpu *v, const struct mmio_access *a, uint32_t arch)
+{
+	struct domain *d = v->dom;
+	volatile struct ioreq *q;
+	uint32_t port;
+	int id;
+
+	/* Resumed before its answer (never expected): the same access
+	 * traps again and goes on waiting. */
+	if (v->io.state == VIO_WAIT) {
+		wait_for_answer(v);
+		return true;
+	}
+	if (!__atomic_load_n(&d->ioreq.nr_enabled, __ATOMIC_ACQUIRE))
+		return false;
+	spin_lock(&d->ioreq.lock);
+	id = select_server(d, a->addr, a->addr + a->size - 1);
+	if (id < 0) {
+		spin_unlock(&d->ioreq.lock);
+		return false;
+	}
+	q = slot(d, (unsigned int)id, v->id);
+	port = d->ioreq.srv[id]->port[v->id];
+	if ((q->flags & 0xf) != IOREQ_STATE_NONE) {
+		spin_unlock(&d->ioreq.lock);
+		printk("d%u v%u: ioreq server %d left its slot in state %u: access to %#llx aborted\n",
+		       d->id, v->id, id, q->flags & 0xf, (unsigned long long)a->addr);
+		return false;
+	}
+	fill(q, a, port);
+	v->io.srv = (uint8_t)id;
+	v->io.size = (uint8_t)a->size;
+	v->io.write = a->write;
+	v->io.port = port;
+	v->io.arch = arch;
+	v->io.addr = a->addr;
+	__atomic_store_n(&v->io.state, VIO_WAIT, __ATOMIC_RELEASE);
+	/* Blocked before the request is visible: the answer may come at
+	 * once, from another CPU, and must find the vCPU waiting. */
+	wait_for_answer(v);
+	__atomic_store_n(&q->flags, (uint8_t)(q->flags | IOREQ_STATE_READY), __ATOMIC_RELEASE);
+	spin_unlock(&d->ioreq.lock);
+	evtchn_xen_send(&d->evtchn, port);
+	return true;
+}
+
+bool ioreq_event(struct domain *d, uint32_t port, unsigned int vcpu)
+{
+	struct vcpu *v;
+	volatile struct ioreq *q;
+	uint8_t want = VIO_WAIT;
+
+	if (vcpu >= d->nr_vcpus)
+		return false;
+	v = d->vcpu[vcpu];
+	if (__atomic_load_n(&v->io.state, __ATOMIC_ACQUIRE) != VIO_WAIT || v->io.port != port)
+		return false;
+	q = slot(d, v->io.srv, vcpu);
+	/* An event before the answer is a device model's mistake: ignored. */
+	if ((__atomic_load_n(&q->flags, __ATOMIC_ACQUIRE) & 0xf) != IORESP_READY)
+		return true;
+	if (!__atomic_compare_exchange_n(&v->io.state, &want, VIO_TAKING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return true;
+	v->io.value = q->data & size_mask(v->io.size);
+	__atomic_store_n(&q->flags, (uint8_t)IOREQ_STATE_NONE, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->io.state, VIO_DONE, __ATOMIC_RELEASE);
+	sched_wake_io(v);
+	return true;
+}
+
+void ioreq_resume(struct vcpu *v, void *regs)
+{
+	uint8_t st = __atomic_load_n(&v->io.state, __ATOMIC_ACQUIRE);
+	uint64_t value = v->io.value;
+
+	if (st != VIO_DONE && st != VIO_FAILED)
+		return;
+	if (st == VIO_FAILED) {
+		/* No device model will answer: as a bus with nothing on it,
+		 * a load reads all ones and a write goes nowhere. */
+		value = size_mask(v->io.size);
+		printk("d%u v%u: ioreq server %u went while the %s of %#llx waited: %s\n",
+		       v->dom->id, v->id, v->io.srv, v->io.write ? "write" : "read",
+		       (unsigned long long)v->io.addr,
+		       v->io.write ? "dropped" : "all ones returned");
+	}
+	arch_ioreq_complete(regs, v->io.arch, value, v->io.size);
+	__atomic_store_n(&v->io.state, VIO_NONE, __ATOMIC_RELEASE);
+}
