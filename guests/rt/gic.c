@@ -110,6 +110,21 @@ bool gic_enable_ppi(uint32_t intid)
 	return true;
 }
 
+/* An SPI, group 1, priority 0xa0, routed to the vCPU with affinity aff. */
+bool gic_enable_spi(uint32_t intid, uint64_t aff)
+{
+	if (!gicd || intid < 32 || intid >= 1020)
+		return false;
+	uint64_t prio = gicd + 0x400 + (intid & ~3u);
+	unsigned shift = (intid & 3) * 8;
+	wr32(prio, (rd32(prio) & ~(0xffu << shift)) | (0xa0u << shift));
+	wr32(gicd + 0x80 + 4 * (intid / 32), rd32(gicd + 0x80 + 4 * (intid / 32)) | (1u << (intid % 32)));
+	*(volatile uint64_t *)(uintptr_t)(gicd + 0x6000 + 8 * intid) = aff;
+	wr32(gicd + 0x100 + 4 * (intid / 32), 1u << (intid % 32));
+	dsb();
+	return true;
+}
+
 bool gic_set_priority(uint32_t intid, uint8_t prio)
 {
 	if (!gicr || intid >= 32)

@@ -151,6 +151,8 @@ bool gic_init_secondary(uint32_t sgi);
 /* Priority of an SGI/PPI (GICR_IPRIORITYR; a virtual GIC may keep only
  * the top 5 bits). intid < 32 only. */
 bool gic_set_priority(uint32_t intid, uint8_t prio);
+/* SPI intid: enabled, group 1, routed to the vCPU whose MPIDR is aff. */
+bool gic_enable_spi(uint32_t intid, uint64_t aff);
 uint8_t gic_get_priority(uint32_t intid);
 /* SGI intid (0..15) to the CPU with this MPIDR / to this CPU, through
  * ICC_SGI1R_EL1 (group 1). */

@@ -378,6 +378,10 @@ void guest_main(const void *fdt)
 		mode_lifecycle();
 	else if (!strcmp(test, "lifecycle_boot"))
 		mode_lifecycle_boot();
+	else if (!strcmp(test, "ioreq_backend"))
+		mode_ioreq_backend();
+	else if (!strcmp(test, "ioreq_front"))
+		mode_ioreq_front();
 	else
 		say("unknown test '%s'", test);
 	hello_loop();

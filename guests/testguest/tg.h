@@ -59,6 +59,9 @@ void mode_ctl_dom0(void);
 /* life.c: domains created and destroyed at run time by dom0 */
 void mode_lifecycle(void);
 void mode_lifecycle_boot(void);
+/* ioreq.c: an ioreq server in dom0 serving a device of a domU */
+void mode_ioreq_backend(void);
+void mode_ioreq_front(void);
 /* What a vCPU started with CPU_ON(secondary_entry) runs; psci_secondary
  * when a test left it unset. */
 extern void (*secondary_hook)(uint64_t idx);
