@@ -58,8 +58,12 @@ die() { echo "mkdom0fs: $*" >&2; exit 1; }
 # The toolstack packages; their closure is fetched. bash runs the
 # hotplug scripts (#!/bin/bash), which take their locks with flock.
 TOP_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils bash util-linux"
-# Bumped when TOP_PKGS changes: names the stamp of a complete fetch.
-FS_VERSION=2
+# Headers and link-time files for building backends/virtio (xenith-virtio)
+# against the libraries above: unpacked with them (not their closure),
+# so that $FS is also the build's sysroot. Nothing of them is shipped.
+DEV_PKGS="libc6-dev libxen-dev linux-libc-dev"
+# Bumped when TOP_PKGS or DEV_PKGS change: names the stamp of a complete fetch.
+FS_VERSION=3
 STAMP=$FS/.packages-$FS_VERSION
 # Dependencies not followed: interpreters and package-script machinery
 # (the shipped binaries are ELF programs that need none of them),
@@ -73,8 +77,9 @@ BINARIES="$XENBIN/xl $XENBIN/xenstored $XENBIN/xenconsoled $XENBIN/xenconsole
 # Debian's kernel modules dom0 loads (and what they depend on), unless
 # the kernel has them built in.
 MODULES="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback bridge loop"
-# What the xl-created Linux domU loads (guests/domu/init).
-DOMU_MODULES="xen-blkfront xen-netfront"
+# What the xl-created Linux domU loads (guests/domu/init): Xen's block and
+# network frontends, and the virtio-mmio transport and disk driver.
+DOMU_MODULES="xen-blkfront xen-netfront virtio_mmio virtio_blk"
 
 # --- the packages ----------------------------------------------------------
 # closure: the packages to fetch, one a line.
@@ -113,13 +118,14 @@ lib_path() {
 # need, transitively; fails naming what is missing.
 needed_closure() {
 	local dir=$1; shift
-	local todo="$*" done=" " f n p missing=""
+	local todo="$*" done=" " f n p elf missing=""
 	while [ -n "$todo" ]; do
 		set -- $todo
 		f=$1; shift; todo="$*"
 		case "$done" in *" $f "*) continue ;; esac
 		done="$done$f "
-		for n in $("$READELF" -d "$dir/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		case "$f" in /*) elf=$f ;; *) elf=$dir/$f ;; esac
+		for n in $("$READELF" -d "$elf" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
 			p=$(lib_path "$dir" "$n")
 			if [ -z "$p" ]; then
 				missing="$missing $n (needed by $f)"
@@ -145,6 +151,7 @@ fetch() {
 	local pkgs p deb tmp
 	pkgs=$(closure | sort)
 	[ -n "$pkgs" ] || die "could not resolve the dependencies of $TOP_PKGS"
+	pkgs="$pkgs $DEV_PKGS"
 	mkdir -p "$DEBS"
 	# apt-get's own output (scripts/setup.sh passes its log).
 	local apt_log=${APT_LOG:-$DEBS/apt.log}
@@ -191,8 +198,13 @@ TG=$O/guests/testguest.bin
 FUZZ=$O/guests/privcmd-fuzz
 KERNEL=$(ls "$CACHE"/linux/boot/vmlinuz-"$KVER" 2>/dev/null || true)
 [ -n "$KERNEL" ] || die "no kernel $KVER in $CACHE/linux/boot: run scripts/setup.sh --linux"
+# The virtio-mmio backend daemon, built against the packages' libraries.
+VBE=$O/backends/xenith-virtio
+make -s -C "$ROOT/backends/virtio" O="$O" SYSROOT="$FS" ||
+	die "building backends/virtio failed"
 inputs=("$BB" "$STAMP" "$0" "$SRC/init" "$SRC/tiny.cfg" "$SRC/linux.cfg" "$KERNEL"
-	"$ROOT/guests/domu/init" "$MODROOT/modules.order" "$SRC"/bad/*.cfg "$SRC/xl-bench")
+	"$ROOT/guests/domu/init" "$MODROOT/modules.order" "$SRC"/bad/*.cfg "$SRC/xl-bench"
+	"$SRC/virtio.cfg" "$VBE")
 [ -f "$TG" ] && inputs+=("$TG")
 [ -f "$FUZZ" ] && inputs+=("$FUZZ")
 if [ -f "$OUT" ]; then
@@ -221,7 +233,10 @@ for f in $BINARIES; do
 done
 # libgcc_s is not NEEDED but dlopened by libc for pthread_cancel
 # (libxenstore's xs_close cancels its reader thread) and pthread_exit.
-libs=$( (needed_closure "$FS" $BINARIES; echo lib/aarch64-linux-gnu/libgcc_s.so.1) | sort -u)
+mkdir -p "$R/usr/sbin"
+cp "$VBE" "$R/usr/sbin/xenith-virtio"
+libs=$( (needed_closure "$FS" $BINARIES "$VBE"; echo lib/aarch64-linux-gnu/libgcc_s.so.1) |
+	sort -u)
 for l in $libs; do
 	mkdir -p "$R/$(dirname "$l")"
 	cp -L "$FS/$l" "$R/$l"
@@ -307,6 +322,7 @@ mkdir -p "$R/usr/share/xenith"
 	>"$R/usr/share/xenith/domu.cpio.gz"
 cp "$KERNEL" "$R/usr/share/xenith/vmlinuz"
 cp "$SRC/linux.cfg" "$R/etc/xen/linux.cfg"
+cp "$SRC/virtio.cfg" "$R/etc/xen/virtio.cfg"
 # Configurations xl and the hypervisor must refuse (dom0_xl_bad).
 mkdir -p "$R/etc/xen/bad"
 cp "$SRC"/bad/*.cfg "$R/etc/xen/bad/"

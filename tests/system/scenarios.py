@@ -21,6 +21,7 @@ from dom0 import (sc_dom0_privcmd_fuzz, sc_dom0_toolstack, sc_dom0_xl,
 from dom0_linux import sc_dom0_linux
 from dom0_domu import sc_dom0_linux_domu
 from dom0_bad import sc_dom0_xl_bad
+from dom0_virtio import sc_dom0_virtio_disk
 
 # Lines that must never appear in any scenario.
 COMMON_FORBID = [
@@ -2145,6 +2146,8 @@ SCENARIOS: Dict[str, tuple] = {
     "lifecycle_boot": (sc_lifecycle_boot, {"xen", "xenith"}),
     # Debian's Xen 4.17 has no ioreq servers: Xenith only (see above).
     "ioreq_pair": (sc_ioreq_pair, {"xenith"}),
+    # xl create with a virtio disk served by xenith-virtio (dom0_virtio.py).
+    "dom0_virtio_disk": (sc_dom0_virtio_disk, {"xenith"}),
     # Xen 4.17 panics on these (or, for vCPUs, overcommits): Xenith only.
     "bad_dt_overlap": (sc_bad_dt_overlap, {"xenith"}),
     # Xen 4.17 allows more vCPUs than CPUs too, but needs icount-friendly

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/*
+ * xenith-virtio [-v]: serves the virtio disks libxl declares for this
+ * domain (vbe.h) until killed. Logs go to stderr.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "vbe.h"
+
+struct vbe vbe;
+int verbose;
+extern uint16_t self_domid;
+
+void vlog(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("xenith-virtio: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int open_all(void)
+{
+	char *dom;
+	unsigned int len;
+
+	vbe.xce = xenevtchn_open(NULL, 0);
+	vbe.dm = xendevicemodel_open(NULL, 0);
+	vbe.fmem = xenforeignmemory_open(NULL, 0);
+	vbe.xs = xs_open(0);
+	if (!vbe.xce || !vbe.dm || !vbe.fmem || !vbe.xs) {
+		vlog("cannot open the Xen interfaces (%s%s%s%s): %s", vbe.xce ? "" : "evtchn ",
+		     vbe.dm ? "" : "devicemodel ", vbe.fmem ? "" : "foreignmemory ",
+		     vbe.xs ? "" : "xenstore", strerror(errno));
+		return -1;
+	}
+	dom = xs_read(vbe.xs, XBT_NULL, "domid", &len);
+	self_domid = dom ? (uint16_t)atoi(dom) : 0;
+	free(dom);
+	return 0;
+}
+
+static void on_event(void)
+{
+	xenevtchn_port_or_error_t port = xenevtchn_pending(vbe.xce);
+
+	if (port < 0)
+		return;
+	for (struct vdev *d = vdev_list(); d; d = d->next)
+		if (ioserv_event(d, (evtchn_port_t)port))
+			break;
+	xenevtchn_unmask(vbe.xce, (evtchn_port_t)port);
+}
+
+static void on_watch(void)
+{
+	unsigned int n;
+	char **w = xs_read_watch(vbe.xs, &n);
+
+	if (!w)
+		return;
+	if (!strcmp(w[XS_WATCH_TOKEN], "release"))
+		xs_check_domains();
+	else
+		xs_scan();
+	free(w);
+}
+
+int main(int argc, char **argv)
+{
+	char watch[96];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-v")) {
+			verbose = 1;
+		} else {
+			fprintf(stderr, "usage: xenith-virtio [-v]\n");
+			return 2;
+		}
+	}
+	if (open_all())
+		return 1;
+	snprintf(watch, sizeof(watch), "/local/domain/%u/backend/virtio_disk", self_domid);
+	if (!xs_watch(vbe.xs, watch, "disks") || !xs_watch(vbe.xs, "@releaseDomain", "release")) {
+		vlog("cannot watch xenstore: %s", strerror(errno));
+		return 1;
+	}
+	vlog("watching %s", watch);
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = xenevtchn_fd(vbe.xce), .events = POLLIN },
+			{ .fd = xs_fileno(vbe.xs), .events = POLLIN },
+		};
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR) {
+			vlog("poll: %s", strerror(errno));
+			return 1;
+		}
+		if (p[0].revents & POLLIN)
+			on_event();
+		if (p[1].revents & POLLIN)
+			on_watch();
+	}
+}

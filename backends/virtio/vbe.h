@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xenith-virtio: a virtio-mmio backend daemon for dom0, on Debian's own
+ * Xen 4.17 libraries. It serves the virtio disks Xen 4.17's toolstack
+ * declares (xl.cfg: disk = [ '..., specification=virtio,
+ * backendtype=standalone, ...' ]): for each one libxl writes under this
+ * domain's backend/virtio_disk/<domid>/<devid>, the daemon creates an
+ * ioreq server for the guest's window (base, 0x200 bytes), answers its
+ * register accesses as a virtio-mmio (version 2) device, moves data
+ * between the guest's virtqueues and the backing file, and raises the
+ * device's SPI. Single-threaded: one poll() loop over the event channels
+ * and xenstore.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <xenevtchn.h>
+#include <xendevicemodel.h>
+#include <xenforeignmemory.h>
+#include <xenstore.h>
+#include <xen/hvm/ioreq.h>
+
+#define VBE_MAX_VCPUS   128
+#define VBE_MAX_QUEUES  2
+#define VBE_QUEUE_MAX   256        /* QueueNumMax */
+#define VBE_WINDOW      0x200      /* libxl's VIRTIO_MMIO_DEV_SIZE */
+#define CHUNK_PAGES     512        /* guest memory is mapped 2 MiB at a time */
+#define CHUNK_SHIFT     21
+
+extern int verbose;
+void vlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The daemon's handles, opened once. */
+struct vbe {
+	xenevtchn_handle *xce;
+	xendevicemodel_handle *dm;
+	xenforeignmemory_handle *fmem;
+	struct xs_handle *xs;
+};
+extern struct vbe vbe;
+
+/* ---- guest memory (gmem.c) ---- */
+struct gmem_chunk {
+	uint8_t *va;               /* NULL: not mapped yet */
+	uint64_t bad[CHUNK_PAGES / 64];   /* pages that failed to map */
+};
+struct gmem {
+	uint16_t domid;
+	uint64_t base;             /* guest RAM window mapped on demand */
+	unsigned int nr_chunks;
+	struct gmem_chunk *chunk;
+};
+int gmem_init(struct gmem *g, uint16_t domid);
+void gmem_release(struct gmem *g);
+/* Copies between the guest's physical memory and ours: 0, or -1 if a
+ * byte of [gpa, gpa + len) is not guest RAM that could be mapped. */
+int gmem_read(struct gmem *g, uint64_t gpa, void *buf, size_t len);
+int gmem_write(struct gmem *g, uint64_t gpa, const void *buf, size_t len);
+
+/* ---- virtqueues (vq.c) ---- */
+struct vq {
+	uint32_t num, ready;
+	uint64_t desc, avail, used;
+	uint16_t last_avail;
+	uint16_t used_idx;         /* ours: the guest's copy is not trusted */
+};
+/* One buffer of a chain, as the device sees it. */
+struct vq_buf {
+	uint64_t gpa;
+	uint32_t len;
+	bool write;                /* device-writable */
+};
+#define VQ_MAX_CHAIN 130
+struct vq_chain {
+	uint16_t head;
+	unsigned int n;
+	struct vq_buf buf[VQ_MAX_CHAIN];
+};
+/* The next chain the driver made available: 1, 0 if none, -1 if the
+ * queue is malformed (the reason is logged). */
+int vq_next(struct gmem *g, struct vq *q, struct vq_chain *c, const char *who);
+/* Gives a chain back with `written` bytes: 0, or -1. */
+int vq_push(struct gmem *g, struct vq *q, uint16_t head, uint32_t written);
+
+/* ---- devices (mmio.c: the transport; blk.c: the disk) ---- */
+struct vdev;
+struct vdev_ops {
+	uint32_t device_id;
+	uint64_t features;         /* device-specific feature bits */
+	unsigned int nr_queues;
+	/* Config space read (offset from 0x100, size 1/2/4/8). */
+	uint64_t (*config_read)(struct vdev *d, uint64_t off, unsigned int size);
+	/* The driver notified queue q: process what it made available. */
+	void (*notify)(struct vdev *d, unsigned int q);
+};
+
+struct vdev {
+	uint16_t domid, devid;
+	uint64_t base;
+	uint32_t irq;
+	const struct vdev_ops *ops;
+	char name[48];             /* "d3 virtio-blk 51712" for messages */
+	/* the ioreq server */
+	ioservid_t ioserv;
+	bool have_server;
+	xenforeignmemory_resource_handle *res;
+	struct ioreq *page;        /* one slot per guest vCPU */
+	unsigned int nr_vcpus;
+	evtchn_port_t port[VBE_MAX_VCPUS];   /* ours, bound to the guest's */
+	/* virtio-mmio registers */
+	uint32_t status, dev_feat_sel, drv_feat_sel, queue_sel, isr, config_gen;
+	uint64_t drv_features;
+	uint64_t extra_features;   /* offered beyond ops->features (a read-only disk) */
+	struct vq q[VBE_MAX_QUEUES];
+	struct gmem mem;
+	/* the disk */
+	int fd;
+	bool readonly;
+	uint64_t sectors;
+	char path[256];
+	struct vdev *next;
+};
+
+int mmio_read(struct vdev *d, uint64_t off, unsigned int size, uint64_t *val);
+void mmio_write(struct vdev *d, uint64_t off, unsigned int size, uint64_t val);
+/* Used buffers were added: interrupt the driver. */
+void vdev_interrupt(struct vdev *d);
+/* The device is broken (a malformed queue): tell the driver it needs a
+ * reset (virtio 1.x DEVICE_NEEDS_RESET). */
+void vdev_needs_reset(struct vdev *d, const char *why);
+
+extern const struct vdev_ops blk_ops;
+int blk_open(struct vdev *d, const char *path, bool readonly);
+
+/* ---- the ioreq server of a device (ioserv.c) ---- */
+int ioserv_start(struct vdev *d);
+void ioserv_stop(struct vdev *d);
+/* A port became pending: serve what d's vCPU slot holds. */
+bool ioserv_event(struct vdev *d, evtchn_port_t port);
+
+/* ---- devices libxl declares (xs.c) ---- */
+void xs_scan(void);
+void xs_check_domains(void);
+struct vdev *vdev_list(void);

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The virtio disks Xen 4.17's libxl declares for this domain to serve:
+ * /local/domain/<us>/backend/virtio_disk/<domid>/<devid>, with "params"
+ * (the file or device), "mode" (r or w), "base" and "irq" (decimal:
+ * the window and SPI libxl gave the device in the guest's tree) and
+ * "state" 1. libxl waits for state 2 (InitWait) and starts nothing
+ * itself: that is this daemon's. A device goes when its directory goes,
+ * when the toolstack asks it to close (state 5; it answers 6, Closed),
+ * or when its domain dies; everything mapped of the guest is unmapped
+ * then, so that the guest's memory can go back to Xen.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vbe.h"
+
+#define XS_INITWAIT "2"
+#define XS_CLOSING  5
+#define XS_CLOSED   "6"
+
+static struct vdev *devs;
+uint16_t self_domid;
+
+struct vdev *vdev_list(void)
+{
+	return devs;
+}
+
+static char *path_of(uint16_t domid, uint16_t devid, const char *key)
+{
+	static char p[160];
+
+	snprintf(p, sizeof(p), "/local/domain/%u/backend/virtio_disk/%u/%u%s%s", self_domid, domid,
+		 devid, key ? "/" : "", key ? key : "");
+	return p;
+}
+
+/* A key of the device's backend directory (malloc'd), or NULL. */
+static char *key(uint16_t domid, uint16_t devid, const char *k)
+{
+	unsigned int len;
+
+	return xs_read(vbe.xs, XBT_NULL, path_of(domid, devid, k), &len);
+}
+
+static long key_num(uint16_t domid, uint16_t devid, const char *k, long dflt)
+{
+	char *s = key(domid, devid, k), *end;
+	long v = dflt;
+
+	if (s) {
+		v = strtol(s, &end, 10);
+		if (*end || end == s)
+			v = dflt;
+	}
+	free(s);
+	return v;
+}
+
+static struct vdev *find(uint16_t domid, uint16_t devid)
+{
+	for (struct vdev *d = devs; d; d = d->next)
+		if (d->domid == domid && d->devid == devid)
+			return d;
+	return NULL;
+}
+
+static void drop(struct vdev *d, const char *why)
+{
+	struct vdev **pp;
+
+	vlog("%s: stopped (%s)", d->name, why);
+	ioserv_stop(d);
+	gmem_release(&d->mem);
+	if (d->fd >= 0)
+		close(d->fd);
+	for (pp = &devs; *pp != d; pp = &(*pp)->next)
+		;
+	*pp = d->next;
+	free(d);
+}
+
+static void add(uint16_t domid, uint16_t devid)
+{
+	struct vdev *d = calloc(1, sizeof(*d));
+	char *params = key(domid, devid, "params"), *mode = key(domid, devid, "mode");
+	long base = key_num(domid, devid, "base", -1), irq = key_num(domid, devid, "irq", -1);
+
+	if (!d)
+		goto out;
+	d->domid = domid;
+	d->devid = devid;
+	d->fd = -1;
+	d->ops = &blk_ops;
+	snprintf(d->name, sizeof(d->name), "d%u virtio-blk %u", domid, devid);
+	if (!params || base < 0 || irq < 32 || (base & 0xfff) % VBE_WINDOW) {
+		vlog("%s: backend directory incomplete (params %s, base %ld, irq %ld)", d->name,
+		     params ? params : "missing", base, irq);
+		goto out;
+	}
+	d->base = (uint64_t)base;
+	d->irq = (uint32_t)irq;
+	if (blk_open(d, params, !mode || strcmp(mode, "w")) || gmem_init(&d->mem, domid) ||
+	    ioserv_start(d))
+		goto out;
+	d->next = devs;
+	devs = d;
+	d = NULL;
+	vlog("d%u virtio-blk %u: %s (%llu sectors%s)", domid, devid, params,
+	     (unsigned long long)devs->sectors, devs->readonly ? ", read-only" : "");
+	xs_write(vbe.xs, XBT_NULL, path_of(domid, devid, "state"), XS_INITWAIT, 1);
+out:
+	if (d) {
+		gmem_release(&d->mem);
+		if (d->fd >= 0)
+			close(d->fd);
+		free(d);
+	}
+	free(params);
+	free(mode);
+}
+
+static void scan_device(uint16_t domid, uint16_t devid)
+{
+	struct vdev *d = find(domid, devid);
+	long state = key_num(domid, devid, "state", -1);
+
+	if (d && state == XS_CLOSING) {
+		drop(d, "the toolstack closes it");
+		xs_write(vbe.xs, XBT_NULL, path_of(domid, devid, "state"), XS_CLOSED, 1);
+	} else if (!d && state == 1) {
+		add(domid, devid);
+	}
+}
+
+void xs_scan(void)
+{
+	char dir[96];
+	unsigned int nd, nv;
+	char **doms;
+
+	/* Devices whose directory went. */
+	for (struct vdev *d = devs, *next; d; d = next) {
+		next = d->next;
+		if (key_num(d->domid, d->devid, "state", -1) < 0)
+			drop(d, "its backend directory was removed");
+	}
+	snprintf(dir, sizeof(dir), "/local/domain/%u/backend/virtio_disk", self_domid);
+	doms = xs_directory(vbe.xs, XBT_NULL, dir, &nd);
+	for (unsigned int i = 0; doms && i < nd; i++) {
+		char sub[128];
+		char **ids;
+
+		snprintf(sub, sizeof(sub), "%s/%s", dir, doms[i]);
+		ids = xs_directory(vbe.xs, XBT_NULL, sub, &nv);
+		for (unsigned int j = 0; ids && j < nv; j++)
+			scan_device((uint16_t)atoi(doms[i]), (uint16_t)atoi(ids[j]));
+		free(ids);
+	}
+	free(doms);
+}
+
+void xs_check_domains(void)
+{
+	for (struct vdev *d = devs, *next; d; d = next) {
+		next = d->next;
+		if (!xs_is_domain_introduced(vbe.xs, d->domid))
+			drop(d, "its domain is gone");
+	}
+}

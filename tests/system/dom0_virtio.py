@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: MIT
+"""dom0_virtio_disk: `xl create /etc/xen/virtio.cfg` in dom0 gives Debian's
+Linux a virtio-mmio disk (Xen 4.17's xl syntax: specification=virtio,
+backendtype=standalone) that xenith-virtio (backends/virtio) serves from
+dom0's user space through an ioreq server, on a file of dom0.
+
+The domU's init (guests/domu/init, xenith.virtio) finds /dev/vda through
+Debian's virtio_mmio and virtio_blk modules, prints its size, label and
+device-tree node, writes 1 MiB of random data, reads it back past the page
+cache and prints its digest. After `xl destroy`, dom0 finds the same
+digest in the file, the daemon has let the device go (libxl's state 5,
+its 6) and free memory is back. Debian's Xen 4.17 has no ioreq servers,
+so this runs under Xenith only.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Dict, List, Optional
+
+from dom0 import (DOM0_FORBID, DOM0_SMP, by_name, parse_xl_info, parse_xl_list,
+                  settled, toolstack_dom0, toolstack_shell, without_kernel_log)
+from harness import Console, Scenario, expect
+from linux import Shell
+
+DOMU = "virtio"
+DOMU_LOG = "/var/log/xen/console/guest-%s.log" % DOMU
+DISK = "/var/lib/xen/images/virtio.img"
+VBE_LOG = "/var/log/xen/xenith-virtio.log"
+# libxl 4.17 for the first virtio disk: window 0x02000000 (0x200 bytes),
+# SPI 33 (GIC SPI 1, edge rising, CPU mask 0xf).
+DOMU_FACTS = [r"XENITH-DOMU: virtio disk vda 16384 sectors, label 'XENITH-VIRTIO-LABEL'",
+              r"XENITH-DOMU: virtio node virtio,mmio reg 00 00 00 00 02 00 00 00 00 00 00 00 "
+              r"00 00 02 00 interrupts 00 00 00 00 00 00 00 01 00 00 0f 01",
+              r"XENITH-DOMU: virtio pattern [0-9a-f]{32} read back",
+              r"XENITH-DOMU: ready"]
+VBE_FACTS = [r"xenith-virtio: d\d+ virtio-blk 51712: serving 0x2000000-0x20001ff, SPI 33, "
+             r"2 vCPUs, ioreq server 0",
+             r"xenith-virtio: d\d+ virtio-blk 51712: %s \(16384 sectors\)" % DISK,
+             r"xenith-virtio: d\d+ virtio-blk 51712: stopped \(the toolstack closes it\)"]
+
+
+def _grep(sh: Shell, what: str, path: str) -> List[str]:
+    return [l.rstrip() for l in sh.run("grep -a %s %s" % (what, path), timeout=10) or []]
+
+
+def _interact(facts: Dict[str, object]):
+    def interact(con: Console, deadline: float) -> Optional[str]:
+        sh, err = toolstack_shell(con, deadline)
+        if err:
+            return err
+        errors: List[str] = []
+        try:
+            def run(cmd: str, timeout: float = 15.0) -> List[str]:
+                out = sh.run(cmd, timeout)
+                if out is None:
+                    errors.append("no answer to '%s'" % cmd)
+                return without_kernel_log([l.rstrip() for l in out or []])
+
+            def free_mb() -> Optional[str]:
+                return parse_xl_info(run("xl info")).get("free_memory")
+
+            free_before = free_mb()
+            t0 = time.monotonic()
+            facts["xl_create"] = run("xl create /etc/xen/virtio.cfg; echo rc=$?", timeout=60)
+            if "rc=0" not in facts["xl_create"]:
+                errors.append("xl create failed: %r; daemon: %r"
+                              % (facts["xl_create"], run("cat %s" % VBE_LOG)))
+                return "; ".join(errors)
+            facts["backend_keys"] = run("xenstore-ls /local/domain/0/backend/virtio_disk")
+            log: List[str] = []
+            while time.monotonic() - t0 < min(90, sh.left(90)):
+                log = _grep(sh, "XENITH-DOMU", DOMU_LOG)
+                if any("XENITH-DOMU: ready" in l for l in log):
+                    break
+                time.sleep(1.0)
+            facts["domu_log"] = log
+            for pat in DOMU_FACTS:
+                if not any(re.fullmatch(pat, l) for l in log):
+                    errors.append("the domU did not print %r (its lines: %r)" % (pat, log))
+            digest = next((l.split()[3] for l in log if "virtio pattern" in l
+                           and l.endswith("read back")), None)
+            run("xl destroy %s" % DOMU, timeout=30)
+            doms = parse_xl_list(run("xl list"))
+            facts["after"] = [d["name"] for d in doms]
+            if facts["after"] != ["Domain-0"]:
+                errors.append("after xl destroy, xl list shows %r" % facts["after"])
+            file_digest = run("dd if=%s bs=64k skip=16 count=16 2>/dev/null | md5sum" % DISK)
+            facts["file_digest"] = file_digest
+            if not digest or not any(l.startswith(digest) for l in file_digest):
+                errors.append("the file's digest %r is not the domU's %r" % (file_digest, digest))
+            vbe = _grep(sh, "xenith-virtio", VBE_LOG)
+            facts["daemon_log"] = vbe
+            for pat in VBE_FACTS:
+                if not any(re.fullmatch(pat, l) for l in vbe):
+                    errors.append("xenith-virtio did not log %r (its log: %r)" % (pat, vbe))
+            free_after = settled(free_mb, free_before, sh)
+            facts["free_memory"] = (free_before, free_after)
+            if free_before is None or free_before != free_after:
+                errors.append("xl info free_memory %s MiB before xl create, %s after xl destroy"
+                              % (free_before, free_after))
+            return "; ".join(errors) or None
+        finally:
+            facts["transcript"] = sh.transcript
+    return interact
+
+
+def sc_dom0_virtio_disk(kind: str) -> Scenario:
+    from scenarios import COMMON_FORBID
+    facts: Dict[str, object] = {}
+    return Scenario(
+        "dom0_virtio_disk", [],
+        dom0=toolstack_dom0(),
+        expects=[expect(r"XENITH-DOM0: toolstack up", 0)],
+        forbid=COMMON_FORBID + DOM0_FORBID,
+        smp=DOM0_SMP, mem_mb=1024, timeout=240,
+        interact=_interact(facts), facts=facts,
+        description="xl create of Debian's Linux with a virtio disk (specification=virtio, "
+                    "backendtype=standalone) served by xenith-virtio in dom0 through an "
+                    "ioreq server: /dev/vda's label, device-tree node and 1 MiB written and "
+                    "read back; after xl destroy the file holds it, the daemon let the device "
+                    "go and free memory is back")
