@@ -27,7 +27,7 @@ TOLERANCE = 0.05
 # domain and the memory per domain its boot log reports). The dom0 runs
 # (under a second together): the control domain's calls, power-on to
 # dom0's first instruction, and dom0's memory (against the xenith run).
-XENITH_RUNS = ["xenith", "xenith-ipi", "xenith-evtchn", "linux-xenith", "linux-xenith-shape",
+XENITH_RUNS = ["xenith-ioreq", "xenith", "xenith-ipi", "xenith-evtchn", "linux-xenith", "linux-xenith-shape",
                "xenith-a76", "xenith-yield0", "xenith-yield", "xenith-evtchn1", "xenith-hog",
                "xenith-scale64-smp2", "xenith-shm", "xenith-shm1", "xenith-static",
                "xenith-dom0", "xenith-dom0-boot"]

@@ -145,7 +145,7 @@ HV_BOOTARGS = {"xen": os.environ.get("BENCH_XEN_ARGS", XEN_ARGS),
 # enabled", in virtual time).
 TIMEOUT = {"probe": 60.0, "linux-shape": 60.0, "linux": 150.0, "evtchn": 60.0,
            "yield": 60.0, "yield_fp": 60.0, "hog": 60.0, "shm": 60.0, "static": 60.0,
-           "dom0": 60.0, "dom0-alone": 60.0}
+           "dom0": 60.0, "dom0-alone": 60.0, "ioreq": 60.0}
 # Runs with a partner domain (d2) that only keeps the CPU busy: its BENCH
 # lines (boot, info) are left out of the figures.
 PARTNER_GUESTS = ("yield", "yield_fp", "hog")
@@ -435,6 +435,18 @@ def qemu_args(run: Run) -> List[str]:
         dom0 = harness.Dom0(kernel=PROBE_DOM0, bootargs=run.bootargs, xen_args=DOM0_XEN_ARGS)
         doms = [] if run.guest == "dom0-alone" else [
             harness.Domain(kernel=PROBE, bootargs="", memory_kb=GUEST_KB, cpus=run.vcpus)]
+        sc = harness.Scenario(name="bench-" + run.name, domains=doms, smp=run.smp,
+                              mem_mb=MEM_MB, hv_bootargs=hv_args, cpu=run.cpu, dom0=dom0)
+        loader = harness.Loader()
+        dtb = harness.build_dtb(sc, run.kind, run.workdir, loader)
+        return harness.qemu_command(sc, harness.resolve_hv(run.kind), dtb, loader) + ICOUNT + RTC
+    elif run.guest == "ioreq":
+        # The probe as dom0 is the device model (tests=ioreq_dm) of a
+        # device in d1, whose probe times its accesses (tests=ioreq).
+        dom0 = harness.Dom0(kernel=PROBE_DOM0, bootargs="tests=ioreq_dm target=1",
+                            xen_args=DOM0_XEN_ARGS)
+        doms = [harness.Domain(kernel=PROBE, bootargs=run.bootargs, memory_kb=GUEST_KB,
+                               cpus=run.vcpus)]
         sc = harness.Scenario(name="bench-" + run.name, domains=doms, smp=run.smp,
                               mem_mb=MEM_MB, hv_bootargs=hv_args, cpu=run.cpu, dom0=dom0)
         loader = harness.Loader()
@@ -1090,6 +1102,10 @@ ROWS = [
      "two pCPUs", "shm", ("xenith-shm", None, None)),
     ("shm_rt@1cpu", "Static shared memory + static event channel round trip, two domains "
      "sharing one pCPU", "shm", ("xenith-shm1", None, None)),
+    ("ioreq_read", "IOREQ round trip: guest MMIO read answered by a device model in dom0, "
+     "two pCPUs", "op", ("xenith-ioreq", None, None)),
+    ("ioreq_write", "IOREQ round trip: guest MMIO write acknowledged by a device model in "
+     "dom0, two pCPUs", "op", ("xenith-ioreq", None, None)),
     ("domctl_getdomaininfo", "Control domain: XEN_DOMCTL_getdomaininfo of a domU", "op",
      ("xenith-dom0", "xen-dom0", None)),
     ("sysctl_physinfo", "Control domain: XEN_SYSCTL_physinfo", "op",
@@ -1344,6 +1360,10 @@ RUNS = {
     "xenith-dom0": ("xenith", 1, 1, DOM0_CTL_ARGS, "dom0"),
     "xen-dom0": ("xen", 1, 1, DOM0_CTL_ARGS, "dom0"),
     "xenith-dom0-boot": ("xenith", 1, 1, "tests=none", "dom0-alone"),
+    # An ioreq server in dom0 (probe-dom0, tests=ioreq_dm) answering d1's
+    # accesses: two pCPUs, one each. Xenith only: Debian's Xen 4.17 has
+    # no ioreq servers (CONFIG_IOREQ_SERVER is off).
+    "xenith-ioreq": ("xenith", 2, 1, "tests=ioreq settle=20000", "ioreq"),
     "xen-dom0-boot": ("xen", 1, 1, "tests=none", "dom0-alone"),
     "xenith-yield0": ("xenith", 1, 1, "tests=yield yields=256", "probe"),
     "xen-yield0": ("xen", 1, 1, "tests=yield yields=256", "probe"),

@@ -315,6 +315,22 @@ static void test_ops(bool nohyp)
 	run_op(&wr, pgic.gicd + GICD_IPRIORITYR + 32, nloop, nonce);
 }
 
+/* tests=ioreq: a read and a write of a device whose model is in dom0
+ * (probe-dom0's tests=ioreq_dm): the ioreq round trip, guest access to
+ * the device model's answer and back. */
+static void test_ioreq(void)
+{
+	static const struct op rd = OP("ioreq_read", mmio_rd);
+	static const struct op wr = OP("ioreq_write", mmio_wr);
+	uint64_t dev = 0x02000000, nloop = arg_num("loops", 1024), nonce = arg_num("once", 1024);
+	uint32_t v;
+
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(dev) : "memory");
+	printk("BENCH info ioreq first read=%#x\n", v);
+	run_op(&rd, dev, nloop, nonce);
+	run_op(&wr, dev, nloop, nonce);
+}
+
 static void timer_arm(uint64_t cval)
 {
 	__asm__ volatile("msr cntv_cval_el0, %0\n\t"
@@ -619,12 +635,16 @@ void probe_main(const void *dtb, uint64_t k, uint64_t j)
 	if (arg("settle"))
 		settle(arg_num("settle", 0));
 #ifdef PROBE_CTL
+	if (has_word(tl, "ioreq_dm"))
+		test_ioreq_dm((uint16_t)arg_num("target", 1));
 	if (has_word(tl, "ctl"))
 		test_ctl((uint16_t)arg_num("target", 1), arg_num("loops", 4096),
 			 arg_num("once", 4096));
 #endif
 	if (has_word(tl, "ops"))
 		test_ops(nohyp);
+	if (has_word(tl, "ioreq"))
+		test_ioreq();
 	if (has_word(tl, "timer")) {
 		uint64_t nt = arg_num("timer", 2000);
 		test_timer(false, nt, 10000);

@@ -86,4 +86,6 @@ void test_evtchn(const void *fdt, const char *role, uint16_t peer, uint32_t rpor
 /* main.c's run_op, for ctl.c: "BENCH <key>.loop" and "BENCH <key>" lines. */
 void probe_run_op(const struct op *op, uint64_t arg, uint64_t nloop, uint64_t nonce);
 void test_ctl(uint16_t target, uint64_t nloop, uint64_t nonce);
+/* tests=ioreq_dm: the device model of the ioreq run (never returns). */
+void test_ioreq_dm(uint16_t target);
 #endif

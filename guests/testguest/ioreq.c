@@ -17,6 +17,9 @@
  *                           back, with all ones)
  *                  0x110 w  raise SPI 33 (XEN_DMOP_set_irq_level)
  *                  0x118 r  requests served so far
+ *                  0x120 r  never answered: the backend closes the
+ *                           vCPU's port instead (as a device model that
+ *                           dies), then binds it again 100 ms later
  *                Every request is checked (its slot, port, type, size,
  *                address); anything wrong prints a line with BAD.
  * ioreq_front    (domU, several vCPUs): waits until the device answers
@@ -25,8 +28,11 @@
  *                2- and 1-byte accesses (a signed byte load must come back
  *                sign-extended) and counts mismatches; then vCPU 0 asks
  *                for the interrupt and waits for it, tries dm_op itself
- *                (a domU: -EPERM), reads the register that is never
- *                answered, and after the server is gone takes an abort.
+ *                (a domU: -EPERM), reads the register whose answer never
+ *                comes because the port is closed (all ones; the next
+ *                read too, at once; then the device answers again), reads
+ *                the register that is never answered, and after the
+ *                server is gone takes an abort.
  */
 #include "tg.h"
 #include "../rt/xen.h"
@@ -50,6 +56,7 @@
 #define REG_STALL  0x108
 #define REG_IRQ    0x110
 #define REG_COUNT  0x118
+#define REG_CLOSE  0x120
 #define DEV_SPI    33
 #define MAX_VCPUS  8
 
@@ -286,6 +293,19 @@ static bool request_ok(unsigned int i, volatile struct ioreq *q)
 	return ok;
 }
 
+/* The device model "dies" for vCPU i: its port closed, then bound again. */
+static void close_and_rebind(unsigned int i, uint16_t peer)
+{
+	struct evtchn_port_arg c = { .port = local[i] };
+	struct evtchn_bind_interdomain b = { .remote_dom = peer, .remote_port = ports[i] };
+
+	delay_ms(50);   /* the front's vCPU is blocked in its read */
+	show("close a waiting vCPU's port", evtchn_op(EVTCHNOP_close, &c));
+	delay_ms(100);
+	show("bind it again", evtchn_op(EVTCHNOP_bind_interdomain, &b));
+	local[i] = b.local_port;
+}
+
 /* Serves until the front reads the stall register; true if it did. */
 static bool serve(uint16_t peer)
 {
@@ -307,6 +327,11 @@ static bool serve(uint16_t peer)
 				off = q->addr - DEV_BASE;
 				if (off == REG_STALL && (f & 0x20))
 					return true;   /* never answered */
+				if (off == REG_CLOSE && (f & 0x20)) {
+					q->flags = (uint8_t)(f & ~0xf);   /* dropped */
+					close_and_rebind(i, peer);
+					continue;
+				}
 				if (f & 0x20)
 					q->data = dev_read(off, q->size);
 				else
@@ -495,6 +520,15 @@ void mode_ioreq_front(void)
 	front_irq();
 	op_clear(DMOP_nr_vcpus);
 	show("domU dm_op", dm_op(0));
+	v = ld64(DEV_BASE + REG_CLOSE);
+	say("ioreq: read whose port was closed came back with %#llx", (unsigned long long)v);
+	v = ld64(DEV_BASE + REG_COUNT);
+	say("ioreq: next read while unbound came back with %#llx", (unsigned long long)v);
+	for (int i = 0; i < 200 && v == ~0ull; i++) {
+		delay_ms(10);
+		v = ld64(DEV_BASE + REG_COUNT);
+	}
+	say("ioreq: device %s after the port was bound again", v != ~0ull ? "answers" : "BAD silent");
 	v = ld64(DEV_BASE + REG_STALL);
 	say("ioreq: stalled read came back with %#llx", (unsigned long long)v);
 	say("ioreq: after destroy the access %s",

@@ -289,6 +289,12 @@ void evtchn_xen_send(struct evtchn_domain *ed, uint32_t port)
 	unlock_pair(ed, rd);
 }
 
+bool evtchn_port_connected(const struct evtchn_domain *ed, uint32_t port)
+{
+	return evtchn_port_valid(ed, port) &&
+	       __atomic_load_n(&ed->ch[port].state, __ATOMIC_RELAXED) == ECS_INTERDOMAIN;
+}
+
 long evtchn_alloc_unbound_for(struct evtchn_domain *ed, uint16_t remote)
 {
 	return alloc_unbound(ed, remote, false, 0);
@@ -446,6 +452,8 @@ static long close_locked(struct evtchn_domain *ed, uint32_t port,
 
 			rch->state = ECS_UNBOUND;
 			rch->remote_dom = ed->domid;
+			if (rch->xen_consumer && rd->env->xen_peer_closed)
+				rd->env->xen_peer_closed(rd, ch->remote_port);
 		}
 		break;
 	default:

@@ -758,7 +758,8 @@ IOREQ_REFUSALS = [("no buffers", -61), ("three buffers", -7), ("target itself", 
                   ("range type 3", -22), ("range over guest RAM", -22),
                   ("range over the vGIC", -22), ("unmap of nothing", -2),
                   ("acquire frame 1", 0), ("claim the device", 0), ("claim it again", -17),
-                  ("enable", 0), ("raise SPI 33", 0), ("destroy while a vCPU waits", 0),
+                  ("enable", 0), ("raise SPI 33", 0), ("close a waiting vCPU's port", 0),
+                  ("bind it again", 0), ("destroy while a vCPU waits", 0),
                   ("set_state after destroy", -2), ("create again", 0), ("destroy again", 0)]
 
 
@@ -773,10 +774,13 @@ def sc_ioreq_pair(kind: str) -> Scenario:
             f(r"ioreq: device answers after aborts$"),
             f(r"ioreq: 4 vcpus x 300 rounds raced, mismatches=0$"),
             f(r"ioreq: SPI 33 delivered$"), f(r"ioreq: domU dm_op = -1$"),
+            f(r"ioreq: read whose port was closed came back with 0xffffffffffffffff$"),
+            f(r"ioreq: next read while unbound came back with 0xffffffffffffffff$"),
+            f(r"ioreq: device answers after the port was bound again$"),
             f(r"ioreq: stalled read came back with 0xffffffffffffffff$"),
             f(r"ioreq: after destroy the access aborts$"), f(r"IOREQ FRONT DONE$"),
-            expect(r"d1 v0: ioreq server 0 went while the read of 0x2000108 waited: "
-                   r"all ones returned$"),
+            expect(r"d1 v0: ioreq server 0 will not answer the read of 0x2000120 \(its device "
+                   r"model is gone\): all ones returned$"),
             expect(r"d1: ioreq server 0 of d0 may not claim \[0x40000000, 0x40000fff\]: "
                    r"it covers guest RAM$")]
     return Scenario(
@@ -789,8 +793,10 @@ def sc_ioreq_pair(kind: str) -> Scenario:
         description="dom0 as the device model of d1 through an ioreq server: Xen 4.17's "
                     "answers to bad dm_op and acquire_resource calls, d1's four vCPUs "
                     "racing 8-, 2- and 1-byte accesses (sign extension included), the "
-                    "device's SPI, a domU refused dm_op, a vCPU waiting when its server "
-                    "is destroyed comes back with all ones, then the access aborts")
+                    "device's SPI, a domU refused dm_op, a vCPU waiting when the device "
+                    "model closes its port, or destroys its server, comes back with all "
+                    "ones, and the device answers again once the port is bound again; "
+                    "after the server is gone the access aborts")
 
 
 # --- the run-time domain lifecycle (issue #11) ---------------------------------

@@ -112,6 +112,25 @@ void arch_ioreq_complete(void *regs, uint32_t cookie, uint64_t value, unsigned i
 	r->pc += (cookie & IO_IL) ? 4 : 2;
 }
 
+/* No device of the hypervisor took the access: an ioreq server's, or
+ * the guest's abort. Out of line: the emulated devices' path stays as
+ * short as it was. */
+static void __attribute__((noinline, cold)) dabt_unclaimed(struct vcpu *v, struct cpu_regs *r,
+							   uint64_t esr, const struct mmio_access *a)
+{
+	uint64_t iss = esr & ESR_ISS_MASK, far = read_sysreg(far_el2);
+
+	if (ioreq_forward(v, a, io_cookie(iss, esr))) {
+		/* Failed at once (no device model listens), else completed
+		 * when the answer comes, on the way back in. */
+		if (v->io.state == VIO_FAILED)
+			ioreq_resume(v, r);
+		return;
+	}
+	if (!fault_was_transient(v, iss, a->addr))
+		inject_dabt(r, far, a->write);
+}
+
 static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 {
 	uint64_t iss = esr & ESR_ISS_MASK;
@@ -134,10 +153,7 @@ static void handle_dabt(struct vcpu *v, struct cpu_regs *r, uint64_t esr)
 	if (a.write)
 		a.value = regs_get(r, rt);
 	if (!mmio_dispatch(v, &v->dom->mmio, &a)) {
-		if (ioreq_forward(v, &a, io_cookie(iss, esr)))
-			return;   /* completed when the answer comes (ioreq_resume) */
-		if (!fault_was_transient(v, iss, ipa))
-			inject_dabt(r, far, a.write);
+		dabt_unclaimed(v, r, esr, &a);
 		return;
 	}
 	if (!a.write)

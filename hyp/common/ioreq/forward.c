@@ -85,6 +85,19 @@ bool ioreq_forward(struct vcpu *v, const struct mmio_access *a, uint32_t arch)
 	}
 	q = slot(d, (unsigned int)id, v->id);
 	port = d->ioreq.srv[id]->port[v->id];
+	if (!evtchn_port_connected(&d->evtchn, port)) {
+		/* No device model listens on this vCPU's port (it never bound
+		 * it, or it died): nothing would ever answer. */
+		spin_unlock(&d->ioreq.lock);
+		v->io.srv = (uint8_t)id;
+		v->io.size = (uint8_t)a->size;
+		v->io.write = a->write;
+		v->io.port = port;
+		v->io.arch = arch;
+		v->io.addr = a->addr;
+		v->io.state = VIO_FAILED;
+		return true;
+	}
 	if ((q->flags & 0xf) != IOREQ_STATE_NONE) {
 		spin_unlock(&d->ioreq.lock);
 		printk("d%u v%u: ioreq server %d left its slot in state %u: access to %#llx aborted\n",
@@ -133,6 +146,20 @@ bool ioreq_event(struct domain *d, uint32_t port, unsigned int vcpu)
 	return true;
 }
 
+void ioreq_peer_closed(struct domain *d, uint32_t port, unsigned int vcpu)
+{
+	struct vcpu *v;
+	uint8_t want = VIO_WAIT;
+
+	if (vcpu >= d->nr_vcpus)
+		return;
+	v = d->vcpu[vcpu];
+	if (v->io.port == port &&
+	    __atomic_compare_exchange_n(&v->io.state, &want, VIO_FAILED, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		sched_wake_io(v);
+}
+
 void ioreq_resume(struct vcpu *v, void *regs)
 {
 	uint8_t st = __atomic_load_n(&v->io.state, __ATOMIC_ACQUIRE);
@@ -142,12 +169,15 @@ void ioreq_resume(struct vcpu *v, void *regs)
 		return;
 	if (st == VIO_FAILED) {
 		/* No device model will answer: as a bus with nothing on it,
-		 * a load reads all ones and a write goes nowhere. */
+		 * a load reads all ones and a write goes nowhere. Said once
+		 * per vCPU and server id (a guest may keep trying). */
 		value = size_mask(v->io.size);
-		printk("d%u v%u: ioreq server %u went while the %s of %#llx waited: %s\n",
-		       v->dom->id, v->id, v->io.srv, v->io.write ? "write" : "read",
-		       (unsigned long long)v->io.addr,
-		       v->io.write ? "dropped" : "all ones returned");
+		if (!(v->io.warned & (1U << v->io.srv)))
+			printk("d%u v%u: ioreq server %u will not answer the %s of %#llx "
+			       "(its device model is gone): %s\n", v->dom->id, v->id, v->io.srv,
+			       v->io.write ? "write" : "read", (unsigned long long)v->io.addr,
+			       v->io.write ? "dropped" : "all ones returned");
+		v->io.warned |= (uint8_t)(1U << v->io.srv);
 	}
 	arch_ioreq_complete(regs, v->io.arch, value, v->io.size);
 	__atomic_store_n(&v->io.state, VIO_NONE, __ATOMIC_RELEASE);

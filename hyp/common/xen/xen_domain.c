@@ -64,12 +64,19 @@ static void xen_event(struct evtchn_domain *ed, uint32_t port)
 		ioreq_event(d, port, ed->ch[port].notify_vcpu);
 }
 
+/* A device model closed its end of an ioreq server's port. */
+static void xen_peer_closed(struct evtchn_domain *ed, uint32_t port)
+{
+	ioreq_peer_closed(domain_of(ed), port, ed->ch[port].notify_vcpu);
+}
+
 static const struct evtchn_env env = {
 	.lookup = lookup,
 	.upcall = upcall,
 	.port_pending = port_pending,
 	.map_gfn = map_gfn,
 	.xen_event = xen_event,
+	.xen_peer_closed = xen_peer_closed,
 };
 
 /* Frames [nr_alloc, n) from the heap, all or nothing. */

@@ -51,10 +51,11 @@ struct vcpu {
 	/* XEN_DOMCTL_setvcpuaffinity's masks (all CPUs until set), under
 	 * the lifecycle lock; recorded, not used to pin. */
 	uint32_t aff_hard, aff_soft;
-	/* A guest access forwarded to an ioreq server (ioreq.h). */
-	struct vcpu_io io;
 	struct sched_vcpu sched;
 	struct arch_vcpu arch;
+	/* A guest access forwarded to an ioreq server (ioreq.h). Last: the
+	 * trap path's fields keep their short offsets. */
+	struct vcpu_io io;
 };
 
 enum domain_state {
@@ -155,8 +156,6 @@ struct domain {
 	int nr_shm_owned;
 	struct guest_layout layout;
 	struct mmio_table mmio;
-	/* IOREQ servers of device models for this domain (ioreq.h). */
-	struct ioreq_domain ioreq;
 	struct vpl011 vpl011;
 	/* Xen PV interfaces */
 	uint64_t shared_info_pa;
@@ -263,6 +262,9 @@ struct domain {
 	uint64_t max_pages;
 	bool max_pages_set;
 	struct arch_domain arch;
+	/* IOREQ servers of device models for this domain (ioreq.h). Last:
+	 * the trap path's fields keep their short offsets. */
+	struct ioreq_domain ioreq;
 };
 
 /* Builds a domain from its validated configuration: RAM, stage-2, vGIC,

@@ -59,6 +59,9 @@ struct evtchn_env {
 	 * consumer_is_xen: a vpl011 with its backend in another domain);
 	 * called with ed->lock held; may be NULL. */
 	void (*xen_event)(struct evtchn_domain *ed, uint32_t port);
+	/* The peer of such a port closed its end (an ioreq server's device
+	 * model went away); called with ed->lock held; may be NULL. */
+	void (*xen_peer_closed)(struct evtchn_domain *ed, uint32_t port);
 };
 
 enum evtchn_state {
@@ -130,6 +133,8 @@ long evtchn_alloc_xen_port_vcpu(struct evtchn_domain *ed, uint16_t remote, unsig
 /* Closes a port of ed the hypervisor consumes, as Xen's
  * free_xen_event_channel: a peer bound to it is left unbound. */
 void evtchn_close_xen_port(struct evtchn_domain *ed, uint32_t port);
+/* Is ed's port bound to a peer (interdomain)? A hint, read unlocked. */
+bool evtchn_port_connected(const struct evtchn_domain *ed, uint32_t port);
 /* The hypervisor notifies through ed's port, as if ed had sent on it. */
 void evtchn_xen_send(struct evtchn_domain *ed, uint32_t port);
 /* VCPUOP_register_vcpu_info moved vCPU `vcpu`'s vcpu_info to p (the

@@ -84,6 +84,7 @@ enum vcpu_io_state {
 struct vcpu_io {
 	volatile uint8_t state;    /* enum vcpu_io_state */
 	uint8_t srv;               /* server id */
+	uint8_t warned;            /* server ids whose failure was logged */
 	uint8_t size;
 	bool write;
 	uint32_t port;             /* the target's port for this server */
@@ -116,6 +117,9 @@ bool ioreq_forward(struct vcpu *v, const struct mmio_access *a, uint32_t arch);
 void ioreq_resume(struct vcpu *v, void *regs);
 /* An event on one of d's ports the hypervisor consumes (xen_domain.c). */
 bool ioreq_event(struct domain *d, uint32_t port, unsigned int vcpu);
+/* The device model closed its end of such a port (it died, or unbound):
+ * the vCPU waiting on it is released, its access failed. */
+void ioreq_peer_closed(struct domain *d, uint32_t port, unsigned int vcpu);
 /* Teardown of d: its servers, and the servers d emulates for others, go
  * (waiting vCPUs are released). */
 void ioreq_release(struct domain *d);
