@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * xenith-virtio [-v]: serves the virtio disks libxl declares for this
- * domain (vbe.h) until killed. Logs go to stderr.
+ * xenith-virtio [-v] [--disk domid=D,path=P[,base=B][,irq=I][,ro]]...
+ *
+ * Serves the virtio disks libxl declares for this domain (vbe.h), and the
+ * disks given with --disk: a dom0less domain's device of Xenith's
+ * "xenith,virtio-mmio" binding (docs/configuration.md), whose window and
+ * SPI default to Xen's first virtio slot (0x2000000, 33). Runs until
+ * killed; logs go to stderr.
  */
 #include <errno.h>
 #include <poll.h>
@@ -75,20 +80,61 @@ static void on_watch(void)
 	free(w);
 }
 
+/* --disk domid=D,path=P[,base=B][,irq=I][,ro] (values in C notation). */
+static int parse_disk(char *spec, unsigned int nth)
+{
+	long domid = -1;
+	unsigned long long base = 0x2000000;
+	unsigned long irq = 33;
+	const char *path = NULL;
+	bool ro = false;
+
+	for (char *kv = strtok(spec, ","); kv; kv = strtok(NULL, ",")) {
+		char *v = strchr(kv, '=');
+
+		if (v)
+			*v++ = '\0';
+		if (!strcmp(kv, "domid") && v)
+			domid = strtol(v, NULL, 0);
+		else if (!strcmp(kv, "path") && v)
+			path = v;
+		else if (!strcmp(kv, "base") && v)
+			base = strtoull(v, NULL, 0);
+		else if (!strcmp(kv, "irq") && v)
+			irq = strtoul(v, NULL, 0);
+		else if (!strcmp(kv, "ro") && !v)
+			ro = true;
+		else
+			return -1;
+	}
+	if (domid < 1 || domid >= 0x7ff0 || !path || base % VBE_WINDOW || irq < 32)
+		return -1;
+	/* Its "devid" is only a name: 0x7000 and up, apart from libxl's. */
+	if (!vdev_new((uint16_t)domid, (uint16_t)(0x7000 + nth), base, (uint32_t)irq, path, ro,
+		      false))
+		vlog("d%ld: the disk %s could not be served", domid, path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char watch[96];
+	unsigned int ndisks = 0;
 
+	if (open_all())
+		return 1;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v")) {
 			verbose = 1;
+		} else if (!strcmp(argv[i], "--disk") && i + 1 < argc &&
+			   !parse_disk(argv[++i], ndisks++)) {
+			continue;
 		} else {
-			fprintf(stderr, "usage: xenith-virtio [-v]\n");
+			fprintf(stderr, "usage: xenith-virtio [-v] "
+				"[--disk domid=D,path=P[,base=B][,irq=I][,ro]]...\n");
 			return 2;
 		}
 	}
-	if (open_all())
-		return 1;
 	snprintf(watch, sizeof(watch), "/local/domain/%u/backend/virtio_disk", self_domid);
 	if (!xs_watch(vbe.xs, watch, "disks") || !xs_watch(vbe.xs, "@releaseDomain", "release")) {
 		vlog("cannot watch xenstore: %s", strerror(errno));

@@ -122,6 +122,7 @@ struct vdev {
 	bool readonly;
 	uint64_t sectors;
 	char path[256];
+	bool from_xs;              /* declared by libxl (else on the command line) */
 	struct vdev *next;
 };
 
@@ -143,6 +144,10 @@ void ioserv_stop(struct vdev *d);
 bool ioserv_event(struct vdev *d, evtchn_port_t port);
 
 /* ---- devices libxl declares (xs.c) ---- */
+/* A served device; from_xs: declared by libxl in xenstore, else given on
+ * the command line (a dom0less domain's). NULL if it could not start. */
+struct vdev *vdev_new(uint16_t domid, uint16_t devid, uint64_t base, uint32_t irq,
+		      const char *path, bool readonly, bool from_xs);
 void xs_scan(void);
 void xs_check_domains(void);
 struct vdev *vdev_list(void);

@@ -83,42 +83,46 @@ static void drop(struct vdev *d, const char *why)
 	free(d);
 }
 
-static void add(uint16_t domid, uint16_t devid)
+struct vdev *vdev_new(uint16_t domid, uint16_t devid, uint64_t base, uint32_t irq,
+		      const char *path, bool readonly, bool from_xs)
 {
 	struct vdev *d = calloc(1, sizeof(*d));
-	char *params = key(domid, devid, "params"), *mode = key(domid, devid, "mode");
-	long base = key_num(domid, devid, "base", -1), irq = key_num(domid, devid, "irq", -1);
 
 	if (!d)
-		goto out;
+		return NULL;
 	d->domid = domid;
 	d->devid = devid;
 	d->fd = -1;
 	d->ops = &blk_ops;
+	d->base = base;
+	d->irq = irq;
+	d->from_xs = from_xs;
 	snprintf(d->name, sizeof(d->name), "d%u virtio-blk %u", domid, devid);
-	if (!params || base < 0 || irq < 32 || (base & 0xfff) % VBE_WINDOW) {
-		vlog("%s: backend directory incomplete (params %s, base %ld, irq %ld)", d->name,
-		     params ? params : "missing", base, irq);
-		goto out;
-	}
-	d->base = (uint64_t)base;
-	d->irq = (uint32_t)irq;
-	if (blk_open(d, params, !mode || strcmp(mode, "w")) || gmem_init(&d->mem, domid) ||
-	    ioserv_start(d))
-		goto out;
-	d->next = devs;
-	devs = d;
-	d = NULL;
-	vlog("d%u virtio-blk %u: %s (%llu sectors%s)", domid, devid, params,
-	     (unsigned long long)devs->sectors, devs->readonly ? ", read-only" : "");
-	xs_write(vbe.xs, XBT_NULL, path_of(domid, devid, "state"), XS_INITWAIT, 1);
-out:
-	if (d) {
+	if (blk_open(d, path, readonly) || gmem_init(&d->mem, domid) || ioserv_start(d)) {
 		gmem_release(&d->mem);
 		if (d->fd >= 0)
 			close(d->fd);
 		free(d);
+		return NULL;
 	}
+	d->next = devs;
+	devs = d;
+	vlog("%s: %s (%llu sectors%s)", d->name, path, (unsigned long long)d->sectors,
+	     d->readonly ? ", read-only" : "");
+	return d;
+}
+
+static void add(uint16_t domid, uint16_t devid)
+{
+	char *params = key(domid, devid, "params"), *mode = key(domid, devid, "mode");
+	long base = key_num(domid, devid, "base", -1), irq = key_num(domid, devid, "irq", -1);
+
+	if (!params || base < 0 || irq < 32 || base % VBE_WINDOW)
+		vlog("d%u virtio-blk %u: backend directory incomplete (params %s, base %ld, irq %ld)",
+		     domid, devid, params ? params : "missing", base, irq);
+	else if (vdev_new(domid, devid, (uint64_t)base, (uint32_t)irq, params,
+			  !mode || strcmp(mode, "w"), true))
+		xs_write(vbe.xs, XBT_NULL, path_of(domid, devid, "state"), XS_INITWAIT, 1);
 	free(params);
 	free(mode);
 }
@@ -145,7 +149,7 @@ void xs_scan(void)
 	/* Devices whose directory went. */
 	for (struct vdev *d = devs, *next; d; d = next) {
 		next = d->next;
-		if (key_num(d->domid, d->devid, "state", -1) < 0)
+		if (d->from_xs && key_num(d->domid, d->devid, "state", -1) < 0)
 			drop(d, "its backend directory was removed");
 	}
 	snprintf(dir, sizeof(dir), "/local/domain/%u/backend/virtio_disk", self_domid);
@@ -163,11 +167,22 @@ void xs_scan(void)
 	free(doms);
 }
 
+/* A device's domain is gone: toolstack domains leave xenstore, a
+ * dom0less domain without xenstore is asked of the hypervisor. */
+static bool gone(const struct vdev *d)
+{
+	unsigned int n;
+
+	if (d->from_xs)
+		return !xs_is_domain_introduced(vbe.xs, d->domid);
+	return xendevicemodel_nr_vcpus(vbe.dm, d->domid, &n) != 0;
+}
+
 void xs_check_domains(void)
 {
 	for (struct vdev *d = devs, *next; d; d = next) {
 		next = d->next;
-		if (!xs_is_domain_introduced(vbe.xs, d->domid))
+		if (gone(d))
 			drop(d, "its domain is gone");
 	}
 }

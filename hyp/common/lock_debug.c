@@ -15,7 +15,7 @@ static uint8_t held[MAX_CPUS][LOCK_RANKS];
 
 static const char *const rank_name[LOCK_RANKS] = {
 	[LOCK_UNRANKED] = "unranked", [LOCK_LIFECYCLE] = "lifecycle",
-	[LOCK_VCPUS] = "vcpus", [LOCK_CONIO] = "conio",
+	[LOCK_VCPUS] = "vcpus", [LOCK_CONIO] = "conio", [LOCK_IOREQ] = "ioreq",
 	[LOCK_EVTCHN] = "evtchn", [LOCK_P2M] = "p2m",
 	[LOCK_VPL011] = "vpl011", [LOCK_VGIC] = "vgic",
 	[LOCK_SCHED] = "sched", [LOCK_TIMER] = "timer",

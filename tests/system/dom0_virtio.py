@@ -21,7 +21,7 @@ from typing import Dict, List, Optional
 
 from dom0 import (DOM0_FORBID, DOM0_SMP, by_name, parse_xl_info, parse_xl_list,
                   settled, toolstack_dom0, toolstack_shell, without_kernel_log)
-from harness import Console, Scenario, expect
+from harness import Console, Expect, Scenario, expect
 from linux import Shell
 
 DOMU = "virtio"
@@ -121,3 +121,73 @@ def sc_dom0_virtio_disk(kind: str) -> Scenario:
                     "ioreq server: /dev/vda's label, device-tree node and 1 MiB written and "
                     "read back; after xl destroy the file holds it, the daemon let the device "
                     "go and free memory is back")
+
+
+# ---------------------------------------------------------------------------
+# dom0less_virtio: a dom0less domain's virtio disk (Xenith's binding)
+# ---------------------------------------------------------------------------
+DOM0LESS_DISK = "/var/lib/xen/images/dom0less-1.img"
+DOM0LESS_VIRTIO_NODE = 'virtio@2000000 { compatible = "xenith,virtio-mmio"; };'
+
+
+def _dom0less_interact(facts: Dict[str, object]):
+    """Once d1 has read its pattern back, dom0 finds it in the file and
+    the daemon's log names the device."""
+    def interact(con: Console, deadline: float) -> Optional[str]:
+        sh, err = toolstack_shell(con, deadline)
+        if err:
+            return err
+        try:
+            digest = None
+            while time.monotonic() < deadline - 20 and digest is None:
+                con.pump(0.5)
+                for line in con.lines:
+                    m = re.search(r"\(d1\) XENITH-INIT: virtio pattern ([0-9a-f]{32}) read back",
+                                  line)
+                    if m:
+                        digest = m.group(1)
+            if not digest:
+                return "d1 never read its pattern back"
+            out = sh.run("dd if=%s bs=64k skip=16 count=16 2>/dev/null | md5sum" % DOM0LESS_DISK,
+                         timeout=15) or []
+            facts["file_digest"] = out
+            if not any(l.startswith(digest) for l in out):
+                return "the file's digest %r is not d1's %s" % (out, digest)
+            vbe = _grep(sh, "xenith-virtio", VBE_LOG)
+            facts["daemon_log"] = vbe
+            want = (r"xenith-virtio: d1 virtio-blk 28672: serving 0x2000000-0x20001ff, SPI 33, "
+                    r"2 vCPUs, ioreq server 0")
+            if not any(re.fullmatch(want, l) for l in vbe):
+                return "xenith-virtio did not log %r (its log: %r)" % (want, vbe)
+            return None
+        finally:
+            facts["transcript"] = sh.transcript
+    return interact
+
+
+def sc_dom0less_virtio(kind: str) -> Scenario:
+    from scenarios import COMMON_FORBID
+    from linux import XEN_GUEST_BOOTARGS, linux_domain
+    facts: Dict[str, object] = {}
+    domu = linux_domain(XEN_GUEST_BOOTARGS + " xenith.virtio", None, cpus=2,
+                        memory_kb=256 * 1024)
+    domu.children = [DOM0LESS_VIRTIO_NODE]
+    dom0 = toolstack_dom0()
+    dom0.bootargs += " xenith.vdisk=1"
+    return Scenario(
+        "dom0less_virtio", [domu],
+        dom0=dom0,
+        expects=[expect(r"d1 v\d: the virtio device at 0x2000000 has no backend yet: "
+                        r"waiting for one$", label="waits"),
+                 expect(r"XENITH-DOM0: toolstack up", 0, after="waits", label="dom0"),
+                 expect(r"XENITH-INIT: loaded virtio_mmio", 1, after="dom0"),
+                 expect(r"XENITH-INIT: virtio disk vda 16384 sectors, "
+                        r"label 'XENITH-DOM0LESS-LABEL'", 1),
+                 expect(r"XENITH-INIT: virtio pattern [0-9a-f]{32} read back", 1)],
+        forbid=COMMON_FORBID + DOM0_FORBID + [Expect(r"virtio pattern differs|vda missing")],
+        smp=DOM0_SMP, mem_mb=1024, timeout=150,
+        interact=_dom0less_interact(facts), facts=facts,
+        description="a dom0less Debian Linux with a virtio-mmio disk (Xenith's "
+                    "xenith,virtio-mmio binding): its virtio_mmio probe waits in the "
+                    "hypervisor until xenith-virtio in dom0 serves the device, then finds "
+                    "/dev/vda, writes 1 MiB and reads it back; dom0 finds it in the file")

@@ -21,7 +21,7 @@ from dom0 import (sc_dom0_privcmd_fuzz, sc_dom0_toolstack, sc_dom0_xl,
 from dom0_linux import sc_dom0_linux
 from dom0_domu import sc_dom0_linux_domu
 from dom0_bad import sc_dom0_xl_bad
-from dom0_virtio import sc_dom0_virtio_disk
+from dom0_virtio import sc_dom0_virtio_disk, sc_dom0less_virtio
 
 # Lines that must never appear in any scenario.
 COMMON_FORBID = [
@@ -2154,6 +2154,8 @@ SCENARIOS: Dict[str, tuple] = {
     "ioreq_pair": (sc_ioreq_pair, {"xenith"}),
     # xl create with a virtio disk served by xenith-virtio (dom0_virtio.py).
     "dom0_virtio_disk": (sc_dom0_virtio_disk, {"xenith"}),
+    # A dom0less domain's virtio disk, its backend started later in dom0.
+    "dom0less_virtio": (sc_dom0less_virtio, {"xenith"}),
     # Xen 4.17 panics on these (or, for vCPUs, overcommits): Xenith only.
     "bad_dt_overlap": (sc_bad_dt_overlap, {"xenith"}),
     # Xen 4.17 allows more vCPUs than CPUs too, but needs icount-friendly

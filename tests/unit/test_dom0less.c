@@ -482,6 +482,104 @@ static void test_domid_limit(void)
 	free(host_fdt);
 }
 
+/* A "xenith,virtio-mmio" child of domU1 (name, reg as 2 + 2 cells or
+ * none, interrupts or none); its offset. libfdt adds a subnode before
+ * the others: the last one added comes first in node order. */
+static int add_virtio(void *fdt, const char *name, uint64_t base, uint64_t size, int irq)
+{
+	int n = fdt_add_subnode(fdt, node(fdt, "/chosen/domU1"), name);
+
+	fdt_setprop_string(fdt, n, "compatible", "xenith,virtio-mmio");
+	if (size) {
+		uint32_t reg[4] = { cpu_to_fdt32((uint32_t)(base >> 32)), cpu_to_fdt32((uint32_t)base),
+				    cpu_to_fdt32((uint32_t)(size >> 32)), cpu_to_fdt32((uint32_t)size) };
+
+		fdt_setprop(fdt, n, "reg", reg, sizeof(reg));
+	}
+	if (irq >= 0)
+		fdt_setprop_u32(fdt, n, "interrupts", (uint32_t)irq);
+	return n;
+}
+
+/* Xenith's dom0less virtio binding (boot/virtio_cfg.c): defaults in node
+ * order, explicit windows and SPIs, and each mistake named. */
+static void test_virtio(void)
+{
+	void *fdt = editable("dom0less");
+	char name[32];
+
+	parse(fdt);
+	CHECK_EQ(cfg.dom[0].nr_virtio, 0);
+	add_virtio(fdt, "virtio@20ffe00", 0x20ffe00, 0x200, 43);
+	add_virtio(fdt, "virtio@1", 0, 0, -1);
+	add_virtio(fdt, "virtio@0", 0, 0, -1);
+	CHECK_EQ(parse(fdt), 2);
+	CHECK(cfg.dom[0].ok);
+	CHECK_EQ(cfg.dom[0].nr_virtio, 3);
+	CHECK_EQ(cfg.dom[0].virtio[0].base, 0x2000000);
+	CHECK_EQ(cfg.dom[0].virtio[0].intid, 33);
+	CHECK_EQ(cfg.dom[0].virtio[1].base, 0x2000200);
+	CHECK_EQ(cfg.dom[0].virtio[1].intid, 34);
+	CHECK_EQ(cfg.dom[0].virtio[2].base, 0x20ffe00);
+	CHECK_EQ(cfg.dom[0].virtio[2].intid, 43);
+	CHECK(cfg.dom[1].ok);
+	CHECK_EQ(cfg.dom[1].nr_virtio, 0);
+	free(fdt);
+
+	CASE("virtio window size", {
+		void *f = editable("dom0less");
+		add_virtio(f, "virtio@2000000", 0x2000000, 0x1000, -1);
+		expect_dom_error(f, 0, "/chosen/domU1/virtio@2000000: reg: size 0x1000: a virtio-mmio window is 0x200 bytes");
+	});
+	CASE("virtio window outside the range", {
+		void *f = editable("dom0less");
+		add_virtio(f, "virtio@40000000", 0x40000000, 0x200, -1);
+		expect_dom_error(f, 0, "/chosen/domU1/virtio@40000000: reg: 0x40000000 is not a 0x200-aligned window in Xen's virtio range 0x2000000-0x20fffff");
+	});
+	CASE("virtio window unaligned", {
+		void *f = editable("dom0less");
+		add_virtio(f, "virtio@2000100", 0x2000100, 0x200, -1);
+		expect_dom_error(f, 0, "/chosen/domU1/virtio@2000100: reg: 0x2000100 is not a 0x200-aligned window in Xen's virtio range 0x2000000-0x20fffff");
+	});
+	CASE("virtio SPI outside Xen's", {
+		void *f = editable("dom0less");
+		add_virtio(f, "virtio@2000000", 0, 0, 32);
+		expect_dom_error(f, 0, "/chosen/domU1/virtio@2000000: interrupts: INTID 32 is outside Xen's virtio SPIs 33-43");
+	});
+	CASE("virtio interrupts of two cells", {
+		void *f = editable("dom0less");
+		int n = add_virtio(f, "virtio@2000000", 0, 0, -1);
+		fdt_setprop_u64(f, n, "interrupts", 33);
+		expect_dom_error(f, 0, "/chosen/domU1/virtio@2000000: interrupts: one cell, the INTID, expected");
+	});
+	CASE("virtio window twice", {
+		void *f = editable("dom0less");
+		add_virtio(f, "b", 0x2000000, 0x200, 40);
+		add_virtio(f, "a", 0, 0, -1);
+		expect_dom_error(f, 0, "/chosen/domU1/b: reg: window 0x2000000 is another device's");
+	});
+	CASE("virtio SPI twice", {
+		void *f = editable("dom0less");
+		add_virtio(f, "b", 0, 0, 40);
+		add_virtio(f, "a", 0, 0, 40);
+		expect_dom_error(f, 0, "/chosen/domU1/b: interrupts: INTID 40 is another device's");
+	});
+	CASE("virtio SPI beyond nr_spis", {
+		void *f = editable("dom0less");
+		fdt_setprop_u32(f, node(f, "/chosen/domU1"), "nr_spis", 4);
+		add_virtio(f, "a", 0, 0, 40);
+		expect_dom_error(f, 0, "/chosen/domU1/a: interrupts: INTID 40 needs nr_spis of at least 9 (it is 4)");
+	});
+	CASE("twelve virtio devices", {
+		void *f = editable("dom0less");
+		for (int i = 11; i >= 0; i--) {
+			snprintf(name, sizeof(name), "v%d", i);
+			add_virtio(f, name, 0, 0, -1);
+		}
+		expect_dom_error(f, 0, "/chosen/domU1/v11: compatible: more than 11 virtio devices (Xen's virtio SPIs)");
+	});
+}
+
 int main(void)
 {
 	RUN(test_imagebuilder_config);
@@ -496,5 +594,6 @@ int main(void)
 	RUN(test_static_and_unknown);
 	RUN(test_domain_count);
 	RUN(test_domid_limit);
+	RUN(test_virtio);
 	return check_done("test_dom0less");
 }

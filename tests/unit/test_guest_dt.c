@@ -312,6 +312,37 @@ static void test_variants(void)
 	CHECK(reg && dt_read_cells(reg + 24, 2) == 0x40000000ULL);
 }
 
+/* Xenith's dom0less virtio devices: the node libxl writes for a virtio
+ * disk (virtio@<base>, "virtio,mmio", 0x200 bytes, edge SPI, dma-coherent),
+ * last at the root; eleven still fit. */
+static void test_virtio_nodes(void)
+{
+	struct guest_layout l;
+	struct domain_config d;
+	int n, node, len;
+	const uint8_t *p;
+
+	setup(0, &l);
+	d = cfg.dom[0];
+	d.nr_virtio = MAX_DOM_VIRTIO;
+	for (int i = 0; i < MAX_DOM_VIRTIO; i++)
+		d.virtio[i] = (struct virtio_mmio_cfg){ GUEST_VIRTIO_MMIO_BASE + 0x200ULL * (unsigned)i,
+							GUEST_VIRTIO_SPI_FIRST + (unsigned)i };
+	n = guest_dt_build(&d, &host, &l, out, sizeof(out));
+	CHECK(n > 0);
+	CHECK_EQ(fdt_check_full(out, (size_t)(n > 0 ? n : 0)), 0);
+	node = fdt_path_offset(out, "/virtio@2000200");
+	CHECK(node > 0);
+	CHECK_STR(fdt_getprop(out, node, "compatible", NULL), "virtio,mmio");
+	p = fdt_getprop(out, node, "reg", &len);
+	CHECK(p && len == 16 && dt_read_cells(p, 2) == 0x2000200 && dt_read_cells(p + 8, 2) == 0x200);
+	p = fdt_getprop(out, node, "interrupts", &len);
+	CHECK(p && len == 12 && dt_read_cells(p, 1) == 0 && dt_read_cells(p + 4, 1) == 2 &&
+	      dt_read_cells(p + 8, 1) == 0xf01);
+	CHECK(fdt_getprop(out, node, "dma-coherent", &len) && len == 0);
+	CHECK(fdt_path_offset(out, "/virtio@2001400") > 0);   /* the eleventh */
+}
+
 static void test_limits(void)
 {
 	struct guest_layout l;
@@ -348,6 +379,7 @@ int main(void)
 	RUN(test_domU1_matches_xen);
 	RUN(test_domU2_minimal);
 	RUN(test_variants);
+	RUN(test_virtio_nodes);
 	RUN(test_limits);
 	return check_done("test_guest_dt");
 }

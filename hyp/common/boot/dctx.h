@@ -54,6 +54,9 @@ uint32_t default_p2m_mb(uint64_t mem_kb, uint32_t vcpus);
 int default_pool(struct dctx *c);
 /* xenith,sched-* and xenith,rtds-* / arinc653 parameters of c->d->node. */
 int parse_sched_params(struct dctx *c);
+/* "xenith,virtio-mmio" children of c->d->node (virtio_cfg.c); after
+ * nr_spis. 0, or -1 with the domain failed. */
+int parse_virtio(struct dctx *c);
 
 /* dom0 (dom0_cfg.c): fills d from the modules directly under /chosen and
  * the dom0_* options of the hypervisor command line. 0, or -1 with

@@ -433,7 +433,7 @@ static void parse_domain(struct dctx *c)
 	d->ok = !(parse_cpus(c) || parse_memory(c) || parse_modules(c) ||
 		  parse_nr_spis(c) || parse_p2m(c) || parse_enhanced(c) ||
 		  parse_static(c) || parse_pool(c) ||
-		  parse_sched_params(c));
+		  parse_sched_params(c) || parse_virtio(c));
 	if (d->ok)
 		d->err[0] = '\0';
 }

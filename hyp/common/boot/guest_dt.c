@@ -177,6 +177,25 @@ static void make_timer(struct dt_writer *w, const struct host_info *h)
 	dt_wr_end_node(w);
 }
 
+/* The node libxl writes for a virtio disk, for each device of the
+ * domain's configuration (boot/virtio_cfg.c). */
+static void make_virtio(struct dt_writer *w, const struct domain_config *d)
+{
+	for (int i = 0; i < d->nr_virtio; i++) {
+		uint32_t reg[4], irq[3];
+
+		range(reg, d->virtio[i].base, GUEST_VIRTIO_DEV_SIZE);
+		gic_irq(irq, d->virtio[i].intid, IRQ_TYPE_EDGE_RISING);
+		begin_unit(w, "virtio", d->virtio[i].base);
+		dt_wr_prop_str(w, "compatible", "virtio,mmio");
+		dt_wr_prop_cells(w, "reg", reg, 4);
+		dt_wr_prop_cells(w, "interrupts", irq, 3);
+		dt_wr_prop_u32(w, "interrupt-parent", GUEST_PHANDLE_GIC);
+		dt_wr_prop(w, "dma-coherent", "", 0);
+		dt_wr_end_node(w);
+	}
+}
+
 static void make_vpl011(struct dt_writer *w, const struct guest_layout *l)
 {
 	uint32_t reg[4], irq[3];
@@ -232,6 +251,7 @@ int guest_dt_build(const struct domain_config *d, const struct host_info *h,
 		make_vpl011(&w, l);
 	if (d->enhanced != ENHANCED_NONE)
 		make_hypervisor(&w, l);
+	make_virtio(&w, d);
 	dt_wr_end_node(&w);
 	return dt_wr_finish(&w);
 }

@@ -62,6 +62,48 @@ static void fill(volatile struct ioreq *q, const struct mmio_access *a, uint32_t
 	q->flags = (uint8_t)(IOREQ_STATE_NONE | (a->write ? 0 : IOREQ_DIR_READ));
 }
 
+/* Is [s, e] in a virtio window the domain's configuration declares
+ * (boot/virtio_cfg.c)? Its backend may not have started yet. */
+static bool declared(const struct domain *d, uint64_t s, uint64_t e)
+{
+	for (int i = 0; i < d->cfg->nr_virtio; i++) {
+		uint64_t b = d->cfg->virtio[i].base;
+
+		if (s >= b && e < b + GUEST_VIRTIO_DEV_SIZE)
+			return true;
+	}
+	return false;
+}
+
+/* No server claims the access yet, but the window is declared: the vCPU
+ * waits until a server is enabled or claims more (ioreq_unpark), then
+ * the access traps again. Lock held, so no enabling can come between
+ * the look and the wait. */
+static void park(struct vcpu *v, const struct mmio_access *a)
+{
+	struct domain *d = v->dom;
+
+	if (!d->ioreq.parked_said)
+		printk("d%u v%u: the virtio device at %#llx has no backend yet: waiting for one\n",
+		       d->id, v->id, (unsigned long long)a->addr);
+	d->ioreq.parked_said = true;
+	v->io.addr = a->addr;
+	__atomic_store_n(&v->io.state, VIO_PARKED, __ATOMIC_RELEASE);
+	wait_for_answer(v);
+}
+
+void ioreq_unpark(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+		uint8_t want = VIO_PARKED;
+
+		if (__atomic_compare_exchange_n(&v->io.state, &want, VIO_NONE, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			sched_wake_io(v);
+	}
+}
+
 bool ioreq_forward(struct vcpu *v, const struct mmio_access *a, uint32_t arch)
 {
 	struct domain *d = v->dom;
@@ -69,19 +111,24 @@ bool ioreq_forward(struct vcpu *v, const struct mmio_access *a, uint32_t arch)
 	uint32_t port;
 	int id;
 
-	/* Resumed before its answer (never expected): the same access
-	 * traps again and goes on waiting. */
-	if (v->io.state == VIO_WAIT) {
+	/* Resumed before its answer or its backend (never expected): the
+	 * same access trapped again and goes on waiting. */
+	if (v->io.state == VIO_WAIT || v->io.state == VIO_PARKED) {
 		wait_for_answer(v);
 		return true;
 	}
-	if (!__atomic_load_n(&d->ioreq.nr_enabled, __ATOMIC_ACQUIRE))
+	if (!__atomic_load_n(&d->ioreq.nr_enabled, __ATOMIC_ACQUIRE) &&
+	    !declared(d, a->addr, a->addr + a->size - 1))
 		return false;
 	spin_lock(&d->ioreq.lock);
 	id = select_server(d, a->addr, a->addr + a->size - 1);
 	if (id < 0) {
+		bool wait = declared(d, a->addr, a->addr + a->size - 1);
+
+		if (wait)
+			park(v, a);
 		spin_unlock(&d->ioreq.lock);
-		return false;
+		return wait;
 	}
 	q = slot(d, (unsigned int)id, v->id);
 	port = d->ioreq.srv[id]->port[v->id];

@@ -203,6 +203,8 @@ int ioreq_set_state(struct domain *d, struct domain *caller, uint16_t id, bool o
 			__atomic_add_fetch(&d->ioreq.nr_enabled, 1, __ATOMIC_RELEASE);
 		else
 			__atomic_sub_fetch(&d->ioreq.nr_enabled, 1, __ATOMIC_RELEASE);
+		if (on)
+			ioreq_unpark(d);
 	}
 	spin_unlock(&d->ioreq.lock);
 	return rc;
@@ -266,6 +268,8 @@ int ioreq_map_range(struct domain *d, struct domain *caller, uint16_t id,
 		rc = -XEN_EINVAL;
 	if (!rc)
 		rc = range_op(d, d->ioreq.srv[id], type, s, e, map);
+	if (!rc && map)
+		ioreq_unpark(d);
 	spin_unlock(&d->ioreq.lock);
 	if (what)
 		printk("d%u: ioreq server %u of d%u may not claim [%#llx, %#llx]: it covers %s\n",

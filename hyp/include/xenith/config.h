@@ -101,6 +101,20 @@ struct boot_module {
 #define MAX_STATIC_BANKS 16   /* xen,static-mem ranges of one domain */
 #define MAX_DOM_SHM      16   /* shared-memory nodes of one domain */
 #define MAX_DOM_EVTCHN   32   /* xen,evtchn-v1 nodes of one domain */
+/* Virtio-mmio devices (Xen's guest virtio range, public/arch-arm.h): a
+ * 1 MiB window of 0x200-byte slots and SPIs 33 to 43. */
+#define GUEST_VIRTIO_MMIO_BASE 0x02000000ULL
+#define GUEST_VIRTIO_MMIO_SIZE 0x00100000ULL
+#define GUEST_VIRTIO_DEV_SIZE  0x200ULL
+#define GUEST_VIRTIO_SPI_FIRST 33U
+#define GUEST_VIRTIO_SPI_LAST  43U
+#define MAX_DOM_VIRTIO   11
+
+/* A virtio-mmio device of a dom0less domain (boot/virtio_cfg.c). */
+struct virtio_mmio_cfg {
+	uint64_t base;        /* its 0x200-byte window */
+	uint32_t intid;       /* its SPI's INTID */
+};
 #define SHM_ID_MAX       16   /* xen,shm-id, NUL included (MAX_SHM_ID_LENGTH) */
 #define STATIC_EVTCHN_MAX_PORT 1023  /* a domU's max_evtchn_port at boot */
 
@@ -165,6 +179,9 @@ struct domain_config {
 	int nr_shm;
 	struct static_evtchn evtchn[MAX_DOM_EVTCHN];
 	int nr_evtchn;
+	/* "xenith,virtio-mmio" children: served by a backend in dom0. */
+	struct virtio_mmio_cfg virtio[MAX_DOM_VIRTIO];
+	int nr_virtio;
 
 	/* Scheduling (docs/configuration.md): the pool, and the parameters
 	 * Xen 4.17 only offers through xl, in Xenith's own namespace. */

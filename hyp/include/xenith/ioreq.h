@@ -70,6 +70,7 @@ struct ioreq_domain {
 	struct ioreq_server *srv[IOREQ_MAX_SERVERS];
 	uint64_t page_pa[IOREQ_MAX_SERVERS];
 	unsigned int nr_enabled;
+	bool parked_said;          /* the first wait for a backend was logged */
 };
 
 /* A vCPU's access in flight (v->io). */
@@ -79,6 +80,8 @@ enum vcpu_io_state {
 	VIO_TAKING,     /* the answer is being copied (a moment) */
 	VIO_DONE,       /* answered: value holds a load's result */
 	VIO_FAILED,     /* no answer will come: the server went */
+	VIO_PARKED,     /* a declared virtio window no server claims yet:
+			 * the vCPU waits for one, then retries the access */
 };
 
 struct vcpu_io {
@@ -120,6 +123,9 @@ bool ioreq_event(struct domain *d, uint32_t port, unsigned int vcpu);
 /* The device model closed its end of such a port (it died, or unbound):
  * the vCPU waiting on it is released, its access failed. */
 void ioreq_peer_closed(struct domain *d, uint32_t port, unsigned int vcpu);
+/* A server of d was enabled or claimed more: vCPUs waiting for a
+ * backend of a declared virtio window retry their access (lock held). */
+void ioreq_unpark(struct domain *d);
 /* Teardown of d: its servers, and the servers d emulates for others, go
  * (waiting vCPUs are released). */
 void ioreq_release(struct domain *d);
