@@ -189,6 +189,7 @@ static struct evtchn *bind_port(struct evtchn_domain *ed, uint32_t port,
 	ch->notify_vcpu = (uint8_t)vcpu;
 	ch->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
 	ch->xen_consumer = 0;
+	ch->peer_gone = 0;
 	return ch;
 }
 
@@ -275,24 +276,32 @@ long evtchn_alloc_xen_port_vcpu(struct evtchn_domain *ed, uint16_t remote, unsig
 	return alloc_unbound(ed, remote, true, vcpu);
 }
 
-void evtchn_xen_send(struct evtchn_domain *ed, uint32_t port)
+bool evtchn_xen_send(struct evtchn_domain *ed, uint32_t port)
 {
 	struct evtchn_domain *rd;
 	struct evtchn *ch;
+	bool sent = false;
 
 	if (!evtchn_port_valid(ed, port))
-		return;
+		return false;
 	rd = lock_port_and_peer(ed, port);
 	ch = &ed->ch[port];
-	if (ch->state == ECS_INTERDOMAIN && rd != ed)
+	if (ch->xen_consumer && ch->state == ECS_INTERDOMAIN && rd != ed) {
 		set_pending(rd, rd->ch[ch->remote_port].notify_vcpu, ch->remote_port);
+		sent = true;
+	}
 	unlock_pair(ed, rd);
+	return sent;
 }
 
-bool evtchn_port_connected(const struct evtchn_domain *ed, uint32_t port)
+enum evtchn_xen_link evtchn_xen_link(const struct evtchn_domain *ed, uint32_t port)
 {
-	return evtchn_port_valid(ed, port) &&
-	       __atomic_load_n(&ed->ch[port].state, __ATOMIC_RELAXED) == ECS_INTERDOMAIN;
+	if (!evtchn_port_valid(ed, port))
+		return XEN_LINK_GONE;
+	if (__atomic_load_n(&ed->ch[port].state, __ATOMIC_RELAXED) == ECS_INTERDOMAIN)
+		return XEN_LINK_BOUND;
+	return __atomic_load_n(&ed->ch[port].peer_gone, __ATOMIC_RELAXED) ? XEN_LINK_GONE
+									  : XEN_LINK_NEVER;
 }
 
 long evtchn_alloc_unbound_for(struct evtchn_domain *ed, uint16_t remote)
@@ -312,6 +321,7 @@ static void connect(struct evtchn_domain *ed, uint32_t lport,
 	rch->state = ECS_INTERDOMAIN;
 	rch->remote_dom = ed->domid;
 	rch->remote_port = lport;
+	rch->peer_gone = 0;
 	/* The peer may have signalled while nobody was bound: always
 	 * start with an event, the guest rechecks its condition. */
 	set_pending(ed, lch->notify_vcpu, lport);
@@ -452,8 +462,11 @@ static long close_locked(struct evtchn_domain *ed, uint32_t port,
 
 			rch->state = ECS_UNBOUND;
 			rch->remote_dom = ed->domid;
-			if (rch->xen_consumer && rd->env->xen_peer_closed)
-				rd->env->xen_peer_closed(rd, ch->remote_port);
+			if (rch->xen_consumer) {
+				rch->peer_gone = 1;
+				if (rd->env->xen_peer_closed)
+					rd->env->xen_peer_closed(rd, ch->remote_port);
+			}
 		}
 		break;
 	default:
@@ -592,8 +605,8 @@ static long op_bind_vcpu(struct evtchn_domain *ed,
 
 	if (b->vcpu >= ed->nr_vcpus)
 		return -XEN_ENOENT;
-	if (!evtchn_port_valid(ed, b->port))
-		return -XEN_EINVAL;
+	if (!evtchn_port_valid(ed, b->port) || ed->ch[b->port].xen_consumer)
+		return -XEN_EINVAL;   /* the hypervisor's end (Xen: consumer_is_xen) */
 	spin_lock(&ed->lock);
 	rc = rebind_locked(&ed->ch[b->port], b->vcpu);
 	spin_unlock(&ed->lock);

@@ -564,6 +564,8 @@ int64_t lifecycle_set_context(struct vcpu *caller, struct domain *d, uint32_t vc
 		sched_domain_unpause(d);
 		return LIFECYCLE_CONTINUE;
 	}
+	/* A new context: an access it was waiting for is forgotten. */
+	ioreq_vcpu_reset(v);
 	if (!ctx) {
 		/* Xen's vcpu_reset: offline, registers cleared. */
 		v->power = VCPU_OFF;

@@ -191,3 +191,87 @@ def sc_dom0less_virtio(kind: str) -> Scenario:
                     "xenith,virtio-mmio binding): its virtio_mmio probe waits in the "
                     "hypervisor until xenith-virtio in dom0 serves the device, then finds "
                     "/dev/vda, writes 1 MiB and reads it back; dom0 finds it in the file")
+
+
+# ---------------------------------------------------------------------------
+# virtio_hostile: bare-metal virtio-blk drivers, well and badly behaved,
+# one of them with VirtIO-Grant
+# ---------------------------------------------------------------------------
+# What guests/testguest/virtio.c prints for each request: 0 OK, 1 IOERR,
+# "reset" when the device set DEVICE_NEEDS_RESET.
+VIRTIO_CASES = [("read sector 0", "0"), ("write sector 100", "0"), ("read sector 100", "0"),
+                ("read past the end of the disk", "1"), ("data outside guest RAM", "1"),
+                ("head index beyond the queue", "reset"),
+                ("read after a bad head and a reset", "0"),
+                ("descriptor chain that loops", "reset"), ("read after a loop and a reset", "0"),
+                ("request without a status byte", "reset"),
+                ("read after no status and a reset", "0"), ("final read", "0")]
+GRANT_CASES = [("data at a page given by address, not granted", "1"),
+               ("data at a grant reference never granted", "1")]
+
+
+def _hostile_interact(facts: Dict[str, object]):
+    """Once both drivers are done: the daemon logged the refused grant,
+    and the page d2 never granted did not reach its disk."""
+    def interact(con: Console, deadline: float) -> Optional[str]:
+        sh, err = toolstack_shell(con, deadline)
+        if err:
+            return err
+        try:
+            while time.monotonic() < deadline - 20 and \
+                    sum("VIRTIO DONE" in l for l in con.lines) < 2:
+                con.pump(0.5)
+            # One count per fact: the guests' lines and the daemon's log
+            # all come through dom0's console, whose output is rate-limited.
+            for want in ["d2 virtio-blk 28673: .* grant references only",
+                         "d2: grant 200 could not be mapped",
+                         "d1 virtio-blk 28672: device needs a reset",
+                         "d2 virtio-blk 28673: device needs a reset"]:
+                out = sh.run("grep -c '%s' %s" % (want, VBE_LOG), timeout=10) or []
+                facts["daemon_log " + want] = out
+                if not out or not out[0].strip().isdigit() or int(out[0]) < 1:
+                    return "xenith-virtio did not log %r (grep -c said %r)" % (want, out)
+            # 0x5a is the page d2 gave by address only: sector 101 must not hold it.
+            out = sh.run("dd if=/var/lib/xen/images/dom0less-2.img bs=512 skip=101 count=1 "
+                         "2>/dev/null | od -An -tx1 | grep -c 5a; true", timeout=15) or []
+            facts["secret_in_disk"] = out
+            if not out or out[0].strip() != "0":
+                return "d2's ungranted page reached its disk: %r" % out
+            return None
+        finally:
+            facts["transcript"] = sh.transcript
+    return interact
+
+
+def sc_virtio_hostile(kind: str) -> Scenario:
+    from scenarios import COMMON_FORBID, tg
+    facts: Dict[str, object] = {}
+    plain = tg("plain", "virtio", children=[DOM0LESS_VIRTIO_NODE])
+    granter = tg("granter", "virtio", args="grant=1 backend=0", children=[DOM0LESS_VIRTIO_NODE])
+    dom0 = toolstack_dom0()
+    dom0.bootargs += " xenith.vdisk=1 xenith.vdisk=2,grant"
+    exp = [expect(r"plain: virtio: device at 0x2000000 magic 0x74726976 version 2 id 2$", 1),
+           expect(r"granter: virtio: device at 0x2000000 magic 0x74726976 version 2 id 2$", 2),
+           expect(r"plain: virtio: capacity 16384 sectors$", 1),
+           expect(r"granter: virtio: capacity 16384 sectors, grant references$", 2),
+           expect(r"plain: virtio: label 'XENITH-DOM0LESS-LABEL'$", 1),
+           expect(r"granter: virtio: label 'XENITH-DOM0LESS-LABEL'$", 2),
+           expect(r"plain: VIRTIO DONE$", 1), expect(r"granter: VIRTIO DONE$", 2)]
+    for what, st in VIRTIO_CASES:
+        exp.append(expect(r"plain: virtio: %s = %s$" % (re.escape(what), st), 1))
+        exp.append(expect(r"granter: virtio: %s = %s$" % (re.escape(what), st), 2))
+    exp += [expect(r"granter: virtio: %s = %s$" % (re.escape(what), st), 2)
+            for what, st in GRANT_CASES]
+    return Scenario(
+        "virtio_hostile", [plain, granter],
+        dom0=dom0,
+        expects=exp + [expect(r"XENITH-DOM0: toolstack up", 0)],
+        forbid=COMMON_FORBID + DOM0_FORBID + [Expect(r"virtio: .*BAD")],
+        smp=DOM0_SMP, mem_mb=1024, timeout=150,
+        interact=_hostile_interact(facts), facts=facts,
+        description="two bare-metal virtio-blk drivers of dom0less domains against "
+                    "xenith-virtio in dom0, d2 with VirtIO-Grant (grant references only): "
+                    "good requests, a buffer outside guest RAM, past the disk, a page given "
+                    "by address or a reference never granted (error status, the page never "
+                    "reaches the disk), a head beyond the queue, a looping chain, a request "
+                    "without a status byte (the device asks for a reset, works after it)")

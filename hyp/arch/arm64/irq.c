@@ -45,9 +45,9 @@ int arch_route_spi(struct domain *d, unsigned int intid, bool level)
 	return 0;
 }
 
-bool arch_spi_is_routed(unsigned int intid)
+bool arch_spi_routed_to(const struct domain *d, unsigned int intid)
 {
-	return intid < ARRAY_SIZE(spi_guest) && spi_guest[intid];
+	return intid < ARRAY_SIZE(spi_guest) && spi_guest[intid] == d;
 }
 
 void irq_set_hyp_timer(unsigned int intid)

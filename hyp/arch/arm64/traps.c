@@ -123,7 +123,7 @@ static void __attribute__((noinline, cold)) dabt_unclaimed(struct vcpu *v, struc
 	if (ioreq_forward(v, a, io_cookie(iss, esr))) {
 		/* Failed at once (no device model listens), else completed
 		 * when the answer comes, on the way back in. */
-		if (v->io.state == VIO_FAILED)
+		if (vcpu_io_state(v) == VIO_FAILED)
 			ioreq_resume(v, r);
 		return;
 	}

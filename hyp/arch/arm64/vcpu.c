@@ -355,7 +355,7 @@ void arch_vcpu_frame_save(struct vcpu *v)
 /* The vCPU that trapped goes on here: its frame is still on the stack. */
 void arch_vcpu_resume(struct vcpu *v)
 {
-	if (v->io.state)
+	if (v->io.key)
 		ioreq_resume(v, trap_frame());
 	xen_vcpu_entry(v);
 	vgic_flush(v);
@@ -367,7 +367,7 @@ void arch_vcpu_enter(struct vcpu *v)
 {
 	if (v->power == VCPU_ON_PENDING)
 		v->power = VCPU_ON;
-	if (v->io.state)
+	if (v->io.key)
 		ioreq_resume(v, &v->arch.regs);
 	xen_vcpu_entry(v);
 	vgic_flush_slow(v); /* also resets the virtual CPU interface if fresh */

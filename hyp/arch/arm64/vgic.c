@@ -557,13 +557,13 @@ void vgic_inject_hw_spi(struct domain *d, unsigned int intid)
 /* XEN_DMOP_set_irq_level (Xen 4.17's old vGIC): level 1 makes the SPI
  * pending on the vCPU it is routed to, level 0 does nothing (a falling
  * edge). Refused (-1) for an SPI the domain does not have, its vpl011's,
- * or one a device of the host owns. */
+ * or one of a host device passed through to it (Xen's allocated_irqs). */
 int arch_vgic_dm_irq(struct domain *d, unsigned int intid, bool level)
 {
 	struct vgic_dist *dist = &d->arch.vgic;
 
 	if (intid < VGIC_NR_PRIV || intid - VGIC_NR_PRIV >= dist->nr_spis ||
-	    (d->vpl011.enabled && intid == 32 + d->layout.uart_spi) || arch_spi_is_routed(intid))
+	    (d->vpl011.enabled && intid == 32 + d->layout.uart_spi) || arch_spi_routed_to(d, intid))
 		return -1;
 	if (!level)
 		return 0;

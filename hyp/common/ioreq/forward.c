@@ -62,6 +62,26 @@ static void fill(volatile struct ioreq *q, const struct mmio_access *a, uint32_t
 	q->flags = (uint8_t)(IOREQ_STATE_NONE | (a->write ? 0 : IOREQ_DIR_READ));
 }
 
+/* Moves v's access from `from` (as read) to state `to`; true if it was
+ * still that access and this CPU made the move. */
+static bool io_move(struct vcpu *v, uint64_t from, uint8_t to)
+{
+	return __atomic_compare_exchange_n(&v->io.key, &from, (from & ~0xffULL) | to, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+/* v's access in state WAIT with key k fails: no answer will come. Its
+ * slot is emptied for the next access (a late answer is reclaimed
+ * there too) and the vCPU runs. */
+static void fail_waiting(struct vcpu *v, uint64_t k)
+{
+	if (IO_STATE(k) != VIO_WAIT || !io_move(v, k, VIO_FAILED))
+		return;
+	__atomic_store_n(&slot(v->dom, IO_SRV(k), v->id)->flags, (uint8_t)IOREQ_STATE_NONE,
+			 __ATOMIC_RELEASE);
+	sched_wake_io(v);
+}
+
 /* Is [s, e] in a virtio window the domain's configuration declares
  * (boot/virtio_cfg.c)? Its backend may not have started yet. */
 static bool declared(const struct domain *d, uint64_t s, uint64_t e)
@@ -88,7 +108,7 @@ static void park(struct vcpu *v, const struct mmio_access *a)
 		       d->id, v->id, (unsigned long long)a->addr);
 	d->ioreq.parked_said = true;
 	v->io.addr = a->addr;
-	__atomic_store_n(&v->io.state, VIO_PARKED, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->io.key, IO_KEY(VIO_PARKED, 0, 0), __ATOMIC_RELEASE);
 	wait_for_answer(v);
 }
 
@@ -96,24 +116,80 @@ void ioreq_unpark(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
-		uint8_t want = VIO_PARKED;
+		uint64_t k = __atomic_load_n(&v->io.key, __ATOMIC_ACQUIRE);
 
-		if (__atomic_compare_exchange_n(&v->io.state, &want, VIO_NONE, false,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		if (IO_STATE(k) == VIO_PARKED && io_move(v, k, VIO_NONE))
 			sched_wake_io(v);
 	}
+}
+
+static void record(struct vcpu *v, const struct mmio_access *a, uint32_t arch)
+{
+	v->io.size = (uint8_t)a->size;
+	v->io.write = a->write;
+	v->io.arch = arch;
+	v->io.addr = a->addr;
+}
+
+/* The slot of a vCPU with no access in flight: NONE, or a late answer to
+ * an access that failed (reclaimed). Anything else is the device
+ * model's doing: false (Xen: "device model set bad IO state"). */
+static bool slot_free(volatile struct ioreq *q)
+{
+	uint8_t st = __atomic_load_n(&q->flags, __ATOMIC_ACQUIRE) & 0xf;
+
+	if (st == IORESP_READY)
+		__atomic_store_n(&q->flags, (uint8_t)IOREQ_STATE_NONE, __ATOMIC_RELEASE);
+	return st == IOREQ_STATE_NONE || st == IORESP_READY;
+}
+
+/* Server id's request for v, under the lock. True: sent (or failed at
+ * once), the vCPU completes it when it resumes; false: the guest aborts. */
+static bool send(struct vcpu *v, const struct mmio_access *a, uint32_t arch, int id)
+{
+	struct domain *d = v->dom;
+	volatile struct ioreq *q = slot(d, (unsigned int)id, v->id);
+	uint32_t port = d->ioreq.srv[id]->port[v->id];
+	uint64_t k = IO_KEY(VIO_WAIT, id, port);
+
+	record(v, a, arch);
+	if (evtchn_xen_link(&d->evtchn, port) == XEN_LINK_GONE) {
+		/* Its device model closed this vCPU's port (it died) and no
+		 * other bound it again: nothing would ever answer. */
+		__atomic_store_n(&v->io.key, IO_KEY(VIO_FAILED, id, port), __ATOMIC_RELEASE);
+		return true;
+	}
+	if (!slot_free(q)) {
+		printk("d%u v%u: ioreq server %d left its slot in state %u: access to %#llx aborted\n",
+		       d->id, v->id, id, q->flags & 0xf, (unsigned long long)a->addr);
+		return false;
+	}
+	fill(q, a, port);
+	__atomic_store_n(&v->io.key, k, __ATOMIC_RELEASE);
+	/* Blocked before the request is visible: the answer may come at
+	 * once, from another CPU, and must find the vCPU waiting. */
+	wait_for_answer(v);
+	__atomic_store_n(&q->flags, (uint8_t)(q->flags | IOREQ_STATE_READY), __ATOMIC_RELEASE);
+	/* Under the lock: the port cannot be closed and handed to the guest
+	 * meanwhile. Not delivered: a port never bound waits for its device
+	 * model, as on Xen (binding raises an event there, which scans the
+	 * slots); one whose device model went fails. */
+	if (!evtchn_xen_send(&d->evtchn, port) &&
+	    evtchn_xen_link(&d->evtchn, port) == XEN_LINK_GONE)
+		fail_waiting(v, k);
+	return true;
 }
 
 bool ioreq_forward(struct vcpu *v, const struct mmio_access *a, uint32_t arch)
 {
 	struct domain *d = v->dom;
-	volatile struct ioreq *q;
-	uint32_t port;
+	uint8_t st = vcpu_io_state(v);
+	bool sent;
 	int id;
 
 	/* Resumed before its answer or its backend (never expected): the
 	 * same access trapped again and goes on waiting. */
-	if (v->io.state == VIO_WAIT || v->io.state == VIO_PARKED) {
+	if (st == VIO_WAIT || st == VIO_PARKED) {
 		wait_for_answer(v);
 		return true;
 	}
@@ -122,73 +198,38 @@ bool ioreq_forward(struct vcpu *v, const struct mmio_access *a, uint32_t arch)
 		return false;
 	spin_lock(&d->ioreq.lock);
 	id = select_server(d, a->addr, a->addr + a->size - 1);
-	if (id < 0) {
-		bool wait = declared(d, a->addr, a->addr + a->size - 1);
-
-		if (wait)
+	if (id >= 0) {
+		sent = send(v, a, arch, id);
+	} else {
+		sent = declared(d, a->addr, a->addr + a->size - 1);
+		if (sent)
 			park(v, a);
-		spin_unlock(&d->ioreq.lock);
-		return wait;
 	}
-	q = slot(d, (unsigned int)id, v->id);
-	port = d->ioreq.srv[id]->port[v->id];
-	if (!evtchn_port_connected(&d->evtchn, port)) {
-		/* No device model listens on this vCPU's port (it never bound
-		 * it, or it died): nothing would ever answer. */
-		spin_unlock(&d->ioreq.lock);
-		v->io.srv = (uint8_t)id;
-		v->io.size = (uint8_t)a->size;
-		v->io.write = a->write;
-		v->io.port = port;
-		v->io.arch = arch;
-		v->io.addr = a->addr;
-		v->io.state = VIO_FAILED;
-		return true;
-	}
-	if ((q->flags & 0xf) != IOREQ_STATE_NONE) {
-		spin_unlock(&d->ioreq.lock);
-		printk("d%u v%u: ioreq server %d left its slot in state %u: access to %#llx aborted\n",
-		       d->id, v->id, id, q->flags & 0xf, (unsigned long long)a->addr);
-		return false;
-	}
-	fill(q, a, port);
-	v->io.srv = (uint8_t)id;
-	v->io.size = (uint8_t)a->size;
-	v->io.write = a->write;
-	v->io.port = port;
-	v->io.arch = arch;
-	v->io.addr = a->addr;
-	__atomic_store_n(&v->io.state, VIO_WAIT, __ATOMIC_RELEASE);
-	/* Blocked before the request is visible: the answer may come at
-	 * once, from another CPU, and must find the vCPU waiting. */
-	wait_for_answer(v);
-	__atomic_store_n(&q->flags, (uint8_t)(q->flags | IOREQ_STATE_READY), __ATOMIC_RELEASE);
 	spin_unlock(&d->ioreq.lock);
-	evtchn_xen_send(&d->evtchn, port);
-	return true;
+	return sent;
 }
 
 bool ioreq_event(struct domain *d, uint32_t port, unsigned int vcpu)
 {
-	struct vcpu *v;
 	volatile struct ioreq *q;
-	uint8_t want = VIO_WAIT;
+	struct vcpu *v;
+	uint64_t k;
 
 	if (vcpu >= d->nr_vcpus)
 		return false;
 	v = d->vcpu[vcpu];
-	if (__atomic_load_n(&v->io.state, __ATOMIC_ACQUIRE) != VIO_WAIT || v->io.port != port)
+	k = __atomic_load_n(&v->io.key, __ATOMIC_ACQUIRE);
+	if (IO_STATE(k) != VIO_WAIT || IO_PORT(k) != port)
 		return false;
-	q = slot(d, v->io.srv, vcpu);
+	q = slot(d, IO_SRV(k), vcpu);
 	/* An event before the answer is a device model's mistake: ignored. */
 	if ((__atomic_load_n(&q->flags, __ATOMIC_ACQUIRE) & 0xf) != IORESP_READY)
 		return true;
-	if (!__atomic_compare_exchange_n(&v->io.state, &want, VIO_TAKING, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	if (!io_move(v, k, VIO_TAKING))
 		return true;
 	v->io.value = q->data & size_mask(v->io.size);
 	__atomic_store_n(&q->flags, (uint8_t)IOREQ_STATE_NONE, __ATOMIC_RELEASE);
-	__atomic_store_n(&v->io.state, VIO_DONE, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->io.key, (k & ~0xffULL) | VIO_DONE, __ATOMIC_RELEASE);
 	sched_wake_io(v);
 	return true;
 }
@@ -196,20 +237,37 @@ bool ioreq_event(struct domain *d, uint32_t port, unsigned int vcpu)
 void ioreq_peer_closed(struct domain *d, uint32_t port, unsigned int vcpu)
 {
 	struct vcpu *v;
-	uint8_t want = VIO_WAIT;
+	uint64_t k;
 
 	if (vcpu >= d->nr_vcpus)
 		return;
 	v = d->vcpu[vcpu];
-	if (v->io.port == port &&
-	    __atomic_compare_exchange_n(&v->io.state, &want, VIO_FAILED, false, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE))
-		sched_wake_io(v);
+	k = __atomic_load_n(&v->io.key, __ATOMIC_ACQUIRE);
+	if (IO_PORT(k) == port)
+		fail_waiting(v, k);
+}
+
+void ioreq_fail_server(struct domain *d, uint16_t id)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+		uint64_t k = __atomic_load_n(&v->io.key, __ATOMIC_ACQUIRE);
+
+		if (IO_SRV(k) == id)
+			fail_waiting(v, k);
+	}
+}
+
+void ioreq_vcpu_reset(struct vcpu *v)
+{
+	__atomic_store_n(&v->io.key, IO_KEY(VIO_NONE, 0, 0), __ATOMIC_RELEASE);
+	__atomic_store_n(&v->sched.io_wait, false, __ATOMIC_SEQ_CST);
 }
 
 void ioreq_resume(struct vcpu *v, void *regs)
 {
-	uint8_t st = __atomic_load_n(&v->io.state, __ATOMIC_ACQUIRE);
+	uint64_t k = __atomic_load_n(&v->io.key, __ATOMIC_ACQUIRE);
+	uint8_t st = IO_STATE(k);
 	uint64_t value = v->io.value;
 
 	if (st != VIO_DONE && st != VIO_FAILED)
@@ -219,13 +277,13 @@ void ioreq_resume(struct vcpu *v, void *regs)
 		 * a load reads all ones and a write goes nowhere. Said once
 		 * per vCPU and server id (a guest may keep trying). */
 		value = size_mask(v->io.size);
-		if (!(v->io.warned & (1U << v->io.srv)))
+		if (!(v->io.warned & (1U << IO_SRV(k))))
 			printk("d%u v%u: ioreq server %u will not answer the %s of %#llx "
-			       "(its device model is gone): %s\n", v->dom->id, v->id, v->io.srv,
+			       "(its device model is gone): %s\n", v->dom->id, v->id, IO_SRV(k),
 			       v->io.write ? "write" : "read", (unsigned long long)v->io.addr,
 			       v->io.write ? "dropped" : "all ones returned");
-		v->io.warned |= (uint8_t)(1U << v->io.srv);
+		v->io.warned |= (uint8_t)(1U << IO_SRV(k));
 	}
 	arch_ioreq_complete(regs, v->io.arch, value, v->io.size);
-	__atomic_store_n(&v->io.state, VIO_NONE, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->io.key, IO_KEY(VIO_NONE, 0, 0), __ATOMIC_RELEASE);
 }

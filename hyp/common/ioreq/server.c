@@ -62,21 +62,6 @@ static void close_ports(struct domain *d, struct ioreq_server *s, unsigned int n
 		evtchn_close_xen_port(&d->evtchn, s->port[i]);
 }
 
-/* Releases whoever waits on server id: their accesses fail (lock held,
- * so no new one starts). */
-static void release_waiters(struct domain *d, uint16_t id)
-{
-	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		struct vcpu *v = d->vcpu[i];
-		uint8_t want = VIO_WAIT;
-
-		if (v->io.srv == id &&
-		    __atomic_compare_exchange_n(&v->io.state, &want, VIO_FAILED, false,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			sched_wake_io(v);
-	}
-}
-
 static void free_server(struct domain *d, struct ioreq_server *s)
 {
 	int pages = 1;
@@ -100,7 +85,7 @@ static struct ioreq_server *unlink_server(struct domain *d, uint16_t id)
 		__atomic_sub_fetch(&d->ioreq.nr_enabled, 1, __ATOMIC_RELEASE);
 	d->ioreq.srv[id] = NULL;
 	close_ports(d, s, d->nr_vcpus);
-	release_waiters(d, id);
+	ioreq_fail_server(d, id);
 	return s;
 }
 
@@ -148,9 +133,11 @@ int ioreq_create(struct domain *d, struct domain *caller, uint16_t *id)
 	s = rc ? NULL : page_va(heap_alloc_page());
 	if (!rc && !s)
 		rc = -XEN_ENOMEM;
-	if (!rc) {
+	if (!rc && !domain_get_ref(caller)) {
+		heap_free_page((uint64_t)(uintptr_t)s);
+		rc = -XEN_ESRCH;   /* the device model is dying */
+	} else if (!rc) {
 		s->emulator = caller;
-		domain_get_ref(caller);
 		rc = alloc_ports(d, s);
 		if (rc) {
 			domain_put(caller);

@@ -145,14 +145,15 @@ static int64_t run_op(struct vcpu *v, struct domain *d, const struct dm_op_buf *
 	return rc;
 }
 
-int64_t do_dm_op(struct vcpu *v, uint16_t domid, uint64_t nr_bufs, uint64_t bufs)
+int64_t do_dm_op(struct vcpu *v, uint16_t domid, uint64_t nr_bufs64, uint64_t bufs)
 {
+	uint32_t nr_bufs = (uint32_t)nr_bufs64;   /* Xen's prototype: unsigned int */
 	struct dm_op_buf buf[2];
 	struct domain *d;
 	int64_t rc;
 
 	if (!nr_bufs)
-		return -XEN_ENODATA;
+		return -XEN_ENODATA;   /* Xen 4.17.7 (4.17.0 read an unset buffer) */
 	if (nr_bufs > 2)
 		return -XEN_E2BIG;
 	if (copy_from_guest(buf, bufs, nr_bufs * sizeof(buf[0])))

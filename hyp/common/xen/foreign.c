@@ -134,20 +134,24 @@ int64_t mem_populate_physmap(struct vcpu *v, uint64_t a[5], uint64_t start, uint
 /* ---- foreign mappings ------------------------------------------------------- */
 
 /* Maps fd's page pa at the caller's gfn, holding a reference on fd; a
- * foreign page that was there is released. 0 or a Xen error. */
+ * foreign page that was there is released. 0 or a Xen error. The
+ * reference is taken first: a domain that started dying meanwhile (its
+ * memory about to go back to the heap) is not mapped at all. */
 static int64_t map_foreign(struct domain *d, uint64_t gfn, struct domain *fd, uint64_t pa)
 {
 	uint64_t old;
 	int rc;
 
+	if (!domain_get_ref(fd))
+		return -XEN_EINVAL;   /* as Xen when it cannot get the page */
 	spin_lock(&d->p2m_lock);
 	old = arch_gfn_foreign_pa(d, gfn);
 	rc = arch_p2m_map_foreign(d, gfn, pa);
-	if (!rc) {
+	if (!rc)
 		memory_forget_gfn(d, gfn);
-		domain_get(fd->id);
-	}
 	spin_unlock(&d->p2m_lock);
+	if (rc)
+		domain_put(fd);
 	if (!rc && old)
 		memory_release_foreign(old);
 	return rc == -1 ? -XEN_EINVAL : rc ? -XEN_ENOMEM : 0;
@@ -216,20 +220,26 @@ int64_t mem_add_to_physmap_batch(struct vcpu *v, uint64_t arg)
 static int64_t acquire_ioreq(struct vcpu *v, struct domain *fd,
 			     struct xen_mem_acquire_resource *r, uint64_t arg)
 {
+	uint64_t pa[IOREQ_RESOURCE_FRAMES];
 	int64_t rc = 0;
 
-	if (!r->nr_frames) {
+	if (!r->frame_list) {
+		if (r->nr_frames)
+			return -XEN_EINVAL;
 		r->nr_frames = IOREQ_RESOURCE_FRAMES;
-		return r->frame_list ? -XEN_EINVAL : copy_to_guest(arg, r, sizeof(*r));
+		return copy_to_guest(arg, r, sizeof(*r));
 	}
+	if (r->nr_frames > IOREQ_RESOURCE_FRAMES)
+		return -XEN_EINVAL;
+	/* As Xen: every frame found before any is mapped. */
+	for (uint32_t i = 0; i < r->nr_frames && !rc; i++)
+		rc = ioreq_resource_frame(fd, v->dom, r->id, r->frame + i, &pa[i]);
 	for (uint32_t i = 0; i < r->nr_frames && !rc; i++) {
-		uint64_t gfn, pa = 0;
+		uint64_t gfn;
 
 		if (copy_from_guest(&gfn, r->frame_list + 8 * i, sizeof(gfn)))
 			return -XEN_EFAULT;
-		rc = ioreq_resource_frame(fd, v->dom, r->id, r->frame + i, &pa);
-		if (!rc)
-			rc = map_foreign(v->dom, gfn, fd, pa);
+		rc = map_foreign(v->dom, gfn, fd, pa[i]);
 		if (rc && i)
 			rc = -XEN_EIO;
 	}
@@ -244,8 +254,11 @@ int64_t mem_acquire_resource(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(&r, arg, sizeof(r)))
 		return -XEN_EFAULT;
-	/* In Xen's order: another domain (itself -EPERM, none -ESRCH), the
-	 * privilege (-EPERM), then the resource. */
+	/* In Xen's order: the pad, frames beyond 32 bits, another domain
+	 * (itself -EPERM, none -ESRCH), the privilege (-EPERM), then the
+	 * resource. */
+	if (r.pad || r.frame > UINT32_MAX || r.frame + r.nr_frames > UINT32_MAX)
+		return -XEN_EINVAL;
 	if (domain_is_self(v->dom, r.domid))
 		return -XEN_EPERM;
 	fd = get_target(v, r.domid, &rc);

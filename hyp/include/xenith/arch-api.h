@@ -109,8 +109,8 @@ void arch_vcpu_block(struct vcpu *v);
 /* A device model's interrupt line for SPI intid of d (dm_op): 0, or -1
  * if d has no such SPI for it. */
 int arch_vgic_dm_irq(struct domain *d, unsigned int intid, bool level);
-/* Is host SPI intid given to a domain (passthrough)? */
-bool arch_spi_is_routed(unsigned int intid);
+/* Is host SPI intid given to d (passthrough; the same INTID then)? */
+bool arch_spi_routed_to(const struct domain *d, unsigned int intid);
 /* Raises (level=true) or lowers a virtual interrupt line of a domain. */
 void arch_vgic_set_level(struct domain *d, unsigned int vcpu_id,
 			 unsigned int intid, bool level);

@@ -76,6 +76,7 @@ struct evtchn {
 	uint8_t fifo_pending; /* FIFO: raised before its event word existed */
 	uint16_t remote_dom;  /* UNBOUND: who may bind; INTERDOMAIN: peer */
 	uint8_t xen_consumer; /* events go to env->xen_event, not the guest */
+	uint8_t peer_gone;    /* xen_consumer: its peer closed (until bound again) */
 	uint32_t remote_port; /* INTERDOMAIN */
 	uint32_t virq;        /* VIRQ */
 	/* FIFO: queue it was last linked on, (vcpu << 8) | priority */
@@ -133,10 +134,13 @@ long evtchn_alloc_xen_port_vcpu(struct evtchn_domain *ed, uint16_t remote, unsig
 /* Closes a port of ed the hypervisor consumes, as Xen's
  * free_xen_event_channel: a peer bound to it is left unbound. */
 void evtchn_close_xen_port(struct evtchn_domain *ed, uint32_t port);
-/* Is ed's port bound to a peer (interdomain)? A hint, read unlocked. */
-bool evtchn_port_connected(const struct evtchn_domain *ed, uint32_t port);
-/* The hypervisor notifies through ed's port, as if ed had sent on it. */
-void evtchn_xen_send(struct evtchn_domain *ed, uint32_t port);
+/* A port of ed the hypervisor consumes: bound to its peer, not bound yet,
+ * or its peer closed it (and nobody bound it again). Read unlocked. */
+enum evtchn_xen_link { XEN_LINK_BOUND, XEN_LINK_NEVER, XEN_LINK_GONE };
+enum evtchn_xen_link evtchn_xen_link(const struct evtchn_domain *ed, uint32_t port);
+/* The hypervisor notifies through its port of ed, as if ed had sent on
+ * it; true if a peer was bound to receive it. */
+bool evtchn_xen_send(struct evtchn_domain *ed, uint32_t port);
 /* VCPUOP_register_vcpu_info moved vCPU `vcpu`'s vcpu_info to p (the
  * caller validated and copied it); events pending are re-signalled. */
 void evtchn_set_vcpu_info(struct evtchn_domain *ed, unsigned int vcpu, void *p);

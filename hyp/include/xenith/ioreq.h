@@ -84,13 +84,20 @@ enum vcpu_io_state {
 			 * the vCPU waits for one, then retries the access */
 };
 
+/* v->io.key: the state with the server and port of the access it is
+ * about, changed by compare-and-swap of the whole word, so that a CPU
+ * acting on what it read of an earlier access (an answer, a closed port)
+ * can never change a newer one. */
+#define IO_KEY(state, srv, port) ((uint64_t)(state) | (uint64_t)(srv) << 8 | (uint64_t)(port) << 32)
+#define IO_STATE(key) ((uint8_t)(key))
+#define IO_SRV(key)   ((uint8_t)((key) >> 8))
+#define IO_PORT(key)  ((uint32_t)((key) >> 32))
+
 struct vcpu_io {
-	volatile uint8_t state;    /* enum vcpu_io_state */
-	uint8_t srv;               /* server id */
+	volatile uint64_t key;     /* enum vcpu_io_state, server id, port */
 	uint8_t warned;            /* server ids whose failure was logged */
 	uint8_t size;
 	bool write;
-	uint32_t port;             /* the target's port for this server */
 	uint32_t arch;             /* how to complete it (arch_ioreq_complete) */
 	uint64_t addr;
 	uint64_t value;
@@ -123,12 +130,17 @@ bool ioreq_event(struct domain *d, uint32_t port, unsigned int vcpu);
 /* The device model closed its end of such a port (it died, or unbound):
  * the vCPU waiting on it is released, its access failed. */
 void ioreq_peer_closed(struct domain *d, uint32_t port, unsigned int vcpu);
+/* Server id of d goes: every vCPU waiting for it is released (lock held). */
+void ioreq_fail_server(struct domain *d, uint16_t id);
 /* A server of d was enabled or claimed more: vCPUs waiting for a
  * backend of a declared virtio window retry their access (lock held). */
 void ioreq_unpark(struct domain *d);
 /* Teardown of d: its servers, and the servers d emulates for others, go
  * (waiting vCPUs are released). */
 void ioreq_release(struct domain *d);
+/* The toolstack gives v a new context (or resets it): an access in
+ * flight is forgotten. */
+void ioreq_vcpu_reset(struct vcpu *v);
 /* The domain's request pages, with its memory. */
 void ioreq_free_pages(struct domain *d);
 void ioreq_domain_init(struct domain *d);
@@ -137,3 +149,7 @@ void ioreq_domain_init(struct domain *d);
  * (regs: the trap frame or the saved context): a load gets value, the PC
  * moves past the instruction. */
 void arch_ioreq_complete(void *regs, uint32_t arch, uint64_t value, unsigned int size);
+
+/* Defined here for the entry path; struct vcpu is complete by then in
+ * every file that calls it (it includes domain.h). */
+#define vcpu_io_state(v) IO_STATE(__atomic_load_n(&(v)->io.key, __ATOMIC_ACQUIRE))
