@@ -7,6 +7,11 @@
  * is mapped (a bigger guest's second bank is not served). Every copy is
  * bounds-checked page by page: a buffer the guest points outside its RAM
  * fails, it never reaches anything else.
+ *
+ * With grants (VirtIO-Grant), an address is a grant reference instead:
+ * each page is mapped through gntdev for the copy and unmapped at once,
+ * so the backend holds nothing the guest did not grant, and a page the
+ * guest did not grant (or granted to another domain) fails.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,9 +23,14 @@
 #define RAM0_BASE 0x40000000ULL
 #define RAM0_SIZE 0xc0000000ULL
 
-int gmem_init(struct gmem *g, uint16_t domid)
+#define GRANT_ADDR_BIT (1ULL << 63)
+
+int gmem_init(struct gmem *g, uint16_t domid, bool grants)
 {
 	g->domid = domid;
+	g->grants = grants;
+	if (grants)
+		return vbe.xgt ? 0 : -1;
 	g->base = RAM0_BASE;
 	g->nr_chunks = (unsigned int)(RAM0_SIZE >> CHUNK_SHIFT);
 	g->chunk = calloc(g->nr_chunks, sizeof(*g->chunk));
@@ -29,6 +39,8 @@ int gmem_init(struct gmem *g, uint16_t domid)
 
 void gmem_release(struct gmem *g)
 {
+	if (g->grants)
+		return;   /* nothing is kept mapped */
 	for (unsigned int i = 0; g->chunk && i < g->nr_chunks; i++)
 		if (g->chunk[i].va)
 			xenforeignmemory_unmap(vbe.fmem, g->chunk[i].va, CHUNK_PAGES);
@@ -76,10 +88,42 @@ static uint8_t *at(struct gmem *g, uint64_t gpa)
 	return c->va + (off & ((1ULL << CHUNK_SHIFT) - 1));
 }
 
+/* One granted page at a time: mapped, copied, unmapped. */
+static int copy_granted(struct gmem *g, uint64_t addr, uint8_t *b, size_t len, bool to_guest)
+{
+	if (!(addr & GRANT_ADDR_BIT))
+		return -1;   /* a guest-physical address: never foreign-mapped here */
+	addr &= ~GRANT_ADDR_BIT;
+	while (len) {
+		size_t off = addr & 4095, n = 4096 - off;
+		uint8_t *p = xengnttab_map_grant_ref(vbe.xgt, g->domid, (uint32_t)(addr >> 12),
+						     to_guest ? PROT_READ | PROT_WRITE : PROT_READ);
+
+		if (!p) {
+			vlog("d%u: grant %llu could not be mapped: %s", g->domid,
+			     (unsigned long long)(addr >> 12), strerror(errno));
+			return -1;
+		}
+		if (n > len)
+			n = len;
+		if (to_guest)
+			memcpy(p + off, b, n);
+		else
+			memcpy(b, p + off, n);
+		xengnttab_unmap(vbe.xgt, p, 1);
+		addr += n;
+		b += n;
+		len -= n;
+	}
+	return 0;
+}
+
 static int copy(struct gmem *g, uint64_t gpa, void *buf, size_t len, bool to_guest)
 {
 	uint8_t *b = buf;
 
+	if (g->grants)
+		return copy_granted(g, gpa, b, len, to_guest);
 	if (gpa + len < gpa)
 		return -1;
 	while (len) {

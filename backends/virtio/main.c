@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * xenith-virtio [-v] [--disk domid=D,path=P[,base=B][,irq=I][,ro]]...
+ * xenith-virtio [-v] [--disk domid=D,path=P[,base=B][,irq=I][,ro][,grant]]...
  *
  * Serves the virtio disks libxl declares for this domain (vbe.h), and the
  * disks given with --disk: a dom0less domain's device of Xenith's
  * "xenith,virtio-mmio" binding (docs/configuration.md), whose window and
- * SPI default to Xen's first virtio slot (0x2000000, 33). Runs until
- * killed; logs go to stderr.
+ * SPI default to Xen's first virtio slot (0x2000000, 33). With grant
+ * (VirtIO-Grant), the device takes only grant references from the
+ * driver and maps nothing else of the guest; a disk libxl declares gets
+ * it when its backend directory has grant_usage = 1 (Xen 4.18's key;
+ * libxl 4.17 writes none). Runs until killed; logs go to stderr.
  */
 #include <errno.h>
 #include <poll.h>
@@ -41,6 +44,7 @@ static int open_all(void)
 	vbe.xce = xenevtchn_open(NULL, 0);
 	vbe.dm = xendevicemodel_open(NULL, 0);
 	vbe.fmem = xenforeignmemory_open(NULL, 0);
+	vbe.xgt = xengnttab_open(NULL, 0);   /* only grant devices need it */
 	vbe.xs = xs_open(0);
 	if (!vbe.xce || !vbe.dm || !vbe.fmem || !vbe.xs) {
 		vlog("cannot open the Xen interfaces (%s%s%s%s): %s", vbe.xce ? "" : "evtchn ",
@@ -87,7 +91,7 @@ static int parse_disk(char *spec, unsigned int nth)
 	unsigned long long base = 0x2000000;
 	unsigned long irq = 33;
 	const char *path = NULL;
-	bool ro = false;
+	bool ro = false, grants = false;
 
 	for (char *kv = strtok(spec, ","); kv; kv = strtok(NULL, ",")) {
 		char *v = strchr(kv, '=');
@@ -104,6 +108,8 @@ static int parse_disk(char *spec, unsigned int nth)
 			irq = strtoul(v, NULL, 0);
 		else if (!strcmp(kv, "ro") && !v)
 			ro = true;
+		else if (!strcmp(kv, "grant") && !v)
+			grants = true;
 		else
 			return -1;
 	}
@@ -111,7 +117,7 @@ static int parse_disk(char *spec, unsigned int nth)
 		return -1;
 	/* Its "devid" is only a name: 0x7000 and up, apart from libxl's. */
 	if (!vdev_new((uint16_t)domid, (uint16_t)(0x7000 + nth), base, (uint32_t)irq, path, ro,
-		      false))
+		      false, grants))
 		vlog("d%ld: the disk %s could not be served", domid, path);
 	return 0;
 }
@@ -131,7 +137,7 @@ int main(int argc, char **argv)
 			continue;
 		} else {
 			fprintf(stderr, "usage: xenith-virtio [-v] "
-				"[--disk domid=D,path=P[,base=B][,irq=I][,ro]]...\n");
+				"[--disk domid=D,path=P[,base=B][,irq=I][,ro][,grant]]...\n");
 			return 2;
 		}
 	}

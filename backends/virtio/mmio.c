@@ -11,6 +11,7 @@
 #define MAGIC            0x74726976   /* "virt" */
 #define VENDOR           0x58454e54   /* ours */
 #define F_VERSION_1      (1ULL << 32)
+#define F_ACCESS_PLATFORM (1ULL << 33)   /* buffers through a platform mapping: grants */
 
 #define R_MAGIC          0x000
 #define R_VERSION        0x004
@@ -42,7 +43,8 @@
 
 static uint64_t offered(const struct vdev *d)
 {
-	return d->ops->features | d->extra_features | F_VERSION_1;
+	return d->ops->features | d->extra_features | F_VERSION_1 |
+	       (d->mem.grants ? F_ACCESS_PLATFORM : 0);
 }
 
 static struct vq *selected(struct vdev *d)

@@ -21,6 +21,7 @@
 #include <xenevtchn.h>
 #include <xendevicemodel.h>
 #include <xenforeignmemory.h>
+#include <xengnttab.h>
 #include <xenstore.h>
 #include <xen/hvm/ioreq.h>
 
@@ -39,6 +40,7 @@ struct vbe {
 	xenevtchn_handle *xce;
 	xendevicemodel_handle *dm;
 	xenforeignmemory_handle *fmem;
+	xengnttab_handle *xgt;     /* NULL if gntdev is not there */
 	struct xs_handle *xs;
 };
 extern struct vbe vbe;
@@ -50,11 +52,16 @@ struct gmem_chunk {
 };
 struct gmem {
 	uint16_t domid;
+	/* VirtIO-Grant: every address the driver gives is a grant reference
+	 * (bit 63 set, the reference in bits 12 and up, Linux's
+	 * grant-dma-ops encoding) and is reached through gntdev, one page at
+	 * a time; nothing of the guest is foreign-mapped. */
+	bool grants;
 	uint64_t base;             /* guest RAM window mapped on demand */
 	unsigned int nr_chunks;
 	struct gmem_chunk *chunk;
 };
-int gmem_init(struct gmem *g, uint16_t domid);
+int gmem_init(struct gmem *g, uint16_t domid, bool grants);
 void gmem_release(struct gmem *g);
 /* Copies between the guest's physical memory and ours: 0, or -1 if a
  * byte of [gpa, gpa + len) is not guest RAM that could be mapped. */
@@ -147,7 +154,7 @@ bool ioserv_event(struct vdev *d, evtchn_port_t port);
 /* A served device; from_xs: declared by libxl in xenstore, else given on
  * the command line (a dom0less domain's). NULL if it could not start. */
 struct vdev *vdev_new(uint16_t domid, uint16_t devid, uint64_t base, uint32_t irq,
-		      const char *path, bool readonly, bool from_xs);
+		      const char *path, bool readonly, bool from_xs, bool grants);
 void xs_scan(void);
 void xs_check_domains(void);
 struct vdev *vdev_list(void);

@@ -84,7 +84,7 @@ static void drop(struct vdev *d, const char *why)
 }
 
 struct vdev *vdev_new(uint16_t domid, uint16_t devid, uint64_t base, uint32_t irq,
-		      const char *path, bool readonly, bool from_xs)
+		      const char *path, bool readonly, bool from_xs, bool grants)
 {
 	struct vdev *d = calloc(1, sizeof(*d));
 
@@ -98,7 +98,9 @@ struct vdev *vdev_new(uint16_t domid, uint16_t devid, uint64_t base, uint32_t ir
 	d->irq = irq;
 	d->from_xs = from_xs;
 	snprintf(d->name, sizeof(d->name), "d%u virtio-blk %u", domid, devid);
-	if (blk_open(d, path, readonly) || gmem_init(&d->mem, domid) || ioserv_start(d)) {
+	if (grants && !vbe.xgt)
+		vlog("%s: grants asked, but /dev/xen/gntdev is not there", d->name);
+	if (blk_open(d, path, readonly) || gmem_init(&d->mem, domid, grants) || ioserv_start(d)) {
 		gmem_release(&d->mem);
 		if (d->fd >= 0)
 			close(d->fd);
@@ -107,8 +109,8 @@ struct vdev *vdev_new(uint16_t domid, uint16_t devid, uint64_t base, uint32_t ir
 	}
 	d->next = devs;
 	devs = d;
-	vlog("%s: %s (%llu sectors%s)", d->name, path, (unsigned long long)d->sectors,
-	     d->readonly ? ", read-only" : "");
+	vlog("%s: %s (%llu sectors%s%s)", d->name, path, (unsigned long long)d->sectors,
+	     d->readonly ? ", read-only" : "", grants ? ", grant references only" : "");
 	return d;
 }
 
@@ -121,7 +123,8 @@ static void add(uint16_t domid, uint16_t devid)
 		vlog("d%u virtio-blk %u: backend directory incomplete (params %s, base %ld, irq %ld)",
 		     domid, devid, params ? params : "missing", base, irq);
 	else if (vdev_new(domid, devid, (uint64_t)base, (uint32_t)irq, params,
-			  !mode || strcmp(mode, "w"), true))
+			  !mode || strcmp(mode, "w"), true,
+			  key_num(domid, devid, "grant_usage", 0) == 1))
 		xs_write(vbe.xs, XBT_NULL, path_of(domid, devid, "state"), XS_INITWAIT, 1);
 	free(params);
 	free(mode);

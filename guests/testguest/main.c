@@ -382,6 +382,8 @@ void guest_main(const void *fdt)
 		mode_ioreq_backend();
 	else if (!strcmp(test, "ioreq_front"))
 		mode_ioreq_front();
+	else if (!strcmp(test, "virtio"))
+		mode_virtio();
 	else
 		say("unknown test '%s'", test);
 	hello_loop();

@@ -62,6 +62,8 @@ void mode_lifecycle_boot(void);
 /* ioreq.c: an ioreq server in dom0 serving a device of a domU */
 void mode_ioreq_backend(void);
 void mode_ioreq_front(void);
+/* virtio.c: a virtio-blk driver, well and badly behaved (grant=1: VirtIO-Grant) */
+void mode_virtio(void);
 /* What a vCPU started with CPU_ON(secondary_entry) runs; psci_secondary
  * when a test left it unset. */
 extern void (*secondary_hook)(uint64_t idx);
