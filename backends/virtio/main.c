@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * xenith-virtio [-v] [--disk domid=D,path=P[,base=B][,irq=I][,ro][,grant]]...
+ * xenith-virtio [-v] [--no-xenstore] [--disk domid=D,path=P[,base=B][,irq=I][,ro][,grant]]...
+ * xenith-virtio --probe-foreign D   (may this domain map domain D's RAM?)
  *
  * Serves the virtio disks libxl declares for this domain (vbe.h), and the
  * disks given with --disk: a dom0less domain's device of Xenith's
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "vbe.h"
@@ -36,7 +38,9 @@ void vlog(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int open_all(void)
+/* Xen's interfaces; xenstore unless told there is none (a domain
+ * without a store: libxenstore would wait for one for ever). */
+static int open_all(bool xenstore)
 {
 	char *dom;
 	unsigned int len;
@@ -45,12 +49,17 @@ static int open_all(void)
 	vbe.dm = xendevicemodel_open(NULL, 0);
 	vbe.fmem = xenforeignmemory_open(NULL, 0);
 	vbe.xgt = xengnttab_open(NULL, 0);   /* only grant devices need it */
-	vbe.xs = xs_open(0);
-	if (!vbe.xce || !vbe.dm || !vbe.fmem || !vbe.xs) {
-		vlog("cannot open the Xen interfaces (%s%s%s%s): %s", vbe.xce ? "" : "evtchn ",
+	vbe.xs = xenstore ? xs_open(0) : NULL;
+	if (!vbe.xce || !vbe.dm || !vbe.fmem) {
+		vlog("cannot open the Xen interfaces (%s%s%s): %s", vbe.xce ? "" : "evtchn ",
 		     vbe.dm ? "" : "devicemodel ", vbe.fmem ? "" : "foreignmemory ",
-		     vbe.xs ? "" : "xenstore", strerror(errno));
+		     strerror(errno));
 		return -1;
+	}
+	if (!vbe.xs) {
+		/* A driver domain without xenstore serves its --disk devices. */
+		vlog("no xenstore: serving the --disk devices only");
+		return 0;
 	}
 	dom = xs_read(vbe.xs, XBT_NULL, "domid", &len);
 	self_domid = dom ? (uint16_t)atoi(dom) : 0;
@@ -122,35 +131,67 @@ static int parse_disk(char *spec, unsigned int nth)
 	return 0;
 }
 
+/* --probe-foreign D: can this domain map domain D's first page of RAM
+ * (XENMEM_add_to_physmap_batch, gmfn_foreign)? A driver domain serving
+ * grant-only devices must not be able to. */
+static int probe_foreign(const char *arg)
+{
+	uint16_t d = (uint16_t)strtoul(arg, NULL, 0);
+	xen_pfn_t pfn = 0x40000;   /* GUEST_RAM0_BASE */
+	int err = 0;
+	void *p = xenforeignmemory_map(vbe.fmem, d, PROT_READ, 1, &pfn, &err);
+
+	if (p) {
+		xenforeignmemory_unmap(vbe.fmem, p, 1);
+		if (!err) {
+			vlog("foreign mapping of d%u: allowed", d);
+			return 0;
+		}
+	}
+	vlog("foreign mapping of d%u: refused (%s)", d, strerror(err ? -err : errno));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char watch[96];
 	unsigned int ndisks = 0;
 
-	if (open_all())
+	bool xenstore = true;
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--no-xenstore") || !strcmp(argv[i], "--probe-foreign"))
+			xenstore = false;
+	if (open_all(xenstore))
 		return 1;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-v")) {
+		if (!strcmp(argv[i], "--probe-foreign") && i + 1 < argc) {
+			return probe_foreign(argv[i + 1]);
+		} else if (!strcmp(argv[i], "--no-xenstore")) {
+			continue;
+		} else if (!strcmp(argv[i], "-v")) {
 			verbose = 1;
 		} else if (!strcmp(argv[i], "--disk") && i + 1 < argc &&
 			   !parse_disk(argv[++i], ndisks++)) {
 			continue;
 		} else {
-			fprintf(stderr, "usage: xenith-virtio [-v] "
+			fprintf(stderr, "usage: xenith-virtio [-v] [--no-xenstore] "
 				"[--disk domid=D,path=P[,base=B][,irq=I][,ro][,grant]]...\n");
 			return 2;
 		}
 	}
 	snprintf(watch, sizeof(watch), "/local/domain/%u/backend/virtio_disk", self_domid);
-	if (!xs_watch(vbe.xs, watch, "disks") || !xs_watch(vbe.xs, "@releaseDomain", "release")) {
+	if (vbe.xs && (!xs_watch(vbe.xs, watch, "disks") ||
+		       !xs_watch(vbe.xs, "@releaseDomain", "release"))) {
 		vlog("cannot watch xenstore: %s", strerror(errno));
 		return 1;
 	}
-	vlog("watching %s", watch);
+	if (vbe.xs)
+		vlog("watching %s", watch);
 	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = xenevtchn_fd(vbe.xce), .events = POLLIN },
-			{ .fd = xs_fileno(vbe.xs), .events = POLLIN },
+			{ .fd = vbe.xs ? xs_fileno(vbe.xs) : -1, .events = POLLIN },
 		};
 
 		if (poll(p, 2, -1) < 0 && errno != EINTR) {

@@ -131,7 +131,7 @@ static const uint8_t hypercalls[] = { 17, 12, 18, 20, 21, 24, 29, 32, 34 };
 
 /* Xenith's errno set (hyp/include/xenith/errno.h) and Xen's public one. */
 static const uint8_t errs_xenith[] = { 1, 2, 3, 5, 6, 7, 11, 12, 13, 14, 16,
-				       17, 19, 22, 28, 33, 38, 95 };
+				       17, 19, 22, 28, 33, 38, 61, 95 };
 static const uint8_t errs_xen[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
 	14, 16, 17, 18, 19, 21, 22, 23, 24, 28, 30, 31, 33, 34, 35, 36, 37, 38,
 	39, 61, 62, 74, 75, 84, 85, 88, 90, 95, 98, 99, 105, 106, 107, 110, 111 };

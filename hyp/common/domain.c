@@ -437,8 +437,11 @@ static void print_domain(const struct domain *d)
 	       (unsigned long long)d->p2m_pool.used,
 	       c->vpl011 ? ", vpl011" : "");
 	for (int i = 0; i < c->nr_virtio; i++)
-		printk("d%u: virtio-mmio device at 0x%llx, SPI %u: served by a backend in dom0\n",
-		       d->id, (unsigned long long)c->virtio[i].base, c->virtio[i].intid);
+		printk("d%u: virtio-mmio device at 0x%llx, SPI %u\n", d->id,
+		       (unsigned long long)c->virtio[i].base, c->virtio[i].intid);
+	if (c->has_dm)
+		printk("d%u: its device model may be d%u (xenith,device-model) besides dom0\n",
+		       d->id, c->dm_domid);
 	for (int i = 0; i < c->nr_static_mem; i++)
 		printk("d%u: static memory 0x%llx - 0x%llx (%llu KiB)\n", d->id,
 		       (unsigned long long)c->static_mem[i].base,

@@ -62,6 +62,17 @@ def settled(read, want, sh: Shell, seconds: float = 10.0):
     return got
 
 
+def check_free_back(read, before, sh: Shell, facts: Dict[str, object],
+                    errors: List[str]) -> None:
+    """After xl destroy: free memory (read()) back to `before`, in
+    facts["free_memory"]; an error appended otherwise."""
+    after = settled(read, before, sh)
+    facts["free_memory"] = (before, after)
+    if before is None or before != after:
+        errors.append("xl info free_memory %s MiB before xl create, %s after xl destroy"
+                      % (before, after))
+
+
 def toolstack_shell(con: Console, deadline: float) -> tuple:
     """Once dom0's init has started the toolstack, its shell on the
     console: (Shell, None), or (None, what went wrong)."""

@@ -18,8 +18,8 @@ import re
 import time
 from typing import Dict, List, Optional
 
-from dom0 import (DOM0_FORBID, DOM0_SMP, by_name, parse_xl_info, parse_xl_list,
-                  settled, toolstack_dom0, toolstack_shell, without_kernel_log)
+from dom0 import (DOM0_FORBID, DOM0_SMP, by_name, check_free_back, parse_xl_info,
+                  parse_xl_list, toolstack_dom0, toolstack_shell, without_kernel_log)
 from harness import Console, Result, Scenario, differing_facts, expect
 from linux import Shell
 
@@ -153,11 +153,7 @@ def _domu_interact(facts: Dict[str, object]):
                                    if l.startswith("/dev/loop")]
             if facts["loop_after"]:
                 errors.append("loop devices left after xl destroy: %r" % facts["loop_after"])
-            free_after = settled(free_mb, free_before, sh)
-            facts["free_memory"] = (free_before, free_after)
-            if free_before is None or free_before != free_after:
-                errors.append("xl info free_memory %s MiB before xl create, %s after xl destroy"
-                              % (free_before, free_after))
+            check_free_back(free_mb, free_before, sh, facts, errors)
             return "; ".join(errors) or None
         finally:
             facts["transcript"] = sh.transcript

@@ -19,8 +19,8 @@ import re
 import time
 from typing import Dict, List, Optional
 
-from dom0 import (DOM0_FORBID, DOM0_SMP, by_name, parse_xl_info, parse_xl_list,
-                  settled, toolstack_dom0, toolstack_shell, without_kernel_log)
+from dom0 import (DOM0_FORBID, DOM0_SMP, check_free_back, parse_xl_info, parse_xl_list,
+                  toolstack_dom0, toolstack_shell, without_kernel_log)
 from harness import Console, Expect, Scenario, expect
 from linux import Shell
 
@@ -95,11 +95,7 @@ def _interact(facts: Dict[str, object]):
             for pat in VBE_FACTS:
                 if not any(re.fullmatch(pat, l) for l in vbe):
                     errors.append("xenith-virtio did not log %r (its log: %r)" % (pat, vbe))
-            free_after = settled(free_mb, free_before, sh)
-            facts["free_memory"] = (free_before, free_after)
-            if free_before is None or free_before != free_after:
-                errors.append("xl info free_memory %s MiB before xl create, %s after xl destroy"
-                              % (free_before, free_after))
+            check_free_back(free_mb, free_before, sh, facts, errors)
             return "; ".join(errors) or None
         finally:
             facts["transcript"] = sh.transcript
@@ -275,3 +271,4 @@ def sc_virtio_hostile(kind: str) -> Scenario:
                     "by address or a reference never granted (error status, the page never "
                     "reaches the disk), a head beyond the queue, a looping chain, a request "
                     "without a status byte (the device asks for a reset, works after it)")
+

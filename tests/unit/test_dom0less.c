@@ -570,6 +570,34 @@ static void test_virtio(void)
 		add_virtio(f, "a", 0, 0, 40);
 		expect_dom_error(f, 0, "/chosen/domU1/a: interrupts: INTID 40 needs nr_spis of at least 9 (it is 4)");
 	});
+	CASE("device model of another domain", {
+		void *f = editable("dom0less");
+		int d2 = node(f, "/chosen/domU2");
+		uint32_t ph = fdt_get_max_phandle(f) + 1;
+		fdt_setprop_u32(f, d2, "phandle", ph);
+		fdt_setprop_u32(f, node(f, "/chosen/domU1"), "xenith,device-model", ph);
+		CHECK_EQ(parse(f), 2);
+		CHECK(cfg.dom[0].ok);
+		CHECK(cfg.dom[0].has_dm);
+		CHECK_EQ(cfg.dom[0].dm_domid, 2);
+		CHECK(!cfg.dom[1].has_dm);
+		free(f);
+	});
+	CASE("device model that is no domain", {
+		void *f = editable("dom0less");
+		uint32_t ph = fdt_get_max_phandle(f) + 1;
+		fdt_setprop_u32(f, node(f, "/chosen"), "phandle", ph);
+		fdt_setprop_u32(f, node(f, "/chosen/domU1"), "xenith,device-model", ph);
+		expect_dom_error(f, 0, "/chosen/domU1: xenith,device-model: the phandle names no xen,domain node");
+	});
+	CASE("device model of itself", {
+		void *f = editable("dom0less");
+		int d1 = node(f, "/chosen/domU1");
+		uint32_t ph = fdt_get_max_phandle(f) + 1;
+		fdt_setprop_u32(f, d1, "phandle", ph);
+		fdt_setprop_u32(f, d1, "xenith,device-model", ph);
+		expect_dom_error(f, 0, "/chosen/domU1: xenith,device-model: names the domain itself");
+	});
 	CASE("twelve virtio devices", {
 		void *f = editable("dom0less");
 		for (int i = 11; i >= 0; i--) {

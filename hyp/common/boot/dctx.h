@@ -57,6 +57,8 @@ int parse_sched_params(struct dctx *c);
 /* "xenith,virtio-mmio" children of c->d->node (virtio_cfg.c); after
  * nr_spis. 0, or -1 with the domain failed. */
 int parse_virtio(struct dctx *c);
+/* Every domain parsed: "xenith,device-model" phandles become domids. */
+void resolve_device_models(struct system_config *cfg);
 
 /* dom0 (dom0_cfg.c): fills d from the modules directly under /chosen and
  * the dom0_* options of the hypervisor command line. 0, or -1 with

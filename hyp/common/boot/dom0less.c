@@ -584,5 +584,6 @@ int config_parse(const void *fdt, const struct host_info *h,
 		c.d->domid = (uint32_t)(cfg->nr_domains - c.has_dom0); /* 0 is dom0's */
 		parse_domain(&c);
 	}
+	resolve_device_models(cfg);
 	return cfg->nr_domains;
 }

@@ -14,7 +14,11 @@
  *   };
  *
  * The guest's tree gets a standard "virtio,mmio" node there, as libxl
- * writes one for an xl-created guest. The device is served by a backend
+ * writes one for an xl-created guest. The domain node's
+ * "xenith,device-model = <&other>" names a domain (a driver domain) that
+ * may be this domain's device model besides the control domain: create
+ * ioreq servers for it, map their request pages and raise its SPIs, but
+ * not map its memory (VirtIO-Grant: the guest grants its buffers). The device is served by a backend
  * in dom0 through an ioreq server; until one claims the window, a vCPU
  * that touches it waits (common/ioreq/forward.c). Windows and SPIs are
  * those Xen reserves for virtio in a guest (public/arch-arm.h): device i
@@ -85,10 +89,47 @@ static int virtio_check(struct dctx *c, int node, unsigned int n)
 	return 0;
 }
 
+/* "xenith,device-model = <phandle>": another xen,domain node. */
+static int parse_device_model(struct dctx *c)
+{
+	struct domain_config *d = c->d;
+	uint32_t ph;
+	int n;
+
+	d->dm_node = -1;
+	d->has_dm = false;
+	if (!dt_has_prop(c->fdt, d->node, "xenith,device-model"))
+		return 0;
+	if (!dt_prop_u32(c->fdt, d->node, "xenith,device-model", &ph))
+		return DFAIL(c, "xenith,device-model", "one phandle expected");
+	n = dt_find_phandle(c->fdt, ph);
+	if (n < 0 || !dt_is_compatible(c->fdt, n, "xen,domain") ||
+	    dt_parent(c->fdt, n) != c->chosen)
+		return DFAIL(c, "xenith,device-model", "the phandle names no xen,domain node");
+	if (n == d->node)
+		return DFAIL(c, "xenith,device-model", "names the domain itself");
+	d->dm_node = n;
+	d->has_dm = true;
+	return 0;
+}
+
+void resolve_device_models(struct system_config *cfg)
+{
+	for (int i = 0; i < cfg->nr_domains; i++) {
+		struct domain_config *d = &cfg->dom[i];
+
+		for (int j = 0; d->has_dm && j < cfg->nr_domains; j++)
+			if (!cfg->dom[j].dom0 && cfg->dom[j].node == d->dm_node)
+				d->dm_domid = cfg->dom[j].domid;
+	}
+}
+
 int parse_virtio(struct dctx *c)
 {
 	struct domain_config *d = c->d;
 
+	if (parse_device_model(c))
+		return -1;
 	d->nr_virtio = 0;
 	for (int n = dt_first_child(c->fdt, d->node); n >= 0; n = dt_next_sibling(c->fdt, n)) {
 		struct virtio_mmio_cfg *v;

@@ -21,6 +21,11 @@ _Static_assert(sizeof(struct ioreq_server) + MAX_DOM_VCPUS * sizeof(uint32_t) <=
 	       "a server fits a page");
 _Static_assert(IOREQ_MAX_RANGES * sizeof(struct range) == PAGE_SIZE, "a range set is a page");
 
+bool ioreq_may_emulate(const struct domain *caller, const struct domain *d)
+{
+	return caller->is_control || (d->cfg->has_dm && d->cfg->dm_domid == caller->id);
+}
+
 void ioreq_domain_init(struct domain *d)
 {
 	spin_lock_init(&d->ioreq.lock, LOCK_IOREQ);

@@ -2,8 +2,8 @@
 /*
  * dm_op (hypercall 41): the device-model operations Xen 4.17 accepts on
  * Arm (xen/arch/arm/dm.c), in its order of checks: the buffers, the
- * target (-ESRCH, itself -EPERM), the privilege (the control domain, the
- * only device model Xenith has: XSM_DM_PRIV under the dummy policy), the
+ * target (-ESRCH, itself -EPERM), the privilege (XSM_DM_PRIV: the control
+ * domain, or the target's device-model domain, ioreq_may_emulate()), the
  * op header, the op's payload, the header's pad, then the op. Ops Xen has
  * only on x86 answer -EOPNOTSUPP, as there.
  */
@@ -163,7 +163,7 @@ int64_t do_dm_op(struct vcpu *v, uint16_t domid, uint64_t nr_bufs64, uint64_t bu
 	d = domain_get(domid);
 	if (!d)
 		return -XEN_ESRCH;
-	rc = v->dom->is_control ? run_op(v, d, &buf[0]) : -XEN_EPERM;
+	rc = ioreq_may_emulate(v->dom, d) ? run_op(v, d, &buf[0]) : -XEN_EPERM;
 	domain_put(d);
 	return rc;
 }

@@ -261,14 +261,19 @@ int64_t mem_acquire_resource(struct vcpu *v, uint64_t arg)
 		return -XEN_EINVAL;
 	if (domain_is_self(v->dom, r.domid))
 		return -XEN_EPERM;
+	if (r.type == XENMEM_resource_ioreq_server) {
+		/* XSM_DM_PRIV: the target's device model may map its
+		 * servers' pages, which the control domain may too. */
+		fd = domain_get(r.domid);
+		if (!fd)
+			return -XEN_ESRCH;
+		rc = ioreq_may_emulate(v->dom, fd) ? acquire_ioreq(v, fd, &r, arg) : -XEN_EPERM;
+		domain_put(fd);
+		return rc;
+	}
 	fd = get_target(v, r.domid, &rc);
 	if (!fd)
 		return rc;
-	if (r.type == XENMEM_resource_ioreq_server) {
-		rc = acquire_ioreq(v, fd, &r, arg);
-		put_target(v, fd);
-		return rc;
-	}
 	if (r.type != XENMEM_resource_grant_table) {
 		rc = -XEN_EOPNOTSUPP;   /* no vmtrace */
 	} else if (r.id != XENMEM_resource_grant_table_id_shared) {

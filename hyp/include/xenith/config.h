@@ -179,9 +179,15 @@ struct domain_config {
 	int nr_shm;
 	struct static_evtchn evtchn[MAX_DOM_EVTCHN];
 	int nr_evtchn;
-	/* "xenith,virtio-mmio" children: served by a backend in dom0. */
+	/* "xenith,virtio-mmio" children: served by a backend in dom0, or in
+	 * the domain "xenith,device-model" names (its node, then its domid
+	 * once every domain is parsed; has_dm false: only the control
+	 * domain may be this domain's device model). */
 	struct virtio_mmio_cfg virtio[MAX_DOM_VIRTIO];
 	int nr_virtio;
+	int dm_node;
+	bool has_dm;
+	uint32_t dm_domid;
 
 	/* Scheduling (docs/configuration.md): the pool, and the parameters
 	 * Xen 4.17 only offers through xl, in Xenith's own namespace. */

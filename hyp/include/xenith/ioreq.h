@@ -103,6 +103,12 @@ struct vcpu_io {
 	uint64_t value;
 };
 
+/* May caller be d's device model (dm_op, the ioreq resource)? The
+ * control domain, or the domain d's configuration names with
+ * "xenith,device-model" (Xen's XSM_DM_PRIV: privileged or d's
+ * device-model domain). Mapping d's memory is not part of it. */
+bool ioreq_may_emulate(const struct domain *caller, const struct domain *d);
+
 /* The device-model operations (common/xen/dm_op.c decodes them); caller
  * is the emulator domain, d the target. 0 or a negated Xen error. */
 int ioreq_create(struct domain *d, struct domain *caller, uint16_t *id);
