@@ -184,7 +184,8 @@ bool ioreq_forward(struct vcpu *v, const struct mmio_access *a, uint32_t arch)
 {
 	struct domain *d = v->dom;
 	uint8_t st = vcpu_io_state(v);
-	bool sent;
+	uint64_t last = a->addr + a->size - 1;
+	bool decl, sent;
 	int id;
 
 	/* Resumed before its answer or its backend (never expected): the
@@ -193,15 +194,17 @@ bool ioreq_forward(struct vcpu *v, const struct mmio_access *a, uint32_t arch)
 		wait_for_answer(v);
 		return true;
 	}
-	if (!__atomic_load_n(&d->ioreq.nr_enabled, __ATOMIC_ACQUIRE) &&
-	    !declared(d, a->addr, a->addr + a->size - 1))
+	/* The configuration is fixed: whether the window is declared is
+	 * read once, outside the lock. */
+	decl = declared(d, a->addr, last);
+	if (!decl && !__atomic_load_n(&d->ioreq.nr_enabled, __ATOMIC_ACQUIRE))
 		return false;
 	spin_lock(&d->ioreq.lock);
-	id = select_server(d, a->addr, a->addr + a->size - 1);
+	id = select_server(d, a->addr, last);
 	if (id >= 0) {
 		sent = send(v, a, arch, id);
 	} else {
-		sent = declared(d, a->addr, a->addr + a->size - 1);
+		sent = decl;
 		if (sent)
 			park(v, a);
 	}
