@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Builds the test initramfs: Debian's busybox-static:arm64 (from cache/,
 # see scripts/setup.sh --linux), Debian's xen-blkfront module (its init
-# loads it when the command line says xenith.pv), its virtio_mmio and
-# virtio_blk modules (xenith.virtio) and guests/initramfs/init, as a
+# loads it when the command line says xenith.pv), its virtio_mmio,
+# virtio_blk (xenith.virtio) and virtio_console (xenith.vconsole) modules
+# and guests/initramfs/init, as a
 # gzipped newc cpio at $O/initramfs.cpio.gz (O defaults to build/).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,7 +14,8 @@ BB=$CACHE/busybox/bin/busybox
 OUT=$O/initramfs.cpio.gz
 [ -x "$BB" ] || { echo "mkinitramfs: $BB missing: run scripts/setup.sh --linux" >&2; exit 1; }
 # Debian's modules the init may load (their directory under kernel/).
-MODULES="drivers/block/xen-blkfront drivers/virtio/virtio_mmio drivers/block/virtio_blk"
+MODULES="drivers/block/xen-blkfront drivers/virtio/virtio_mmio drivers/block/virtio_blk
+	drivers/char/virtio_console"
 mod_file() { # mod_file PATH: the .ko (maybe .ko.xz) of the newest kernel
 	ls "$CACHE"/linux/lib/modules/*/kernel/"$1".ko* 2>/dev/null | sort | tail -n1 || true
 }

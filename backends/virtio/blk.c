@@ -38,7 +38,7 @@ struct blk_hdr {
 	uint64_t sector;
 };
 
-int blk_open(struct vdev *d, const char *path, bool readonly)
+static int blk_open(struct vdev *d, const char *path, bool readonly)
 {
 	struct stat st;
 	uint64_t bytes;
@@ -46,6 +46,8 @@ int blk_open(struct vdev *d, const char *path, bool readonly)
 	d->fd = open(path, readonly ? O_RDONLY : O_RDWR);
 	if (d->fd < 0 || fstat(d->fd, &st)) {
 		vlog("%s: cannot open %s: %m", d->name, path);
+		if (d->fd >= 0)
+			close(d->fd);
 		return -1;
 	}
 	bytes = (uint64_t)st.st_size;
@@ -55,7 +57,16 @@ int blk_open(struct vdev *d, const char *path, bool readonly)
 	d->extra_features = readonly ? F_RO : 0;
 	d->sectors = bytes / 512;
 	snprintf(d->path, sizeof(d->path), "%s", path);
+	snprintf(d->what, sizeof(d->what), "%s (%llu sectors%s)", path,
+		 (unsigned long long)d->sectors, readonly ? ", read-only" : "");
 	return 0;
+}
+
+static void blk_close(struct vdev *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
 }
 
 static uint64_t config_read(struct vdev *d, uint64_t off, unsigned int size)
@@ -166,9 +177,12 @@ static void notify(struct vdev *d, unsigned int qi)
 }
 
 const struct vdev_ops blk_ops = {
+	.kind = "virtio-blk",
 	.device_id = 2,
 	.features = F_SEG_MAX | F_BLK_SIZE | F_FLUSH,
 	.nr_queues = 1,
 	.config_read = config_read,
 	.notify = notify,
+	.open = blk_open,
+	.close = blk_close,
 };

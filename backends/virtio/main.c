@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * xenith-virtio [-v] [--no-xenstore] [--disk domid=D,path=P[,base=B][,irq=I][,ro][,grant]]...
+ *               [--console domid=D[,log=F][,base=B][,irq=I][,grant]]...
  * xenith-virtio --probe-foreign D   (may this domain map domain D's RAM?)
  *
  * Serves the virtio disks libxl declares for this domain (vbe.h), and the
@@ -10,7 +11,9 @@
  * (VirtIO-Grant), the device takes only grant references from the
  * driver and maps nothing else of the guest; a disk libxl declares gets
  * it when its backend directory has grant_usage = 1 (Xen 4.18's key;
- * libxl 4.17 writes none). Runs until killed; logs go to stderr.
+ * libxl 4.17 writes none). --console serves a virtio-console on a pty
+ * (console.c); libxl 4.17 declares no virtio console, so it comes only
+ * from the command line. Runs until killed; logs go to stderr.
  */
 #include <errno.h>
 #include <poll.h>
@@ -93,9 +96,12 @@ static void on_watch(void)
 	free(w);
 }
 
-/* --disk domid=D,path=P[,base=B][,irq=I][,ro] (values in C notation). */
-static int parse_disk(char *spec, unsigned int nth)
+/* --disk domid=D,path=P[,base=B][,irq=I][,ro][,grant] and
+ * --console domid=D[,log=F][,base=B][,irq=I][,grant] (values in C
+ * notation): a device a dom0less domain's tree declares. */
+static int parse_dev(char *spec, unsigned int nth, const struct vdev_ops *ops)
 {
+	bool disk = ops == &blk_ops;
 	long domid = -1;
 	unsigned long long base = 0x2000000;
 	unsigned long irq = 33;
@@ -109,25 +115,25 @@ static int parse_disk(char *spec, unsigned int nth)
 			*v++ = '\0';
 		if (!strcmp(kv, "domid") && v)
 			domid = strtol(v, NULL, 0);
-		else if (!strcmp(kv, "path") && v)
+		else if (!strcmp(kv, disk ? "path" : "log") && v)
 			path = v;
 		else if (!strcmp(kv, "base") && v)
 			base = strtoull(v, NULL, 0);
 		else if (!strcmp(kv, "irq") && v)
 			irq = strtoul(v, NULL, 0);
-		else if (!strcmp(kv, "ro") && !v)
+		else if (disk && !strcmp(kv, "ro") && !v)
 			ro = true;
 		else if (!strcmp(kv, "grant") && !v)
 			grants = true;
 		else
 			return -1;
 	}
-	if (domid < 1 || domid >= 0x7ff0 || !path || base % VBE_WINDOW || irq < 32)
+	if (domid < 1 || domid >= 0x7ff0 || (disk && !path) || base % VBE_WINDOW || irq < 32)
 		return -1;
 	/* Its "devid" is only a name: 0x7000 and up, apart from libxl's. */
-	if (!vdev_new((uint16_t)domid, (uint16_t)(0x7000 + nth), base, (uint32_t)irq, path, ro,
-		      false, grants))
-		vlog("d%ld: the disk %s could not be served", domid, path);
+	if (!vdev_new(ops, (uint16_t)domid, (uint16_t)(0x7000 + nth), base, (uint32_t)irq,
+		      path ? path : "", ro, false, grants))
+		vlog("d%ld: the %s %s could not be served", domid, ops->kind, path ? path : "");
 	return 0;
 }
 
@@ -152,10 +158,45 @@ static int probe_foreign(const char *arg)
 	return 0;
 }
 
+#define MAX_POLL 64
+
+/* One poll() over the event channels, xenstore and the devices' own
+ * descriptors (a console's pty), and what became ready: 0, or -1. */
+static int wait_once(void)
+{
+	struct pollfd p[MAX_POLL] = {
+		{ .fd = xenevtchn_fd(vbe.xce), .events = POLLIN },
+		{ .fd = vbe.xs ? xs_fileno(vbe.xs) : -1, .events = POLLIN },
+	};
+	struct vdev *who[MAX_POLL] = { NULL };
+	unsigned int n = 2;
+
+	for (struct vdev *d = vdev_list(); d && n < MAX_POLL; d = d->next)
+		if (d->ops->poll_fd && (p[n].fd = d->ops->poll_fd(d)) >= 0) {
+			p[n].events = POLLIN;
+			who[n++] = d;
+		}
+	if (poll(p, n, -1) < 0 && errno != EINTR) {
+		vlog("poll: %s", strerror(errno));
+		return -1;
+	}
+	if (p[0].revents & POLLIN)
+		on_event();
+	if (p[1].revents & POLLIN)
+		on_watch();
+	/* A device the events above dropped is no longer listed: serve only
+	 * those still there. */
+	for (unsigned int i = 2; i < n; i++)
+		for (struct vdev *d = vdev_list(); d; d = d->next)
+			if (d == who[i] && (p[i].revents & POLLIN))
+				d->ops->on_input(d);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char watch[96];
-	unsigned int ndisks = 0;
+	unsigned int ndevs = 0;
 
 	bool xenstore = true;
 
@@ -172,11 +213,15 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "-v")) {
 			verbose = 1;
 		} else if (!strcmp(argv[i], "--disk") && i + 1 < argc &&
-			   !parse_disk(argv[++i], ndisks++)) {
+			   !parse_dev(argv[++i], ndevs++, &blk_ops)) {
+			continue;
+		} else if (!strcmp(argv[i], "--console") && i + 1 < argc &&
+			   !parse_dev(argv[++i], ndevs++, &console_ops)) {
 			continue;
 		} else {
 			fprintf(stderr, "usage: xenith-virtio [-v] [--no-xenstore] "
-				"[--disk domid=D,path=P[,base=B][,irq=I][,ro][,grant]]...\n");
+				"[--disk domid=D,path=P[,base=B][,irq=I][,ro][,grant]]... "
+				"[--console domid=D[,log=F][,base=B][,irq=I][,grant]]...\n");
 			return 2;
 		}
 	}
@@ -188,19 +233,7 @@ int main(int argc, char **argv)
 	}
 	if (vbe.xs)
 		vlog("watching %s", watch);
-	for (;;) {
-		struct pollfd p[2] = {
-			{ .fd = xenevtchn_fd(vbe.xce), .events = POLLIN },
-			{ .fd = vbe.xs ? xs_fileno(vbe.xs) : -1, .events = POLLIN },
-		};
-
-		if (poll(p, 2, -1) < 0 && errno != EINTR) {
-			vlog("poll: %s", strerror(errno));
+	for (;;)
+		if (wait_once())
 			return 1;
-		}
-		if (p[0].revents & POLLIN)
-			on_event();
-		if (p[1].revents & POLLIN)
-			on_watch();
-	}
 }

@@ -96,6 +96,7 @@ int vq_push(struct gmem *g, struct vq *q, uint16_t head, uint32_t written);
 /* ---- devices (mmio.c: the transport; blk.c: the disk) ---- */
 struct vdev;
 struct vdev_ops {
+	const char *kind;          /* "virtio-blk": names the device in messages */
 	uint32_t device_id;
 	uint64_t features;         /* device-specific feature bits */
 	unsigned int nr_queues;
@@ -103,6 +104,14 @@ struct vdev_ops {
 	uint64_t (*config_read)(struct vdev *d, uint64_t off, unsigned int size);
 	/* The driver notified queue q: process what it made available. */
 	void (*notify)(struct vdev *d, unsigned int q);
+	/* Opens the device's back end (a disk's file, a console's pty): 0 or
+	 * -1 (logged). close undoes it. */
+	int (*open)(struct vdev *d, const char *arg, bool readonly);
+	void (*close)(struct vdev *d);
+	/* A descriptor the main loop polls for the device (-1: none now), and
+	 * what to do when it is readable. Optional. */
+	int (*poll_fd)(struct vdev *d);
+	void (*on_input)(struct vdev *d);
 };
 
 struct vdev {
@@ -111,6 +120,7 @@ struct vdev {
 	uint32_t irq;
 	const struct vdev_ops *ops;
 	char name[48];             /* "d3 virtio-blk 51712" for messages */
+	char what[320];            /* what ops->open made of its argument, for the log */
 	/* the ioreq server */
 	ioservid_t ioserv;
 	bool have_server;
@@ -129,6 +139,12 @@ struct vdev {
 	bool readonly;
 	uint64_t sectors;
 	char path[256];
+	/* the console: a pty whose slave users open (the daemon keeps the
+	 * slave open too, so the master never hangs up), guest output also
+	 * appended to a log file; input waits in `in` for receive buffers */
+	int pty, pty_slave, logfd;
+	char in[256];
+	size_t in_len;
 	bool from_xs;              /* declared by libxl (else on the command line) */
 	struct vdev *next;
 };
@@ -142,7 +158,8 @@ void vdev_interrupt(struct vdev *d);
 void vdev_needs_reset(struct vdev *d, const char *why);
 
 extern const struct vdev_ops blk_ops;
-int blk_open(struct vdev *d, const char *path, bool readonly);
+/* console.c: virtio-console (one port) on a pty; arg: a log file or "". */
+extern const struct vdev_ops console_ops;
 
 /* ---- the ioreq server of a device (ioserv.c) ---- */
 int ioserv_start(struct vdev *d);
@@ -152,9 +169,11 @@ bool ioserv_event(struct vdev *d, evtchn_port_t port);
 
 /* ---- devices libxl declares (xs.c) ---- */
 /* A served device; from_xs: declared by libxl in xenstore, else given on
- * the command line (a dom0less domain's). NULL if it could not start. */
-struct vdev *vdev_new(uint16_t domid, uint16_t devid, uint64_t base, uint32_t irq,
-		      const char *path, bool readonly, bool from_xs, bool grants);
+ * the command line (a dom0less domain's). arg is what ops->open takes.
+ * NULL if it could not start. */
+struct vdev *vdev_new(const struct vdev_ops *ops, uint16_t domid, uint16_t devid,
+		      uint64_t base, uint32_t irq, const char *arg, bool readonly,
+		      bool from_xs, bool grants);
 void xs_scan(void);
 void xs_check_domains(void);
 struct vdev *vdev_list(void);

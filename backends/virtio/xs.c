@@ -75,16 +75,16 @@ static void drop(struct vdev *d, const char *why)
 	vlog("%s: stopped (%s)", d->name, why);
 	ioserv_stop(d);
 	gmem_release(&d->mem);
-	if (d->fd >= 0)
-		close(d->fd);
+	d->ops->close(d);
 	for (pp = &devs; *pp != d; pp = &(*pp)->next)
 		;
 	*pp = d->next;
 	free(d);
 }
 
-struct vdev *vdev_new(uint16_t domid, uint16_t devid, uint64_t base, uint32_t irq,
-		      const char *path, bool readonly, bool from_xs, bool grants)
+struct vdev *vdev_new(const struct vdev_ops *ops, uint16_t domid, uint16_t devid,
+		      uint64_t base, uint32_t irq, const char *arg, bool readonly,
+		      bool from_xs, bool grants)
 {
 	struct vdev *d = calloc(1, sizeof(*d));
 
@@ -92,25 +92,27 @@ struct vdev *vdev_new(uint16_t domid, uint16_t devid, uint64_t base, uint32_t ir
 		return NULL;
 	d->domid = domid;
 	d->devid = devid;
-	d->fd = -1;
-	d->ops = &blk_ops;
+	d->fd = d->pty = d->pty_slave = d->logfd = -1;
+	d->ops = ops;
 	d->base = base;
 	d->irq = irq;
 	d->from_xs = from_xs;
-	snprintf(d->name, sizeof(d->name), "d%u virtio-blk %u", domid, devid);
+	snprintf(d->name, sizeof(d->name), "d%u %s %u", domid, ops->kind, devid);
 	if (grants && !vbe.xgt)
 		vlog("%s: grants asked, but /dev/xen/gntdev is not there", d->name);
-	if (blk_open(d, path, readonly) || gmem_init(&d->mem, domid, grants) || ioserv_start(d)) {
+	if (ops->open(d, arg, readonly)) {
+		free(d);
+		return NULL;
+	}
+	if (gmem_init(&d->mem, domid, grants) || ioserv_start(d)) {
 		gmem_release(&d->mem);
-		if (d->fd >= 0)
-			close(d->fd);
+		ops->close(d);
 		free(d);
 		return NULL;
 	}
 	d->next = devs;
 	devs = d;
-	vlog("%s: %s (%llu sectors%s%s)", d->name, path, (unsigned long long)d->sectors,
-	     d->readonly ? ", read-only" : "", grants ? ", grant references only" : "");
+	vlog("%s: %s%s", d->name, d->what, grants ? ", grant references only" : "");
 	return d;
 }
 
@@ -122,7 +124,7 @@ static void add(uint16_t domid, uint16_t devid)
 	if (!params || base < 0 || irq < 32 || base % VBE_WINDOW)
 		vlog("d%u virtio-blk %u: backend directory incomplete (params %s, base %ld, irq %ld)",
 		     domid, devid, params ? params : "missing", base, irq);
-	else if (vdev_new(domid, devid, (uint64_t)base, (uint32_t)irq, params,
+	else if (vdev_new(&blk_ops, domid, devid, (uint64_t)base, (uint32_t)irq, params,
 			  !mode || strcmp(mode, "w"), true,
 			  key_num(domid, devid, "grant_usage", 0) == 1))
 		xs_write(vbe.xs, XBT_NULL, path_of(domid, devid, "state"), XS_INITWAIT, 1);

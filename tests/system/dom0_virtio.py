@@ -124,6 +124,10 @@ def sc_dom0_virtio_disk(kind: str) -> Scenario:
 # ---------------------------------------------------------------------------
 DOM0LESS_DISK = "/var/lib/xen/images/dom0less-1.img"
 DOM0LESS_VIRTIO_NODE = 'virtio@2000000 { compatible = "xenith,virtio-mmio"; };'
+# The second slot (defaults: 0x2000200, SPI 34): d1's virtio console.
+DOM0LESS_CONSOLE_NODE = 'virtio@2000200 { compatible = "xenith,virtio-mmio"; };'
+CONSOLE_LOG = "/var/log/xen/console/virtio-1.log"
+PONG = "XENITH-PONG-4711"
 
 
 def _dom0less_interact(facts: Dict[str, object]):
@@ -155,21 +159,48 @@ def _dom0less_interact(facts: Dict[str, object]):
                     r"2 vCPUs, ioreq server 0")
             if not any(re.fullmatch(want, l) for l in vbe):
                 return "xenith-virtio did not log %r (its log: %r)" % (want, vbe)
-            return None
+            return _console_round_trip(con, sh, deadline, vbe, facts)
         finally:
             facts["transcript"] = sh.transcript
     return interact
+
+
+def _console_round_trip(con: Console, sh: Shell, deadline: float, vbe: List[str],
+                        facts: Dict[str, object]) -> Optional[str]:
+    """d1's virtio console: its hello is in the guest log, and a line
+    written to the pty the daemon named comes out of d1's hvc."""
+    pty = None
+    for l in vbe:
+        m = re.fullmatch(r"xenith-virtio: d1 virtio-console 28673: pty (/dev/pts/\d+), log " +
+                         re.escape(CONSOLE_LOG), l)
+        pty = m.group(1) if m else pty
+    if not pty:
+        return "xenith-virtio did not log d1's console pty (its log: %r)" % vbe
+    while time.monotonic() < deadline - 20 and \
+            not any("XENITH-INIT: virtio console /dev/hvc" in l for l in con.lines):
+        con.pump(0.5)
+    out = sh.run("grep -c 'XENITH-VCON: hello from .* on /dev/hvc' %s" % CONSOLE_LOG,
+                 timeout=10) or []
+    facts["console_log_hello"] = out
+    if not out or out[0].strip() != "1":
+        return "d1's hello is not in %s once (grep -c said %r)" % (CONSOLE_LOG, out)
+    sh.run("echo %s >%s" % (PONG, pty), timeout=10)
+    while time.monotonic() < deadline - 5:
+        if any("XENITH-INIT: virtio console read '%s'" % PONG in l for l in con.lines):
+            return None
+        con.pump(0.5)
+    return "d1 never read %s from its virtio console" % PONG
 
 
 def sc_dom0less_virtio(kind: str) -> Scenario:
     from scenarios import COMMON_FORBID
     from linux import XEN_GUEST_BOOTARGS, linux_domain
     facts: Dict[str, object] = {}
-    domu = linux_domain(XEN_GUEST_BOOTARGS + " xenith.virtio", None, cpus=2,
+    domu = linux_domain(XEN_GUEST_BOOTARGS + " xenith.virtio xenith.vconsole", None, cpus=2,
                         memory_kb=256 * 1024)
-    domu.children = [DOM0LESS_VIRTIO_NODE]
+    domu.children = [DOM0LESS_VIRTIO_NODE, DOM0LESS_CONSOLE_NODE]
     dom0 = toolstack_dom0()
-    dom0.bootargs += " xenith.vdisk=1"
+    dom0.bootargs += " xenith.vdisk=1 xenith.vconsole=1,base=0x2000200,irq=34"
     return Scenario(
         "dom0less_virtio", [domu],
         dom0=dom0,
@@ -179,14 +210,19 @@ def sc_dom0less_virtio(kind: str) -> Scenario:
                  expect(r"XENITH-INIT: loaded virtio_mmio", 1, after="dom0"),
                  expect(r"XENITH-INIT: virtio disk vda 16384 sectors, "
                         r"label 'XENITH-DOM0LESS-LABEL'", 1),
-                 expect(r"XENITH-INIT: virtio pattern [0-9a-f]{32} read back", 1)],
-        forbid=COMMON_FORBID + DOM0_FORBID + [Expect(r"virtio pattern differs|vda missing")],
+                 expect(r"XENITH-INIT: virtio pattern [0-9a-f]{32} read back", 1),
+                 expect(r"XENITH-INIT: loaded virtio_console", 1),
+                 expect(r"XENITH-INIT: virtio console read '%s'" % PONG, 1)],
+        forbid=COMMON_FORBID + DOM0_FORBID + [Expect(r"virtio pattern differs|vda missing|"
+                                                     r"virtio console missing")],
         smp=DOM0_SMP, mem_mb=1024, timeout=150,
         interact=_dom0less_interact(facts), facts=facts,
         description="a dom0less Debian Linux with a virtio-mmio disk (Xenith's "
                     "xenith,virtio-mmio binding): its virtio_mmio probe waits in the "
                     "hypervisor until xenith-virtio in dom0 serves the device, then finds "
-                    "/dev/vda, writes 1 MiB and reads it back; dom0 finds it in the file")
+                    "/dev/vda, writes 1 MiB and reads it back; dom0 finds it in the file. "
+                    "Its virtio console: its hello reaches dom0's log, a line written to "
+                    "the daemon's pty reaches the guest")
 
 
 # ---------------------------------------------------------------------------
