@@ -21,7 +21,7 @@ from typing import Dict, List, Optional
 
 from dom0 import (DOM0_FORBID, DOM0_SMP, check_free_back, parse_xl_info, parse_xl_list,
                   toolstack_dom0, toolstack_shell, without_kernel_log)
-from harness import Console, Expect, Scenario, expect
+from harness import Console, Domain, Expect, Scenario, expect
 from linux import Shell
 
 DOMU = "virtio"
@@ -308,3 +308,46 @@ def sc_virtio_hostile(kind: str) -> Scenario:
                     "reaches the disk), a head beyond the queue, a looping chain, a request "
                     "without a status byte (the device asks for a reset, works after it)")
 
+
+# ---------------------------------------------------------------------------
+# driver_domain_virtio: VirtIO-Grant with the backend in a driver domain
+# that is not dom0
+# ---------------------------------------------------------------------------
+def sc_driver_domain_virtio(kind: str) -> Scenario:
+    """No dom0: d1 is Debian's Linux booted from dom0's filesystem as a
+    driver domain, named by d2 as its device model; it serves d2's virtio
+    disk with grant references only and may not map d2's memory."""
+    from scenarios import COMMON_FORBID, tg
+    from dom0 import dom0_ramdisk
+    from linux import linux_kernel
+    drv = Domain(kernel=linux_kernel(), ramdisk=dom0_ramdisk(), memory_kb=384 * 1024, cpus=2,
+                 bootargs="console=ttyAMA0 xen_privcmd.unrestricted=1 xenith.vdisk=2,grant "
+                          "xenith.probe_foreign=2", label="drv",
+                 extra={"xen,enhanced": '"no-xenstore"'})
+    granter = tg("granter", "virtio", args="grant=1 backend=1",
+                 children=[DOM0LESS_VIRTIO_NODE], extra={"xenith,device-model": "<&drv>"})
+    exp = [expect(r"XENITH-DOM0: not dom0 .*toolstack not started", 1, label="drv"),
+           expect(r"xenith-virtio: foreign mapping of d2: refused "
+                  r"\(Operation not permitted\)", 1),
+           expect(r"XENITH-DOM0: virtio backend started", 1),
+           expect(r"XENITH-VBE: xenith-virtio: d2 virtio-blk 28672: serving 0x2000000-0x20001ff, "
+                  r"SPI 33, 1 vCPUs, ioreq server 0", 1),
+           expect(r"XENITH-VBE: xenith-virtio: d2 virtio-blk 28672: .* grant references only", 1),
+           expect(r"granter: virtio: device at 0x2000000 magic 0x74726976 version 2 id 2$", 2),
+           expect(r"granter: virtio: capacity 16384 sectors, grant references$", 2),
+           expect(r"granter: virtio: label 'XENITH-DOM0LESS-LABEL'$", 2),
+           expect(r"granter: VIRTIO DONE$", 2),
+           expect(r"XENITH-VBE: xenith-virtio: d2: grant 200 could not be mapped", 1)]
+    exp += [expect(r"granter: virtio: %s = %s$" % (re.escape(what), st), 2)
+            for what, st in VIRTIO_CASES + GRANT_CASES]
+    return Scenario(
+        "driver_domain_virtio", [drv, granter],
+        expects=exp,
+        forbid=COMMON_FORBID + [Expect(r"virtio: .*BAD"), Expect(r"foreign mapping of d2: allowed"),
+                                Expect(r"insmod .* failed")],
+        smp=2, mem_mb=1024, timeout=150,
+        description="VirtIO-Grant with the backend in a driver domain that is not dom0 and has "
+                    "no xenstore: d1 (Debian's Linux, xen_privcmd.unrestricted=1) is named by "
+                    "d2's xenith,device-model; its foreign mapping of d2 is refused, xenith-virtio "
+                    "there serves d2's bare-metal driver with grant references only, and the "
+                    "hostile requests (ungranted page, unknown reference, bad queues) get errors")

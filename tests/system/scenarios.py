@@ -21,7 +21,8 @@ from dom0 import (sc_dom0_privcmd_fuzz, sc_dom0_toolstack, sc_dom0_xl,
 from dom0_linux import sc_dom0_linux
 from dom0_domu import sc_dom0_linux_domu
 from dom0_bad import sc_dom0_xl_bad
-from dom0_virtio import sc_dom0_virtio_disk, sc_dom0less_virtio, sc_virtio_hostile
+from dom0_virtio import (sc_dom0_virtio_disk, sc_dom0less_virtio, sc_driver_domain_virtio,
+                         sc_virtio_hostile)
 
 # Lines that must never appear in any scenario.
 COMMON_FORBID = [
@@ -2161,6 +2162,7 @@ SCENARIOS: Dict[str, tuple] = {
     "dom0less_virtio": (sc_dom0less_virtio, {"xenith"}),
     # Bare-metal virtio-blk drivers, hostile, and VirtIO-Grant (dom0_virtio.py).
     "virtio_hostile": (sc_virtio_hostile, {"xenith"}),
+    "driver_domain_virtio": (sc_driver_domain_virtio, {"xenith"}),
     # Xen 4.17 panics on these (or, for vCPUs, overcommits): Xenith only.
     "bad_dt_overlap": (sc_bad_dt_overlap, {"xenith"}),
     # Xen 4.17 allows more vCPUs than CPUs too, but needs icount-friendly
