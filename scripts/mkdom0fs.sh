@@ -202,9 +202,18 @@ KERNEL=$(ls "$CACHE"/linux/boot/vmlinuz-"$KVER" 2>/dev/null || true)
 VBE=$O/backends/xenith-virtio
 make -s -C "$ROOT/backends/virtio" O="$O" SYSROOT="$FS" ||
 	die "building backends/virtio failed"
+# The domU's block benchmark (bench/blk_bench.py): static, on the
+# packages' C library.
+BLKB=$O/guests/blkbench
+if [ ! -f "$BLKB" ] || [ "$ROOT/guests/domu/blkbench.c" -nt "$BLKB" ]; then
+	mkdir -p "$O/guests"
+	"${CROSS_COMPILE:-aarch64-linux-gnu-}gcc" --sysroot="$FS" -static -s -O2 -Wall -Wextra \
+		-Werror -o "$BLKB" "$ROOT/guests/domu/blkbench.c" ||
+		die "building guests/domu/blkbench.c failed"
+fi
 inputs=("$BB" "$STAMP" "$0" "$SRC/init" "$SRC/tiny.cfg" "$SRC/linux.cfg" "$KERNEL"
 	"$ROOT/guests/domu/init" "$MODROOT/modules.order" "$SRC"/bad/*.cfg "$SRC/xl-bench"
-	"$SRC/virtio.cfg" "$VBE")
+	"$SRC/virtio.cfg" "$VBE" "$BLKB" "$SRC"/blkbench*.cfg "$SRC/blk-bench")
 [ -f "$TG" ] && inputs+=("$TG")
 [ -f "$FUZZ" ] && inputs+=("$FUZZ")
 if [ -f "$OUT" ]; then
@@ -310,6 +319,7 @@ D=$tmp/domu
 mkdir -p "$D"/{bin,proc,sys,dev,tmp,lib/modules}
 cp "$BB" "$D/bin/busybox"
 cp "$ROOT/guests/domu/init" "$D/init"
+cp "$BLKB" "$D/bin/blkbench"
 chmod 755 "$D/init" "$D/bin/busybox"
 modorder=()
 MODDIR=$D/lib/modules
@@ -339,6 +349,10 @@ fi
 # The wall-clock xl create/destroy figures of `make bench`.
 cp "$SRC/xl-bench" "$R/usr/bin/xl-bench"
 chmod 755 "$R/usr/bin/xl-bench"
+# The block rows: the guests and their driver (bench/blk_bench.py).
+cp "$SRC/blk-bench" "$R/usr/bin/blk-bench"
+chmod 755 "$R/usr/bin/blk-bench"
+cp "$SRC"/blkbench*.cfg "$R/etc/xen/"
 # A hostile dom0 process for the privcmd fuzz scenario.
 [ -f "$FUZZ" ] && cp "$FUZZ" "$R/usr/bin/privcmd-fuzz"
 

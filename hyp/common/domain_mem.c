@@ -210,9 +210,7 @@ bool domain_free_memory(struct domain *d, unsigned int *budget)
 		heap_free_page(d->shared_info_pa);
 	d->shared_info_pa = 0;
 	ioreq_free_pages(d);
-	if (d->maptrack)
-		heap_free_page((uint64_t)(uintptr_t)d->maptrack);
-	d->maptrack = NULL;
+	gnttab_free_maptrack(d);
 	/* Boot RAM from the allocator (not static memory, which stays
 	 * reserved) and the boot P2M pool's range. */
 	if (!d->cfg->nr_static_mem)

@@ -431,6 +431,8 @@ static int64_t build(struct domain *d, struct xen_domctl_createdomain *c, int po
 	    max_gnt > GNTTAB_MAX_FRAMES || max_mt > DEFAULT_MAX_MAPTRACK_FRAMES)
 		return -XEN_EINVAL;
 	d->gnttab.max_frames = (unsigned int)max_gnt;
+	d->maptrack_limit = (uint32_t)max_mt * 512;   /* Xen's handles per frame */
+	d->maptrack_limit_set = true;
 	/* Xen's cpupool_add_domain(). */
 	if (pool < 0)
 		return -XEN_ESRCH;

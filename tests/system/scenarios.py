@@ -19,7 +19,7 @@ from linux import (sc_linux_enhanced_enabled, sc_linux_plain, sc_linux_xen_guest
 from dom0 import (sc_dom0_privcmd_fuzz, sc_dom0_toolstack, sc_dom0_xl,
                   sc_dom0less_xenstore)
 from dom0_linux import sc_dom0_linux
-from dom0_domu import sc_dom0_linux_domu
+from dom0_domu import sc_dom0_blk_direct, sc_dom0_linux_domu
 from dom0_bad import sc_dom0_xl_bad
 from dom0_virtio import (sc_dom0_virtio_disk, sc_dom0less_virtio, sc_driver_domain_virtio,
                          sc_virtio_hostile)
@@ -2244,6 +2244,8 @@ SCENARIOS: Dict[str, tuple] = {
     "dom0_linux_domu": (sc_dom0_linux_domu, {"xen", "xenith"}),
     # Bad xl.cfg files through xl, compared word for word (dom0_bad.py).
     "dom0_xl_bad": (sc_dom0_xl_bad, {"xen", "xenith"}),
+    # Large direct I/O through blkback: the maptrack grows (dom0_domu.py).
+    "dom0_blk_direct": (sc_dom0_blk_direct, {"xen", "xenith"}),
 }
 
 # Scenarios that, in a run against Xenith, first run under Xen 4.17 as the
@@ -2252,7 +2254,7 @@ SCENARIOS: Dict[str, tuple] = {
 XEN_REFERENCE = ["two_guests", "idle_wfi", "evtchn_isolation", "linux_xen_guest",
                  "sched_overcommit", "scale_fair8", "static_evtchn", "dom0_linux", "dom0_xl",
                  "dom0less_xenstore", "grant_pair", "dom0_toolstack", "dom0_linux_domu",
-                 "dom0_xl_bad"]
+                 "dom0_xl_bad", "dom0_blk_direct"]
 
 
 # --- xen_compat: same DTB, same guest, two hypervisors -----------------------

@@ -126,6 +126,8 @@ uint64_t arch_gfn_to_pa(struct domain *d, uint64_t gfn)
 }
 uint64_t arch_gfn_foreign_pa(struct domain *d, uint64_t gfn) { (void)d; (void)gfn; return 0; }
 uint64_t arch_gfn_grant_pa(struct domain *d, uint64_t gfn) { (void)d; (void)gfn; return 0; }
+/* No grant mappings here (grant_map.c is not linked): no maptrack. */
+void gnttab_free_maptrack(struct domain *d) { (void)d; }
 int arch_p2m_map_page(struct domain *d, uint64_t gfn, uint64_t pa)
 {
 	if (gfn >= (1ULL << (P2M_IPA_BITS - 12)))

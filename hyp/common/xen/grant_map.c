@@ -6,9 +6,13 @@
  * address), as xenstored and xenconsoled map a guest's rings through
  * gntdev, and backends map its buffers.
  *
- * The mapper's maptrack (one heap page, MAPTRACK_ENTRIES handles, taken
- * on its first map) records each mapping; it and the stage-2 entries are
- * the mapper's, under its p2m_lock. The granter's side is its grant entry
+ * The mapper's maptrack records each mapping: a directory page of up to
+ * 512 frames of MT_PER_FRAME records each, a frame taken from the heap
+ * when the free list is empty, up to the domain's limit (Xen's
+ * max_maptrack_frames of 512 handles each, at most MT_MAX_HANDLES here:
+ * a backend like blkback with persistent grants keeps over a thousand
+ * mappings). Records stay until the domain goes. It and the stage-2
+ * entries are the mapper's, under its p2m_lock. The granter's side is its grant entry
  * in guest memory, which the granter may change at any time: the entry's
  * flags and domid are read and updated together with a compare-and-swap
  * (at most a few tries, as Xen does), GTF_reading/GTF_writing telling
@@ -87,8 +91,12 @@ struct maptrack {
 	uint16_t used : 1, readonly : 1;
 	uint64_t pa;         /* the granted page */
 };
-#define MAPTRACK_ENTRIES (4096 / sizeof(struct maptrack))
+#define MT_PER_FRAME   (4096 / sizeof(struct maptrack))
+#define MT_DIR_FRAMES  (4096 / sizeof(uint64_t))
+#define MT_MAX_HANDLES (MT_DIR_FRAMES * MT_PER_FRAME)
+#define XEN_MT_PER_FRAME 512      /* Xen's handles per maptrack frame */
 #define MAPTRACK_PENDING 0x7ff4   /* DOMID_INVALID: a map being made */
+_Static_assert(MT_PER_FRAME == 128, "maptrack record size");
 
 /* The granter's v1 entry for ref as a 32-bit word (flags, domid), or NULL
  * if ref is beyond its table (its p2m_lock held). */
@@ -212,26 +220,89 @@ static void release_entry(struct domain *g, uint32_t ref, bool readonly)
 	spin_unlock(&g->p2m_lock);
 }
 
-/* A free maptrack slot of d (p2m_lock held), taking its page on first
- * use; -1 if none. */
-static int slot_alloc(struct domain *d)
+/* ---- the maptrack (the mapper's p2m_lock held throughout) ---------------- */
+
+/* The record of handle h, or NULL if no frame holds it. */
+static struct maptrack *mt_entry(struct domain *d, uint32_t h)
 {
-	struct maptrack *mt;
+	const uint64_t *dir = d->maptrack;
 
-	if (!d->maptrack) {
-		uint64_t pa = heap_alloc_page();
+	if (!dir || h / MT_PER_FRAME >= d->maptrack_frames)
+		return NULL;
+	return (struct maptrack *)(uintptr_t)dir[h / MT_PER_FRAME] + h % MT_PER_FRAME;
+}
 
-		if (!pa)
-			return -1;
+/* Free records are chained through ref; maptrack_free is the first's
+ * handle + 1 (0: none), so that a zeroed domain has an empty list. */
+static void mt_put(struct domain *d, uint32_t h)
+{
+	struct maptrack *m = mt_entry(d, h);
+
+	*m = (struct maptrack){ .ref = d->maptrack_free };
+	d->maptrack_free = h + 1;
+}
+
+static uint64_t mt_page(struct domain *d)
+{
+	uint64_t pa = heap_alloc_page();
+
+	if (pa) {
 		memset((void *)(uintptr_t)pa, 0, 4096);
 		__atomic_add_fetch(&d->heap_pages, 1, __ATOMIC_RELAXED);
+	}
+	return pa;
+}
+
+/* One more frame of free records, within the domain's limit: 0 or -1. */
+static int mt_grow(struct domain *d)
+{
+	uint32_t limit = d->maptrack_limit_set ? d->maptrack_limit : MT_MAX_HANDLES;
+	uint32_t f = d->maptrack_frames;
+	uint64_t pa;
+
+	if ((f + 1) * MT_PER_FRAME > limit || f == MT_DIR_FRAMES)
+		return -1;
+	if (!d->maptrack) {
+		pa = mt_page(d);
+		if (!pa)
+			return -1;
 		d->maptrack = (void *)(uintptr_t)pa;
 	}
-	mt = d->maptrack;
-	for (unsigned int i = 0; i < MAPTRACK_ENTRIES; i++)
-		if (!mt[i].used)
-			return (int)i;
-	return -1;
+	pa = mt_page(d);
+	if (!pa)
+		return -1;
+	((uint64_t *)d->maptrack)[f] = pa;
+	d->maptrack_frames = f + 1;
+	for (uint32_t i = MT_PER_FRAME; i-- > 0;)   /* lowest handle first out */
+		mt_put(d, f * MT_PER_FRAME + i);
+	return 0;
+}
+
+/* A free record of d, marked as a map being made: its handle, or -1. */
+static int64_t mt_take(struct domain *d)
+{
+	uint32_t h;
+	struct maptrack *m;
+
+	if (!d->maptrack_free && mt_grow(d))
+		return -1;
+	h = d->maptrack_free - 1;
+	m = mt_entry(d, h);
+	d->maptrack_free = m->ref;
+	*m = (struct maptrack){ .used = 1, .granter = MAPTRACK_PENDING };
+	return h;
+}
+
+void gnttab_free_maptrack(struct domain *d)
+{
+	uint64_t *dir = d->maptrack;
+
+	for (uint32_t f = 0; dir && f < d->maptrack_frames; f++)
+		heap_free_page(dir[f]);
+	if (dir)
+		heap_free_page((uint64_t)(uintptr_t)dir);
+	d->maptrack = NULL;
+	d->maptrack_frames = d->maptrack_free = 0;
 }
 
 /* In Xen 4.17's order: the flags (neither host nor device map:
@@ -245,8 +316,7 @@ static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 	struct domain *g;
 	struct maptrack *m;
 	uint64_t frame = 0, pa;
-	int64_t st;
-	int slot;
+	int64_t st, slot;
 
 	if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map)))
 		return GNTST_bad_gntref;
@@ -256,10 +326,7 @@ static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 	if (!g)
 		return GNTST_bad_domain;
 	spin_lock(&d->p2m_lock);
-	slot = slot_alloc(d);
-	if (slot >= 0)   /* held for this map while it is made: no handle yet */
-		((struct maptrack *)d->maptrack)[slot] =
-			(struct maptrack){ .used = 1, .granter = MAPTRACK_PENDING };
+	slot = mt_take(d);   /* held for this map while it is made: no handle yet */
 	spin_unlock(&d->p2m_lock);
 	if (slot < 0) {
 		domain_put(g);
@@ -272,11 +339,11 @@ static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 		st = GNTST_general_error;   /* the frame is not the granter's page */
 	}
 	spin_lock(&d->p2m_lock);
-	m = &((struct maptrack *)d->maptrack)[slot];
+	m = mt_entry(d, (uint32_t)slot);
 	if (!st && arch_p2m_map_grant(d, op->host_addr >> 12, pa, ro))
 		st = GNTST_general_error;
 	if (st) {
-		m->used = 0;
+		mt_put(d, (uint32_t)slot);
 		spin_unlock(&d->p2m_lock);
 		if (pa)
 			release_entry(g, op->ref, ro);
@@ -298,8 +365,7 @@ static int16_t unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *
 	struct domain *g;
 
 	spin_lock(&d->p2m_lock);
-	slot = d->maptrack && op->handle < MAPTRACK_ENTRIES
-		       ? &((struct maptrack *)d->maptrack)[op->handle] : NULL;
+	slot = mt_entry(d, op->handle);
 	if (!slot || !slot->used || slot->granter == MAPTRACK_PENDING) {
 		spin_unlock(&d->p2m_lock);
 		return GNTST_bad_handle;
@@ -315,7 +381,7 @@ static int16_t unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *
 		spin_unlock(&d->p2m_lock);
 		return GNTST_general_error;
 	}
-	slot->used = 0;
+	mt_put(d, op->handle);
 	spin_unlock(&d->p2m_lock);
 	g = m.g;
 	release_entry(g, m.ref, m.readonly);
@@ -466,21 +532,19 @@ int64_t gnttab_unmap_refs(struct vcpu *v, uint64_t arg, uint32_t count)
  * are stopped, so no map or unmap of its own runs): each is taken out of
  * its stage 2, its pin on the granter's entry dropped and the reference
  * on the granter put, as Xen's gnttab_release_mappings does. The maptrack
- * page itself goes with the domain's other pages.
+ * pages themselves go with the domain's other pages (gnttab_free_maptrack).
  */
 void gnttab_release_mappings(struct domain *d)
 {
-	struct maptrack *mt = d->maptrack;
-
-	for (unsigned int i = 0; mt && i < MAPTRACK_ENTRIES; i++) {
+	for (uint32_t i = 0; i < d->maptrack_frames * MT_PER_FRAME; i++) {
 		struct maptrack m;
 
 		spin_lock(&d->p2m_lock);
-		m = mt[i];
+		m = *mt_entry(d, i);
 		if (m.used && m.granter != MAPTRACK_PENDING) {
 			if (arch_gfn_grant_pa(d, m.gfn) == m.pa)
 				arch_p2m_unmap_page(d, m.gfn);
-			mt[i].used = 0;
+			mt_put(d, i);
 		}
 		spin_unlock(&d->p2m_lock);
 		if (!m.used || m.granter == MAPTRACK_PENDING)

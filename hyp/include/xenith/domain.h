@@ -201,8 +201,10 @@ struct domain {
 	 * heap_pages. */
 	struct page_list ram_list;
 	uint64_t ram_pages;
-	/* Grant mappings this domain made (grant_map.c): one heap page of
-	 * records, taken at its first map; under p2m_lock. */
+	/* Grant mappings this domain made (grant_map.c): a directory page of
+	 * maptrack frames (heap pages of records), taken at its first map and
+	 * grown on demand; with maptrack_frames, _free, _limit (at the end of
+	 * the struct) under p2m_lock. */
 	void *maptrack;
 	/*
 	 * Lifecycle (common/lifecycle.c, docs/architecture.md). refs: the
@@ -265,6 +267,12 @@ struct domain {
 	/* IOREQ servers of device models for this domain (ioreq.h). Last:
 	 * the trap path's fields keep their short offsets. */
 	struct ioreq_domain ioreq;
+	/* The maptrack's frames, its free list (the first free handle + 1;
+	 * 0: none), and the handles createdomain allowed (max_maptrack_frames
+	 * x 512; boot domains: the hypervisor's cap). Under p2m_lock, except
+	 * the limit, set before the domain runs. */
+	uint32_t maptrack_frames, maptrack_free, maptrack_limit;
+	bool maptrack_limit_set;
 };
 
 /* Builds a domain from its validated configuration: RAM, stage-2, vGIC,

@@ -33,9 +33,11 @@ int64_t gnttab_map_refs(struct vcpu *v, uint64_t arg, uint32_t count);
 int64_t gnttab_unmap_refs(struct vcpu *v, uint64_t arg, uint32_t count);
 /* The teardown of d (lifecycle.c): every grant mapping d made is undone
  * (its stage-2 entry, the granter's entry flags) and its reference on the
- * granter put; the maptrack page goes back to the heap. */
+ * granter put; the maptrack pages stay until gnttab_free_maptrack. */
 struct domain;
 void gnttab_release_mappings(struct domain *d);
+/* Its maptrack's pages back to the heap (the domain's memory teardown). */
+void gnttab_free_maptrack(struct domain *d);
 int64_t gnttab_copy(struct vcpu *v, uint64_t arg, uint32_t count);
 int64_t do_vm_assist(struct vcpu *v, unsigned int cmd, unsigned int type);
 int64_t do_vcpu_op(struct vcpu *v, unsigned int cmd, unsigned int vcpuid,
