@@ -69,6 +69,17 @@ def figures(res: dict) -> Dict[str, float]:
     fp = size.get("xenith_footprint")
     if fp:
         out["memory_bytes"] = float(fp["bytes"])
+    # The block rows (bench/blk_bench.py), Xenith's: the 4 KiB read's
+    # median (its mean wanders with dom0's timer work) and the sequential
+    # passes as ns per MiB, so that every held figure is better lower.
+    for kind, figs in (res.get("blk", {}).get("xenith") or {}).items():
+        if not isinstance(figs, dict):
+            continue
+        if "rand4k_median_ns" in figs:
+            out["blk.%s.rand4k_median_ns" % kind] = float(figs["rand4k_median_ns"])
+        for key in ("seq_read", "seq_write"):
+            if figs.get(key + "_mibs"):
+                out["blk.%s.%s_ns_per_mib" % (kind, key)] = round(1e9 / figs[key + "_mibs"])
     # What dom0 costs beyond its RAM (bench.py's dom0_memory).
     d0 = size.get("xenith_dom0_memory")
     if d0:

@@ -51,7 +51,11 @@ every run):
            guest's counter offset (CNTVOFF) in that configuration
 
 and prints one table (also build/bench/results.json, and results.md for
-docs/performance.md). Last, the wall-clock xl rows (bench/xl_wall.py,
+docs/performance.md). Then the block rows (bench/blk_bench.py: a Linux
+domU's disk on one dom0 file, through virtio-blk and xenith-virtio under
+Xenith, through blkfront/blkback under Xenith and Xen 4.17; -smp 1 and
+icount, so virtual ns; Xenith's held to the baseline) in blk.json and
+blk.md. Last, the wall-clock xl rows (bench/xl_wall.py,
 without icount: host milliseconds, reported and never held to the
 baseline; a run that fails makes make bench fail) in wall.json and wall.md.
 Sizes: lines of the C/assembly files the hypervisor build compiles (from
@@ -64,10 +68,13 @@ its .d files), image sizes, memory footprint.
                                    xl create and xl destroy from a Linux dom0
                                    under both; a full run does them last)
   bench/bench.py --no-wall         everything but those
+  bench/bench.py --blk             only the block rows (about 40 s)
+  bench/bench.py --no-blk          everything but those
   bench/bench.py --scaling         only the scaling runs (1, 16, 64 domains)
   bench/bench.py --no-xen-memory   do not ask Xen for its memory use ('m' key)
-  bench/bench.py --check           Xenith's runs only, each figure held to
-                                   bench/baseline.json (+5%; tests/run does this)
+  bench/bench.py --check           Xenith's runs and block rows only, each figure
+                                   held to bench/baseline.json (+5%; tests/run
+                                   does this)
   bench/bench.py --write-baseline  Xenith's runs only, their figures written
                                    to bench/baseline.json
   bench/bench.py --add-baseline    Xenith's runs only, only the figures the
@@ -97,6 +104,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
 import harness  # noqa: E402
 import baseline  # noqa: E402
 import xl_wall  # noqa: E402
+import blk_bench  # noqa: E402
 
 # QEMU puts random rng-seed/kaslr-seed properties into the device trees it
 # generates, which makes a Linux boot (and anything that reads them) vary
@@ -1422,6 +1430,32 @@ def wall_rows() -> int:
     return 1 if any(r["error"] for r in res.values()) else 0
 
 
+def blk_results(hvs: List[str]) -> Optional[Dict[str, Dict[str, object]]]:
+    """Measures the block rows (bench/blk_bench.py) under hvs, prints
+    them, writes build/bench/blk.json and blk.md: the results, or None if
+    they cannot be measured here."""
+    why = blk_bench.available()
+    if why:
+        print("bench: no block rows: %s" % why, file=sys.stderr)
+        return None
+    res: Dict[str, Dict[str, object]] = {}
+    for hv in hvs:
+        print("bench: %-18s (%s, -smp 1, Linux dom0 and domU, icount) ..." % ("blk-" + hv, hv),
+              end="", flush=True)
+        res[hv] = blk_bench.measure(hv, OUT)
+        print(" %.1fs%s" % (res[hv]["elapsed"],
+                            "  ERROR: " + res[hv]["error"] if res[hv]["error"] else ""),
+              flush=True)
+    rows = blk_bench.rows(res)
+    print()
+    print(render_text(rows))
+    with open(os.path.join(OUT, "blk.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    with open(os.path.join(OUT, "blk.md"), "w") as f:
+        f.write(render_md(rows) + "\n")
+    return res
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -1431,6 +1465,10 @@ def main() -> int:
     ap.add_argument("--wall", action="store_true",
                     help="only the wall-clock xl rows (bench/xl_wall.py)")
     ap.add_argument("--no-wall", action="store_true", help="not the wall-clock xl rows")
+    ap.add_argument("--blk", action="store_true",
+                    help="only the block rows (bench/blk_bench.py: virtio-blk and "
+                         "blkfront/blkback from a Linux dom0, Xenith and Xen 4.17)")
+    ap.add_argument("--no-blk", action="store_true", help="not the block rows")
     ap.add_argument("--no-xen-memory", action="store_true",
                     help="do not ask Xen for its memory use ('m' debug key)")
     ap.add_argument("--check", action="store_true",
@@ -1455,6 +1493,14 @@ def main() -> int:
     wall = (args.wall or not (args.only or args.no_wall)) and not args.check
     if args.wall:
         return wall_rows()
+    if args.blk:
+        blk = blk_results(["xenith", "xen"])
+        return 1 if blk is None or any(r["error"] for r in blk.values()) else 0
+    # The block rows: both hypervisors in a full run; Xenith's, held to the
+    # baseline, with --check and the baseline options.
+    held = args.check or args.write_baseline or args.add_baseline
+    blk_hvs = [] if args.no_blk else ["xenith"] if held else \
+        [] if args.only else ["xenith", "xen"]
     if any(RUNS[n][4].startswith("linux") for n in names):
         err = build_initramfs()
         if err:
@@ -1474,6 +1520,7 @@ def main() -> int:
                 print("    | " + line)
     xen_fp = xen_footprint(runs["xen"]) if "xen" in runs else None
     res = build_results(runs, size_figures(), xen_fp)
+    res["blk"] = (blk_results(blk_hvs) or {}) if blk_hvs else {}
     rows = table_rows(res)
     if not all(n in SCALE_RUNS for n in runs):
         print()
@@ -1503,7 +1550,8 @@ def main() -> int:
     print("bench: wrote %s and results.md" % os.path.relpath(os.path.join(OUT, "results.json"), ROOT))
     if wall and wall_rows():
         return 1
-    run_errors = any(r.error for r in runs.values())
+    run_errors = any(r.error for r in runs.values()) or \
+        any(r["error"] for r in res["blk"].values())
     if args.write_baseline:
         if run_errors:
             print("bench: a run failed, baseline not written", file=sys.stderr)
