@@ -5,13 +5,15 @@
  * driver should, and then the ways it should not, for xenith-virtio in
  * dom0 (a dom0less domain's xenith,virtio-mmio device).
  *
- *   test=virtio [grant=1 backend=D]
+ *   test=virtio
  *
- * With grant=1 it uses VirtIO-Grant: every address it gives the device
- * (queue rings, headers, data, status) is a grant reference of its own
- * table granted to domain D (Linux's grant-dma-ops encoding: bit 63, the
- * reference from bit 12, the offset in the page), as Linux's
- * CONFIG_XEN_VIRTIO does; the device offers VIRTIO_F_ACCESS_PLATFORM.
+ * When its device-tree node says "iommus = <&xen_iommu D>" (a
+ * xen,grant-dma node, the binding Linux's grant-dma-ops reads) it uses
+ * VirtIO-Grant: every address it gives the device (queue rings, headers,
+ * data, status) is a grant reference of its own table granted to domain
+ * D (Linux's grant-dma-ops encoding: bit 63, the reference from bit 12,
+ * the offset in the page), as Linux's CONFIG_XEN_VIRTIO does; the device
+ * offers VIRTIO_F_ACCESS_PLATFORM.
  *
  * Prints "virtio: <case> = <status>" for each request (0 OK, 1 IOERR,
  * 2 UNSUPP, "reset" when the device asked for a reset), and the same
@@ -97,14 +99,38 @@ static void delay_ms(uint64_t ms)
 		;
 }
 
-static bool find_device(void)
+/* The node whose phandle is ph, or -1. */
+static int by_phandle(uint32_t ph)
+{
+	struct dt_node it = { .off = -1 };
+	int len;
+
+	while (dt_next(g_fdt, &it)) {
+		const void *p = dt_getprop(g_fdt, it.off, "phandle", &len);
+
+		if (p && len == 4 && be32(p) == ph)
+			return it.off;
+	}
+	return -1;
+}
+
+/* The first virtio,mmio node: its window, and whether its "iommus" names
+ * a xen,grant-dma node (then grants, to the domain in its cell). */
+static bool find_device(uint16_t *backend)
 {
 	struct dt_node it = { .off = -1 };
 	uint64_t size;
+	const uint8_t *io;
+	int len;
 
-	while (dt_next(g_fdt, &it))
-		if (dt_compatible(g_fdt, it.off, "virtio,mmio") && dt_reg(g_fdt, it.off, 0, &dev, &size))
-			return true;
+	while (dt_next(g_fdt, &it)) {
+		if (!dt_compatible(g_fdt, it.off, "virtio,mmio") || !dt_reg(g_fdt, it.off, 0, &dev, &size))
+			continue;
+		io = dt_getprop(g_fdt, it.off, "iommus", &len);
+		grants = io && len == 8 && dt_compatible(g_fdt, by_phandle(be32(io)), "xen,grant-dma");
+		*backend = grants ? (uint16_t)be32(io + 4) : 0;
+		return true;
+	}
 	return false;
 }
 
@@ -252,16 +278,19 @@ static void hostile_rings(void)
 void mode_virtio(void)
 {
 	uint64_t base, end, cap;
+	uint16_t backend;
 
-	grants = arg_num("grant", 0) != 0;
-	if (!ram_info(&base, &end) || !find_device()) {
+	if (!ram_info(&base, &end) || !find_device(&backend)) {
 		say("virtio: BAD no memory node or no virtio,mmio node");
 		return;
 	}
 	mmu_enable_identity(base, end);
-	if (grants && !grant_pages((uint16_t)arg_num("backend", 0))) {
-		say("virtio: BAD grant table not mapped");
-		return;
+	if (grants) {
+		say("virtio: grant-dma to d%u (iommus)", backend);
+		if (!grant_pages(backend)) {
+			say("virtio: BAD grant table not mapped");
+			return;
+		}
 	}
 	say("virtio: device at %#llx magic %#x version %u id %u", (unsigned long long)dev,
 	    rd(R_MAGIC), rd(R_VERSION), rd(R_DEVICE_ID));

@@ -124,6 +124,9 @@ def sc_dom0_virtio_disk(kind: str) -> Scenario:
 # ---------------------------------------------------------------------------
 DOM0LESS_DISK = "/var/lib/xen/images/dom0less-1.img"
 DOM0LESS_VIRTIO_NODE = 'virtio@2000000 { compatible = "xenith,virtio-mmio"; };'
+# VirtIO-Grant to dom0: the guest's node names the xen,grant-dma node.
+DOM0LESS_GRANT_NODE = ('virtio@2000000 { compatible = "xenith,virtio-mmio"; '
+                       'xenith,grant-usage = <1>; };')
 # The second slot (defaults: 0x2000200, SPI 34): d1's virtio console.
 DOM0LESS_CONSOLE_NODE = 'virtio@2000200 { compatible = "xenith,virtio-mmio"; };'
 CONSOLE_LOG = "/var/log/xen/console/virtio-1.log"
@@ -279,10 +282,11 @@ def sc_virtio_hostile(kind: str) -> Scenario:
     from scenarios import COMMON_FORBID, tg
     facts: Dict[str, object] = {}
     plain = tg("plain", "virtio", children=[DOM0LESS_VIRTIO_NODE])
-    granter = tg("granter", "virtio", args="grant=1 backend=0", children=[DOM0LESS_VIRTIO_NODE])
+    granter = tg("granter", "virtio", children=[DOM0LESS_GRANT_NODE])
     dom0 = toolstack_dom0()
     dom0.bootargs += " xenith.vdisk=1 xenith.vdisk=2,grant"
-    exp = [expect(r"plain: virtio: device at 0x2000000 magic 0x74726976 version 2 id 2$", 1),
+    exp = [expect(r"granter: virtio: grant-dma to d0 \(iommus\)$", 2),
+           expect(r"plain: virtio: device at 0x2000000 magic 0x74726976 version 2 id 2$", 1),
            expect(r"granter: virtio: device at 0x2000000 magic 0x74726976 version 2 id 2$", 2),
            expect(r"plain: virtio: capacity 16384 sectors$", 1),
            expect(r"granter: virtio: capacity 16384 sectors, grant references$", 2),
@@ -298,7 +302,8 @@ def sc_virtio_hostile(kind: str) -> Scenario:
         "virtio_hostile", [plain, granter],
         dom0=dom0,
         expects=exp + [expect(r"XENITH-DOM0: toolstack up", 0)],
-        forbid=COMMON_FORBID + DOM0_FORBID + [Expect(r"virtio: .*BAD")],
+        forbid=COMMON_FORBID + DOM0_FORBID + [Expect(r"virtio: .*BAD"),
+                                              Expect(r"plain: virtio: grant-dma")],
         smp=DOM0_SMP, mem_mb=1024, timeout=150,
         interact=_hostile_interact(facts), facts=facts,
         description="two bare-metal virtio-blk drivers of dom0less domains against "
@@ -324,8 +329,9 @@ def sc_driver_domain_virtio(kind: str) -> Scenario:
                  bootargs="console=ttyAMA0 xen_privcmd.unrestricted=1 xenith.vdisk=2,grant "
                           "xenith.probe_foreign=2", label="drv",
                  extra={"xen,enhanced": '"no-xenstore"'})
-    granter = tg("granter", "virtio", args="grant=1 backend=1",
-                 children=[DOM0LESS_VIRTIO_NODE], extra={"xenith,device-model": "<&drv>"})
+    # Grants by libxl's default: the device model is not dom0.
+    granter = tg("granter", "virtio", children=[DOM0LESS_VIRTIO_NODE],
+                 extra={"xenith,device-model": "<&drv>"})
     exp = [expect(r"XENITH-DOM0: not dom0 .*toolstack not started", 1, label="drv"),
            expect(r"xenith-virtio: foreign mapping of d2: refused "
                   r"\(Operation not permitted\)", 1),
@@ -333,6 +339,7 @@ def sc_driver_domain_virtio(kind: str) -> Scenario:
            expect(r"XENITH-VBE: xenith-virtio: d2 virtio-blk 28672: serving 0x2000000-0x20001ff, "
                   r"SPI 33, 1 vCPUs, ioreq server 0", 1),
            expect(r"XENITH-VBE: xenith-virtio: d2 virtio-blk 28672: .* grant references only", 1),
+           expect(r"granter: virtio: grant-dma to d1 \(iommus\)$", 2),
            expect(r"granter: virtio: device at 0x2000000 magic 0x74726976 version 2 id 2$", 2),
            expect(r"granter: virtio: capacity 16384 sectors, grant references$", 2),
            expect(r"granter: virtio: label 'XENITH-DOM0LESS-LABEL'$", 2),

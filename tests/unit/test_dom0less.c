@@ -522,6 +522,7 @@ static void test_virtio(void)
 	CHECK_EQ(cfg.dom[0].virtio[1].intid, 34);
 	CHECK_EQ(cfg.dom[0].virtio[2].base, 0x20ffe00);
 	CHECK_EQ(cfg.dom[0].virtio[2].intid, 43);
+	CHECK_EQ(cfg.dom[0].virtio[0].grant_usage, -1);
 	CHECK(cfg.dom[1].ok);
 	CHECK_EQ(cfg.dom[1].nr_virtio, 0);
 	free(fdt);
@@ -551,6 +552,18 @@ static void test_virtio(void)
 		int n = add_virtio(f, "virtio@2000000", 0, 0, -1);
 		fdt_setprop_u64(f, n, "interrupts", 33);
 		expect_dom_error(f, 0, "/chosen/domU1/virtio@2000000: interrupts: one cell, the INTID, expected");
+	});
+	CASE("virtio grant usage", {
+		void *f = editable("dom0less");
+		fdt_setprop_u32(f, add_virtio(f, "a", 0, 0, -1), "xenith,grant-usage", 1);
+		CHECK_EQ(parse(f), 2);
+		CHECK_EQ(cfg.dom[0].virtio[0].grant_usage, 1);
+		free(f);
+	});
+	CASE("virtio grant usage 2", {
+		void *f = editable("dom0less");
+		fdt_setprop_u32(f, add_virtio(f, "a", 0, 0, -1), "xenith,grant-usage", 2);
+		expect_dom_error(f, 0, "/chosen/domU1/a: xenith,grant-usage: <0> or <1> expected");
 	});
 	CASE("virtio window twice", {
 		void *f = editable("dom0less");

@@ -327,7 +327,7 @@ static void test_virtio_nodes(void)
 	d.nr_virtio = MAX_DOM_VIRTIO;
 	for (int i = 0; i < MAX_DOM_VIRTIO; i++)
 		d.virtio[i] = (struct virtio_mmio_cfg){ GUEST_VIRTIO_MMIO_BASE + 0x200ULL * (unsigned)i,
-							GUEST_VIRTIO_SPI_FIRST + (unsigned)i };
+							GUEST_VIRTIO_SPI_FIRST + (unsigned)i, 0 };
 	n = guest_dt_build(&d, &host, &l, out, sizeof(out));
 	CHECK(n > 0);
 	CHECK_EQ(fdt_check_full(out, (size_t)(n > 0 ? n : 0)), 0);
@@ -341,6 +341,34 @@ static void test_virtio_nodes(void)
 	      dt_read_cells(p + 8, 1) == 0xf01);
 	CHECK(fdt_getprop(out, node, "dma-coherent", &len) && len == 0);
 	CHECK(fdt_path_offset(out, "/virtio@2001400") > 0);   /* the eleventh */
+	CHECK(!fdt_getprop(out, node, "iommus", NULL));
+	CHECK(fdt_path_offset(out, "/xen_iommu") < 0);   /* no device uses grants */
+
+	/* VirtIO-Grant: one xen,grant-dma node, named by each device that uses
+	 * grants with its backend's domid (dom0, or the device model). */
+	d.virtio[1].grant_usage = 1;
+	d.virtio[2].grant_usage = -1;   /* libxl's default: no device model, off */
+	n = guest_dt_build(&d, &host, &l, out, sizeof(out));
+	CHECK(n > 0);
+	node = fdt_path_offset(out, "/xen_iommu");
+	CHECK(node > 0);
+	CHECK_STR(fdt_getprop(out, node, "compatible", NULL), "xen,grant-dma");
+	p = fdt_getprop(out, node, "#iommu-cells", &len);
+	CHECK(p && len == 4 && dt_read_cells(p, 1) == 1);
+	p = fdt_getprop(out, node, "phandle", &len);
+	CHECK(p && len == 4 && dt_read_cells(p, 1) == 65001);
+	p = fdt_getprop(out, fdt_path_offset(out, "/virtio@2000200"), "iommus", &len);
+	CHECK(p && len == 8 && dt_read_cells(p, 1) == 65001 && dt_read_cells(p + 4, 1) == 0);
+	CHECK(!fdt_getprop(out, fdt_path_offset(out, "/virtio@2000400"), "iommus", NULL));
+	d.has_dm = true;
+	d.dm_domid = 3;
+	d.virtio[1].grant_usage = 0;
+	n = guest_dt_build(&d, &host, &l, out, sizeof(out));
+	CHECK(n > 0);
+	p = fdt_getprop(out, fdt_path_offset(out, "/virtio@2000400"), "iommus", &len);
+	CHECK(p && len == 8 && dt_read_cells(p, 1) == 65001 && dt_read_cells(p + 4, 1) == 3);
+	CHECK(!fdt_getprop(out, fdt_path_offset(out, "/virtio@2000200"), "iommus", NULL));
+	CHECK(fdt_path_offset(out, "/xen_iommu") > 0);
 }
 
 static void test_limits(void)

@@ -177,12 +177,36 @@ static void make_timer(struct dt_writer *w, const struct host_info *h)
 	dt_wr_end_node(w);
 }
 
+/* Does device v use grants (its own setting, else libxl's rule: a
+ * backend outside dom0)? */
+static bool virtio_grants(const struct domain_config *d, const struct virtio_mmio_cfg *v)
+{
+	return v->grant_usage < 0 ? d->has_dm : v->grant_usage != 0;
+}
+
+/* The node Xen 4.18's libxl writes once when a virtio device uses
+ * grants, which each such device's "iommus" names (Linux's
+ * xen,grant-dma binding: one cell, the backend's domid). */
+static void make_grant_dma(struct dt_writer *w, const struct domain_config *d)
+{
+	for (int i = 0; i < d->nr_virtio; i++)
+		if (virtio_grants(d, &d->virtio[i])) {
+			dt_wr_begin_node(w, "xen_iommu");
+			dt_wr_prop_str(w, "compatible", "xen,grant-dma");
+			dt_wr_prop_u32(w, "#iommu-cells", 1);
+			dt_wr_prop_u32(w, "phandle", GUEST_PHANDLE_IOMMU);
+			dt_wr_end_node(w);
+			return;
+		}
+}
+
 /* The node libxl writes for a virtio disk, for each device of the
- * domain's configuration (boot/virtio_cfg.c). */
+ * domain's configuration (boot/virtio_cfg.c); the backend of a device
+ * with grants is the domain's device model, else dom0. */
 static void make_virtio(struct dt_writer *w, const struct domain_config *d)
 {
 	for (int i = 0; i < d->nr_virtio; i++) {
-		uint32_t reg[4], irq[3];
+		uint32_t reg[4], irq[3], iommus[2] = { GUEST_PHANDLE_IOMMU, d->has_dm ? d->dm_domid : 0 };
 
 		range(reg, d->virtio[i].base, GUEST_VIRTIO_DEV_SIZE);
 		gic_irq(irq, d->virtio[i].intid, IRQ_TYPE_EDGE_RISING);
@@ -192,6 +216,8 @@ static void make_virtio(struct dt_writer *w, const struct domain_config *d)
 		dt_wr_prop_cells(w, "interrupts", irq, 3);
 		dt_wr_prop_u32(w, "interrupt-parent", GUEST_PHANDLE_GIC);
 		dt_wr_prop(w, "dma-coherent", "", 0);
+		if (virtio_grants(d, &d->virtio[i]))
+			dt_wr_prop_cells(w, "iommus", iommus, 2);
 		dt_wr_end_node(w);
 	}
 }
@@ -251,6 +277,7 @@ int guest_dt_build(const struct domain_config *d, const struct host_info *h,
 		make_vpl011(&w, l);
 	if (d->enhanced != ENHANCED_NONE)
 		make_hypervisor(&w, l);
+	make_grant_dma(&w, d);
 	make_virtio(&w, d);
 	dt_wr_end_node(&w);
 	return dt_wr_finish(&w);

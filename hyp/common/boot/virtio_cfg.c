@@ -10,6 +10,7 @@
  *           compatible = "xenith,virtio-mmio";
  *           reg = <0x0 0x2000000 0x0 0x200>;   (optional, the domain's cells)
  *           interrupts = <33>;                  (optional, the INTID)
+ *           xenith,grant-usage = <1>;           (optional, VirtIO-Grant)
  *       };
  *   };
  *
@@ -23,6 +24,10 @@
  * that touches it waits (common/ioreq/forward.c). Windows and SPIs are
  * those Xen reserves for virtio in a guest (public/arch-arm.h): device i
  * (in node order) defaults to 0x02000000 + i * 0x200 and SPI 33 + i.
+ * With grant usage (libxl's default when the backend is not dom0: here,
+ * when the domain names a device model) the guest's node gets
+ * "iommus = <&xen_iommu backend>", the binding Linux's grant-dma-ops
+ * reads, so that its driver hands the device grant references only.
  */
 #include <xenith/config.h>
 #include <xenith/fdt.h>
@@ -68,6 +73,21 @@ static int virtio_irq(struct dctx *c, int node, unsigned int i, uint32_t *intid)
 	if (*intid < GUEST_VIRTIO_SPI_FIRST || *intid > GUEST_VIRTIO_SPI_LAST)
 		return MFAIL(c, node, "interrupts", "INTID %u is outside Xen's virtio SPIs %u-%u",
 			     *intid, GUEST_VIRTIO_SPI_FIRST, GUEST_VIRTIO_SPI_LAST);
+	return 0;
+}
+
+/* "xenith,grant-usage = <0|1>": absent, libxl's default (-1). */
+static int virtio_grants(struct dctx *c, int node, int8_t *usage)
+{
+	uint32_t v;
+	int len;
+
+	*usage = -1;
+	if (!dt_prop(c->fdt, node, "xenith,grant-usage", &len))
+		return 0;
+	if (len != 4 || !dt_prop_u32(c->fdt, node, "xenith,grant-usage", &v) || v > 1)
+		return MFAIL(c, node, "xenith,grant-usage", "<0> or <1> expected");
+	*usage = (int8_t)v;
 	return 0;
 }
 
@@ -142,6 +162,7 @@ int parse_virtio(struct dctx *c)
 		v = &d->virtio[d->nr_virtio];
 		if (virtio_reg(c, n, (unsigned int)d->nr_virtio, &v->base) ||
 		    virtio_irq(c, n, (unsigned int)d->nr_virtio, &v->intid) ||
+		    virtio_grants(c, n, &v->grant_usage) ||
 		    virtio_check(c, n, (unsigned int)d->nr_virtio))
 			return -1;
 		d->nr_virtio++;

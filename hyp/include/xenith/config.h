@@ -114,6 +114,11 @@ struct boot_module {
 struct virtio_mmio_cfg {
 	uint64_t base;        /* its 0x200-byte window */
 	uint32_t intid;       /* its SPI's INTID */
+	/* VirtIO-Grant ("xenith,grant-usage"): 1 on, 0 off, -1 libxl's
+	 * default (on when the domain names a device model besides dom0).
+	 * On: the guest's node refers to the xen,grant-dma node with the
+	 * backend's domid. */
+	int8_t grant_usage;
 };
 #define SHM_ID_MAX       16   /* xen,shm-id, NUL included (MAX_SHM_ID_LENGTH) */
 #define STATIC_EVTCHN_MAX_PORT 1023  /* a domU's max_evtchn_port at boot */
@@ -309,6 +314,7 @@ void config_validate(const struct host_info *h, struct system_config *cfg);
 #define GUEST_RAM1_BASE      0x200000000ULL
 #define GUEST_RAM1_SIZE      0xfe00000000ULL
 #define GUEST_PHANDLE_GIC    65000
+#define GUEST_PHANDLE_IOMMU  65001   /* the xen,grant-dma node (Xen 4.18's libxl) */
 #define GUEST_VPL011_SPI     0   /* INTID 32 */
 #define GUEST_EVTCHN_PPI     15  /* INTID 31 */
 
