@@ -2,7 +2,9 @@
 /*
  * A guest's RAM as the device sees it: mapped 2 MiB at a time with
  * xenforeignmemory (privcmd's foreign mappings), the first time a buffer
- * there is touched, and kept until the device goes. Xen's guest RAM
+ * there is touched, and kept until the device goes or the hypervisor
+ * asks for the mapcache to be invalidated (the guest took RAM out of its
+ * address space: a frame may come back as another page). Xen's guest RAM
  * starts at 0x40000000 (GUEST_RAM0_BASE); the first 3 GiB bank is what
  * is mapped (a bigger guest's second bank is not served). Every copy is
  * bounds-checked page by page: a buffer the guest points outside its RAM
@@ -37,13 +39,25 @@ int gmem_init(struct gmem *g, uint16_t domid, bool grants)
 	return g->chunk ? 0 : -1;
 }
 
+unsigned int gmem_invalidate(struct gmem *g)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; !g->grants && g->chunk && i < g->nr_chunks; i++) {
+		if (!g->chunk[i].va)
+			continue;
+		xenforeignmemory_unmap(vbe.fmem, g->chunk[i].va, CHUNK_PAGES);
+		memset(&g->chunk[i], 0, sizeof(g->chunk[i]));
+		n++;
+	}
+	return n;
+}
+
 void gmem_release(struct gmem *g)
 {
 	if (g->grants)
 		return;   /* nothing is kept mapped */
-	for (unsigned int i = 0; g->chunk && i < g->nr_chunks; i++)
-		if (g->chunk[i].va)
-			xenforeignmemory_unmap(vbe.fmem, g->chunk[i].va, CHUNK_PAGES);
+	gmem_invalidate(g);
 	free(g->chunk);
 	g->chunk = NULL;
 }

@@ -73,15 +73,29 @@ void ioserv_stop(struct vdev *d)
 	d->have_server = false;
 }
 
+/* IOREQ_TYPE_INVALIDATE: the guest took RAM out of its address space,
+ * so nothing it had there may still be mapped here. Logged the first
+ * time, then with -v. */
+static void invalidate(struct vdev *d)
+{
+	unsigned int n = gmem_invalidate(&d->mem);
+
+	if (!d->invalidations++ || verbose)
+		vlog("%s: mapcache invalidated (%u chunks unmapped)", d->name, n);
+}
+
 static void answer(struct vdev *d, struct ioreq *q)
 {
 	uint64_t off = q->addr - d->base, val = 0;
 
+	if (q->type == IOREQ_TYPE_INVALIDATE) {
+		invalidate(d);
+		return;
+	}
 	if (q->type != IOREQ_TYPE_COPY || q->addr < d->base || off >= VBE_WINDOW ||
 	    q->count != 1 || q->data_is_ptr) {
-		if (q->type != IOREQ_TYPE_INVALIDATE)
-			vlog("%s: unexpected request type %u at %#llx", d->name, q->type,
-			     (unsigned long long)q->addr);
+		vlog("%s: unexpected request type %u at %#llx", d->name, q->type,
+		     (unsigned long long)q->addr);
 		q->data = ~0ULL;
 		return;
 	}

@@ -63,6 +63,8 @@ struct gmem {
 };
 int gmem_init(struct gmem *g, uint16_t domid, bool grants);
 void gmem_release(struct gmem *g);
+/* Unmaps every chunk (they map again when next touched): how many. */
+unsigned int gmem_invalidate(struct gmem *g);
 /* Copies between the guest's physical memory and ours: 0, or -1 if a
  * byte of [gpa, gpa + len) is not guest RAM that could be mapped. */
 int gmem_read(struct gmem *g, uint64_t gpa, void *buf, size_t len);
@@ -146,6 +148,7 @@ struct vdev {
 	char in[256];
 	size_t in_len;
 	bool from_xs;              /* declared by libxl (else on the command line) */
+	unsigned long invalidations;   /* mapcache invalidations asked */
 	struct vdev *next;
 };
 

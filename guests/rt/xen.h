@@ -23,6 +23,15 @@
 #define XEN_ENOSYS  38
 
 /* memory_op */
+#define XENMEM_decrease_reservation 1
+struct xen_memory_reservation {
+	uint64_t extent_start;   /* a guest address: the frame numbers */
+	uint64_t nr_extents;
+	uint32_t extent_order;
+	uint32_t mem_flags;
+	uint16_t domid;
+};
+_Static_assert(sizeof(struct xen_memory_reservation) == 32, "memory_reservation");
 #define XENMEM_add_to_physmap    7
 #define XENMAPSPACE_shared_info  0
 struct xen_add_to_physmap {

@@ -21,12 +21,16 @@
  *                           vCPU's port instead (as a device model that
  *                           dies), then binds it again 100 ms later
  *                Every request is checked (its slot, port, type, size,
- *                address); anything wrong prints a line with BAD.
+ *                address); anything wrong prints a line with BAD. A
+ *                mapcache invalidation (IOREQ_TYPE_INVALIDATE: size 4, a
+ *                write of ~0) is answered and counted.
  * ioreq_front    (domU, several vCPUs): waits until the device answers
  *                (its accesses abort before), then every vCPU at once, for
  *                rounds=N rounds, stores and loads its own bytes in 8-,
  *                2- and 1-byte accesses (a signed byte load must come back
- *                sign-extended) and counts mismatches; then vCPU 0 asks
+ *                sign-extended) and counts mismatches, each vCPU giving
+ *                GIVE_BACK pages of its RAM back to Xen on the way (each
+ *                an invalidation its vCPU waits for); then vCPU 0 asks
  *                for the interrupt and waits for it, tries dm_op itself
  *                (a domU: -EPERM), reads the register whose answer never
  *                comes because the port is closed (all ones; the next
@@ -254,7 +258,9 @@ static void server_refusals(uint16_t peer, uint16_t id)
 static uint8_t mem[256];
 static uint32_t ports[MAX_VCPUS], local[MAX_VCPUS];
 static unsigned int nvcpus;
-static uint64_t served, bad;
+static uint64_t served, bad, invalidations;
+
+#define IOREQ_TYPE_INVALIDATE 8
 
 static uint64_t dev_read(uint64_t off, uint32_t size)
 {
@@ -279,6 +285,18 @@ static void dev_write(uint64_t off, uint32_t size, uint64_t v, uint16_t peer, bo
 		op.u[4] = 1;
 		show("raise SPI 33", dm_op(peer));
 	}
+}
+
+/* A mapcache invalidation as Xen sends it: everything (~0), a write of
+ * 4 bytes, on the vCPU's port. */
+static bool invalidation_ok(unsigned int i, volatile struct ioreq *q, uint8_t f)
+{
+	bool ok = q->size == 4 && q->data == ~0ull && q->vp_eport == ports[i] && !(f & 0x20);
+
+	if (!ok && bad++ < 5)
+		say("ioreq: BAD invalidation vcpu %u size %u data %#llx port %u", i, q->size,
+		    (unsigned long long)q->data, q->vp_eport);
+	return ok;
 }
 
 static bool request_ok(unsigned int i, volatile struct ioreq *q)
@@ -321,7 +339,9 @@ static bool serve(uint16_t peer)
 			if ((f & 0xf) != ST_READY)
 				continue;
 			q->flags = (uint8_t)((f & ~0xf) | ST_INPROCESS);
-			if (!request_ok(i, q)) {
+			if (q->type == IOREQ_TYPE_INVALIDATE) {
+				invalidations += invalidation_ok(i, q, f);
+			} else if (!request_ok(i, q)) {
 				q->data = 0;
 			} else {
 				off = q->addr - DEV_BASE;
@@ -406,6 +426,7 @@ void mode_ioreq_backend(void)
 	show("create again", create(peer, &id2));
 	say("ioreq: server id again %u", id2);
 	show("destroy again", destroy(peer, id2));
+	say("ioreq: mapcache invalidations %llu", (unsigned long long)invalidations);
 	say("IOREQ BACK DONE served=%llu bad=%llu", (unsigned long long)served,
 	    (unsigned long long)bad);
 }
@@ -413,8 +434,27 @@ void mode_ioreq_backend(void)
 /* ---- the front --------------------------------------------------------------- */
 
 static volatile uint32_t go, done[MAX_VCPUS];
-static volatile uint64_t mismatches[MAX_VCPUS];
+static volatile uint64_t mismatches[MAX_VCPUS], given_back[MAX_VCPUS];
 static unsigned int front_rounds;
+
+/* Pages each vCPU gives back while it races (never touched). */
+#define GIVE_BACK 3
+static uint8_t to_give[MAX_VCPUS][GIVE_BACK][4096] PAGE;
+
+/* Gives page n of vCPU id back (XENMEM_decrease_reservation): the
+ * hypervisor sends the device model a mapcache invalidation and the vCPU
+ * waits for its answer before the call returns. */
+static void give_back(unsigned int id, unsigned int n)
+{
+	static uint64_t gfn[MAX_VCPUS];
+	struct xen_memory_reservation r = {
+		.extent_start = ptr(&gfn[id]), .nr_extents = 1, .domid = DOMID_SELF,
+	};
+
+	gfn[id] = ptr(to_give[id][n]) >> 12;
+	given_back[id] += xen_hypercall(XEN_HC_memory_op, XENMEM_decrease_reservation, ptr(&r),
+					0, 0, 0) == 1;
+}
 
 static inline void st64(uint64_t a, uint64_t v) { __asm__ volatile("str %0, [%1]" :: "r"(v), "r"(a) : "memory"); }
 static inline void st16(uint64_t a, uint16_t v) { __asm__ volatile("strh %w0, [%1]" :: "r"(v), "r"(a) : "memory"); }
@@ -440,6 +480,8 @@ static void race(unsigned int id)
 		miss += ld16(DEV_BASE + 0x80 + 2 * id) != v16;   /* upper bits cleared */
 		st8(DEV_BASE + 0xc0 + id, v8);
 		miss += lds8(DEV_BASE + 0xc0 + id) != (uint64_t)(int64_t)(int8_t)v8;
+		if (r % 64 == 32 && r / 64 < GIVE_BACK)
+			give_back(id, r / 64);
 	}
 	mismatches[id] = miss;
 	dsb();
@@ -496,7 +538,7 @@ static void front_irq(void)
 
 void mode_ioreq_front(void)
 {
-	uint64_t mpidr[MAX_VCPUS], v, total = 0;
+	uint64_t mpidr[MAX_VCPUS], v, total = 0, given = 0;
 	unsigned int n = dt_cpu_mpidrs(mpidr, MAX_VCPUS);
 	struct fault_record fr;
 
@@ -513,9 +555,11 @@ void mode_ioreq_front(void)
 		while (!done[i])
 			;
 		total += mismatches[i];
+		given += given_back[i];
 	}
 	say("ioreq: %u vcpus x %u rounds raced, mismatches=%llu", n, front_rounds,
 	    (unsigned long long)total);
+	say("ioreq: pages given back while racing %llu", (unsigned long long)given);
 	st64(DEV_BASE + REG_PHASE, 1);
 	front_irq();
 	op_clear(DMOP_nr_vcpus);

@@ -72,6 +72,7 @@ struct grant_entry_v1 { uint16_t flags, domid; uint32_t frame; };
 enum { P_DESC, P_AVAIL, P_USED, P_HDR, P_DATA, P_STATUS, NR_PAGES };
 static uint8_t pages[NR_PAGES][4096] PAGE;
 static uint8_t secret[4096] PAGE;          /* never granted, never given */
+static uint8_t balloon[4096] PAGE;         /* given back to Xen, never touched */
 static uint8_t table_page[4096] PAGE;      /* our grant table's frame 0 */
 
 static uint64_t dev;
@@ -257,6 +258,25 @@ static void recover(const char *after)
 	show(what, request(T_IN, 0, dma(P_DATA, 0), 512));
 }
 
+/* One page of our RAM given back (a balloon's decrease_reservation): the
+ * hypervisor makes every device model drop its mappings of our memory
+ * before we go on (IOREQ_TYPE_INVALIDATE), and the next request is
+ * served from fresh ones. Prints the extents done (1). */
+static void give_page_back(void)
+{
+	static uint64_t gfn;
+	struct xen_memory_reservation r = {
+		.extent_start = gpa(&gfn), .nr_extents = 1, .domid = DOMID_SELF,
+	};
+
+	gfn = gpa(balloon) >> 12;
+	say("virtio: give a page back = %lld",
+	    (long long)xen_hypercall(XEN_HC_memory_op, XENMEM_decrease_reservation, gpa(&r), 0, 0, 0));
+	show("read after giving a page back", request(T_IN, 100, dma(P_DATA, 0), 512));
+	if (pages[P_DATA][5] != (uint8_t)(5 * 7 + 3))
+		say("virtio: BAD sector 100 differs after giving a page back");
+}
+
 static void hostile_rings(void)
 {
 	struct desc *d = (struct desc *)pages[P_DESC];
@@ -317,6 +337,7 @@ void mode_virtio(void)
 			say("virtio: BAD sector 100 read back differs at %d", i);
 			break;
 		}
+	give_page_back();
 	show("read past the end of the disk", request(T_IN, cap, dma(P_DATA, 0), 512));
 	show("data outside guest RAM", request(T_IN, 0, grants ? GRANT_BIT | 0x10000000 :
 					       0x10000000, 512));

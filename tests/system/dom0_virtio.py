@@ -235,6 +235,7 @@ def sc_dom0less_virtio(kind: str) -> Scenario:
 # What guests/testguest/virtio.c prints for each request: 0 OK, 1 IOERR,
 # "reset" when the device set DEVICE_NEEDS_RESET.
 VIRTIO_CASES = [("read sector 0", "0"), ("write sector 100", "0"), ("read sector 100", "0"),
+                ("read after giving a page back", "0"),
                 ("read past the end of the disk", "1"), ("data outside guest RAM", "1"),
                 ("head index beyond the queue", "reset"),
                 ("read after a bad head and a reset", "0"),
@@ -259,6 +260,10 @@ def _hostile_interact(facts: Dict[str, object]):
             # One count per fact: the guests' lines and the daemon's log
             # all come through dom0's console, whose output is rate-limited.
             for want in ["d2 virtio-blk 28673: .* grant references only",
+                         # d1 gave a page back: its mappings went
+                         # (the rings and data pages had been mapped).
+                         r"d1 virtio-blk 28672: mapcache invalidated ([1-9]",
+                         r"d2 virtio-blk 28673: mapcache invalidated (0 chunks",
                          "d2: grant 200 could not be mapped",
                          "d1 virtio-blk 28672: device needs a reset",
                          "d2 virtio-blk 28673: device needs a reset"]:
@@ -293,7 +298,7 @@ def sc_virtio_hostile(kind: str) -> Scenario:
            expect(r"plain: virtio: label 'XENITH-DOM0LESS-LABEL'$", 1),
            expect(r"granter: virtio: label 'XENITH-DOM0LESS-LABEL'$", 2),
            expect(r"plain: VIRTIO DONE$", 1), expect(r"granter: VIRTIO DONE$", 2)]
-    for what, st in VIRTIO_CASES:
+    for what, st in VIRTIO_CASES + [("give a page back", "1")]:
         exp.append(expect(r"plain: virtio: %s = %s$" % (re.escape(what), st), 1))
         exp.append(expect(r"granter: virtio: %s = %s$" % (re.escape(what), st), 2))
     exp += [expect(r"granter: virtio: %s = %s$" % (re.escape(what), st), 2)
@@ -329,9 +334,10 @@ def sc_driver_domain_virtio(kind: str) -> Scenario:
                  bootargs="console=ttyAMA0 xen_privcmd.unrestricted=1 xenith.vdisk=2,grant "
                           "xenith.probe_foreign=2", label="drv",
                  extra={"xen,enhanced": '"no-xenstore"'})
-    # Grants by libxl's default: the device model is not dom0.
+    # Grants by libxl's default: the device model is not dom0 (and the
+    # guest has Xen's interfaces).
     granter = tg("granter", "virtio", children=[DOM0LESS_VIRTIO_NODE],
-                 extra={"xenith,device-model": "<&drv>"})
+                 extra={"xenith,device-model": "<&drv>", "xen,enhanced": '"no-xenstore"'})
     exp = [expect(r"XENITH-DOM0: not dom0 .*toolstack not started", 1, label="drv"),
            expect(r"xenith-virtio: foreign mapping of d2: refused "
                   r"\(Operation not permitted\)", 1),
@@ -344,7 +350,10 @@ def sc_driver_domain_virtio(kind: str) -> Scenario:
            expect(r"granter: virtio: capacity 16384 sectors, grant references$", 2),
            expect(r"granter: virtio: label 'XENITH-DOM0LESS-LABEL'$", 2),
            expect(r"granter: VIRTIO DONE$", 2),
-           expect(r"XENITH-VBE: xenith-virtio: d2: grant 200 could not be mapped", 1)]
+           expect(r"XENITH-VBE: xenith-virtio: d2: grant 200 could not be mapped", 1),
+           expect(r"granter: virtio: give a page back = 1$", 2),
+           expect(r"XENITH-VBE: xenith-virtio: d2 virtio-blk 28672: mapcache invalidated "
+                  r"\(0 chunks unmapped\)", 1)]
     exp += [expect(r"granter: virtio: %s = %s$" % (re.escape(what), st), 2)
             for what, st in VIRTIO_CASES + GRANT_CASES]
     return Scenario(

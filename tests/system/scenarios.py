@@ -772,8 +772,11 @@ def sc_ioreq_pair(kind: str) -> Scenario:
             z(r"ioreq: server id 0$"), z(r"ioreq: ports bound for 4 vcpus$"),
             z(r"ioreq: server id again 0$"),
             z(r"IOREQ BACK DONE served=\d+ bad=0$"),
+            # 4 vCPUs x 3 pages given back, each invalidation answered.
+            z(r"ioreq: mapcache invalidations 12$"),
             f(r"ioreq: device answers after aborts$"),
             f(r"ioreq: 4 vcpus x 300 rounds raced, mismatches=0$"),
+            f(r"ioreq: pages given back while racing 12$"),
             f(r"ioreq: SPI 33 delivered$"), f(r"ioreq: domU dm_op = -1$"),
             f(r"ioreq: read whose port was closed came back with 0xffffffffffffffff$"),
             f(r"ioreq: next read while unbound came back with 0xffffffffffffffff$"),
@@ -794,7 +797,8 @@ def sc_ioreq_pair(kind: str) -> Scenario:
         description="dom0 as the device model of d1 through an ioreq server: Xen 4.17's "
                     "answers to bad dm_op and acquire_resource calls, d1's four vCPUs "
                     "racing 8-, 2- and 1-byte accesses (sign extension included), the "
-                    "device's SPI, a domU refused dm_op, a vCPU waiting when the device "
+                    "device's SPI, the mapcache invalidations of pages given back while "
+                    "racing, a domU refused dm_op, a vCPU waiting when the device "
                     "model closes its port, or destroys its server, comes back with all "
                     "ones, and the device answers again once the port is bound again; "
                     "after the server is gone the access aborts")

@@ -193,6 +193,11 @@ static void handle_hvc(struct vcpu *v, struct cpu_regs *r, uint64_t iss)
 		/* Number in x16, arguments x0-x4 (adjacent in the frame, read
 		 * in place), result in x0. */
 		r->x[0] = (uint64_t)do_hypercall(v, (unsigned long)r->x[16], &r->x[0]);
+		/* It took RAM out of the domain's P2M: the device models drop
+		 * their mappings before the guest goes on (Xen's
+		 * ioreq_signal_mapcache_invalidate). */
+		if (__builtin_expect(v->io.invalidate, 0))
+			ioreq_invalidate(v);
 		break;
 	default:
 		inject_undef(r);

@@ -14,16 +14,10 @@
  * load takes only the answered bytes of its size (Xen 4.18 does the same).
  */
 #include <xenith/console.h>
-#include <xenith/domain.h>
 #include <xenith/evtchn.h>
-#include <xenith/ioreq.h>
 #include <xenith/mmio.h>
-#include <xenith/sched.h>
+#include "ioreq_priv.h"
 
-static volatile struct ioreq *slot(const struct domain *d, unsigned int srv, unsigned int vcpu)
-{
-	return (volatile struct ioreq *)(uintptr_t)d->ioreq.page_pa[srv] + vcpu;
-}
 
 static uint64_t size_mask(unsigned int size)
 {
@@ -44,13 +38,6 @@ static int select_server(const struct domain *d, uint64_t s, uint64_t e)
 	return -1;
 }
 
-/* The vCPU waits for its answer: only sched_wake_io() makes it run. */
-static void wait_for_answer(struct vcpu *v)
-{
-	v->sched.io_wait = true;
-	sched_block_nocheck(v);
-}
-
 static void fill(volatile struct ioreq *q, const struct mmio_access *a, uint32_t port)
 {
 	q->addr = a->addr;
@@ -62,22 +49,14 @@ static void fill(volatile struct ioreq *q, const struct mmio_access *a, uint32_t
 	q->flags = (uint8_t)(IOREQ_STATE_NONE | (a->write ? 0 : IOREQ_DIR_READ));
 }
 
-/* Moves v's access from `from` (as read) to state `to`; true if it was
- * still that access and this CPU made the move. */
-static bool io_move(struct vcpu *v, uint64_t from, uint8_t to)
-{
-	return __atomic_compare_exchange_n(&v->io.key, &from, (from & ~0xffULL) | to, false,
-					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-}
-
 /* v's access in state WAIT with key k fails: no answer will come. Its
  * slot is emptied for the next access (a late answer is reclaimed
  * there too) and the vCPU runs. */
 static void fail_waiting(struct vcpu *v, uint64_t k)
 {
-	if (IO_STATE(k) != VIO_WAIT || !io_move(v, k, VIO_FAILED))
+	if (IO_STATE(k) != VIO_WAIT || !ioreq_io_move(v, k, VIO_FAILED))
 		return;
-	__atomic_store_n(&slot(v->dom, IO_SRV(k), v->id)->flags, (uint8_t)IOREQ_STATE_NONE,
+	__atomic_store_n(&ioreq_slot(v->dom, IO_SRV(k), v->id)->flags, (uint8_t)IOREQ_STATE_NONE,
 			 __ATOMIC_RELEASE);
 	sched_wake_io(v);
 }
@@ -109,7 +88,7 @@ static void park(struct vcpu *v, const struct mmio_access *a)
 	d->ioreq.parked_said = true;
 	v->io.addr = a->addr;
 	__atomic_store_n(&v->io.key, IO_KEY(VIO_PARKED, 0, 0), __ATOMIC_RELEASE);
-	wait_for_answer(v);
+	ioreq_wait_for_answer(v);
 }
 
 void ioreq_unpark(struct domain *d)
@@ -118,7 +97,7 @@ void ioreq_unpark(struct domain *d)
 		struct vcpu *v = d->vcpu[i];
 		uint64_t k = __atomic_load_n(&v->io.key, __ATOMIC_ACQUIRE);
 
-		if (IO_STATE(k) == VIO_PARKED && io_move(v, k, VIO_NONE))
+		if (IO_STATE(k) == VIO_PARKED && ioreq_io_move(v, k, VIO_NONE))
 			sched_wake_io(v);
 	}
 }
@@ -131,24 +110,12 @@ static void record(struct vcpu *v, const struct mmio_access *a, uint32_t arch)
 	v->io.addr = a->addr;
 }
 
-/* The slot of a vCPU with no access in flight: NONE, or a late answer to
- * an access that failed (reclaimed). Anything else is the device
- * model's doing: false (Xen: "device model set bad IO state"). */
-static bool slot_free(volatile struct ioreq *q)
-{
-	uint8_t st = __atomic_load_n(&q->flags, __ATOMIC_ACQUIRE) & 0xf;
-
-	if (st == IORESP_READY)
-		__atomic_store_n(&q->flags, (uint8_t)IOREQ_STATE_NONE, __ATOMIC_RELEASE);
-	return st == IOREQ_STATE_NONE || st == IORESP_READY;
-}
-
 /* Server id's request for v, under the lock. True: sent (or failed at
  * once), the vCPU completes it when it resumes; false: the guest aborts. */
 static bool send(struct vcpu *v, const struct mmio_access *a, uint32_t arch, int id)
 {
 	struct domain *d = v->dom;
-	volatile struct ioreq *q = slot(d, (unsigned int)id, v->id);
+	volatile struct ioreq *q = ioreq_slot(d, (unsigned int)id, v->id);
 	uint32_t port = d->ioreq.srv[id]->port[v->id];
 	uint64_t k = IO_KEY(VIO_WAIT, id, port);
 
@@ -159,16 +126,17 @@ static bool send(struct vcpu *v, const struct mmio_access *a, uint32_t arch, int
 		__atomic_store_n(&v->io.key, IO_KEY(VIO_FAILED, id, port), __ATOMIC_RELEASE);
 		return true;
 	}
-	if (!slot_free(q)) {
+	if (!ioreq_slot_free(q)) {
 		printk("d%u v%u: ioreq server %d left its slot in state %u: access to %#llx aborted\n",
 		       d->id, v->id, id, q->flags & 0xf, (unsigned long long)a->addr);
 		return false;
 	}
 	fill(q, a, port);
+	/* Blocked before the access is published: from then on a closed
+	 * port (which needs no lock of ours) or the answer, which may come
+	 * at once from another CPU, must find the vCPU waiting to wake it. */
+	ioreq_wait_for_answer(v);
 	__atomic_store_n(&v->io.key, k, __ATOMIC_RELEASE);
-	/* Blocked before the request is visible: the answer may come at
-	 * once, from another CPU, and must find the vCPU waiting. */
-	wait_for_answer(v);
 	__atomic_store_n(&q->flags, (uint8_t)(q->flags | IOREQ_STATE_READY), __ATOMIC_RELEASE);
 	/* Under the lock: the port cannot be closed and handed to the guest
 	 * meanwhile. Not delivered: a port never bound waits for its device
@@ -191,7 +159,7 @@ bool ioreq_forward(struct vcpu *v, const struct mmio_access *a, uint32_t arch)
 	/* Resumed before its answer or its backend (never expected): the
 	 * same access trapped again and goes on waiting. */
 	if (st == VIO_WAIT || st == VIO_PARKED) {
-		wait_for_answer(v);
+		ioreq_wait_for_answer(v);
 		return true;
 	}
 	/* The configuration is fixed: whether the window is declared is
@@ -222,13 +190,15 @@ bool ioreq_event(struct domain *d, uint32_t port, unsigned int vcpu)
 		return false;
 	v = d->vcpu[vcpu];
 	k = __atomic_load_n(&v->io.key, __ATOMIC_ACQUIRE);
+	if (IO_STATE(k) == VIO_WAIT && IO_SRV(k) == IO_SRV_ALL)
+		return ioreq_inval_event(v, k, port);
 	if (IO_STATE(k) != VIO_WAIT || IO_PORT(k) != port)
 		return false;
-	q = slot(d, IO_SRV(k), vcpu);
+	q = ioreq_slot(d, IO_SRV(k), vcpu);
 	/* An event before the answer is a device model's mistake: ignored. */
 	if ((__atomic_load_n(&q->flags, __ATOMIC_ACQUIRE) & 0xf) != IORESP_READY)
 		return true;
-	if (!io_move(v, k, VIO_TAKING))
+	if (!ioreq_io_move(v, k, VIO_TAKING))
 		return true;
 	v->io.value = q->data & size_mask(v->io.size);
 	__atomic_store_n(&q->flags, (uint8_t)IOREQ_STATE_NONE, __ATOMIC_RELEASE);
@@ -246,7 +216,9 @@ void ioreq_peer_closed(struct domain *d, uint32_t port, unsigned int vcpu)
 		return;
 	v = d->vcpu[vcpu];
 	k = __atomic_load_n(&v->io.key, __ATOMIC_ACQUIRE);
-	if (IO_PORT(k) == port)
+	if (IO_SRV(k) == IO_SRV_ALL)
+		ioreq_inval_fail_port(v, k, port);
+	else if (IO_PORT(k) == port)
 		fail_waiting(v, k);
 }
 
@@ -256,7 +228,9 @@ void ioreq_fail_server(struct domain *d, uint16_t id)
 		struct vcpu *v = d->vcpu[i];
 		uint64_t k = __atomic_load_n(&v->io.key, __ATOMIC_ACQUIRE);
 
-		if (IO_SRV(k) == id)
+		if (IO_SRV(k) == IO_SRV_ALL)
+			ioreq_inval_fail_server(v, k, id);
+		else if (IO_SRV(k) == id)
 			fail_waiting(v, k);
 	}
 }
@@ -264,6 +238,8 @@ void ioreq_fail_server(struct domain *d, uint16_t id)
 void ioreq_vcpu_reset(struct vcpu *v)
 {
 	__atomic_store_n(&v->io.key, IO_KEY(VIO_NONE, 0, 0), __ATOMIC_RELEASE);
+	__atomic_store_n(&v->io.inval_pending, 0, __ATOMIC_RELEASE);
+	v->io.invalidate = false;
 	__atomic_store_n(&v->sched.io_wait, false, __ATOMIC_SEQ_CST);
 }
 
@@ -275,6 +251,11 @@ void ioreq_resume(struct vcpu *v, void *regs)
 
 	if (st != VIO_DONE && st != VIO_FAILED)
 		return;
+	if (v->io.arch == IO_ARCH_NONE) {
+		/* A broadcast (the invalidation): nothing in the registers. */
+		__atomic_store_n(&v->io.key, IO_KEY(VIO_NONE, 0, 0), __ATOMIC_RELEASE);
+		return;
+	}
 	if (st == VIO_FAILED) {
 		/* No device model will answer: as a bus with nothing on it,
 		 * a load reads all ones and a write goes nowhere. Said once

@@ -140,12 +140,14 @@ int64_t mem_populate_physmap(struct vcpu *v, uint64_t a[5], uint64_t start, uint
 static int64_t map_foreign(struct domain *d, uint64_t gfn, struct domain *fd, uint64_t pa)
 {
 	uint64_t old;
+	bool ram;
 	int rc;
 
 	if (!domain_get_ref(fd))
 		return -XEN_EINVAL;   /* as Xen when it cannot get the page */
 	spin_lock(&d->p2m_lock);
 	old = arch_gfn_foreign_pa(d, gfn);
+	ram = memory_ram_mapped(d, gfn);
 	rc = arch_p2m_map_foreign(d, gfn, pa);
 	if (!rc)
 		memory_forget_gfn(d, gfn);
@@ -154,6 +156,8 @@ static int64_t map_foreign(struct domain *d, uint64_t gfn, struct domain *fd, ui
 		domain_put(fd);
 	if (!rc && old)
 		memory_release_foreign(old);
+	if (!rc && ram)   /* it covers one of d's RAM pages now */
+		ioreq_p2m_changed(d, NULL);
 	return rc == -1 ? -XEN_EINVAL : rc ? -XEN_ENOMEM : 0;
 }
 

@@ -36,6 +36,7 @@
 #include <xenith/errno.h>
 #include <xenith/guest_access.h>
 #include <xenith/heap.h>
+#include <xenith/ioreq.h>
 #include <xenith/lib.h>
 #include <xenith/xen_ops.h>
 
@@ -317,6 +318,7 @@ static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 	struct maptrack *m;
 	uint64_t frame = 0, pa;
 	int64_t st, slot;
+	bool ram;
 
 	if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map)))
 		return GNTST_bad_gntref;
@@ -340,6 +342,7 @@ static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 	}
 	spin_lock(&d->p2m_lock);
 	m = mt_entry(d, (uint32_t)slot);
+	ram = !st && memory_ram_mapped(d, op->host_addr >> 12);
 	if (!st && arch_p2m_map_grant(d, op->host_addr >> 12, pa, ro))
 		st = GNTST_general_error;
 	if (st) {
@@ -353,6 +356,8 @@ static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 	memory_forget_gfn(d, op->host_addr >> 12);
 	*m = (struct maptrack){ op->host_addr >> 12, g, op->ref, (uint16_t)g->id, 1, ro, pa };
 	spin_unlock(&d->p2m_lock);
+	if (ram)   /* the grant covers one of the mapper's RAM pages now */
+		ioreq_p2m_changed(d, NULL);
 	op->handle = (uint32_t)slot;
 	op->dev_bus_addr = 0;
 	return 0;

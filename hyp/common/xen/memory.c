@@ -21,6 +21,7 @@
 #include <xenith/domain.h>
 #include <xenith/errno.h>
 #include <xenith/guest_access.h>
+#include <xenith/ioreq.h>
 #include <xenith/xen_ops.h>
 
 #define PAGE_SIZE 4096ULL
@@ -38,6 +39,13 @@ void memory_forget_gfn(struct domain *d, uint64_t gfn)
 	for (unsigned int i = 0; i < d->gnttab.nr_frames; i++)
 		if (d->gnttab.gfn[i] == gfn)
 			d->gnttab.gfn[i] = INVALID_GFN;
+}
+
+bool memory_ram_mapped(struct domain *d, uint64_t gfn)
+{
+	uint64_t pa = arch_gfn_to_pa(d, gfn);
+
+	return pa && pa == domain_ram_page(d, gfn);
 }
 
 /* Maps the shared page at `pa`, recorded in *where, at gfn. */
@@ -94,6 +102,7 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 {
 	struct xen_add_to_physmap x;
 	struct domain *d = v->dom;
+	bool ram;
 	int64_t rc;
 
 	if (copy_from_guest(&x, arg, sizeof(x)))
@@ -110,14 +119,16 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 		if (x.idx != 0)
 			return -XEN_EINVAL;
 		spin_lock(&d->p2m_lock);
+		ram = memory_ram_mapped(d, x.gpfn);
 		rc = map_shared(d, &d->shared_info_gfn, d->shared_info_pa, x.gpfn);
 		spin_unlock(&d->p2m_lock);
-		return rc;
+		break;
 	case XENMAPSPACE_grant_table:
 		spin_lock(&d->p2m_lock);
+		ram = memory_ram_mapped(d, x.gpfn);
 		rc = map_grant_frame(d, x.idx, x.gpfn);
 		spin_unlock(&d->p2m_lock);
-		return rc;
+		break;
 	case XENMAPSPACE_gmfn_range:
 		if (!x.size)
 			return 0;
@@ -125,6 +136,9 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 	default:
 		return -XEN_ENOSYS;
 	}
+	if (!rc && ram)   /* the shared page covers a RAM page now */
+		ioreq_p2m_changed(d, v);
+	return rc;
 }
 
 /* Unmaps whatever is at gfn: a shared page is then mapped nowhere; a RAM
@@ -135,6 +149,7 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 	struct xen_remove_from_physmap x;
 	struct domain *d = v->dom;
 	uint64_t foreign;
+	bool ram;
 	int64_t rc;
 
 	if (copy_from_guest(&x, arg, sizeof(x)))
@@ -144,6 +159,7 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 		return rc;
 	spin_lock(&d->p2m_lock);
 	foreign = arch_gfn_foreign_pa(d, x.gpfn);
+	ram = memory_ram_mapped(d, x.gpfn);
 	if (!arch_gfn_to_pa(d, x.gpfn))
 		rc = -XEN_ENOENT;
 	else if (arch_gfn_grant_pa(d, x.gpfn))
@@ -156,6 +172,8 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 	/* Another domain's page (foreign.c): its reference goes. */
 	if (!rc && foreign)
 		memory_release_foreign(foreign);
+	if (!rc && ram)
+		ioreq_p2m_changed(d, v);
 	return rc;
 }
 
@@ -195,7 +213,7 @@ static int64_t decrease_reservation(struct vcpu *v, uint64_t a[5], uint64_t star
 		return domain_by_id(r.domid) ? -XEN_EPERM : -XEN_ESRCH;
 	for (i = start; i < r.nr_extents && !r.extent_order; i++) {
 		uint64_t gfn, foreign;
-		bool ok;
+		bool ok, ram;
 
 		if (i - start == MEMOP_BATCH)
 			return memory_continue(v, a, XENMEM_decrease_reservation, i);
@@ -203,11 +221,14 @@ static int64_t decrease_reservation(struct vcpu *v, uint64_t a[5], uint64_t star
 			break;
 		spin_lock(&d->p2m_lock);
 		foreign = arch_gfn_foreign_pa(d, gfn);
+		ram = memory_ram_mapped(d, gfn);
 		ok = arch_gfn_to_pa(d, gfn) && !arch_gfn_grant_pa(d, gfn) &&
 		     (foreign || domain_ram_page(d, gfn)) && !arch_p2m_unmap_page(d, gfn);
 		if (ok)
 			memory_forget_gfn(d, gfn);
 		spin_unlock(&d->p2m_lock);
+		if (ok && ram)
+			ioreq_p2m_changed(d, v);
 		if (!ok)
 			break;
 		if (foreign)

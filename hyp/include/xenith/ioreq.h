@@ -57,6 +57,7 @@ _Static_assert(sizeof(struct ioreq) == 32, "struct ioreq");
 #define IORESP_READY          3
 #define IOREQ_DIR_READ        (1U << 5)
 #define IOREQ_TYPE_COPY       1
+#define IOREQ_TYPE_INVALIDATE 8   /* drop every mapping of the guest's memory */
 
 struct ioreq_server {
 	struct domain *emulator;          /* reference held */
@@ -89,6 +90,8 @@ enum vcpu_io_state {
  * acting on what it read of an earlier access (an answer, a closed port)
  * can never change a newer one. */
 #define IO_KEY(state, srv, port) ((uint64_t)(state) | (uint64_t)(srv) << 8 | (uint64_t)(port) << 32)
+#define IO_SRV_ALL    0xff   /* a broadcast (the mapcache invalidation): every server */
+#define IO_ARCH_NONE  (~0U)  /* nothing to complete in the guest's registers */
 #define IO_STATE(key) ((uint8_t)(key))
 #define IO_SRV(key)   ((uint8_t)((key) >> 8))
 #define IO_PORT(key)  ((uint32_t)((key) >> 32))
@@ -101,6 +104,14 @@ struct vcpu_io {
 	uint32_t arch;             /* how to complete it (arch_ioreq_complete) */
 	uint64_t addr;
 	uint64_t value;
+	/* The mapcache invalidation (invalidate.c): due after this
+	 * hypercall (set by the vCPU's own memory_op, or by another domain's
+	 * change of this domain's P2M: atomic), and while it is broadcast,
+	 * the servers still to answer (atomic AND by the CPUs taking their
+	 * answers) and the port each was sent on (written before the key). */
+	bool invalidate;
+	uint8_t inval_pending;
+	uint32_t inval_port[IOREQ_MAX_SERVERS];
 };
 
 /* May caller be d's device model (dm_op, the ioreq resource)? The
@@ -144,6 +155,15 @@ void ioreq_unpark(struct domain *d);
 /* Teardown of d: its servers, and the servers d emulates for others, go
  * (waiting vCPUs are released). */
 void ioreq_release(struct domain *d);
+/* A page of d's RAM left its P2M (caller: the vCPU whose hypercall did
+ * it): every device model must drop its mappings of d's memory, since
+ * the frame may come back as another page (Xen's
+ * ioreq_request_mapcache_invalidate). Nothing without a server. */
+void ioreq_p2m_changed(struct domain *d, struct vcpu *caller);
+/* At the end of v's hypercall, if due: IOREQ_TYPE_INVALIDATE goes to
+ * each enabled server of v's domain, and v waits until all answer (Xen's
+ * ioreq_signal_mapcache_invalidate). */
+void ioreq_invalidate(struct vcpu *v);
 /* The toolstack gives v a new context (or resets it): an access in
  * flight is forgotten. */
 void ioreq_vcpu_reset(struct vcpu *v);

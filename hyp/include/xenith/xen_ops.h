@@ -36,6 +36,9 @@ int64_t gnttab_unmap_refs(struct vcpu *v, uint64_t arg, uint32_t count);
  * granter put; the maptrack pages stay until gnttab_free_maptrack. */
 struct domain;
 void gnttab_release_mappings(struct domain *d);
+/* Is one of d's RAM pages mapped at gfn now (p2m_lock held)? Replacing
+ * or removing it must reach its device models' mapcaches (ioreq.h). */
+bool memory_ram_mapped(struct domain *d, uint64_t gfn);
 /* Its maptrack's pages back to the heap (the domain's memory teardown). */
 void gnttab_free_maptrack(struct domain *d);
 int64_t gnttab_copy(struct vcpu *v, uint64_t arg, uint32_t count);
