@@ -369,6 +369,13 @@ static void test_virtio_nodes(void)
 	CHECK(p && len == 8 && dt_read_cells(p, 1) == 65001 && dt_read_cells(p + 4, 1) == 3);
 	CHECK(!fdt_getprop(out, fdt_path_offset(out, "/virtio@2000200"), "iommus", NULL));
 	CHECK(fdt_path_offset(out, "/xen_iommu") > 0);
+	/* Without Xen's interfaces (no xen,enhanced) the default is off: such
+	 * a Linux would never find the grant DMA layer. */
+	d.enhanced = ENHANCED_NONE;
+	n = guest_dt_build(&d, &host, &l, out, sizeof(out));
+	CHECK(n > 0);
+	CHECK(!fdt_getprop(out, fdt_path_offset(out, "/virtio@2000400"), "iommus", NULL));
+	CHECK(fdt_path_offset(out, "/xen_iommu") < 0);
 }
 
 static void test_limits(void)

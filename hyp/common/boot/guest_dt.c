@@ -178,10 +178,12 @@ static void make_timer(struct dt_writer *w, const struct host_info *h)
 }
 
 /* Does device v use grants (its own setting, else libxl's rule: a
- * backend outside dom0)? */
+ * backend outside dom0, here only for a guest with a grant table)? */
 static bool virtio_grants(const struct domain_config *d, const struct virtio_mmio_cfg *v)
 {
-	return v->grant_usage < 0 ? d->has_dm : v->grant_usage != 0;
+	if (v->grant_usage >= 0)
+		return v->grant_usage != 0;
+	return d->has_dm && d->enhanced != ENHANCED_NONE;
 }
 
 /* The node Xen 4.18's libxl writes once when a virtio device uses

@@ -25,7 +25,8 @@
  * those Xen reserves for virtio in a guest (public/arch-arm.h): device i
  * (in node order) defaults to 0x02000000 + i * 0x200 and SPI 33 + i.
  * With grant usage (libxl's default when the backend is not dom0: here,
- * when the domain names a device model) the guest's node gets
+ * when the domain names a device model and has Xen's interfaces,
+ * xen,enhanced) the guest's node gets
  * "iommus = <&xen_iommu backend>", the binding Linux's grant-dma-ops
  * reads, so that its driver hands the device grant references only.
  */
