@@ -24,6 +24,7 @@
 #define Q_RX 0
 #define Q_TX 1
 #define MAX_OUT 4096   /* one output buffer copied at a time */
+#define MAX_CHAIN_OUT (64U << 10)   /* of one chain: the rest is dropped */
 
 static int console_open(struct vdev *d, const char *log, bool readonly)
 {
@@ -114,11 +115,18 @@ static void transmit(struct vdev *d)
 	int got;
 
 	while ((got = vq_next(&d->mem, q, &c, d->name)) > 0) {
+		/* A guest sets its buffers' lengths: one chain moves 64 KiB at
+		 * most, so that no notify holds the daemon (and the other
+		 * guests' devices) or fills the log beyond that. */
+		uint32_t budget = MAX_CHAIN_OUT;
+
 		for (unsigned int i = 0; i < c.n; i++) {
 			const struct vq_buf *b = &c.buf[i];
+			uint32_t len = b->len < budget ? b->len : budget;
 
-			for (uint32_t done = 0; !b->write && done < b->len;) {
-				uint32_t n = b->len - done < MAX_OUT ? b->len - done : MAX_OUT;
+			budget -= b->write ? 0 : len;
+			for (uint32_t done = 0; !b->write && done < len;) {
+				uint32_t n = len - done < MAX_OUT ? len - done : MAX_OUT;
 
 				if (gmem_read(&d->mem, b->gpa + done, buf, n)) {
 					vdev_needs_reset(d, "transmit buffer outside guest memory");
