@@ -1403,57 +1403,45 @@ for _cfg, _label, _hv, _smp in SCALE_CONFIGS:
 SCALE_RUNS = [n for n in RUNS if scale_n(RUNS[n][4])]
 
 
+def dom0_rows(module, name: str, what: str, hvs: List[str]) -> Optional[Dict[str, dict]]:
+    """The rows a Linux dom0 measures (module: xl_wall or blk_bench)
+    under hvs: each run with its progress line, the table printed and
+    written to build/bench/<name>.json and <name>.md. The results, or
+    None if they cannot be measured here."""
+    why = module.available()
+    if why:
+        print("bench: no %s rows: %s" % (name, why), file=sys.stderr)
+        return None
+    res: Dict[str, dict] = {}
+    for hv in hvs:
+        print("bench: %-18s (%s, %s) ..." % (name + "-" + hv, hv, what), end="", flush=True)
+        res[hv] = module.measure(hv, OUT)
+        print(" %.1fs%s" % (res[hv]["elapsed"],
+                            "  ERROR: " + res[hv]["error"] if res[hv]["error"] else ""),
+              flush=True)
+    rows = module.rows(res)
+    print()
+    print(render_text(rows))
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(res, f, indent=1)
+    with open(os.path.join(OUT, name + ".md"), "w") as f:
+        f.write(render_md(rows) + "\n")
+    return res
+
+
 def wall_rows() -> int:
     """Measures and prints the wall-clock xl rows (build/bench/wall.json,
     wall.md); 1 if a run failed."""
-    why = xl_wall.available()
-    if why:
-        print("bench: no wall-clock xl rows: %s" % why, file=sys.stderr)
-        return 0
-    res = {}
-    for hv in ("xenith", "xen"):
-        print("bench: %-18s (%s, -smp %d, Linux dom0, wall clock) ..." % ("xl-" + hv, hv, 2),
-              end="", flush=True)
-        res[hv] = xl_wall.measure(hv, OUT)
-        print(" %.1fs%s" % (res[hv]["elapsed"],
-                            "  ERROR: " + res[hv]["error"] if res[hv]["error"] else ""),
-              flush=True)
-    rows = xl_wall.rows(res)
-    print()
-    print(render_text(rows))
-    for hv in res:
+    res = dom0_rows(xl_wall, "wall", "-smp 2, Linux dom0, wall clock", ["xenith", "xen"])
+    for hv in res or {}:
         print("  %s rounds (create, destroy ms): %s" % (hv, res[hv]["rounds"]))
-    with open(os.path.join(OUT, "wall.json"), "w") as f:
-        json.dump(res, f, indent=1)
-    with open(os.path.join(OUT, "wall.md"), "w") as f:
-        f.write(render_md(rows) + "\n")
-    return 1 if any(r["error"] for r in res.values()) else 0
+    return 1 if res and any(r["error"] for r in res.values()) else 0
 
 
-def blk_results(hvs: List[str]) -> Optional[Dict[str, Dict[str, object]]]:
-    """Measures the block rows (bench/blk_bench.py) under hvs, prints
-    them, writes build/bench/blk.json and blk.md: the results, or None if
-    they cannot be measured here."""
-    why = blk_bench.available()
-    if why:
-        print("bench: no block rows: %s" % why, file=sys.stderr)
-        return None
-    res: Dict[str, Dict[str, object]] = {}
-    for hv in hvs:
-        print("bench: %-18s (%s, -smp 1, Linux dom0 and domU, icount) ..." % ("blk-" + hv, hv),
-              end="", flush=True)
-        res[hv] = blk_bench.measure(hv, OUT)
-        print(" %.1fs%s" % (res[hv]["elapsed"],
-                            "  ERROR: " + res[hv]["error"] if res[hv]["error"] else ""),
-              flush=True)
-    rows = blk_bench.rows(res)
-    print()
-    print(render_text(rows))
-    with open(os.path.join(OUT, "blk.json"), "w") as f:
-        json.dump(res, f, indent=1)
-    with open(os.path.join(OUT, "blk.md"), "w") as f:
-        f.write(render_md(rows) + "\n")
-    return res
+def blk_results(hvs: List[str]) -> Optional[Dict[str, dict]]:
+    """The block rows (bench/blk_bench.py) under hvs (build/bench/blk.json,
+    blk.md), or None if they cannot be measured here."""
+    return dom0_rows(blk_bench, "blk", "-smp 1, Linux dom0 and domU, icount", hvs)
 
 
 def main() -> int:

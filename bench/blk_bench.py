@@ -24,6 +24,9 @@ from typing import Dict, List, Optional
 import harness
 from dom0 import DOM0_MEM_MB, dom0_ramdisk, toolstack_shell
 from linux import linux_kernel
+# What the rows need is what the wall-clock rows need: dom0's filesystem
+# and Debian's kernel.
+from xl_wall import available  # noqa: F401
 
 CONFIGS = {"blkfront": "/etc/xen/blkbench.cfg", "virtio": "/etc/xen/blkbench-virtio.cfg"}
 LINE = re.compile(r"blk-bench: (\S+) BLKBENCH (.*)$")
@@ -69,15 +72,6 @@ def measure(hv: str, outdir: str) -> Dict[str, object]:
     out["error"] = None if res.passed and not missing else \
         "; ".join(res.failures) or "no BLKBENCH line for %s" % ", ".join(missing)
     return out
-
-
-def available() -> Optional[str]:
-    """Why the rows cannot be measured, or None."""
-    if not os.path.exists(dom0_ramdisk()):
-        return "%s missing (scripts/mkdom0fs.sh)" % dom0_ramdisk()
-    if not os.path.exists(linux_kernel()):
-        return "Debian's kernel missing (scripts/setup.sh --linux)"
-    return None
 
 
 def rows(results: Dict[str, Dict[str, object]]) -> List[List[str]]:
