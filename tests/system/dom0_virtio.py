@@ -21,7 +21,7 @@ from typing import Dict, List, Optional
 
 from dom0 import (DOM0_FORBID, DOM0_SMP, check_free_back, parse_xl_info, parse_xl_list,
                   toolstack_dom0, toolstack_shell, without_kernel_log)
-from harness import Console, Domain, Expect, Scenario, expect
+from harness import Console, Domain, Expect, Scenario, differing_facts, expect
 from linux import Shell
 
 DOMU = "virtio"
@@ -32,7 +32,7 @@ VBE_LOG = "/var/log/xen/xenith-virtio.log"
 # SPI 33 (GIC SPI 1, edge rising, CPU mask 0xf).
 DOMU_FACTS = [r"XENITH-DOMU: virtio disk vda 16384 sectors, label 'XENITH-VIRTIO-LABEL'",
               r"XENITH-DOMU: virtio node virtio,mmio reg 00 00 00 00 02 00 00 00 00 00 00 00 "
-              r"00 00 02 00 interrupts 00 00 00 00 00 00 00 01 00 00 0f 01",
+              r"00 00 02 00 interrupts 00 00 00 00 00 00 00 01 00 00 0f 01 dma-coherent",
               r"XENITH-DOMU: virtio pattern [0-9a-f]{32} read back",
               r"XENITH-DOMU: ready"]
 VBE_FACTS = [r"xenith-virtio: d\d+ virtio-blk 51712: serving 0x2000000-0x20001ff, SPI 33, "
@@ -117,6 +117,86 @@ def sc_dom0_virtio_disk(kind: str) -> Scenario:
                     "ioreq server: /dev/vda's label, device-tree node and 1 MiB written and "
                     "read back; after xl destroy the file holds it, the daemon let the device "
                     "go and free memory is back")
+
+
+# ---------------------------------------------------------------------------
+# dom0_virtio_libxl: what Debian's libxl 4.17 writes for a virtio disk,
+# under Xen 4.17 and Xenith, compared
+# ---------------------------------------------------------------------------
+# Under Xen 4.17 nothing can serve the device (no ioreq servers), so a
+# shell loop answers libxl's wait for the backend (state 2) the way
+# xenith-virtio does; under Xenith the daemon answers first.
+FAKE_BACKEND = ("(while :; do for p in $(xenstore-ls -f /local/domain/0/backend/virtio_disk "
+                "2>/dev/null | sed -n 's|^\\(.*\\)/state = \"1\"$|\\1|p'); do "
+                "xenstore-write $p/state 2; done; sleep 0.2; done) >/dev/null 2>&1 & true")
+LIBXL_FACTS = ["xl_create", "backend", "frontend", "node"]
+
+
+def _libxl_interact(facts: Dict[str, object]):
+    def interact(con: Console, deadline: float) -> Optional[str]:
+        sh, err = toolstack_shell(con, deadline)
+        if err:
+            return err
+        try:
+            def run(cmd: str, timeout: float = 15.0) -> List[str]:
+                return without_kernel_log([l.rstrip() for l in sh.run(cmd, timeout) or []])
+
+            run(FAKE_BACKEND)
+            facts["xl_create"] = [l for l in run("xl create /etc/xen/virtio.cfg; echo rc=$?",
+                                                 timeout=60) if l.startswith("rc=")]
+            if facts["xl_create"] != ["rc=0"]:
+                return "xl create failed: %r" % facts["xl_create"]
+            ids = [l for l in run("xl domid %s" % DOMU) if l.isdigit()]
+            if not ids:
+                return "xl domid %s gave no id" % DOMU
+            domid = ids[0]
+
+            def norm(lines: List[str]) -> List[str]:
+                # The guest's id as D: the two hypervisors may number it apart.
+                return [re.sub(r'(?<=/)%s(?=/| =|")' % domid, "D",
+                               re.sub(r'frontend-id = "%s"' % domid, 'frontend-id = "D"', l))
+                        for l in lines]
+            # Keys and values, the backend's state aside (the daemon or the
+            # loop moves it).
+            facts["backend"] = norm([l for l in run("xenstore-ls -f "
+                                                    "/local/domain/0/backend/virtio_disk")
+                                     if not l.endswith("/state = \"2\"")])
+            facts["frontend"] = norm(run("xenstore-ls -f /local/domain/%s/device/virtio_disk"
+                                         % domid))
+            node: List[str] = []
+            t0 = time.monotonic()
+            while not node and time.monotonic() - t0 < min(60, sh.left(60)):
+                node = _grep(sh, "'XENITH-DOMU: virtio node'", DOMU_LOG)
+                time.sleep(1.0)
+            facts["node"] = node
+            run("xl destroy %s" % DOMU, timeout=30)
+            if not node or not re.fullmatch(DOMU_FACTS[1], node[0]):
+                return "the guest's virtio node is not libxl's: %r" % node
+            if not any(l.endswith("/params = \"%s\"" % DISK) for l in facts["backend"]):
+                return "libxl wrote no params for the disk: %r" % facts["backend"]
+            return None
+        finally:
+            facts["transcript"] = sh.transcript
+    return interact
+
+
+def sc_dom0_virtio_libxl(kind: str) -> Scenario:
+    from scenarios import COMMON_FORBID
+    facts: Dict[str, object] = {}
+    return Scenario(
+        "dom0_virtio_libxl", [],
+        dom0=toolstack_dom0(),
+        expects=[expect(r"XENITH-DOM0: toolstack up", 0)],
+        forbid=COMMON_FORBID + DOM0_FORBID,
+        smp=DOM0_SMP, mem_mb=1024, timeout=200,
+        interact=_libxl_interact(facts), facts=facts,
+        compare=lambda ref, res: differing_facts(ref, res, LIBXL_FACTS,
+                                                 "what libxl wrote differs from Xen 4.17's"),
+        description="xl create of /etc/xen/virtio.cfg under Xen 4.17 (which cannot serve it: a "
+                    "shell loop answers libxl's wait for the backend) and Xenith: the xenstore "
+                    "keys libxl writes under dom0's backend/virtio_disk and the guest's "
+                    "device/virtio_disk, and the virtio,mmio node in the guest's device tree, "
+                    "are the same")
 
 
 # ---------------------------------------------------------------------------

@@ -21,8 +21,8 @@ from dom0 import (sc_dom0_privcmd_fuzz, sc_dom0_toolstack, sc_dom0_xl,
 from dom0_linux import sc_dom0_linux
 from dom0_domu import sc_dom0_blk_direct, sc_dom0_linux_domu
 from dom0_bad import sc_dom0_xl_bad
-from dom0_virtio import (sc_dom0_virtio_disk, sc_dom0less_virtio, sc_driver_domain_virtio,
-                         sc_virtio_hostile)
+from dom0_virtio import (sc_dom0_virtio_disk, sc_dom0_virtio_libxl, sc_dom0less_virtio,
+                         sc_driver_domain_virtio, sc_virtio_hostile)
 
 # Lines that must never appear in any scenario.
 COMMON_FORBID = [
@@ -2162,6 +2162,8 @@ SCENARIOS: Dict[str, tuple] = {
     "ioreq_pair": (sc_ioreq_pair, {"xenith"}),
     # xl create with a virtio disk served by xenith-virtio (dom0_virtio.py).
     "dom0_virtio_disk": (sc_dom0_virtio_disk, {"xenith"}),
+    # What libxl 4.17 writes for a virtio disk, compared with Xen 4.17's.
+    "dom0_virtio_libxl": (sc_dom0_virtio_libxl, {"xen", "xenith"}),
     # A dom0less domain's virtio disk, its backend started later in dom0.
     "dom0less_virtio": (sc_dom0less_virtio, {"xenith"}),
     # Bare-metal virtio-blk drivers, hostile, and VirtIO-Grant (dom0_virtio.py).
@@ -2258,7 +2260,7 @@ SCENARIOS: Dict[str, tuple] = {
 XEN_REFERENCE = ["two_guests", "idle_wfi", "evtchn_isolation", "linux_xen_guest",
                  "sched_overcommit", "scale_fair8", "static_evtchn", "dom0_linux", "dom0_xl",
                  "dom0less_xenstore", "grant_pair", "dom0_toolstack", "dom0_linux_domu",
-                 "dom0_xl_bad", "dom0_blk_direct"]
+                 "dom0_xl_bad", "dom0_blk_direct", "dom0_virtio_libxl"]
 
 
 # --- xen_compat: same DTB, same guest, two hypervisors -----------------------
