@@ -7,7 +7,8 @@
  * Serves the virtio disks libxl declares for this domain (vbe.h), and the
  * disks given with --disk: a dom0less domain's device of Xenith's
  * "xenith,virtio-mmio" binding (docs/configuration.md), whose window and
- * SPI default to Xen's first virtio slot (0x2000000, 33). With grant
+ * SPI default to the domain's next virtio slot (0x2000000 + i * 0x200,
+ * SPI 33 + i, i counting its devices on the command line). With grant
  * (VirtIO-Grant), the device takes only grant references from the
  * driver and maps nothing else of the guest; a disk libxl declares gets
  * it when its backend directory has grant_usage = 1 (Xen 4.18's key;
@@ -103,10 +104,11 @@ static int parse_dev(char *spec, unsigned int nth, const struct vdev_ops *ops)
 {
 	bool disk = ops == &blk_ops;
 	long domid = -1;
-	unsigned long long base = 0x2000000;
-	unsigned long irq = 33;
+	unsigned long long base = ~0ULL;
+	unsigned long irq = 0;
 	const char *path = NULL;
 	bool ro = false, grants = false;
+	unsigned int slot = 0;
 
 	for (char *kv = strtok(spec, ","); kv; kv = strtok(NULL, ",")) {
 		char *v = strchr(kv, '=');
@@ -128,7 +130,18 @@ static int parse_dev(char *spec, unsigned int nth, const struct vdev_ops *ops)
 		else
 			return -1;
 	}
-	if (domid < 1 || domid >= 0x7ff0 || (disk && !path) || base % VBE_WINDOW || irq < 32)
+	if (domid < 1 || domid >= 0x7ff0 || (disk && !path))
+		return -1;
+	/* Defaults: the domain's next virtio slot, in the order of the
+	 * options, as the domain's xenith,virtio-mmio nodes default in node
+	 * order (0x2000000 + i * 0x200, SPI 33 + i). */
+	for (struct vdev *d = vdev_list(); d; d = d->next)
+		slot += !d->from_xs && d->domid == domid;
+	if (base == ~0ULL)
+		base = 0x2000000ULL + slot * VBE_WINDOW;
+	if (!irq)
+		irq = 33 + slot;
+	if (base % VBE_WINDOW || irq < 32)
 		return -1;
 	/* Its "devid" is only a name: 0x7000 and up, apart from libxl's. */
 	if (!vdev_new(ops, (uint16_t)domid, (uint16_t)(0x7000 + nth), base, (uint32_t)irq,

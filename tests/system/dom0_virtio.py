@@ -283,7 +283,8 @@ def sc_dom0less_virtio(kind: str) -> Scenario:
                         memory_kb=256 * 1024)
     domu.children = [DOM0LESS_VIRTIO_NODE, DOM0LESS_CONSOLE_NODE]
     dom0 = toolstack_dom0()
-    dom0.bootargs += " xenith.vdisk=1 xenith.vconsole=1,base=0x2000200,irq=34"
+    # The console takes d1's second slot by default (0x2000200, SPI 34).
+    dom0.bootargs += " xenith.vdisk=1 xenith.vconsole=1"
     return Scenario(
         "dom0less_virtio", [domu],
         dom0=dom0,
