@@ -141,39 +141,33 @@ static uint8_t request(struct vdev *d, const struct vq_chain *c, const struct bl
 	}
 }
 
+/* One request: done, its status byte written. */
+static int64_t serve_one(struct vdev *d, const struct vq_chain *c)
+{
+	const struct vq_buf *st = &c->buf[c->n - 1];
+	struct blk_hdr h;
+	uint32_t written = 0;
+	uint8_t status;
+
+	if (c->n < 2 || c->buf[0].write || c->buf[0].len < sizeof(h) || !st->write || !st->len ||
+	    gmem_read(&d->mem, c->buf[0].gpa, &h, sizeof(h))) {
+		vdev_needs_reset(d, "request without a readable header and a status byte");
+		return -1;
+	}
+	status = request(d, c, &h, &written);
+	if (status != S_OK && verbose)
+		vlog("%s: request type %u sector %llu: status %u", d->name, h.type,
+		     (unsigned long long)h.sector, status);
+	if (gmem_write(&d->mem, st->gpa + st->len - 1, &status, 1)) {
+		vdev_needs_reset(d, "status byte outside guest RAM");
+		return -1;
+	}
+	return written + 1;
+}
+
 static void notify(struct vdev *d, unsigned int qi)
 {
-	struct vq *q = &d->q[qi];
-	struct vq_chain c;
-	bool pushed = false;
-	int got;
-
-	while ((got = vq_next(&d->mem, q, &c, d->name)) > 0) {
-		const struct vq_buf *st = &c.buf[c.n - 1];
-		struct blk_hdr h;
-		uint32_t written = 0;
-		uint8_t status;
-
-		if (c.n < 2 || c.buf[0].write || c.buf[0].len < sizeof(h) || !st->write || !st->len ||
-		    gmem_read(&d->mem, c.buf[0].gpa, &h, sizeof(h))) {
-			vdev_needs_reset(d, "request without a readable header and a status byte");
-			return;
-		}
-		status = request(d, &c, &h, &written);
-		if (status != S_OK && verbose)
-			vlog("%s: request type %u sector %llu: status %u", d->name, h.type,
-			     (unsigned long long)h.sector, status);
-		if (gmem_write(&d->mem, st->gpa + st->len - 1, &status, 1) ||
-		    vq_push(&d->mem, q, c.head, written + 1)) {
-			vdev_needs_reset(d, "used ring outside guest RAM");
-			return;
-		}
-		pushed = true;
-	}
-	if (got < 0)
-		vdev_needs_reset(d, "malformed available ring");
-	if (pushed)
-		vdev_interrupt(d);
+	vdev_serve(d, &d->q[qi], serve_one, NULL);
 }
 
 const struct vdev_ops blk_ops = {

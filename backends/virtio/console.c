@@ -75,88 +75,63 @@ static uint64_t config_read(struct vdev *d, uint64_t off, unsigned int size)
 	return 0;
 }
 
-/* Held input into the guest's receive buffers, as many as it gave. */
-static void deliver(struct vdev *d)
+static bool has_input(const struct vdev *d)
 {
-	struct vq *q = &d->q[Q_RX];
-	struct vq_chain c;
-	bool pushed = false;
-	int got = 0;
-
-	while (d->in_len && q->ready && q->num && (got = vq_next(&d->mem, q, &c, d->name)) > 0) {
-		const struct vq_buf *b = &c.buf[0];
-		size_t n = d->in_len < b->len ? d->in_len : b->len;
-
-		if (!b->write || gmem_write(&d->mem, b->gpa, d->in, n)) {
-			vdev_needs_reset(d, "receive buffer not device-writable guest memory");
-			return;
-		}
-		memmove(d->in, d->in + n, d->in_len - n);
-		d->in_len -= n;
-		if (vq_push(&d->mem, q, c.head, (uint32_t)n)) {
-			vdev_needs_reset(d, "used ring outside guest RAM");
-			return;
-		}
-		pushed = true;
-	}
-	if (got < 0)
-		vdev_needs_reset(d, "malformed receive queue");
-	if (pushed)
-		vdev_interrupt(d);
+	return d->in_len && d->q[Q_RX].ready && d->q[Q_RX].num;
 }
 
-/* The guest's output: every device-readable buffer of each chain. */
-static void transmit(struct vdev *d)
+/* Held input into one of the guest's receive buffers. */
+static int64_t deliver_one(struct vdev *d, const struct vq_chain *c)
 {
-	struct vq *q = &d->q[Q_TX];
-	struct vq_chain c;
-	static char buf[MAX_OUT];
-	bool pushed = false;
-	int got;
+	const struct vq_buf *b = &c->buf[0];
+	size_t n = d->in_len < b->len ? d->in_len : b->len;
 
-	while ((got = vq_next(&d->mem, q, &c, d->name)) > 0) {
-		/* A guest sets its buffers' lengths: one chain moves 64 KiB at
-		 * most, so that no notify holds the daemon (and the other
-		 * guests' devices) or fills the log beyond that. */
-		uint32_t budget = MAX_CHAIN_OUT;
-
-		for (unsigned int i = 0; i < c.n; i++) {
-			const struct vq_buf *b = &c.buf[i];
-			uint32_t len = b->len < budget ? b->len : budget;
-
-			budget -= b->write ? 0 : len;
-			for (uint32_t done = 0; !b->write && done < len;) {
-				uint32_t n = len - done < MAX_OUT ? len - done : MAX_OUT;
-
-				if (gmem_read(&d->mem, b->gpa + done, buf, n)) {
-					vdev_needs_reset(d, "transmit buffer outside guest memory");
-					return;
-				}
-				if (d->logfd >= 0 && write(d->logfd, buf, n) != (ssize_t)n)
-					vlog("%s: log write failed: %m", d->name);
-				if (write(d->pty, buf, n) < 0 && errno != EAGAIN && verbose)
-					vlog("%s: pty write failed: %m", d->name);
-				done += n;
-			}
-		}
-		if (vq_push(&d->mem, q, c.head, 0)) {
-			vdev_needs_reset(d, "used ring outside guest RAM");
-			return;
-		}
-		pushed = true;
+	if (!b->write || gmem_write(&d->mem, b->gpa, d->in, n)) {
+		vdev_needs_reset(d, "receive buffer not device-writable guest memory");
+		return -1;
 	}
-	if (got < 0)
-		vdev_needs_reset(d, "malformed transmit queue");
-	if (pushed)
-		vdev_interrupt(d);
+	memmove(d->in, d->in + n, d->in_len - n);
+	d->in_len -= n;
+	return (int64_t)n;
+}
+
+/* The guest's output: every device-readable buffer of a chain. A guest
+ * sets its buffers' lengths: one chain moves 64 KiB at most, so that no
+ * notify holds the daemon (and the other guests' devices) or fills the
+ * log beyond that. */
+static int64_t transmit_one(struct vdev *d, const struct vq_chain *c)
+{
+	static char buf[MAX_OUT];
+	uint32_t budget = MAX_CHAIN_OUT;
+
+	for (unsigned int i = 0; i < c->n; i++) {
+		const struct vq_buf *b = &c->buf[i];
+		uint32_t len = b->len < budget ? b->len : budget;
+
+		budget -= b->write ? 0 : len;
+		for (uint32_t done = 0; !b->write && done < len;) {
+			uint32_t n = len - done < MAX_OUT ? len - done : MAX_OUT;
+
+			if (gmem_read(&d->mem, b->gpa + done, buf, n)) {
+				vdev_needs_reset(d, "transmit buffer outside guest memory");
+				return -1;
+			}
+			if (d->logfd >= 0 && write(d->logfd, buf, n) != (ssize_t)n)
+				vlog("%s: log write failed: %m", d->name);
+			if (write(d->pty, buf, n) < 0 && errno != EAGAIN && verbose)
+				vlog("%s: pty write failed: %m", d->name);
+			done += n;
+		}
+	}
+	return 0;
 }
 
 static void notify(struct vdev *d, unsigned int qi)
 {
 	if (qi == Q_TX)
-		transmit(d);
-	else
-		deliver(d);   /* new receive buffers: held input may go now */
+		vdev_serve(d, &d->q[Q_TX], transmit_one, NULL);
+	else   /* new receive buffers: held input may go now */
+		vdev_serve(d, &d->q[Q_RX], deliver_one, has_input);
 }
 
 /* Read the pty only when the held input is gone: a guest that gives no
@@ -172,7 +147,7 @@ static void on_input(struct vdev *d)
 
 	if (n > 0) {
 		d->in_len = (size_t)n;
-		deliver(d);
+		vdev_serve(d, &d->q[Q_RX], deliver_one, has_input);
 	}
 }
 

@@ -167,3 +167,27 @@ void vdev_needs_reset(struct vdev *d, const char *why)
 	d->config_gen++;
 	xendevicemodel_set_irq_level(vbe.dm, d->domid, d->irq, 1);
 }
+
+void vdev_serve(struct vdev *d, struct vq *q, int64_t (*one)(struct vdev *, const struct vq_chain *),
+		bool (*more)(const struct vdev *))
+{
+	struct vq_chain c;
+	bool pushed = false;
+	int got = 0;
+
+	while ((!more || more(d)) && (got = vq_next(&d->mem, q, &c, d->name)) > 0) {
+		int64_t written = one(d, &c);
+
+		if (written < 0)
+			return;
+		if (vq_push(&d->mem, q, c.head, (uint32_t)written)) {
+			vdev_needs_reset(d, "used ring outside guest RAM");
+			return;
+		}
+		pushed = true;
+	}
+	if (got < 0)
+		vdev_needs_reset(d, "malformed available ring");
+	if (pushed)
+		vdev_interrupt(d);
+}

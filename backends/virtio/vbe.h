@@ -159,6 +159,13 @@ void vdev_interrupt(struct vdev *d);
 /* The device is broken (a malformed queue): tell the driver it needs a
  * reset (virtio 1.x DEVICE_NEEDS_RESET). */
 void vdev_needs_reset(struct vdev *d, const char *why);
+/* A device's turn on queue q: while `more` (NULL: always) says there is
+ * something to do, the next chain the driver made available goes to
+ * `one`, which returns the bytes it wrote into the chain, or -1 once it
+ * has broken the device (vdev_needs_reset); each chain goes back used
+ * and the driver is interrupted once at the end. */
+void vdev_serve(struct vdev *d, struct vq *q, int64_t (*one)(struct vdev *, const struct vq_chain *),
+		bool (*more)(const struct vdev *));
 
 extern const struct vdev_ops blk_ops;
 /* console.c: virtio-console (one port) on a pty; arg: a log file or "". */
