@@ -160,7 +160,7 @@ int vpl011_init_ring(struct domain *d, uint64_t gfn, uint16_t backend, uint32_t 
 /* foreign.c (memory.c's calls into it): not these tests' business. */
 void memory_release_foreign(uint64_t pa) { (void)pa; }
 /* No ioreq servers here (common/ioreq is not linked). */
-void ioreq_p2m_changed(struct domain *d, struct vcpu *caller) { (void)d; (void)caller; }
+void ioreq_p2m_changed(struct vcpu *v) { (void)v; }
 int64_t mem_populate_physmap(struct vcpu *v, uint64_t a[5], uint64_t s, uint64_t g) { (void)v; (void)a; (void)s; (void)g; return OTHER; }
 int64_t mem_add_to_physmap_batch(struct vcpu *v, uint64_t a) { (void)v; (void)a; return OTHER; }
 int64_t mem_acquire_resource(struct vcpu *v, uint64_t a) { (void)v; (void)a; return OTHER; }

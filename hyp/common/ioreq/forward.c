@@ -18,7 +18,6 @@
 #include <xenith/mmio.h>
 #include "ioreq_priv.h"
 
-
 static uint64_t size_mask(unsigned int size)
 {
 	return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
@@ -137,13 +136,7 @@ static bool send(struct vcpu *v, const struct mmio_access *a, uint32_t arch, int
 	 * at once from another CPU, must find the vCPU waiting to wake it. */
 	ioreq_wait_for_answer(v);
 	__atomic_store_n(&v->io.key, k, __ATOMIC_RELEASE);
-	__atomic_store_n(&q->flags, (uint8_t)(q->flags | IOREQ_STATE_READY), __ATOMIC_RELEASE);
-	/* Under the lock: the port cannot be closed and handed to the guest
-	 * meanwhile. Not delivered: a port never bound waits for its device
-	 * model, as on Xen (binding raises an event there, which scans the
-	 * slots); one whose device model went fails. */
-	if (!evtchn_xen_send(&d->evtchn, port) &&
-	    evtchn_xen_link(&d->evtchn, port) == XEN_LINK_GONE)
+	if (!ioreq_post(d, q, port))
 		fail_waiting(v, k);
 	return true;
 }

@@ -20,18 +20,10 @@
 #include <xenith/evtchn.h>
 #include "ioreq_priv.h"
 
-void ioreq_p2m_changed(struct domain *d, struct vcpu *caller)
+void ioreq_p2m_changed(struct vcpu *v)
 {
-	if (!__atomic_load_n(&d->ioreq.nr_enabled, __ATOMIC_ACQUIRE))
-		return;
-	if (caller && caller->dom == d) {
-		__atomic_store_n(&caller->io.invalidate, true, __ATOMIC_RELAXED);
-		return;
-	}
-	/* Another domain changed it: each vCPU sends it after its next
-	 * hypercall (Xen does the same). */
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		__atomic_store_n(&d->vcpu[i]->io.invalidate, true, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&v->dom->ioreq.nr_enabled, __ATOMIC_ACQUIRE))
+		v->io.invalidate = true;
 }
 
 /* Server id's part is over (answered, or it never will be). */
@@ -78,9 +70,7 @@ static void ready(struct vcpu *v, uint64_t k, unsigned int id)
 	volatile struct ioreq *q = ioreq_slot(d, id, v->id);
 	uint8_t bit = (uint8_t)(1U << id), st = IOREQ_STATE_READY;
 
-	__atomic_store_n(&q->flags, (uint8_t)IOREQ_STATE_READY, __ATOMIC_RELEASE);
-	if (!evtchn_xen_send(&d->evtchn, v->io.inval_port[id]) &&
-	    evtchn_xen_link(&d->evtchn, v->io.inval_port[id]) == XEN_LINK_GONE)
+	if (!ioreq_post(d, q, v->io.inval_port[id]))
 		part_done(v, k, id);
 	if (!(__atomic_load_n(&v->io.inval_pending, __ATOMIC_ACQUIRE) & bit))
 		__atomic_compare_exchange_n(&q->flags, &st, (uint8_t)IOREQ_STATE_NONE, false,
@@ -93,7 +83,7 @@ void ioreq_invalidate(struct vcpu *v)
 	uint64_t k = IO_KEY(VIO_WAIT, IO_SRV_ALL, 0);
 	uint8_t pending = 0;
 
-	__atomic_store_n(&v->io.invalidate, false, __ATOMIC_RELAXED);
+	v->io.invalidate = false;
 	if (!__atomic_load_n(&d->ioreq.nr_enabled, __ATOMIC_ACQUIRE))
 		return;
 	spin_lock(&d->ioreq.lock);

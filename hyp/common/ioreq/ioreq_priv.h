@@ -7,6 +7,7 @@
 #pragma once
 
 #include <xenith/domain.h>
+#include <xenith/evtchn.h>
 #include <xenith/ioreq.h>
 #include <xenith/sched.h>
 
@@ -41,6 +42,18 @@ static inline bool ioreq_slot_free(volatile struct ioreq *q)
 	if (st == IORESP_READY)
 		__atomic_store_n(&q->flags, (uint8_t)IOREQ_STATE_NONE, __ATOMIC_RELEASE);
 	return st == IOREQ_STATE_NONE || st == IORESP_READY;
+}
+
+/* Makes the request in q visible and tells its device model, under
+ * d->ioreq.lock (the port cannot be closed and handed to the guest
+ * meanwhile). False if nothing will answer: its device model closed the
+ * port. A port never bound yet waits for one, as on Xen (binding raises
+ * an event there, which scans the slots). */
+static inline bool ioreq_post(struct domain *d, volatile struct ioreq *q, uint32_t port)
+{
+	__atomic_store_n(&q->flags, (uint8_t)(q->flags | IOREQ_STATE_READY), __ATOMIC_RELEASE);
+	return evtchn_xen_send(&d->evtchn, port) ||
+	       evtchn_xen_link(&d->evtchn, port) != XEN_LINK_GONE;
 }
 
 /* invalidate.c: the broadcast's side of an event, a closed port and a

@@ -137,8 +137,9 @@ int64_t mem_populate_physmap(struct vcpu *v, uint64_t a[5], uint64_t start, uint
  * foreign page that was there is released. 0 or a Xen error. The
  * reference is taken first: a domain that started dying meanwhile (its
  * memory about to go back to the heap) is not mapped at all. */
-static int64_t map_foreign(struct domain *d, uint64_t gfn, struct domain *fd, uint64_t pa)
+static int64_t map_foreign(struct vcpu *v, uint64_t gfn, struct domain *fd, uint64_t pa)
 {
+	struct domain *d = v->dom;
 	uint64_t old;
 	bool ram;
 	int rc;
@@ -157,7 +158,7 @@ static int64_t map_foreign(struct domain *d, uint64_t gfn, struct domain *fd, ui
 	if (!rc && old)
 		memory_release_foreign(old);
 	if (!rc && ram)   /* it covers one of d's RAM pages now */
-		ioreq_p2m_changed(d, NULL);
+		ioreq_p2m_changed(v);
 	return rc == -1 ? -XEN_EINVAL : rc ? -XEN_ENOMEM : 0;
 }
 
@@ -180,7 +181,7 @@ static int64_t batch_one(struct vcpu *v, struct domain *fd,
 	pa = domain_gfn_to_own_page(fd, idx);
 	if (!pa)
 		return -XEN_EINVAL;
-	return map_foreign(v->dom, gfn, fd, pa);
+	return map_foreign(v, gfn, fd, pa);
 }
 
 int64_t mem_add_to_physmap_batch(struct vcpu *v, uint64_t arg)
@@ -243,7 +244,7 @@ static int64_t acquire_ioreq(struct vcpu *v, struct domain *fd,
 
 		if (copy_from_guest(&gfn, r->frame_list + 8 * i, sizeof(gfn)))
 			return -XEN_EFAULT;
-		rc = map_foreign(v->dom, gfn, fd, pa[i]);
+		rc = map_foreign(v, gfn, fd, pa[i]);
 		if (rc && i)
 			rc = -XEN_EIO;
 	}
@@ -300,7 +301,7 @@ int64_t mem_acquire_resource(struct vcpu *v, uint64_t arg)
 		if (!gnttab_grow(fd, (unsigned int)(r.frame + i) + 1))
 			pa = fd->gnttab.frame_pa[r.frame + i];
 		spin_unlock(&fd->p2m_lock);
-		rc = pa ? map_foreign(v->dom, gfn, fd, pa) : -XEN_ENOMEM;
+		rc = pa ? map_foreign(v, gfn, fd, pa) : -XEN_ENOMEM;
 	}
 	put_target(v, fd);
 	return rc;

@@ -95,7 +95,6 @@ struct maptrack {
 #define MT_PER_FRAME   (4096 / sizeof(struct maptrack))
 #define MT_DIR_FRAMES  (4096 / sizeof(uint64_t))
 #define MT_MAX_HANDLES (MT_DIR_FRAMES * MT_PER_FRAME)
-#define XEN_MT_PER_FRAME 512      /* Xen's handles per maptrack frame */
 #define MAPTRACK_PENDING 0x7ff4   /* DOMID_INVALID: a map being made */
 _Static_assert(MT_PER_FRAME == 128, "maptrack record size");
 
@@ -311,8 +310,9 @@ void gnttab_free_maptrack(struct domain *d)
  * general error), the granter (bad_domain), a maptrack slot (no_space),
  * the ref (bad_gntref), then the entry itself (general error if it is
  * not for us or a write asks for a read-only grant). */
-static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
+static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
 {
+	struct domain *d = v->dom;
 	bool ro = (op->flags & GNTMAP_readonly) != 0;
 	struct domain *g;
 	struct maptrack *m;
@@ -357,7 +357,7 @@ static int16_t map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 	*m = (struct maptrack){ op->host_addr >> 12, g, op->ref, (uint16_t)g->id, 1, ro, pa };
 	spin_unlock(&d->p2m_lock);
 	if (ram)   /* the grant covers one of the mapper's RAM pages now */
-		ioreq_p2m_changed(d, NULL);
+		ioreq_p2m_changed(v);
 	op->handle = (uint32_t)slot;
 	op->dev_bus_addr = 0;
 	return 0;
@@ -510,7 +510,7 @@ int64_t gnttab_map_refs(struct vcpu *v, uint64_t arg, uint32_t count)
 
 		if (copy_from_guest(&op, at, sizeof(op)))
 			return -XEN_EFAULT;
-		op.status = map_one(v->dom, &op);
+		op.status = map_one(v, &op);
 		if (copy_to_guest(at, &op, sizeof(op)))
 			return -XEN_EFAULT;
 	}

@@ -137,7 +137,7 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 		return -XEN_ENOSYS;
 	}
 	if (!rc && ram)   /* the shared page covers a RAM page now */
-		ioreq_p2m_changed(d, v);
+		ioreq_p2m_changed(v);
 	return rc;
 }
 
@@ -173,7 +173,7 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 	if (!rc && foreign)
 		memory_release_foreign(foreign);
 	if (!rc && ram)
-		ioreq_p2m_changed(d, v);
+		ioreq_p2m_changed(v);
 	return rc;
 }
 
@@ -228,7 +228,7 @@ static int64_t decrease_reservation(struct vcpu *v, uint64_t a[5], uint64_t star
 			memory_forget_gfn(d, gfn);
 		spin_unlock(&d->p2m_lock);
 		if (ok && ram)
-			ioreq_p2m_changed(d, v);
+			ioreq_p2m_changed(v);
 		if (!ok)
 			break;
 		if (foreign)

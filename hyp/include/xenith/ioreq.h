@@ -105,10 +105,10 @@ struct vcpu_io {
 	uint64_t addr;
 	uint64_t value;
 	/* The mapcache invalidation (invalidate.c): due after this
-	 * hypercall (set by the vCPU's own memory_op, or by another domain's
-	 * change of this domain's P2M: atomic), and while it is broadcast,
-	 * the servers still to answer (atomic AND by the CPUs taking their
-	 * answers) and the port each was sent on (written before the key). */
+	 * hypercall (the vCPU's own: set by its memory or grant op), and
+	 * while it is broadcast, the servers still to answer (atomic AND by
+	 * the CPUs taking their answers) and the port each was sent on
+	 * (written before the key). */
 	bool invalidate;
 	uint8_t inval_pending;
 	uint32_t inval_port[IOREQ_MAX_SERVERS];
@@ -155,11 +155,12 @@ void ioreq_unpark(struct domain *d);
 /* Teardown of d: its servers, and the servers d emulates for others, go
  * (waiting vCPUs are released). */
 void ioreq_release(struct domain *d);
-/* A page of d's RAM left its P2M (caller: the vCPU whose hypercall did
- * it): every device model must drop its mappings of d's memory, since
- * the frame may come back as another page (Xen's
- * ioreq_request_mapcache_invalidate). Nothing without a server. */
-void ioreq_p2m_changed(struct domain *d, struct vcpu *caller);
+/* v's hypercall took a page of its domain's RAM out of the P2M (every
+ * P2M change is the domain's own on Arm): every device model must drop
+ * its mappings of that memory before v goes on, since the frame may come
+ * back as another page (Xen's ioreq_request_mapcache_invalidate).
+ * Nothing without a server. */
+void ioreq_p2m_changed(struct vcpu *v);
 /* At the end of v's hypercall, if due: IOREQ_TYPE_INVALIDATE goes to
  * each enabled server of v's domain, and v waits until all answer (Xen's
  * ioreq_signal_mapcache_invalidate). */
