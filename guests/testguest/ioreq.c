@@ -25,7 +25,8 @@
  *                mapcache invalidation (IOREQ_TYPE_INVALIDATE: size 4, a
  *                write of ~0) is answered and counted.
  * ioreq_front    (domU, several vCPUs): waits until the device answers
- *                (its accesses abort before), then every vCPU at once, for
+ *                (its accesses abort until the server is enabled, if it
+ *                starts before that: the host's scheduling decides), then every vCPU at once, for
  *                rounds=N rounds, stores and loads its own bytes in 8-,
  *                2- and 1-byte accesses (a signed byte load must come back
  *                sign-extended) and counts mismatches, each vCPU giving

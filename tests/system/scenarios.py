@@ -774,7 +774,11 @@ def sc_ioreq_pair(kind: str) -> Scenario:
             z(r"IOREQ BACK DONE served=\d+ bad=0$"),
             # 4 vCPUs x 3 pages given back, each invalidation answered.
             z(r"ioreq: mapcache invalidations 12$"),
-            f(r"ioreq: device answers after aborts$"),
+            # Whether the front's first read comes before the server is
+            # enabled depends on how the host schedules QEMU's threads (on
+            # CI's two cores d1 may start late); the abort without a server
+            # is proven at the end, after destroy.
+            f(r"ioreq: device answers after (aborts|no abort)$"),
             f(r"ioreq: 4 vcpus x 300 rounds raced, mismatches=0$"),
             f(r"ioreq: pages given back while racing 12$"),
             f(r"ioreq: SPI 33 delivered$"), f(r"ioreq: domU dm_op = -1$"),
