@@ -19,7 +19,10 @@
  *                  0x118 r  requests served so far
  *                  0x120 r  never answered: the backend closes the
  *                           vCPU's port instead (as a device model that
- *                           dies), then binds it again 100 ms later
+ *                           dies)
+ *                  0x128 w  bind the closed port again (written by
+ *                           another vCPU, once the front has seen its
+ *                           reads fail: no timing decides the order)
  *                Every request is checked (its slot, port, type, size,
  *                address); anything wrong prints a line with BAD. A
  *                mapcache invalidation (IOREQ_TYPE_INVALIDATE: size 4, a
@@ -35,7 +38,8 @@
  *                for the interrupt and waits for it, tries dm_op itself
  *                (a domU: -EPERM), reads the register whose answer never
  *                comes because the port is closed (all ones; the next
- *                read too, at once; then the device answers again), reads
+ *                read too, at once; then vCPU 1 asks for the port to be
+ *                bound again and the device answers again), reads
  *                the register that is never answered, and after the
  *                server is gone takes an abort.
  */
@@ -62,6 +66,7 @@
 #define REG_IRQ    0x110
 #define REG_COUNT  0x118
 #define REG_CLOSE  0x120
+#define REG_REBIND 0x128
 #define DEV_SPI    33
 #define MAX_VCPUS  8
 
@@ -260,6 +265,7 @@ static uint8_t mem[256];
 static uint32_t ports[MAX_VCPUS], local[MAX_VCPUS];
 static unsigned int nvcpus;
 static uint64_t served, bad, invalidations;
+static int closed = -1;   /* the vCPU whose port the backend closed */
 
 #define IOREQ_TYPE_INVALIDATE 8
 
@@ -274,12 +280,37 @@ static uint64_t dev_read(uint64_t off, uint32_t size)
 	return v;
 }
 
+/* The device model "dies" for vCPU i: its port closed. */
+static void close_port(unsigned int i)
+{
+	struct evtchn_port_arg c = { .port = local[i] };
+
+	delay_ms(50);   /* the front's vCPU is blocked in its read */
+	show("close a waiting vCPU's port", evtchn_op(EVTCHNOP_close, &c));
+	closed = (int)i;
+}
+
+/* ... and comes back: the closed port bound again. */
+static void rebind(uint16_t peer)
+{
+	struct evtchn_bind_interdomain b = { .remote_dom = peer };
+
+	if (closed < 0)
+		return;
+	b.remote_port = ports[closed];
+	show("bind it again", evtchn_op(EVTCHNOP_bind_interdomain, &b));
+	local[closed] = b.local_port;
+	closed = -1;
+}
+
 static void dev_write(uint64_t off, uint32_t size, uint64_t v, uint16_t peer, bool *phase)
 {
 	if (off + size <= sizeof(mem)) {
 		memcpy(&mem[off], &v, size);
 	} else if (off == REG_PHASE) {
 		*phase = true;
+	} else if (off == REG_REBIND) {
+		rebind(peer);
 	} else if (off == REG_IRQ) {
 		op_clear(DMOP_set_irq_level);
 		put32(0, DEV_SPI);
@@ -312,19 +343,6 @@ static bool request_ok(unsigned int i, volatile struct ioreq *q)
 	return ok;
 }
 
-/* The device model "dies" for vCPU i: its port closed, then bound again. */
-static void close_and_rebind(unsigned int i, uint16_t peer)
-{
-	struct evtchn_port_arg c = { .port = local[i] };
-	struct evtchn_bind_interdomain b = { .remote_dom = peer, .remote_port = ports[i] };
-
-	delay_ms(50);   /* the front's vCPU is blocked in its read */
-	show("close a waiting vCPU's port", evtchn_op(EVTCHNOP_close, &c));
-	delay_ms(100);
-	show("bind it again", evtchn_op(EVTCHNOP_bind_interdomain, &b));
-	local[i] = b.local_port;
-}
-
 /* Serves until the front reads the stall register; true if it did. */
 static bool serve(uint16_t peer)
 {
@@ -350,7 +368,7 @@ static bool serve(uint16_t peer)
 					return true;   /* never answered */
 				if (off == REG_CLOSE && (f & 0x20)) {
 					q->flags = (uint8_t)(f & ~0xf);   /* dropped */
-					close_and_rebind(i, peer);
+					close_port(i);
 					continue;
 				}
 				if (f & 0x20)
@@ -434,7 +452,7 @@ void mode_ioreq_backend(void)
 
 /* ---- the front --------------------------------------------------------------- */
 
-static volatile uint32_t go, done[MAX_VCPUS];
+static volatile uint32_t go, done[MAX_VCPUS], rebind_asked;
 static volatile uint64_t mismatches[MAX_VCPUS], given_back[MAX_VCPUS];
 static unsigned int front_rounds;
 
@@ -489,9 +507,16 @@ static void race(unsigned int id)
 	done[id] = 1;
 }
 
+/* vCPU 1 asks the backend to bind vCPU 0's port again when vCPU 0 says
+ * so (vCPU 0's own accesses fail at once while its port is closed). */
 static void front_secondary(uint64_t idx)
 {
 	race((unsigned int)idx);
+	if (idx == 1) {
+		while (!rebind_asked)
+			;
+		st64(DEV_BASE + REG_REBIND, 1);
+	}
 	for (;;)
 		__asm__ volatile("wfi");
 }
@@ -569,7 +594,8 @@ void mode_ioreq_front(void)
 	say("ioreq: read whose port was closed came back with %#llx", (unsigned long long)v);
 	v = ld64(DEV_BASE + REG_COUNT);
 	say("ioreq: next read while unbound came back with %#llx", (unsigned long long)v);
-	for (int i = 0; i < 200 && v == ~0ull; i++) {
+	rebind_asked = n > 1;
+	for (int i = 0; i < 1000 && v == ~0ull; i++) {
 		delay_ms(10);
 		v = ld64(DEV_BASE + REG_COUNT);
 	}
