@@ -339,12 +339,14 @@ static uint64_t settle(uint64_t want)
 }
 
 /* Free memory once it stopped moving (what a destruction gives back
- * after a grace period has come back): the same over 100 ms. */
+ * after a grace period has come back): the same over 400 ms (a grace
+ * period needs every CPU, and on a loaded host QEMU may leave one
+ * CPU's thread unscheduled for a while). */
 static uint64_t stable_free(void)
 {
 	uint64_t f = free_pages(), t = now_us();
 
-	while (now_us() - t < 100000) {
+	while (now_us() - t < 400000) {
 		uint64_t g = free_pages();
 
 		if (g != f) {
@@ -632,6 +634,13 @@ void mode_lifecycle(void)
 
 /* ---- domains of the device tree ------------------------------------------------ */
 
+static bool is_shut_down(uint16_t id)
+{
+	dclear(&dop);
+	return !domctl(&dop, DC_info, id) && dop.u.info.domain == id &&
+	       (dop.u.info.flags >> 2) & 1;
+}
+
 static void destroy_boot(uint16_t id)
 {
 	uint64_t f0, f1, tot;
@@ -672,8 +681,13 @@ void mode_lifecycle_boot(void)
 	 * for good is there before anything is counted). */
 	if (one(0, 4))
 		say("life boot: warm-up failed");
-	/* Let them run (and the one that powers off do so) first. */
+	/* Let them run (and the one that powers off do so) first: at least
+	 * wait_ms, and until the one that powers off is shut down (20 s at
+	 * most: a loaded host may start it late). */
 	for (t = now_us(); now_us() - t < arg_num("wait_ms", 1500) * 1000;)
+		;
+	for (t = now_us(); !is_shut_down((uint16_t)arg_num("off", 3)) &&
+			   now_us() - t < 20000000;)
 		;
 	destroy_boot((uint16_t)arg_num("running", 2));
 	destroy_boot((uint16_t)arg_num("off", 3));

@@ -207,6 +207,7 @@ uint32_t vtimer_intid(void)
 
 static bool tick_wfi;      /* the vtimer can wake this vCPU from WFI */
 static uint64_t wakeups;   /* WFIs that returned, for report= */
+static uint64_t late;      /* ticks whose deadline had passed already */
 
 /* Lets hello_loop sleep in WFI between ticks: the vtimer's PPI enabled
  * in the vGIC, taken with IRQs masked (WFI wakes on a pending interrupt
@@ -223,6 +224,8 @@ static void tick_sleep_init(void)
  * is free (QEMU runs several vCPUs on few host cores). */
 static void sleep_until(uint64_t when)
 {
+	if ((int64_t)(cntvct() - when) >= 0)
+		late++;   /* this vCPU ran late (a loaded host): no WFI needed */
 	while ((int64_t)(cntvct() - when) < 0) {
 		if (!tick_wfi) {
 			cpu_relax();
@@ -258,8 +261,9 @@ void hello_loop(void)
 		sleep_until(next);
 		say("tick %llu", (unsigned long long)n);
 		if (n == report && tick_wfi)
-			say("idle: %llu ticks, %llu wake-ups from WFI",
-			    (unsigned long long)n, (unsigned long long)wakeups);
+			say("idle: %llu ticks, %llu wake-ups from WFI, %llu late",
+			    (unsigned long long)n, (unsigned long long)wakeups,
+			    (unsigned long long)late);
 		else if (n == report)
 			say("idle: %llu ticks, spinning (no vGIC)", (unsigned long long)n);
 		poll_input();

@@ -50,13 +50,14 @@ def toolstack_dom0() -> Dom0:
                 xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS))
 
 
-def settled(read, want, sh: Shell, seconds: float = 10.0):
-    """read() until it gives want (every 0.5 s, for `seconds` of the
-    shell's time at most): what it gave last. Memory comes back a moment
-    after xl destroy returns."""
+def settled(read, want, sh: Shell, seconds: float = 10.0, until=None):
+    """read() until it gives want, or until(what it gave) holds (every
+    0.5 s, for `seconds` of the shell's time at most): what it gave last.
+    Memory comes back a moment after xl destroy returns."""
+    done = until or (lambda got: got == want)
     limit = time.monotonic() + sh.left(seconds)
     got = read()
-    while got != want and time.monotonic() < limit:
+    while not done(got) and time.monotonic() < limit:
         time.sleep(0.5)
         got = read()
     return got
@@ -188,6 +189,14 @@ def _toolstack_interact(facts: Dict[str, object], smp: int, lifecycle: bool = Tr
                     return int(m.group(1))
             return 0
 
+        def tick_after(n: int, seconds: float = 10.0) -> int:
+            """The last tick once it is past n (or `seconds` passed): a
+            loaded host may run the ticker late."""
+            limit = time.monotonic() + min(seconds, max(0.0, deadline - time.monotonic() - 30))
+            while last_tick() <= n and time.monotonic() < limit:
+                con.pump(0.5)
+            return last_tick()
+
         sh = Shell(con, 0, deadline)
         try:
             if not sh.wait_ready(min(20, deadline - time.monotonic())):
@@ -248,7 +257,8 @@ def _toolstack_interact(facts: Dict[str, object], smp: int, lifecycle: bool = Tr
                                   % (TICKER, tick_paused, tick_later))
             if xl("xl unpause 1") is not None:
                 tick_unpaused = last_tick()
-                doms = xl_list("xl_list_unpaused", "sleep 1.5; xl list")
+                tick_after(tick_unpaused)
+                doms = xl_list("xl_list_unpaused")
                 d1 = by_id(doms, 1)
                 facts["ticks_after_unpause"] = last_tick() - tick_unpaused
                 if doms is not None and (not d1 or "p" in str(d1["state"])):
@@ -452,9 +462,14 @@ def _late_xenstore_interact(facts: Dict[str, object]):
             # then the domain is shut down for xl.
             if con.wait_for(r"sysrq: Power Off", min(30, deadline - time.monotonic())) is None:
                 return "d1's Linux did not take xl sysrq 1 o"
-            doms = parse_xl_list(sh.run("sleep 2; xl list") or [])
-            facts["xl_list_after"] = [(d["name"], d["id"], "s" in str(d["state"]))
-                                      for d in doms or []]
+            # The domain is shut down a moment after its Linux said so.
+            def shut_down() -> List[tuple]:
+                doms = parse_xl_list(sh.run("xl list") or [])
+                return [(d["name"], d["id"], "s" in str(d["state"])) for d in doms or []]
+            facts["xl_list_after"] = settled(
+                shut_down, None, sh,
+                until=lambda got: ("dom0less-1", 1, True) in got)
+            doms = facts["xl_list_after"]
             if ("dom0less-1", 1, True) not in facts["xl_list_after"]:
                 return "xl list after the sysrq: %r (dom0less-1 not shut down)" % doms
             return None
@@ -518,8 +533,14 @@ def _privcmd_fuzz_interact(facts: Dict[str, object]):
                 return "privcmd-fuzz did not finish: %r" % out
             tick = re.compile(r"(?:\(d1\) |DOM1: )%s: tick (\d+)$" % TICKER)
             before = [int(m.group(1)) for m in map(tick.search, con.lines) if m]
-            doms = parse_xl_list(sh.run("sleep 2; xl list") or [])
-            after = [int(m.group(1)) for m in map(tick.search, con.lines) if m]
+            # The neighbour ticks every 500 ms; a loaded host may run it late.
+            limit = time.monotonic() + sh.left(10)
+            after = before
+            while time.monotonic() < limit and (not after or not before or
+                                                after[-1] <= before[-1]):
+                con.pump(0.5)
+                after = [int(m.group(1)) for m in map(tick.search, con.lines) if m]
+            doms = parse_xl_list(sh.run("xl list") or [])
             facts["xl_list"] = doms
             if not doms or not by_id(doms, 0) or not by_id(doms, 1):
                 return "xl list after the fuzz: %r" % doms

@@ -68,16 +68,18 @@ def _idle_wakeups(res: Result) -> List[str]:
     """WFI returned about once per tick: blocked until the timer, neither
     woken early and often (an interrupt left pending) nor never."""
     for text in res.dom_lines(1):
-        m = re.search(r"alpha: idle: %d ticks, (\d+) wake-ups from WFI" % IDLE_TICKS, text)
+        m = re.search(r"alpha: idle: %d ticks, (\d+) wake-ups from WFI, (\d+) late"
+                      % IDLE_TICKS, text)
         if m:
-            w = int(m.group(1))
-            # A tick delayed past the next deadline (a loaded host, no
-            # icount) is served by the same wake-up: allow a few.
+            w, late = int(m.group(1)), int(m.group(2))
+            # A tick whose deadline passed before alpha ran again (a
+            # loaded host, no icount) needs no wake-up: it counts as late.
+            # A few more may be served by one wake-up.
             low = IDLE_TICKS * 3 // 4
-            if low <= w <= 2 * IDLE_TICKS:
+            if low <= w + late and w <= 2 * IDLE_TICKS:
                 return []
-            return ["alpha's WFI returned %d times in %d ticks (want %d..%d)"
-                    % (w, IDLE_TICKS, low, 2 * IDLE_TICKS)]
+            return ["alpha's WFI returned %d times in %d ticks, %d late (want %d..%d)"
+                    % (w, IDLE_TICKS, late, low, 2 * IDLE_TICKS)]
     return ["alpha did not report its wake-ups"]
 
 
@@ -906,7 +908,7 @@ def sc_lifecycle(kind: str, n: int = LIFE_N, name: str = "lifecycle_1000") -> Sc
 
 def sc_lifecycle_boot(kind: str) -> Scenario:
     z = lambda r, **kw: expect(r"zero: life boot " + r, 0, **kw)
-    exp = [expect(r"beta: tick 5$", 2), expect(r"gamma: powering off$", 3),
+    exp = [expect(r"beta: tick \d+$", 2), expect(r"gamma: powering off$", 3),
            z(r"d2 shutdown=0 destroy rc=0 gone=1 given_back_ge_tot=1$"),
            z(r"d3 shutdown=1 destroy rc=0 gone=1 given_back_ge_tot=1$"),
            z(r"new domain equal=1 " if kind == "xenith" else r"new domain equal="),
