@@ -514,7 +514,7 @@ static void front_secondary(uint64_t idx)
 	race((unsigned int)idx);
 	if (idx == 1) {
 		while (!rebind_asked)
-			;
+			__asm__ volatile("wfe");   /* vCPU 0's SEV, or a trap */
 		st64(DEV_BASE + REG_REBIND, 1);
 	}
 	for (;;)
@@ -595,6 +595,7 @@ void mode_ioreq_front(void)
 	v = ld64(DEV_BASE + REG_COUNT);
 	say("ioreq: next read while unbound came back with %#llx", (unsigned long long)v);
 	rebind_asked = n > 1;
+	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
 	for (int i = 0; i < 1000 && v == ~0ull; i++) {
 		delay_ms(10);
 		v = ld64(DEV_BASE + REG_COUNT);

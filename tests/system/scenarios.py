@@ -72,11 +72,13 @@ def _idle_wakeups(res: Result) -> List[str]:
                       % IDLE_TICKS, text)
         if m:
             w, late = int(m.group(1)), int(m.group(2))
-            # A tick whose deadline passed before alpha ran again (a
-            # loaded host, no icount) needs no wake-up: it counts as late.
-            # A few more may be served by one wake-up.
+            # A tick delayed past the next deadline (a loaded host, no
+            # icount) needs no wake-up ("late", printed to tell a loaded
+            # host from a slow wake-up): allow a few. Not more: a vCPU
+            # woken late by something other than its timer has every
+            # tick late.
             low = IDLE_TICKS * 3 // 4
-            if low <= w + late and w <= 2 * IDLE_TICKS:
+            if low <= w <= 2 * IDLE_TICKS:
                 return []
             return ["alpha's WFI returned %d times in %d ticks, %d late (want %d..%d)"
                     % (w, IDLE_TICKS, late, low, 2 * IDLE_TICKS)]
@@ -801,7 +803,7 @@ def sc_ioreq_pair(kind: str) -> Scenario:
         expects=exp, forbid=COMMON_FORBID + [Expect(r"BAD")],
         dom0=Dom0(kernel=TESTGUEST_DOM0, bootargs="name=zero test=ioreq_backend peer=1",
                   xen_args="dom0_mem=256M dom0_max_vcpus=1"),
-        smp=4, timeout=90, hv_bootargs=CTL_BOOTARGS,
+        smp=4, timeout=180, hv_bootargs=CTL_BOOTARGS,
         description="dom0 as the device model of d1 through an ioreq server: Xen 4.17's "
                     "answers to bad dm_op and acquire_resource calls, d1's four vCPUs "
                     "racing 8-, 2- and 1-byte accesses (sign extension included), the "
