@@ -231,6 +231,15 @@ static inline uint64_t cntvct(void)
 static inline uint64_t cntfrq(void) { return read_sysreg(cntfrq_el0); }
 static inline void dsb(void) { __asm__ volatile("dsb sy" ::: "memory"); }
 static inline void cpu_relax(void) { __asm__ volatile("yield" ::: "memory"); }
+/* Spins for ms milliseconds of the virtual counter (a wait, never a
+ * measurement). */
+static inline void delay_ms(uint64_t ms)
+{
+	uint64_t end = cntvct() + ms * cntfrq() / 1000;
+
+	while ((int64_t)(cntvct() - end) < 0)
+		cpu_relax();
+}
 
 /* ---- guest program hooks ---- */
 extern const char *guest_name;     /* "name=" from bootargs */

@@ -60,13 +60,6 @@ static uint64_t now_ms(void)
 	return cntvct() * 1000 / cntfrq();
 }
 
-static void delay_ms(uint64_t ms)
-{
-	uint64_t end = now_ms() + ms;
-	while (now_ms() < end)
-		cpu_relax();
-}
-
 static void event_on(uint32_t port)
 {
 	if (port < 64)

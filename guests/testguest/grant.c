@@ -109,14 +109,6 @@ static uint64_t gfn_of(const void *p)
 	return (uint64_t)(uintptr_t)p >> 12;
 }
 
-static void delay_ms(uint64_t ms)
-{
-	uint64_t end = cntvct() + ms * cntfrq() / 1000;
-
-	while (cntvct() < end)
-		;
-}
-
 /* ---- the granting side ----------------------------------------------------- */
 
 static void offer(volatile struct grant_entry_v1 *e, const void *page, uint16_t dom,

@@ -110,14 +110,6 @@ static uint64_t ptr(const volatile void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
-static void delay_ms(uint64_t ms)
-{
-	uint64_t end = cntvct() + ms * cntfrq() / 1000;
-
-	while (cntvct() < end)
-		;
-}
-
 /* ---- the device-model calls -------------------------------------------------- */
 
 static void op_clear(uint32_t code)

@@ -687,12 +687,8 @@ void mode_lifecycle_boot(void)
 	for (t = now_us(); now_us() - t < arg_num("wait_ms", 1500) * 1000;)
 		;
 	for (t = now_us(); !is_shut_down((uint16_t)arg_num("off", 3)) &&
-			   now_us() - t < 20000000;) {
-		uint64_t d = now_us();
-
-		while (now_us() - d < 10000)
-			;   /* ask every 10 ms, not in a tight loop */
-	}
+			   now_us() - t < 20000000;)
+		delay_ms(10);   /* ask every 10 ms, not in a tight loop */
 	destroy_boot((uint16_t)arg_num("running", 2));
 	destroy_boot((uint16_t)arg_num("off", 3));
 	/* The memory is there for a new domain, which goes as cleanly. */

@@ -71,13 +71,6 @@ static uint64_t now_ms(void)
 	return cntvct() * 1000 / cntfrq();
 }
 
-static void delay_ms(uint64_t ms)
-{
-	uint64_t end = now_ms() + ms;
-	while (now_ms() < end)
-		cpu_relax();
-}
-
 static int64_t port_op(uint32_t cmd, uint32_t port)
 {
 	struct evtchn_port_arg a = { .port = port };

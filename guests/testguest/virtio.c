@@ -92,14 +92,6 @@ static uint64_t dma(int p, uint32_t off)
 	return gpa(pages[p]) + off;
 }
 
-static void delay_ms(uint64_t ms)
-{
-	uint64_t end = cntvct() + ms * cntfrq() / 1000;
-
-	while (cntvct() < end)
-		;
-}
-
 /* The node whose phandle is ph, or -1. */
 static int by_phandle(uint32_t ph)
 {
