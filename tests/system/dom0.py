@@ -50,6 +50,30 @@ def toolstack_dom0() -> Dom0:
                 xen_args="dom0_mem=%dM dom0_max_vcpus=%d" % (DOM0_MEM_MB, DOM0_VCPUS))
 
 
+# The dom0less ticker's lines. Anywhere in a line: under Xen a d1 line
+# can land in the middle of one of dom0's ("/ # stty col(XEN) DOM1:
+# ticker: tick 7").
+TICK_PAT = re.compile(r"(?:\(d1\) |DOM1: )%s: tick (\d+)$" % TICKER)
+
+
+def last_tick(con: Console) -> int:
+    """The ticker's last tick on the console so far, 0 before the first."""
+    for l in reversed(con.lines):
+        m = TICK_PAT.search(l)
+        if m:
+            return int(m.group(1))
+    return 0
+
+
+def tick_after(con: Console, n: int, seconds: float) -> int:
+    """The ticker's last tick once it is past n, or after `seconds`: a
+    loaded host may run the ticker late."""
+    limit = time.monotonic() + seconds
+    while last_tick(con) <= n and time.monotonic() < limit:
+        con.pump(0.5)
+    return last_tick(con)
+
+
 def settled(read, want, sh: Shell, seconds: float = 10.0, until=None):
     """read() until it gives want, or until(what it gave) holds (every
     0.5 s, for `seconds` of the shell's time at most): what it gave last.
@@ -178,25 +202,6 @@ def _toolstack_interact(facts: Dict[str, object], smp: int, lifecycle: bool = Tr
         bad = [l for l in con.lines if "XENITH-DOM0: toolstack failed" in l]
         if bad:
             errors.append("dom0: " + bad[0].split("XENITH-DOM0: ", 1)[1])
-        # Anywhere in a line: under Xen a d1 line can land in the middle
-        # of one of dom0's ("/ # stty col(XEN) DOM1: ticker: tick 7").
-        tick_pat = re.compile(r"(?:\(d1\) |DOM1: )%s: tick (\d+)$" % TICKER)
-
-        def last_tick() -> int:
-            for l in reversed(con.lines):
-                m = tick_pat.search(l)
-                if m:
-                    return int(m.group(1))
-            return 0
-
-        def tick_after(n: int, seconds: float = 10.0) -> int:
-            """The last tick once it is past n (or `seconds` passed): a
-            loaded host may run the ticker late."""
-            limit = time.monotonic() + min(seconds, max(0.0, deadline - time.monotonic() - 30))
-            while last_tick() <= n and time.monotonic() < limit:
-                con.pump(0.5)
-            return last_tick()
-
         sh = Shell(con, 0, deadline)
         try:
             if not sh.wait_ready(min(20, deadline - time.monotonic())):
@@ -244,9 +249,9 @@ def _toolstack_interact(facts: Dict[str, object], smp: int, lifecycle: bool = Tr
 
             # Pause and unpause the dom0less domain: its ticks stop and resume.
             if xl("xl pause 1") is not None:
-                tick_paused = last_tick()
+                tick_paused = last_tick(con)
                 doms = xl_list("xl_list_paused", "sleep 1.5; xl list")
-                tick_later = last_tick()
+                tick_later = last_tick(con)
                 d1 = by_id(doms, 1)
                 facts["ticks_while_paused"] = tick_later - tick_paused
                 if doms is not None and (not d1 or "p" not in str(d1["state"])):
@@ -256,14 +261,14 @@ def _toolstack_interact(facts: Dict[str, object], smp: int, lifecycle: bool = Tr
                     errors.append("%s ticked on while paused (tick %d -> %d)"
                                   % (TICKER, tick_paused, tick_later))
             if xl("xl unpause 1") is not None:
-                tick_unpaused = last_tick()
-                tick_after(tick_unpaused)
+                tick_unpaused = last_tick(con)
+                tick_after(con, tick_unpaused, sh.left(10))
                 doms = xl_list("xl_list_unpaused")
                 d1 = by_id(doms, 1)
-                facts["ticks_after_unpause"] = last_tick() - tick_unpaused
+                facts["ticks_after_unpause"] = last_tick(con) - tick_unpaused
                 if doms is not None and (not d1 or "p" in str(d1["state"])):
                     errors.append("after xl unpause 1, xl list shows %r" % d1)
-                if last_tick() <= tick_unpaused:
+                if last_tick(con) <= tick_unpaused:
                     errors.append("%s did not tick again after xl unpause" % TICKER)
             if not lifecycle:
                 return "; ".join(errors) or None
@@ -531,20 +536,13 @@ def _privcmd_fuzz_interact(facts: Dict[str, object]):
             if not out or not any("privcmd-fuzz: done %d calls" % PRIVCMD_FUZZ_CALLS in l
                                   for l in out):
                 return "privcmd-fuzz did not finish: %r" % out
-            tick = re.compile(r"(?:\(d1\) |DOM1: )%s: tick (\d+)$" % TICKER)
-            before = [int(m.group(1)) for m in map(tick.search, con.lines) if m]
-            # The neighbour ticks every 500 ms; a loaded host may run it late.
-            limit = time.monotonic() + sh.left(10)
-            after = before
-            while time.monotonic() < limit and (not after or not before or
-                                                after[-1] <= before[-1]):
-                con.pump(0.5)
-                after = [int(m.group(1)) for m in map(tick.search, con.lines) if m]
+            before = last_tick(con)
+            after = tick_after(con, before, sh.left(10))
             doms = parse_xl_list(sh.run("xl list") or [])
             facts["xl_list"] = doms
             if not doms or not by_id(doms, 0) or not by_id(doms, 1):
                 return "xl list after the fuzz: %r" % doms
-            if not after or not before or after[-1] <= before[-1]:
+            if not before or after <= before:
                 return "the neighbour stopped ticking after the fuzz"
             return None
         finally:
